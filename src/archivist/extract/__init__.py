@@ -1,0 +1,217 @@
+"""Extraction: a `Page` of blocks in, a `Document` with fields, provenance and parts out.
+
+The stages are plain functions over the page: `lay_out` (where the header, body and notes are),
+`analyse` (the anatomy of the body), then `build_document` reads the fields from what they found,
+recording for each where it came from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from archivist.extract.anatomy import Segment, analyse
+from archivist.extract.dates import covers, parse_date, precision
+from archivist.extract.doctype import classify
+from archivist.extract.labels import clean_value
+from archivist.extract.language import detect_language
+from archivist.extract.layout import Layout, byline_authors, lay_out
+from archivist.extract.names import split_authors
+from archivist.extract.source_line import parse_source_line, source_title
+from archivist.model import Document, Part, Provenance
+from archivist.sources.page import Page
+
+__all__ = ["build_document"]
+
+_MERGED = {"header", "body", "postscript", "editorial-note"}
+
+
+def build_document(page: Page, doc_id: str) -> Document:
+    layout = lay_out(page)
+    items = layout.items
+    authors, author_origin = _authors(page, layout)
+    body_texts = [items[i].text for i in layout.body]
+    anatomy = analyse(body_texts, authors)
+    by_block: dict[int, list[Segment]] = {}
+    for seg in anatomy.segments:
+        by_block.setdefault(layout.body[seg.block], []).append(seg)
+    text, parts = _assemble(layout, by_block)
+    doc = Document(path=page.path, id=doc_id, text=text, parts=parts, format=page.format, encoding=page.encoding)
+    prov = doc.provenance
+
+    def put(name: str, value: object, origin: str, raw: str | None = None, confidence: float = 1.0) -> None:
+        if value in (None, "", []):
+            return
+        setattr(doc, name, value)
+        prov[name] = Provenance(origin=origin, raw=raw, confidence=confidence)
+
+    labels = _labels(layout)
+    fields = page.fields
+    # -- title and authors -------------------------------------------------------------------------
+    put("title", layout.title, "tei:title" if page.format == "tei" else "title")
+    if not authors and anatomy.signatures:
+        authors, author_origin = split_authors(anatomy.signatures[-1]), "signature"
+    put("authors", authors, author_origin or "byline", layout.byline)
+    # -- source --------------------------------------------------------------------------------------
+    source_raw, source_origin = None, None
+    for key in ("source", "first_published"):
+        if key in labels:
+            source_raw, source_origin = labels[key]
+            break
+    if source_raw is None and fields.get("bibl"):
+        source_raw, source_origin = fields["bibl"][-1], "tei:sourceDesc"
+    people = tuple(authors) + tuple(v for k in ("translated",) if k in labels for v in [labels[k][0]])
+    source = clean_value(source_raw)
+    if source and source_raw and source_raw.rstrip().endswith("."):
+        source = source_raw.strip().rstrip(";")
+    put("source", source, source_origin or "")
+    parts_of_source = parse_source_line(source, people)
+    if parts_of_source.title is None and "first_published" in labels and source_origin != "header:first_published":
+        parts_of_source.title = source_title(labels["first_published"][0], people)
+    put("source_title", parts_of_source.title, f"{source_origin}:title" if source_origin else "")
+    put("source_volume", parts_of_source.volume, f"{source_origin}:volume" if source_origin else "")
+    put("source_issue", parts_of_source.issue, f"{source_origin}:issue" if source_origin else "")
+    put("source_page", parts_of_source.page, f"{source_origin}:page" if source_origin else "")
+    # -- dates -----------------------------------------------------------------------------------
+    published, pub_origin = None, None
+    if "first_published" in labels:
+        published, pub_origin = parse_date(labels["first_published"][0]), labels["first_published"][1]
+    if published is None and parts_of_source.date:
+        published, pub_origin = parts_of_source.date, f"{source_origin}:date"
+    put("date_published", published, pub_origin or "")
+    written, written_origin = _date_written(page, layout, labels, anatomy.datelines, published)
+    put("date_written", written, written_origin or "")
+    # -- place, people, rights -----------------------------------------------------------------------
+    place = next((d.place for d in reversed(anatomy.datelines) if d.place), None)
+    if place:
+        put("place", place, "dateline")
+    elif "written" in labels and (m := re.search(r"\d{4}\s*[,;.]\s*(?:in\s+)?([A-Z][^\d;]{2,60})$", labels["written"][0])):
+        put("place", m.group(1).strip(" ."), "header:written")
+    translator = labels.get("translated")
+    if translator:
+        put("translator", _person_value(translator[0]), translator[1], translator[0])
+    transcriber = labels.get("transcribed")
+    if transcriber:
+        put("transcriber", _person_value(transcriber[0]), transcriber[1], transcriber[0])
+    rights = labels.get("rights")
+    if rights:
+        put("rights", clean_value(rights[0]), rights[1])
+    elif fields.get("rights"):
+        put("rights", fields["rights"][0], "tei:licence")
+    put("classification", anatomy.classification, "anatomy:classification")
+    put("addressee", anatomy.addressee, "anatomy:addressee")
+    # -- language and type -------------------------------------------------------------------------
+    body = doc.body or text
+    language = detect_language(body)
+    put("language", language or (fields.get("language") or [None])[0], "lingua" if language else "tei:language")
+    doc_type, why = classify(
+        doc.title, layout.subtitles + ([layout.byline] if layout.byline else []), set(labels) | {k for k, *_ in
+        layout.labels}, anatomy.salutation is not None, bool(anatomy.signatures), anatomy.addressee is not None,
+        doc.source, body[:200],
+    )  # fmt: skip
+    put("doc_type", doc_type, why)
+    return doc
+
+
+def _labels(layout: Layout) -> dict[str, tuple[str, str]]:
+    """The first non-empty value of each labelled header key, with its provenance origin."""
+    out: dict[str, tuple[str, str]] = {}
+    for key, label, value, _where in layout.labels:
+        if key not in out and clean_value(value):
+            out[key] = (value, f"header:{label}")
+    for key, values in layout.table_fields.items():
+        mapped = {"written": "table_written", "author(s)": "table_authors", "authors": "table_authors"}.get(key)
+        if mapped and values and mapped not in out:
+            out[mapped] = ("\n".join(values), f"table:{key}")
+    return out
+
+
+def _authors(page: Page, layout: Layout) -> tuple[list[str], str | None]:
+    for key in ("author(s)", "authors", "author"):
+        if layout.table_fields.get(key):
+            return list(layout.table_fields[key]), f"table:{key}"
+    if page.format == "tei" and page.fields.get("author"):
+        names = []
+        for name in page.fields["author"]:
+            name = re.sub(r"\s*\(\d{3,4}.*?\)\s*$", "", name).strip()
+            if "," in name:  # "Malatesta, Errico" -> "Errico Malatesta"
+                last, _, first = name.partition(",")
+                name = f"{first.strip()} {last.strip()}"
+            names.append(name)
+        return names, "tei:author"
+    if layout.byline:
+        return byline_authors(layout.byline), layout.byline_origin
+    return [], None
+
+
+def _person_value(value: str) -> str | None:
+    value = clean_value(value) or ""
+    value = re.sub(r"^(?:(?:for|by)\s+(?:the\s+)?(?:marxists\.org|mia|marxists internet archive)\s+(?:by\s+)?)", "",
+                   value, flags=re.I)  # fmt: skip
+    value = re.sub(r"^(?:by|par|por|von)\s+", "", value, flags=re.I)
+    value = re.sub(r",?\s*(?:\d{4}|from the \w+|for [\w.]+).*$", "", value)
+    return value.strip(" ,.;") or None
+
+
+def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]], datelines: list[Segment],
+                  published: str | None) -> tuple[str | None, str | None]:  # fmt: skip
+    dateline = next((d.date for d in datelines if d.date), None)
+    for key in ("written", "delivered"):
+        if key in labels:
+            value = parse_date(labels[key][0])
+            if value:
+                if dateline and covers(value, dateline) and precision(dateline) > precision(value):
+                    return dateline, "dateline"
+                return value, labels[key][1]
+    title_date = parse_date(layout.title) if layout.title and re.search(r"\d{4}", layout.title or "") else None
+    if title_date and precision(title_date) >= 2:
+        return title_date, "title"
+    if dateline:
+        return dateline, "dateline"
+    if "table_written" in labels:
+        value = parse_date(labels["table_written"][0])
+        if value:
+            return value, labels["table_written"][1]
+    if page.fields.get("date_written"):
+        return page.fields["date_written"][0], "tei:creation"
+    for subtitle in layout.subtitles:
+        value = parse_date(subtitle)
+        if value and subtitle.strip().startswith(("(", "[")):
+            if published is None or (not covers(value, published) and precision(value) < precision(published)):
+                return value, "heading"
+            return None, None
+    return None, None
+
+
+def _assemble(layout: Layout, by_block: dict[int, list[Segment]]) -> tuple[str, list[Part]]:
+    """Join kept blocks into the canonical text and record each part's span."""
+    pieces: list[str] = []
+    parts: list[Part] = []
+    pos = 0
+    last_key: tuple[object, ...] | None = None
+    for index, item in enumerate(layout.items):
+        if item.role == "chrome":
+            continue
+        if item.role == "body":
+            segments = by_block.get(index, [])
+        elif item.role == "footnote":
+            segments = [Segment("footnote", item.text, -1)]
+        else:
+            segments = [Segment("header", item.text, -1)]
+        for seg in segments:
+            text = seg.text.strip()
+            if not text:
+                continue
+            if pieces:
+                pieces.append("\n\n")
+                pos += 2
+            start = pos
+            pieces.append(text)
+            pos += len(text)
+            key = (seg.kind, seg.author, seg.date, seg.place, seg.title)
+            if seg.kind in _MERGED and last_key == key and parts:
+                parts[-1].end = pos
+            else:
+                parts.append(Part(kind=seg.kind, start=start, end=pos, author=seg.author, date=seg.date,
+                                  place=seg.place, title=seg.title))  # fmt: skip
+            last_key = key
+    return "".join(pieces), parts

@@ -1,0 +1,281 @@
+"""The anatomy of a text: what opens it (dateline, addressee, salutation, an editor's preface),
+what closes it (closing formula, signature, dateline, postscript, an editorial note by someone
+else with its own date and place), and the body between.
+
+Works on the body blocks a layout pass found; returns segments in page order, each with a part
+kind and the metadata the part carries of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from archivist.extract.dates import find_date, precision
+from archivist.extract.names import looks_like_name
+
+CLASSIFICATIONS = re.compile(
+    r"^(?:(?:strictly |top |most )?(?:secret|confidential)|private(?: and confidential)?|personal|"
+    r"not for publication|sehr vertraulich|vertraulich|geheim|confidentiel|secreto)$",
+    re.I,
+)
+_SALUTATION = re.compile(
+    r"^(?:(?:my |our )?(?:very )?(?:dear(?:est)?|honou?red|respected)\b|comrades?\b|citizens?\b|sirs?\b|gentlemen\b|"
+    r"friends\b|madam\b|brothers?\b|sisters?\b|fellow[- ]\w+|ladies\b|monsieur\b|messieurs\b|madame\b|cher\b|chère\b|"
+    r"chers\b|lieber?\b|liebe\b|werter?\b|genossen\b|compa[ñn]er[oa]s?\b|camarades?\b|cari\b|caro\b|hombres\b|"
+    r"to the editors?\b.*:$|editor\b)",
+    re.I,
+)
+_CLOSING = re.compile(
+    r"^(?:(?:yours|ever yours|your(?:s)? (?:truly|sincerely|faithfully|fraternally|ever)|(?:very )?(?:truly|sincerely|"
+    r"faithfully|fraternally|cordially|respectfully|affectionately) yours|cordially|fraternally|sincerely|"
+    r"with (?:\w+[- ])*(?:greetings?|regards|salutations?|wishes|love)|(?:comradely|fraternal|warm(?:est)?|best|kind) "
+    r"(?:greetings?|regards)|salut(?:ations)?|adieu|au revoir|bien à (?:vous|toi)|votre|ihr |dein |saludos|"
+    r"with (?:revolutionary|socialist|communist) \w+|long live|yours for|in solidarity)\b)",
+    re.I,
+)
+_POSTSCRIPT = re.compile(r"^(?:P\.\s?P\.\s?S\.|P\.\s?S\.|PS[.:]?\s|P\.S\b|Post-?scriptum|Postscript\s*[:.]|N\.\s?B\.)", re.I)
+EDITORIAL_HEADINGS = re.compile(
+    r"^(?:explanation|editorial note|editor'?s'? notes?|editors'? notes?|note by the (?:editors?|editorial board)|"
+    r"note of the (?:editors?|editorial board)|afterword|translator'?s'? notes?|publisher'?s notes?|"
+    r"from the editors?|editorial comment|our comment|comment|editorial)[.:]?$",
+    re.I,
+)
+_EDITORIAL_INTRO = re.compile(r"(?:[–—-]\s*(?:Ed|Eds|Editor|Editors|Translator|Trans|Tr|MIA)\.?\]?\)?$)|"
+                              r"^(?:editor'?s'? note|editorial note|translator'?s'? note|introductory note)\b", re.I)  # fmt: skip
+_WEEKDAYS = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b,?",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class Segment:
+    kind: str
+    text: str
+    block: int  # index into the body blocks it came from
+    author: str | None = None
+    date: str | None = None
+    place: str | None = None
+    title: str | None = None
+
+
+@dataclass(slots=True)
+class Anatomy:
+    segments: list[Segment] = field(default_factory=list)
+    classification: str | None = None
+    addressee: str | None = None
+    datelines: list[Segment] = field(default_factory=list)  # the main text's own datelines
+    signatures: list[str] = field(default_factory=list)
+    salutation: str | None = None
+
+
+def parse_dateline(text: str) -> tuple[str | None, str] | None:
+    """(place or None, date) when the whole of `text` is a dateline, e.g. "Coyoacan, D.F., Sept. 14, 1939"."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    if not flat or len(flat) > 110:
+        return None
+    inner = flat.strip("[]().* ").replace("[", "").replace("]", "")
+    found = find_date(inner)
+    if not found:
+        return None
+    value, start, end = found
+    before, after = inner[:start], inner[end:]
+    after_clean = re.sub(r"^[\s.,;:)\]]+|[\s.,;:)\]]+$", "", after)
+    if after_clean and not re.fullmatch(r"(?:\[?\d+\]?|\(?(?:new|old) style\)?|o\.s\.|n\.s\.)", after_clean, re.I):
+        return None
+    before = _WEEKDAYS.sub("", before)
+    before = re.sub(r"\b(?:between|on|the|le|den|am|el|dated?|written)\b", "", before, flags=re.I)
+    place = re.sub(r"^[\s,.;:]+|[\s,;:(]+$", "", before).strip()
+    if place.endswith(".") and not re.search(r"\b[A-Z]\.$", place):
+        place = place[:-1].rstrip()
+    if place:
+        if len(place) > 60 or not re.match(r"^[A-ZÀ-ÞА-Я]", place) or re.search(r"[!?\"“”]", place):
+            return None
+        words = [w for w in re.split(r"[\s,]+", place) if w]
+        lowercase = [w for w in words if not w[0].isupper() and w.lower() not in ("de", "del", "da", "am", "upon",
+                                                                                  "on", "la", "le", "sur", "near", "in")]  # fmt: skip
+        if len(words) > 7 or lowercase:
+            return None
+    elif precision(value) < 2:
+        return None
+    return (place or None), value
+
+
+def _is_signature(text: str, authors: list[str]) -> bool:
+    flat = re.sub(r"\s+", " ", text).strip().rstrip(".,")
+    if not flat or len(flat) > 80:
+        return False
+    if re.match(r"^(?:for |on behalf of |in the name of )?the (?:executive|editorial|central|national|political)\b", flat, re.I):
+        return True
+    bare = re.sub(r"^(?:Comrade|Citizen|Dr\.?|Mr\.?|Mrs\.?)\s+", "", flat)
+    if looks_like_name(bare, 5):
+        return True
+    if "," in flat and all(looks_like_name(p.strip(), 5) or _title_like(p.strip()) for p in flat.split(",")):
+        return True  # "Editorial Staff, Biulleten Oppozitsii"; "W. LIEBKNECHT, PAUL SINGER"
+    return False
+
+
+def _title_like(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 5 and all(w[:1].isupper() for w in words)
+
+
+def analyse(texts: list[str], authors: list[str]) -> Anatomy:
+    """Split body blocks into parts. `authors` (from the byline) help recognise a signature."""
+    result = Anatomy()
+    n = len(texts)
+    kinds: list[list[Segment]] = [[Segment("body", t, i)] for i, t in enumerate(texts)]
+    # -- the opening -----------------------------------------------------------------------------
+    i = 0
+    while i < n and i < 8:
+        text = texts[i].strip()
+        flat = re.sub(r"\s+", " ", text)
+        if CLASSIFICATIONS.match(flat.strip(" .!*")):
+            result.classification = flat.strip(" .!*")
+            kinds[i] = [Segment("header", text, i)]
+        elif (dl := parse_dateline(flat)) is not None:
+            seg = Segment("dateline", text, i, place=dl[0], date=dl[1])
+            kinds[i] = [seg]
+            result.datelines.append(seg)
+        elif re.match(r"^To (?:the |comrade |citizen |my |)[A-ZÀ-Þ\w]", flat) and len(flat) < 160 and (
+            not flat.endswith(".") or len(flat) < 90
+        ) and i + 1 < n:
+            result.addressee = re.sub(r"^To\s+", "", flat).rstrip(".:,")
+            kinds[i] = [Segment("addressee", text, i)]
+        elif len(flat) <= 70 and (_SALUTATION.match(flat) or re.match(r"^[A-ZÀ-Þ][\w.'’ -]{0,30}:$", flat)) and (
+            flat.endswith((":", ",", "!", "—", "-", "–")) and i + 1 < n
+        ):
+            result.salutation = flat
+            kinds[i] = [Segment("salutation", text, i)]
+        elif i + 1 < n and (
+            (flat.startswith("[") and flat.endswith("]") and len(flat) > 40) or _EDITORIAL_INTRO.search(flat)
+        ):
+            kinds[i] = [Segment("editorial-note", text, i)]
+        elif re.fullmatch(r"\(?(?:copy|draft|abstract|summary|extract|excerpts?)\)?\.?", flat, re.I):
+            kinds[i] = [Segment("header", text, i)]
+        else:
+            break
+        i += 1
+    opening_end = i
+    # -- editorial notes and postscripts after the text --------------------------------------------
+    end = n
+    for j in range(max(opening_end + 1, 1), n):
+        flat = re.sub(r"\s+", " ", texts[j]).strip()
+        if EDITORIAL_HEADINGS.match(flat) and j + 1 < n:
+            note_texts = texts[j + 1 :]
+            note = _editorial_note(note_texts, j + 1, title=flat.rstrip(".:"))
+            kinds[j] = [Segment("header", texts[j], j)]
+            for k, segs in enumerate(note, start=j + 1):
+                kinds[k] = segs
+            end = j
+            break
+    ps_start = None
+    for j in range(max(opening_end + 1, 1), end):
+        if _POSTSCRIPT.match(texts[j].strip()):
+            ps_start = j
+            break
+    # -- the closing of the main text --------------------------------------------------------------
+    tail_end = ps_start if ps_start is not None else end
+    closing_found = _mark_closing(texts, kinds, opening_end, tail_end, authors, result)
+    if ps_start is None and closing_found is not None and closing_found[1] < end:
+        ps_start = closing_found[1]  # paragraphs after a closing formula and a signature: a P.S.
+    if ps_start is not None:
+        for j in range(ps_start, end):
+            if kinds[j][0].kind == "body":
+                kinds[j] = [Segment("postscript", texts[j], j)]
+    result.segments = [seg for segs in kinds for seg in segs]
+    return result
+
+
+def _mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: int, authors: list[str],
+                  result: Anatomy) -> tuple[int, int] | None:  # fmt: skip
+    """Mark closing, signature and dateline blocks at the end of the main text (scanning back).
+    Returns (first, last+1) block indexes of the closing zone, or None."""
+    j = end - 1
+    zone_first = None
+    steps = 0
+    saw_signature = False
+    saw_closing = False
+    while j > start and steps < 6:
+        text = texts[j].strip()
+        flat = re.sub(r"\s+", " ", text)
+        lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+        dl = parse_dateline(flat)
+        if dl is not None:
+            seg = Segment("dateline", text, j, place=dl[0], date=dl[1])
+            kinds[j] = [seg]
+            result.datelines.insert(0, seg)
+        elif len(lines) > 1 and all(_line_kind(ln, authors) for ln in lines):
+            segs = []
+            for ln in lines:
+                kind = _line_kind(ln, authors) or "signature"
+                segs.append(Segment(kind, ln, j))
+                saw_signature |= kind == "signature"
+                saw_closing |= kind == "closing"
+                if kind == "signature":
+                    result.signatures.append(ln)
+            kinds[j] = _merge_lines(segs)
+        elif (kind := _line_kind(flat, authors)) is not None and len(lines) == 1:
+            if kind == "signature" and (saw_signature and not saw_closing):
+                break
+            kinds[j] = [Segment(kind, text, j)]
+            saw_signature |= kind == "signature"
+            saw_closing |= kind == "closing"
+            if kind == "signature":
+                result.signatures.insert(0, flat)
+        else:
+            break
+        zone_first = j
+        j -= 1
+        steps += 1
+    if zone_first is not None:
+        return zone_first, end
+    # A closing formula and signature followed by more paragraphs: the paragraphs are a postscript.
+    for j in range(max(start + 1, end - 8), end - 1):
+        if _CLOSING.match(texts[j].strip()) and len(texts[j]) < 80:
+            nxt = texts[j + 1].strip()
+            if _is_signature(nxt, authors) and j + 2 < end:
+                kinds[j] = [Segment("closing", texts[j], j)]
+                kinds[j + 1] = [Segment("signature", texts[j + 1], j + 1)]
+                result.signatures.append(re.sub(r"\s+", " ", nxt))
+                return j, j + 2
+    return None
+
+
+def _line_kind(line: str, authors: list[str]) -> str | None:
+    flat = line.strip()
+    if _CLOSING.match(flat) and len(flat) < 90 and not flat.lower().startswith("long live"):
+        return "closing"
+    if _is_signature(flat, authors):
+        return "signature"
+    if parse_dateline(flat) is not None:
+        return "dateline"
+    return None
+
+
+def _merge_lines(segs: list[Segment]) -> list[Segment]:
+    out: list[Segment] = []
+    for seg in segs:
+        if out and out[-1].kind == seg.kind:
+            out[-1].text += "\n" + seg.text
+        else:
+            out.append(seg)
+    return out
+
+
+def _editorial_note(texts: list[str], offset: int, title: str) -> list[list[Segment]]:
+    """An editorial note after the text: its own signature and dateline give its author, place, date."""
+    author = place = date = None
+    for text in texts[-3:]:
+        flat = re.sub(r"\s+", " ", text).strip()
+        dl = parse_dateline(flat)
+        if dl is not None:
+            place, date = dl
+        elif _is_signature(flat, []):
+            author = flat.rstrip(".")
+    return [
+        [Segment("editorial-note", t, offset + k, author=author, place=place, date=date, title=title)]
+        for k, t in enumerate(texts)
+    ]

@@ -1,0 +1,195 @@
+"""Reading dates as archive pages write them, into ISO 8601 / EDTF values.
+
+`parse_date` takes a header value, dateline or heading ("14 September 1939", "Sept. 14, 1939",
+"September 17-18, 1879", "between 10 and 12 June 1885", "Winter 1956", "1925–1928",
+"14-1-1919", "Junio 30, 1960", "9, 10,11 mai 1918") and returns the value at the precision the
+text gives: "1939-09-14", "1939-09", "1939", or an interval "start/end".
+"""
+
+from __future__ import annotations
+
+import re
+
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        "january jan janvier janv enero ene januar jänner gennaio janúar январь января январе",
+        "february feb febr février fevrier févr febrero februar febbraio febrúar февраль февраля феврале",
+        "march mar mars marzo märz marz marzo mars март марта марте",
+        "april apr avril abril aprile apríl апрель апреля апреле",
+        "may mai mayo maggio maí май мая мае",
+        "june jun juin junio juni giugno júní июнь июня июне",
+        "july jul juillet julio juli luglio júlí июль июля июле",
+        "august aug août aout agosto ágúst август августа августе",
+        "september sep sept septembre septiembre setiembre settembre september сентябрь сентября сентябре",
+        "october oct octobre octubre oktober ottobre október октябрь октября октябре",
+        "november nov novembre noviembre nóvember ноябрь ноября ноябре",
+        "december dec déc décembre decembre diciembre dezember dicembre desember декабрь декабря декабре",
+    ],
+    start=1,
+):
+    for _name in _names.split():
+        MONTHS.setdefault(_name, _number)
+
+SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24, "printemps": 21, "été": 22,
+           "automne": 23, "hiver": 24, "primavera": 21, "verano": 22, "otoño": 23, "invierno": 24}  # fmt: skip
+
+_MON = r"(?P<{n}>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th|er|e|º|°)?"
+_YEAR = r"(?P<{n}>1[0-9]{{3}}|20[0-2][0-9])"
+_SEP = r"[\s,.]*(?:of\s+|de\s+|del\s+)?"
+_DASH = r"\s*(?:-|–|—|to|through|till|until|and|au|et|a|al|bis|/)\s*"
+
+
+def _p(template: str, **names: str) -> str:
+    out = template
+    for key, name in names.items():
+        out = out.replace("{" + key + "}", name)
+    return out
+
+
+def _mon(n: str) -> str:
+    return _MON.replace("{n}", n)
+
+
+def _day(n: str) -> str:
+    return _DAY.replace("{n}", n)
+
+
+def _year(n: str) -> str:
+    return _YEAR.replace("{n}", n).replace("{{", "{").replace("}}", "}")
+
+
+# Ordered from most to least specific; the first that matches at the earliest position wins.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 17-18 September 1879 / between 10 and 12 June 1885 / 9, 10,11 mai 1918
+    ("dd-dd-m-y", re.compile(
+        rf"(?:between\s+)?{_day('d1')}(?:\s*,\s*[0-3]?\d)*{_DASH}{_day('d2')}{_SEP}{_mon('m1')}{_SEP}{_year('y1')}", re.I)),
+    # September 17-18, 1879
+    ("m-dd-dd-y", re.compile(rf"{_mon('m1')}\s+{_day('d1')}{_DASH}{_day('d2')}{_SEP}{_year('y1')}", re.I)),
+    # 22 December 1925 - 19 May 1926 ; April 23 through July 20, 1938 ; December 1925-March 1926
+    ("d-m-y-d-m-y", re.compile(
+        rf"{_day('d1')}{_SEP}{_mon('m1')}{_SEP}{_year('y1')}{_DASH}{_day('d2')}{_SEP}{_mon('m2')}{_SEP}{_year('y2')}", re.I)),
+    ("m-d-y-m-d-y", re.compile(
+        rf"{_mon('m1')}\s+{_day('d1')}{_SEP}{_year('y1')}{_DASH}{_mon('m2')}\s+{_day('d2')}{_SEP}{_year('y2')}", re.I)),
+    ("m-d-m-d-y", re.compile(rf"{_mon('m1')}\s+{_day('d1')}{_DASH}{_mon('m2')}\s+{_day('d2')}{_SEP}{_year('y1')}", re.I)),
+    ("d-m-d-m-y", re.compile(rf"{_day('d1')}\s+{_mon('m1')}{_DASH}{_day('d2')}\s+{_mon('m2')}{_SEP}{_year('y1')}", re.I)),
+    ("m-y-m-y", re.compile(rf"{_mon('m1')}{_SEP}{_year('y1')}{_DASH}{_mon('m2')}{_SEP}{_year('y2')}", re.I)),
+    ("m-m-y", re.compile(rf"{_mon('m1')}{_DASH}{_mon('m2')}{_SEP}{_year('y1')}", re.I)),
+    # 14 September 1939 / 14th September, 1939 / 1 Juli 1921
+    ("d-m-y", re.compile(rf"{_day('d1')}{_SEP}{_mon('m1')}{_SEP}{_year('y1')}", re.I)),
+    # Sept. 14, 1939 / August 2 or earlier, 1909 / Junio 30, 1960
+    ("m-d-y", re.compile(rf"{_mon('m1')}\s*{_day('d1')}(?:\s+or\s+(?:earlier|later|before|after))?{_SEP}{_year('y1')}", re.I)),
+    # 1939-09-14
+    ("iso", re.compile(r"(?P<y1>1[0-9]{3}|20[0-2][0-9])-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)")),
+    # 14-1-1919, 14/1 1919, 14.1.1919 (day first: the European archives' habit)
+    ("num", re.compile(r"(?<![\d.])(?P<d1>[0-3]?\d)[-/.](?P<m1>[01]?\d)[-/. ]\s?(?P<y1>1[0-9]{3}|20[0-2][0-9])(?!\d)")),
+    ("season-y", re.compile(
+        r"(?P<s1>" + "|".join(SEASONS) + r")\s*(?:of\s+|de\s+)?(?P<y1>1[0-9]{3}|20[0-2][0-9])", re.I)),
+    ("m-y", re.compile(rf"{_mon('m1')}{_SEP}{_year('y1')}", re.I)),
+    ("y-y", re.compile(r"(?<!\d)(?P<y1>1[0-9]{3})\s*(?:-|–|—|/|to)\s*(?P<y2>1[0-9]{3}|[0-9]{2})(?!\d)")),
+    ("y", re.compile(r"(?<![\d/.-])(?P<y1>1[0-9]{3}|20[0-2][0-9])(?![\d])")),
+]  # fmt: skip
+
+
+def _month(text: str | None) -> int | None:
+    return MONTHS.get(text.lower().rstrip(".")) if text else None
+
+
+def _iso(year: str, month: int | None = None, day: str | int | None = None) -> str | None:
+    if month is None:
+        return year
+    if not 1 <= month <= 12:
+        return None
+    if day is None:
+        return f"{year}-{month:02d}"
+    day_number = int(day)
+    if not 1 <= day_number <= 31:
+        return None
+    return f"{year}-{month:02d}-{day_number:02d}"
+
+
+def _value(kind: str, g: dict[str, str | None]) -> str | None:
+    y1 = g.get("y1") or ""
+    m1 = _month(g.get("m1")) if kind != "num" and kind != "iso" else int(g["m1"] or 0)
+    if kind in ("dd-dd-m-y", "m-dd-dd-y"):
+        a, b = _iso(y1, m1, g["d1"]), _iso(y1, m1, g["d2"])
+        return f"{a}/{b}" if a and b and a < b else a
+    if kind in ("d-m-y-d-m-y", "m-d-y-m-d-y"):
+        a, b = _iso(y1, m1, g["d1"]), _iso(g["y2"] or y1, _month(g["m2"]), g["d2"])
+        return f"{a}/{b}" if a and b and a < b else a
+    if kind in ("m-d-m-d-y", "d-m-d-m-y"):
+        a, b = _iso(y1, m1, g["d1"]), _iso(y1, _month(g["m2"]), g["d2"])
+        return f"{a}/{b}" if a and b and a < b else a
+    if kind == "m-y-m-y":
+        a, b = _iso(y1, m1), _iso(g["y2"] or y1, _month(g["m2"]))
+        return f"{a}/{b}" if a and b and a < b else a
+    if kind == "m-m-y":
+        a, b = _iso(y1, m1), _iso(y1, _month(g["m2"]))
+        return f"{a}/{b}" if a and b and a < b else a
+    if kind in ("d-m-y", "m-d-y", "iso", "num"):
+        return _iso(y1, m1, g["d1"])
+    if kind == "season-y":
+        return y1  # a season is recorded at year precision, as the archives' editors do
+    if kind == "m-y":
+        return _iso(y1, m1)
+    if kind == "y-y":
+        y2 = g["y2"] or ""
+        if len(y2) == 2:
+            y2 = y1[:2] + y2
+        return f"{y1}/{y2}" if y2 > y1 else y1
+    return y1 or None
+
+
+def find_date(text: str) -> tuple[str, int, int] | None:
+    """The first date expression in `text` as (value, start, end), most specific reading first."""
+    best: tuple[int, int, str] | None = None  # (start, -length, value)
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            value = _value(kind, match.groupdict())
+            if not value:
+                continue
+            candidate = (match.start(), -(match.end() - match.start()), value)
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
+            break
+    if best is None:
+        return None
+    return best[2], best[0], best[0] - best[1]
+
+
+def parse_date(text: str | None) -> str | None:
+    """The value of the first date in `text`, or None."""
+    if not text:
+        return None
+    found = find_date(text)
+    return found[0] if found else None
+
+
+def find_all_dates(text: str) -> list[tuple[str, int, int]]:
+    """Every non-overlapping date expression, left to right."""
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    while pos < len(text):
+        found = find_date(text[pos:])
+        if not found:
+            break
+        value, start, end = found
+        out.append((value, pos + start, pos + end))
+        pos += max(end, start + 1)
+    return out
+
+
+def precision(value: str | None) -> int:
+    """How specific a value is: 0 none, 1 year, 2 month, 3 day (an interval counts its start)."""
+    if not value:
+        return 0
+    head = value.split("/")[0]
+    return {4: 1, 7: 2, 10: 3}.get(len(head), 1)
+
+
+def covers(broad: str | None, narrow: str | None) -> bool:
+    """Whether `narrow` lies within `broad` (e.g. 1939-09 covers 1939-09-14)."""
+    if not broad or not narrow:
+        return False
+    return narrow.split("/")[0].startswith(broad.split("/")[0])

@@ -1,0 +1,55 @@
+"""What kind of document is this? Rules over the title, headings, labels and the letter anatomy."""
+
+from __future__ import annotations
+
+import re
+
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("interview", re.compile(r"\binterview|\bentretien|\bentrevista|\bconversation with|\bQ(?:uestion)?\s*:", re.I)),
+    ("speech", re.compile(r"\bspeech\b|\baddress(?:ed)? (?:to|at|delivered)|\blecture\b|\bdiscours\b|\bdiscurso\b|"
+                          r"\brede\b|\btalk\b|\bremarks at\b|\breport (?:to|at|on the)\b|\bspeech(?:es)?\b|"
+                          r"\bwords to the\b|\brecord of .* speech", re.I)),
+    ("resolution", re.compile(r"\bresolution\b|\btheses\b|\bthèses\b|\bdecree\b|\bdecision of\b|\bmotion\b", re.I)),
+    ("manifesto", re.compile(r"\bmanifesto\b|\bmanifeste\b|\bprogram(?:me)?\b|\bappeal\b|\bdeclaration\b|"
+                             r"\bprinciples of\b|\bproclamation\b|\bto the (?:oppressed|workers|peoples?)\b|\bplatform\b", re.I)),
+    ("letter", re.compile(r"\bletter\b|\blettre\b|\bbrief an\b|\bcarta\b|\bcircular\b|\bnote to\b|^to the editors?\b|"
+                          r"\breply to\b|\bto [A-Z][a-z]+ [A-Z][a-z]+,? \d", re.I)),
+    ("pamphlet", re.compile(r"\bpamphlet\b|\bbrochure\b|\bfolleto\b", re.I)),
+    ("book-chapter", re.compile(r"^(?:chapter|ch\.|chapitre|part|book|section|preface|introduction|foreword|"
+                                r"afterword|appendix|[IVXLC]+\s*[.–—-])\b", re.I)),
+]  # fmt: skip
+
+
+def classify(
+    title: str | None,
+    headings: list[str],
+    label_keys: set[str],
+    has_salutation: bool,
+    has_signature: bool,
+    has_addressee: bool,
+    source: str | None,
+    body_start: str,
+) -> tuple[str, str]:
+    """(doc_type, why) — the why is kept as provenance."""
+    title = title or ""
+    for kind, pattern in _RULES:
+        if pattern.search(title):
+            return kind, f"title:{kind}"
+    if "delivered" in label_keys:
+        return "speech", "header:delivered"
+    if has_addressee or has_salutation and (has_signature or re.match(r"(?:my )?dear\b", body_start, re.I)):
+        return "letter", "anatomy:salutation"
+    for heading in headings:
+        for kind, pattern in _RULES:
+            if kind != "book-chapter" and pattern.search(heading):
+                return kind, f"heading:{kind}"
+    if re.match(r"^(?:comrades|citizens|friends|workers|ladies and gentlemen|my friends)\b[^.]{0,40}[!,:]",
+                body_start, re.I):  # fmt: skip
+        return "speech", "anatomy:address"
+    if re.search(r"\b(?:collected works|selected works|works,? vol|book|chapter|ch\.)\b", source or "", re.I) and (
+        re.search(r"\bch(?:apter)?\b|\bpart\b|preface|introduction", " ".join(headings) + title, re.I)
+    ):
+        return "book-chapter", "source:book"
+    if source:
+        return "article", "source:periodical"
+    return "other", "default"

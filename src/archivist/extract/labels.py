@@ -1,0 +1,92 @@
+"""The labelled header lines archives put above (or below) a text: "Written:", "Source:",
+"First Published:", "Translated:", "Transcription/Markup:", "Copyleft:" … in several languages.
+
+`LABELS` maps each canonical key to the spellings seen on archive pages; `parse_label_line`
+splits one line into (key, label as written, value).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+LABELS: dict[str, tuple[str, ...]] = {
+    "written": ("written", "written on", "date written", "date", "dated", "composed", "written in",
+                "skrifaður", "skrifað", "redacción", "redactado", "écrit", "rédigé", "geschrieben", "scritto",
+                "escrito", "verfasst", "написано", "written and first published", "written and published"),
+    "delivered": ("delivered", "spoken", "speech delivered", "discussed", "presented", "adopted", "read",
+                  "given", "held", "pronunciado", "prononcé", "gehalten", "recorded", "broadcast", "date delivered"),
+    "source": ("source", "sources", "this version", "this edition", "text source", "from", "source text",
+               "fuente", "fuente del texto", "fonte", "quelle", "origin", "collection(s)", "collection",
+               "reprinted", "retitled and reprinted", "reproduced from", "copied from", "scanned from",
+               "source of the translation", "translation source", "english version", "online source"),
+    "first_published": ("first published", "originally published", "first publication", "published",
+                        "publication", "first printed", "published in", "fyrstur útgefandi", "publicado",
+                        "primera edición", "première publication", "publié", "erstveröffentlichung",
+                        "first appeared", "publicado por primera vez", "opublikowano", "published first",
+                        "first published in english", "original source", "original publication",
+                        "also published", "first english publication", "first pub"),
+    "translated": ("translated", "translation", "translated by", "translator", "translators", "þýða við",
+                   "þýðing", "traducido", "tranducido al castellano", "traducido al castellano", "traduction",
+                   "traduit", "traduzione", "übersetzt", "übersetzung", "translated and transcribed",
+                   "translated and annotated", "english translation", "translated from", "translated/edited",
+                   "translation/transcription", "translation and transcription", "translated & transcribed"),
+    "transcribed": ("transcription", "transcribed", "transcription/markup", "transcription/html markup",
+                    "transcription/html", "transcriber", "transcribed by", "markup", "html markup", "html",
+                    "stafrænn texti við", "edición digital", "digitalized by", "digitalised by", "online version",
+                    "transcription/mark-up", "transcription & markup", "transcription and markup",
+                    "transcribed/html markup", "transcription/editing", "transcribed & html markup",
+                    "html-markup", "transcrit", "mise en ligne", "proofed and corrected", "ocr", "formatting",
+                    "e-text", "digitized by", "conversion", "edited", "editor", "edited by", "prepared"),
+    "rights": ("copyleft", "public domain", "copyright", "licence", "license", "pubblico dominio",
+               "dominio público", "domaine public", "copyright ©", "©"),
+    "proofread": ("proofread", "proofed", "proofreading", "proofread by", "checked", "corrected",
+                  "proofread and corrected"),
+    "publisher": ("publisher", "published by", "editorial", "éditeur", "verlag"),
+    "signed": ("signed",),
+    "author": ("author", "author(s)", "authors", "autor", "auteur", "höfundur"),
+    "place": ("place", "location", "lieu"),
+    "notes": ("note", "notes", "editor's note", "editors' note", "translator's note", "translator’s note",
+              "introduction", "note by the editors", "n.b.", "comment"),
+}  # fmt: skip
+
+_INDEX: dict[str, str] = {}
+for _key, _spellings in LABELS.items():
+    for _spelling in _spellings:
+        _INDEX.setdefault(_spelling, _key)
+
+_LINE = re.compile(r"^\s*\[?(?P<label>[^\W\d][\w’'()/&. -]{0,40}?)\]?\s*(?::|：|\s:)\s*(?P<value>.*)$", re.DOTALL)
+
+
+def _norm_label(label: str) -> str:
+    label = unicodedata.normalize("NFC", label).strip().lower().replace("’", "'")
+    return re.sub(r"\s+", " ", label.strip(" .*_"))
+
+
+def label_key(label: str) -> str | None:
+    return _INDEX.get(_norm_label(label))
+
+
+def parse_label_line(line: str) -> tuple[str, str, str] | None:
+    """("written", "Written", "14 September 1939.") for "Written: 14 September 1939."; else None."""
+    match = _LINE.match(line)
+    if not match:
+        return None
+    label = match.group("label")
+    key = label_key(label)
+    if key is None:
+        return None
+    return key, label.strip(), match.group("value").strip()
+
+
+def is_label_line(line: str) -> bool:
+    return parse_label_line(line) is not None
+
+
+def clean_value(value: str | None) -> str | None:
+    """A header value as a field: trailing separators gone, empty means absent."""
+    if value is None:
+        return None
+    value = re.sub(r"\s+", " ", value).strip().strip(";").strip()
+    value = re.sub(r"[.;,]\s*$", "", value) if not re.search(r"\b[A-Z]\.$|\bp{1,2}\.$|\bno\.$", value) else value
+    return value or None

@@ -1,0 +1,31 @@
+"""Language identification with lingua, loaded once, lazily, for the languages archives hold."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+_LANGUAGES = ("ENGLISH", "FRENCH", "GERMAN", "RUSSIAN", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH",
+              "POLISH", "ICELANDIC", "CHINESE", "JAPANESE", "GREEK", "TURKISH", "SWEDISH", "DANISH",
+              "BOKMAL", "FINNISH", "CZECH", "HUNGARIAN", "ROMANIAN", "UKRAINIAN", "SERBIAN", "CATALAN",
+              "ARABIC", "PERSIAN", "HEBREW", "INDONESIAN", "VIETNAMESE", "KOREAN", "BULGARIAN", "TAGALOG")  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _detector() -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [getattr(Language, name) for name in _LANGUAGES if hasattr(Language, name)]
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the main language of `text`, or None when there is too little text."""
+    sample = text[:3000]
+    if sum(ch.isalpha() for ch in sample) < 20:
+        return None
+    language = _detector().detect_language_of(sample)
+    if language is None:
+        return None
+    code = language.iso_code_639_1.name.lower()
+    return "no" if code == "nb" else code

@@ -1,0 +1,293 @@
+"""Where things are on a page: chrome, the header zone (title, byline, subtitles, labelled
+information block), the body, and the notes after it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from archivist.extract.dates import find_date
+from archivist.extract.labels import is_label_line, parse_label_line
+from archivist.extract.names import looks_like_name
+from archivist.sources.page import Block, Page
+
+_CHROME_LINE = re.compile(
+    r"^(?:last updated.*|top of (?:the )?page|back to .*|(?:next|previous|prev)\b.{0,40}|index|contents|"
+    r"table of contents|marxists internet archive|marx/engels internet archive|mia\s*>.*|.*\barchive\s*>.*|"
+    r"home|download (?:pdf|epub|mobi).*|.*\bfile size\b.*|←.*|.*→|»|«|\^|->|<-|retrieved from .*|"
+    r"this page was last (?:edited|modified).*|\*\s*\*\s*\*|[*_-]{3,}|\d{1,2}\.\d{1,2}\.\d{4})$",
+    re.I,
+)
+_CHROME_CLASSES = ("toplink", "updat", "link", "footer", "navigation", "nav", "next", "prev", "index", "breadcrumb")
+_NOTES_HEADING = re.compile(
+    r"^(?:notes?|foot-?notes?|end-?notes?|notes and references|references|glossary|editor'?s'? notes?|"
+    r"translator'?s'? notes?|mia notes?|notes (?:by|of) the (?:editor|translator)s?|anmerkungen|примечания)[.:]?$",
+    re.I,
+)
+_NOTE_START = re.compile(r"^(?:\[\d+\]|\(\d+\)|\d+\.\s|\*+\s|\^\d|\d+\s[A-Z]|\[[a-z]\])")
+_INFO_CLASSES = ("information", "info", "infobox", "publication", "metadata", "headertable", "source")
+_DATE_ONLY = re.compile(r"^[\[(]?[^\w]*[\w ,.–-]{0,40}\d{4}[^\w]*[\])]?\.?$")
+
+
+def normalise(text: str) -> str:
+    """Canonical text form: NFC, no-break and odd spaces as spaces, no soft hyphens or BOMs."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
+    text = re.sub(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", text)
+    text = re.sub(r"[ \t]+", " ", text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+@dataclass(slots=True)
+class Item:
+    text: str
+    block: Block
+    role: str = "body"  # chrome, title, byline, subtitle, info, body, footnote, header
+
+
+@dataclass(slots=True)
+class Layout:
+    items: list[Item]
+    title: str | None = None
+    title_index: int | None = None
+    byline: str | None = None
+    byline_origin: str | None = None
+    subtitles: list[str] = field(default_factory=list)
+    labels: list[tuple[str, str, str, str]] = field(default_factory=list)  # key, label, value, where
+    table_fields: dict[str, list[str]] = field(default_factory=dict)
+    body: list[int] = field(default_factory=list)
+
+
+def lay_out(page: Page) -> Layout:
+    items = _items(page)
+    layout = Layout(items=items)
+    _mark_chrome(items)
+    _read_table_fields(items, layout)
+    _mark_info(items)
+    _find_title(page, layout)
+    _mark_header_zone(layout)
+    _mark_notes(layout)
+    for index, item in enumerate(items):
+        if item.role == "info":
+            for line in item.text.split("\n"):
+                parsed = parse_label_line(line)
+                if parsed:
+                    layout.labels.append((*parsed, "after" if layout.body and index > layout.body[0] else "before"))
+    layout.body = [i for i, item in enumerate(items) if item.role == "body"]
+    return layout
+
+
+def _items(page: Page) -> list[Item]:
+    items: list[Item] = []
+    for block in page.blocks:
+        text = normalise(block.text)
+        if not text and block.tag != "hr":
+            continue
+        lines = text.split("\n")
+        flags = [is_label_line(line) for line in lines]
+        if any(flags) and not all(flags) and block.tag in ("p", "div", "td", "text") and flags[0]:
+            # A labelled header run straight into the text (no blank line): split at the change.
+            cut = flags.index(False)
+            if cut and all(not f for f in flags[cut:]) or cut:
+                items.append(Item("\n".join(lines[:cut]), block))
+                items.append(Item("\n".join(lines[cut:]), block))
+                continue
+        items.append(Item(text, block))
+    return items
+
+
+def _mark_chrome(items: list[Item]) -> None:
+    for item in items:
+        block = item.block
+        first = item.text.split("\n")[0].strip()
+        if block.tag == "hr" or not item.text:
+            item.role = "chrome"
+        elif block.zone in ("nav", "chrome") or block.has_class(*_CHROME_CLASSES):
+            item.role = "chrome"
+        elif block.link_only and len(item.text) < 300:
+            item.role = "chrome"
+        elif _CHROME_LINE.match(first) and len(item.text) < 120:
+            item.role = "chrome"
+        elif block.has_class("firstheading") is False and re.fullmatch(r"[\W_]+", item.text):
+            item.role = "chrome"
+
+
+def _read_table_fields(items: list[Item], layout: Layout) -> None:
+    """wikirouge's author table: a <th> label cell followed by its <td> values."""
+    current = None
+    for item in items:
+        block = item.block
+        if block.in_table and block.has_class("headertable"):
+            if block.tag == "th":
+                current = item.text.strip().rstrip(":").lower()
+                item.role = "info"
+            elif block.tag == "td" and current:
+                layout.table_fields.setdefault(current, []).extend(
+                    v.strip() for v in item.text.split("\n") if v.strip()
+                )
+                item.role = "info"
+        else:
+            current = None
+
+
+def _mark_info(items: list[Item]) -> None:
+    for item in items:
+        if item.role != "body":
+            continue
+        lines = [ln for ln in item.text.split("\n") if ln.strip()]
+        labelled = sum(1 for ln in lines if is_label_line(ln))
+        if labelled and labelled >= len(lines) / 2 and len(item.text) < 3000:
+            item.role = "info"
+        elif item.block.has_class(*_INFO_CLASSES) and not item.block.is_heading and labelled:
+            item.role = "info"
+
+
+def _clean_heading(text: str) -> str:
+    return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+def _find_title(page: Page, layout: Layout) -> None:
+    items = layout.items
+    live = [i for i, it in enumerate(items) if it.role not in ("chrome",)]
+    if not live:
+        return
+    first_long = next((i for i in live if items[i].role == "body" and not items[i].block.is_heading
+                       and len(items[i].text) > 250), len(items))  # fmt: skip
+    if page.format == "tei" and page.fields.get("title"):
+        layout.title = page.fields["title"][0]
+        return
+    headings = [i for i in live if items[i].block.is_heading and i < first_long and items[i].role == "body"]
+    chosen = None
+    if headings:
+        top = min(items[i].block.level for i in headings)
+        h1s = [i for i in headings if items[i].block.level == top]
+        chosen = h1s[0]
+        # A byline heading above the title at a higher level ("## James Connolly" over "# …"): skip names.
+        while chosen is not None and looks_like_name(items[chosen].text) and len(h1s) > 1:
+            h1s = h1s[1:]
+            chosen = h1s[0]
+    elif page.format in ("txt", "mediawiki-text"):
+        cands = [i for i in live[:4] if len(items[i].text) < 160 and items[i].role == "body"]
+        if cands:
+            chosen = cands[0]
+            if len(cands) > 1 and looks_like_name(items[cands[0]].text) and not _DATE_ONLY.match(items[cands[1]].text):
+                layout.byline, layout.byline_origin = items[cands[0]].text, "byline:first-line"
+                items[cands[0]].role = "byline"
+                chosen = cands[1]
+    if chosen is None:
+        return
+    layout.title_index = chosen
+    layout.title = _clean_heading(items[chosen].text)
+    items[chosen].role = "title"
+
+
+def _mark_header_zone(layout: Layout) -> None:
+    """Everything before the first paragraph of text after the title is header: byline, series
+    lines, subtitles and dates, the information block, leading headings."""
+    items = layout.items
+    t = layout.title_index
+    start = 0 if t is None else t + 1
+    # Before the title: bylines, series labels.
+    if t is not None:
+        for i in range(t):
+            item = items[i]
+            if item.role != "body":
+                continue
+            item.role = "header"
+            if layout.byline is None and _byline_candidate(item):
+                layout.byline, layout.byline_origin = item.text, f"byline:{item.block.tag}"
+                item.role = "byline"
+    # After the title: subtitles, info, headings until the first real paragraph.
+    i = start
+    seen_info = False
+    while i < len(items):
+        item = items[i]
+        if item.role in ("chrome",):
+            i += 1
+            continue
+        if item.role == "info":
+            seen_info = True
+            i += 1
+            continue
+        if item.role != "body":
+            i += 1
+            continue
+        block = item.block
+        text = item.text
+        if block.is_heading or block.has_class("title", "subtitle", "author", "byline", "date-heading") and not seen_info:
+            if layout.byline is None and _byline_candidate(item):
+                layout.byline, layout.byline_origin = text, f"byline:{block.tag}"
+                item.role = "byline"
+            else:
+                item.role = "subtitle"
+                layout.subtitles.append(_clean_heading(text))
+            i += 1
+            continue
+        if not seen_info and _DATE_ONLY.match(text) and text.startswith(("(", "[")) and find_date(text):
+            item.role = "subtitle"
+            layout.subtitles.append(text)
+            i += 1
+            continue
+        break
+
+
+def _byline_candidate(item: Item) -> bool:
+    text = _strip_byline(item.text)
+    return bool(text) and (looks_like_name(text) or item.block.has_class("title", "author", "byline")) and (
+        item.block.is_heading or item.block.has_class("title", "author", "byline") or looks_like_name(text)
+    ) and not text.startswith("(")
+
+
+def _strip_byline(text: str) -> str:
+    text = _clean_heading(text)
+    text = re.sub(r"^(?:by|par|von|por|di)\s+", "", text, flags=re.I)
+    text = re.sub(r"^(?:an? )?interview (?:with|of)\s+", "", text, flags=re.I)
+    found = find_date(text)
+    if found and found[1] > 0:
+        text = text[: found[1]]
+    text = re.sub(r"\s+(?:in|on)\s+[A-Z].*$", "", text)
+    return text.strip(" ,.;:-–—")
+
+
+def byline_authors(text: str | None) -> list[str]:
+    from archivist.extract.names import split_authors
+
+    if not text:
+        return []
+    cleaned = _strip_byline(text)
+    cleaned = cleaned.split(",")[0] if "," in cleaned and find_date(text) else cleaned
+    return split_authors(cleaned)
+
+
+def _mark_notes(layout: Layout) -> None:
+    items = layout.items
+    body = [i for i, it in enumerate(items) if it.role == "body"]
+    if not body:
+        return
+    first = body[0]
+    for i in range(first + 1, len(items)):
+        item = items[i]
+        if item.role == "body" and _NOTES_HEADING.match(item.text.strip()) and (item.block.is_heading or len(item.text) < 40):
+            item.role = "header"
+            for k in range(i + 1, len(items)):
+                if items[k].role in ("body", "info") and not (items[k].role == "info" and _has_labels(items[k])):
+                    items[k].role = "footnote"
+            return
+    # Notes without a heading: a trailing run of numbered paragraphs in a notes class, or after a rule.
+    for i in range(len(items) - 1, first, -1):
+        item = items[i]
+        if item.role == "chrome":
+            continue
+        noted = item.block.has_class("endnote", "footnote", "note", "notes", "fn", "information", "info") or (
+            item.block.zone == "footnote"
+        )
+        if item.role in ("body", "info") and noted and (_NOTE_START.match(item.text) or item.block.zone == "footnote"):
+            if not _has_labels(item):
+                item.role = "footnote"
+            continue
+        break
+
+
+def _has_labels(item: Item) -> bool:
+    return any(is_label_line(line) for line in item.text.split("\n"))

@@ -1,0 +1,55 @@
+"""Person-name shapes: is a short line a name (a byline, a signature)? What is its surname?"""
+
+from __future__ import annotations
+
+import re
+
+_PARTICLES = {"von", "van", "de", "del", "della", "der", "da", "di", "du", "le", "la", "ten", "ter", "y", "e"}
+_NOT_NAMES = {
+    "the", "a", "an", "of", "and", "to", "in", "on", "for", "with", "by", "from", "at", "is", "are", "was",
+    "long", "live", "down", "all", "our", "we", "you", "workers", "comrades", "proletarians", "forward",
+    "contents", "notes", "footnotes", "index", "introduction", "preface", "chapter", "part", "section",
+    "appendix", "explanation", "top", "next", "previous", "back", "home", "archive", "source", "yours",
+}  # fmt: skip
+_TOKEN = re.compile(r"^(?:[A-ZÀ-ÞА-Я][a-zà-ÿа-яё'’-]+|[A-ZÀ-ÞА-Я]\.(?:[A-ZÀ-ÞА-Я]\.)*|[A-ZÀ-ÞА-Я]{2,}|Mc[A-Z][a-z]+)$")
+
+
+def looks_like_name(text: str, max_words: int = 6) -> bool:
+    """A person's or a signing body's name: a few capitalised words or initials, no sentence."""
+    text = text.strip().rstrip(".,;")
+    if not text or len(text) > 60 or re.search(r"[!?:;\"“”()\[\]\d]", text):
+        return False
+    words = re.split(r"\s+|(?<=\.)(?=[A-ZÀ-Þ])", text)
+    words = [w for w in words if w]
+    if not 1 <= len(words) <= max_words:
+        return False
+    content = [w for w in words if w.lower() not in _PARTICLES]
+    if not content or any(w.lower().strip(".,") in _NOT_NAMES for w in content):
+        return False
+    return all(_TOKEN.match(w.strip(",")) for w in content)
+
+
+def surname(name: str) -> str:
+    """The last non-initial word, folded: "G.V. Plekhanov" -> "plekhanov"."""
+    name = re.sub(r"\(.*?\)", " ", name)
+    words = [w.strip(".,") for w in re.split(r"[\s.]+", name) if len(w.strip(".,")) > 1]
+    return words[-1].lower() if words else name.lower().strip()
+
+
+def same_person(a: str, b: str) -> bool:
+    sa, sb = surname(a), surname(b)
+    if not sa or not sb:
+        return False
+    return sa == sb or sa.rstrip("f") == sb.rstrip("v") or sb.rstrip("f") == sa.rstrip("v") or (
+        len(sa) > 4 and len(sb) > 4 and (sa.startswith(sb[:-1]) or sb.startswith(sa[:-1]))
+    )
+
+
+def split_authors(text: str) -> list[str]:
+    """ "C.L.R. James & John Fitzpatrick" -> two names; "Marx and Engels" -> two."""
+    text = re.sub(r"\s+", " ", text).strip().strip(",.;")
+    parts = re.split(r"\s*(?:&|\band\b|\bund\b|\bet\b|\by\b|;|\n)\s*", text)
+    parts = [p.strip(" ,") for p in parts if p.strip(" ,")]
+    if len(parts) > 1 and all(looks_like_name(p) for p in parts):
+        return parts
+    return [text] if text else []

@@ -1,0 +1,118 @@
+"""Source statements ("Socialist Appeal, Vol. III No. 72, 20 September 1939, p. 1.") into the
+periodical's or book's title, volume, issue and page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archivist.extract.dates import find_date
+from archivist.extract.names import looks_like_name, same_person
+
+_VOLUME = re.compile(r"\b(?:Vol(?:ume)?|Bd|Tome|t)\.?\s*(?P<v>[IVXLC]+\b|\d+)", re.I)
+_ISSUE = re.compile(r"\b(?:No|Nos|Nr|Number|n°|nº|Issue|#)\.?\s*(?P<n>\d+(?:\s*[-–]\s*\d+)?)", re.I)
+_PAGE = re.compile(r"\b(?:pp?|pages?|S)\.?\s*(?P<p>\d+(?:\s*(?:[-–]|&|and)\s*\d+)?)", re.I)
+_PUBLISHER = re.compile(
+    r"\b(?:Publish(?:ers?|ing)|Publications?|Press|Verlag|Editions?|Éditions|Editores|Books|Library|House|Ltd)\b"
+)
+_PLACE_ONLY = re.compile(
+    r"^(?:Moscow|Moscú|Moscou|London|New York|Paris|Berlin|Peking|Beijing|Chicago|Leningrad|Petrograd|"
+    r"Zurich|Zürich|Geneva|Vienna|Sydney|Toronto|Dublin|Glasgow|Edinburgh|Calcutta|Colombo|USSR|Hottingen-Zurich)"
+    r"(?:\s*\[?\d{4}\]?)?$",
+    re.I,
+)
+_LEADING = re.compile(
+    r"^(?:(?:first\s+)?(?:published|appeared|printed)\s+(?:in|as)\s+|from\s+|in\s+|"
+    r"translation\s+first\s+appeared\s+in\s+|reprinted\s+(?:in|from)\s+|as\s+an?\s+\w+,?\s+in\s+|"
+    r"(?:an?\s+)?(?:article|letter|speech|pamphlet|editorial)\s+in\s+|digitali[sz]ed\s+by\s+|copied\s+from\s+(?:the\s+)?)",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class SourceParts:
+    title: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    date: str | None = None
+
+
+def _segments(text: str) -> list[str]:
+    out: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in text:
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        if char in ",;" and depth == 0:
+            out.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    out.append("".join(current).strip())
+    return [s for s in out if s]
+
+
+def parse_source_line(text: str | None, people: tuple[str, ...] = ()) -> SourceParts:
+    """Split a source statement; `people` (byline, translator) are not taken for titles."""
+    parts = SourceParts()
+    if not text:
+        return parts
+    if m := _VOLUME.search(text):
+        parts.volume = m.group("v")
+    if m := _ISSUE.search(text):
+        parts.issue = re.sub(r"\s+", "", m.group("n"))
+    if m := _PAGE.search(text):
+        parts.page = re.sub(r"\s+", "", m.group("p"))
+    found = find_date(text)
+    parts.date = found[0] if found else None
+    parts.title = source_title(text, people)
+    return parts
+
+
+def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
+    text = re.sub(r"\s+", " ", text).strip().rstrip(".")
+    text = _LEADING.sub("", text)
+    # "Marx and Engels: Articles from the Neue Rheinische Zeitung" — an author prefix.
+    head, sep, tail = text.partition(": ")
+    if sep and (looks_like_name(head.split(" and ")[0]) or " and " in head and len(head) < 40):
+        text = tail
+    segments = _segments(text)
+    kept: list[tuple[int, str]] = []
+    first_numbered = None
+    for index, segment in enumerate(segments):
+        segment = _LEADING.sub("", segment).strip(" .")
+        segment = re.sub(r"\s*[\[(][^\])]*[\])]\s*$", "", segment).strip()
+        if not segment:
+            continue
+        if _VOLUME.match(segment) or _ISSUE.match(segment) or _PAGE.match(segment) or re.match(
+            r"^(?:vol|no|nos|pp?|n°)\b", segment, re.I
+        ):
+            if first_numbered is None:
+                first_numbered = len(kept)
+            continue
+        date = find_date(segment)
+        if date and date[1] <= 2 and date[2] >= len(segment) - 2:
+            continue  # the segment is only a date
+        if _PLACE_ONLY.match(segment) or re.fullmatch(r"[\d\s\[\]–-]+", segment):
+            continue
+        if (looks_like_name(segment, 4) and any(same_person(segment, p) for p in people)) or re.fullmatch(
+            r"(?:[A-Z]\.\s?)+[A-Z][a-z]+", segment
+        ):
+            continue
+        if _PUBLISHER.search(segment) and len(kept) + 1 < len(segments) - index + len(kept):
+            continue
+        kept.append((index, segment))
+    if not kept:
+        return None
+    if first_numbered:
+        title = kept[first_numbered - 1][1]
+    else:
+        title = kept[0][1]
+    title = re.sub(r"\s+by\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*$", "", title)  # "… by Leon Trotsky"
+    title = re.sub(r"\s+(?:[A-Z][a-z]+\s+)?Press$", "", title)  # "… Pluto Press"
+    title = re.sub(r"\s+(?:No|Vol)\.?\s*\d.*$", "", title)
+    return title.strip(" .,:;") or None

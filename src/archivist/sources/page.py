@@ -1,0 +1,45 @@
+"""What a reader hands to extraction: a page of blocks with their roles, never raw bytes.
+
+Readers know formats (HTML, MediaWiki, Markdown, TEI, text); extractors know meaning. A `Block`
+is one paragraph-like unit with the markup hints extraction needs (its tag, CSS classes, whether
+it sits in a blockquote or a table, whether it is only links); `Page.fields` carries metadata a
+format states structurally (a TEI header, a wikirouge author table, Markdown front matter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Block:
+    text: str
+    tag: str = "p"  # h1..h6, p, li, pre, blockquote, td, div, hr, text
+    classes: tuple[str, ...] = ()
+    link_only: bool = False  # every word of it is inside links: navigation, not text
+    in_table: bool = False
+    in_quote: bool = False
+    zone: str = "main"  # reader's hint: main, nav, footnote, info, chrome
+
+    @property
+    def is_heading(self) -> bool:
+        return len(self.tag) == 2 and self.tag[0] == "h" and self.tag[1].isdigit()
+
+    @property
+    def level(self) -> int:
+        return int(self.tag[1]) if self.is_heading else 0
+
+    def has_class(self, *names: str) -> bool:
+        return any(c in self.classes for c in names)
+
+
+@dataclass(slots=True)
+class Page:
+    path: str
+    format: str  # html, mediawiki, md, tei, txt
+    encoding: str
+    blocks: list[Block]
+    title: str | None = None  # the <title> element or equivalent, as a weak hint
+    meta: dict[str, str] = field(default_factory=dict)  # <meta name=...> values
+    fields: dict[str, list[str]] = field(default_factory=dict)  # structured header fields
+    warnings: list[str] = field(default_factory=list)

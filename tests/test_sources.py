@@ -1,0 +1,84 @@
+"""Readers: encodings that lie, formats, and bad input with specific reasons."""
+
+from __future__ import annotations
+
+import pytest
+
+from archivist.errors import UnreadableFile
+from archivist.pipeline import extract_data, extract_file
+from archivist.sources import read_page
+from archivist.sources.decode import decode_bytes
+
+
+def test_utf16_declaration_on_utf8_bytes(corpus) -> None:
+    path = corpus / "mia-mass-edits/archive/olgin/speeches/natlib.htm"
+    page = read_page(path.read_bytes(), str(path))
+    assert page.encoding == "utf-8"
+    assert any("Madison Square Garden" in b.text for b in page.blocks)
+
+
+def test_utf8_declaration_with_cp1252_bytes(corpus) -> None:
+    path = corpus / "mia-mass-edits/archive/hardcastle/1929/banks_industry.htm"
+    text, encoding = decode_bytes(path.read_bytes(), str(path))
+    assert encoding == "cp1252"
+    assert "£" in text
+
+
+def test_windows_1251_declared_page(corpus) -> None:
+    pages = [p for p in corpus.rglob("*.htm*") if b"windows-1251" in p.read_bytes()[:3000].lower()]
+    assert pages, "the corpus has pages declaring windows-1251"
+    result = extract_file(str(pages[0]), pages[0].name)
+    assert result.document is not None
+    assert result.file.encoding == "cp1251"
+    assert result.document.language == "en"
+
+
+def test_russian_markdown(corpus) -> None:
+    path = corpus / "mia-ru-markdown_parser/content/book.md"
+    doc = extract_file(str(path), "book.md").document
+    assert doc is not None and doc.language == "ru"
+    assert "&nbsp;" not in doc.text
+    assert sum("\u0400" <= ch <= "\u04ff" for ch in doc.text) > 1000
+
+
+def test_every_corpus_file_reads(corpus) -> None:
+    failures = []
+    for path in sorted(corpus.rglob("*")):
+        if path.is_file() and path.suffix.lower() in (".htm", ".html", ".md", ".xml", ".txt") and path.name != "README.md":
+            result = extract_file(str(path), str(path.relative_to(corpus)))
+            if not result.ok:
+                failures.append((path.name, result.failure_detail))
+    assert not failures
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"   \n\t  ", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+        (b"<html><body><script>x()</script></body></html>", "no-text"),
+    ],
+)
+def test_bad_input_gets_a_specific_reason(data: bytes, reason: str) -> None:
+    result = extract_data(data, "bad/file.htm")
+    assert not result.ok
+    assert result.failure == reason
+    assert "bad/file.htm" in (result.failure_detail or "") or result.failure_detail
+
+
+def test_unreadable_file_error_names_path() -> None:
+    with pytest.raises(UnreadableFile) as info:
+        decode_bytes(b"", "some/where.txt")
+    assert "some/where.txt" in str(info.value) and info.value.reason == "empty"
+
+
+def test_tei_header_and_inline_notes(corpus) -> None:
+    path = corpus / "hurlus-tei/lenine1918_infantilisme.xml"
+    doc = extract_file(str(path), "hurlus-tei/lenine1918_infantilisme.xml").document
+    assert doc is not None
+    assert doc.title and doc.title.startswith("Sur l’infantilisme")
+    assert doc.language == "fr"
+    assert doc.date_written == "1918-05-05"
+    assert doc.parts_of("footnote"), "inline <note>s are lifted into footnote parts"
+    assert "revue des « communistes de gauche »" not in doc.body
