@@ -60,9 +60,7 @@ def build_document(page: Page, doc_id: str) -> Document:
     if source_raw is None and fields.get("bibl"):
         source_raw, source_origin = fields["bibl"][-1], "tei:sourceDesc"
     people = tuple(authors) + tuple(v for k in ("translated",) if k in labels for v in [labels[k][0]])
-    source = clean_value(source_raw)
-    if source and source_raw and source_raw.rstrip().endswith("."):
-        source = source_raw.strip().rstrip(";")
+    source = _cut_source(source_raw)
     put("source", source, source_origin or "")
     parts_of_source = parse_source_line(source, people)
     if parts_of_source.title is None and "first_published" in labels and source_origin != "header:first_published":
@@ -110,6 +108,20 @@ def build_document(page: Page, doc_id: str) -> Document:
     )  # fmt: skip
     put("doc_type", doc_type, why)
     return doc
+
+
+def _cut_source(raw: str | None) -> str | None:
+    """The citation only: a source value often runs on into another sentence ("… pp. 314–315.
+    All sub-heads by The Militant.")."""
+    if not raw:
+        return None
+    value = re.sub(r"\s+", " ", raw).strip().rstrip(";").strip()
+    match = re.search(r"(?<=[\w)\]])\.\s+(?=(?:[A-Z][a-z]+\s+(?:[a-z]|by\b)|Also\b|See\b|This\b|The\s+\w+\s+[a-z]))", value)
+    if match and match.start() >= 12:
+        value = value[: match.start() + 1]
+    if value.endswith(".") and re.search(r"\b(?:[A-Z]|Vol|No|pp?|ed|eds|Co|St)\.$", value) is None:
+        return value if raw.strip().endswith(".") and not match else value.rstrip(".")
+    return value or None
 
 
 def _labels(layout: Layout) -> dict[str, tuple[str, str]]:

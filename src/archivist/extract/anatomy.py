@@ -153,8 +153,16 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             (flat.startswith("[") and flat.endswith("]") and len(flat) > 40) or _EDITORIAL_INTRO.search(flat)
         ):
             kinds[i] = [Segment("editorial-note", text, i)]
-        elif re.fullmatch(r"\(?(?:copy|draft|abstract|summary|extract|excerpts?)\)?\.?", flat, re.I):
-            kinds[i] = [Segment("header", text, i)]
+        elif re.fullmatch(r"[(\[]?(?:copy|draft|abstract|summary|extract|excerpts?)[)\]]?\.?", flat, re.I) or (
+            i + 1 < n and flat.isupper() and len(flat) < 80 and not parse_dateline(flat)
+        ):
+            kinds[i] = [Segment("header", text, i)]  # "(Copy)", "[Draft]", MECW's "ENGELS TO J. L. MAHON"
+        elif (lines := text.split("\n")) and len(lines) in (2, 3) and all(len(ln) < 60 for ln in lines) and (
+            dl := parse_dateline(lines[-1])
+        ) is not None:
+            seg = Segment("dateline", text, i, place=dl[0], date=dl[1])  # "« Year of Agriculture »\nHavana, April 1, 1965."
+            kinds[i] = [seg]
+            result.datelines.append(seg)
         else:
             break
         i += 1
@@ -171,6 +179,13 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
                 kinds[k] = segs
             end = j
             break
+    last = end - 1
+    flat_last = re.sub(r"\s+", " ", texts[last]).strip() if end > opening_end + 2 else ""
+    if flat_last and ((flat_last.startswith("(") and flat_last.endswith(")")) or (
+        flat_last.startswith("[") and flat_last.endswith("]")) or _EDITORIAL_INTRO.search(flat_last)
+    ) and len(flat_last) > 30:
+        kinds[last] = [Segment("editorial-note", texts[last], last)]
+        end = last
     ps_start = None
     for j in range(max(opening_end + 1, 1), end):
         if _POSTSCRIPT.match(texts[j].strip()):
@@ -218,7 +233,7 @@ def _mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end:
                     result.signatures.append(ln)
             kinds[j] = _merge_lines(segs)
         elif (kind := _line_kind(flat, authors)) is not None and len(lines) == 1:
-            if kind == "signature" and (saw_signature and not saw_closing):
+            if kind == "signature" and saw_signature and not saw_closing and len(result.signatures) >= 2:
                 break
             kinds[j] = [Segment(kind, text, j)]
             saw_signature |= kind == "signature"

@@ -32,6 +32,10 @@ def classify(
 ) -> tuple[str, str]:
     """(doc_type, why) — the why is kept as provenance."""
     title = title or ""
+    if re.search(r"\bletters?\b|\blettre\b|\bcarta\b", title, re.I):
+        return "letter", "title:letter"
+    if has_salutation and has_signature and not re.match(r"^(?:comrades|citizens|friends|workers)\b", body_start, re.I):
+        return "letter", "anatomy:salutation+signature"
     for kind, pattern in _RULES:
         if pattern.search(title):
             return kind, f"title:{kind}"

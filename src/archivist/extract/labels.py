@@ -90,3 +90,29 @@ def clean_value(value: str | None) -> str | None:
     value = re.sub(r"\s+", " ", value).strip().strip(";").strip()
     value = re.sub(r"[.;,]\s*$", "", value) if not re.search(r"\b[A-Z]\.$|\bp{1,2}\.$|\bno\.$", value) else value
     return value or None
+
+
+# Unlabelled lines of an information block, as ETOL-style and older MIA pages write them.
+_FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
+    ("source", re.compile(r"^(?:From|In)\s+(?P<value>[A-Z„“\"'‘].+)$")),
+    ("source", re.compile(r"^(?P<value>(?:Translation |Text )?(?:first )?appeared in .+)$", re.I)),
+    ("first_published", re.compile(r"^(?:Originally|First)\s+published\s+(?:in|as|by)\s+(?P<value>.+)$", re.I)),
+    ("translated", re.compile(r"^(?:Translated|Translation)\b[^.]*?\bby\s+(?P<value>[A-Z][^.;]+)", re.I)),
+    ("transcribed", re.compile(
+        r"^(?:Transcribed|Transcription|Marked[- ]up|Mark-?up|HTML|Digiti[sz]ed|Scanned)\b[^.]*?\bby\s+(?P<value>[A-Z][^.;]+)",
+        re.I)),
+    ("delivered", re.compile(r"^(?:This|The) (?:speech|address|lecture|talk) was (?:delivered|given|made)\b(?P<value>.+)$", re.I)),
+    ("written", re.compile(r"^(?:This|The) (?:letter|article|text|document) was written\b(?P<value>.+)$", re.I)),
+    ("copied", re.compile(r"^(?P<value>Copied from .+)$", re.I)),
+]  # fmt: skip
+
+
+def interpret_free_line(line: str) -> tuple[str, str, str] | None:
+    """(key, origin label, value) for an unlabelled information line such as
+    "From Labor Action, Vol. 10 No. 43, 28 October 1946, p. 2." or "Transcribed by Ted Crawford."."""
+    line = line.strip()
+    for key, pattern in _FREE_LINES:
+        match = pattern.match(line)
+        if match:
+            return key, f"free:{key}", match.group("value").strip()
+    return None

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from archivist.extract.dates import find_date
-from archivist.extract.labels import is_label_line, parse_label_line
+from archivist.extract.labels import interpret_free_line, is_label_line, parse_label_line
 from archivist.extract.names import looks_like_name
 from archivist.sources.page import Block, Page
 
@@ -21,7 +21,7 @@ _CHROME_LINE = re.compile(
 )
 _CHROME_CLASSES = ("toplink", "updat", "link", "footer", "navigation", "nav", "next", "prev", "index", "breadcrumb")
 _NOTES_HEADING = re.compile(
-    r"^(?:notes?|foot-?notes?|end-?notes?|notes and references|references|glossary|editor'?s'? notes?|"
+    r"^(?:(?:foot-?)?notes? (?:by|from) (?:the )?[\w ]{1,30}|notes?|foot-?notes?|end-?notes?|notes and references|references|glossary|editor'?s'? notes?|"
     r"translator'?s'? notes?|mia notes?|notes (?:by|of) the (?:editor|translator)s?|anmerkungen|примечания)[.:]?$",
     re.I,
 )
@@ -68,10 +68,21 @@ def lay_out(page: Page) -> Layout:
     _find_title(page, layout)
     _mark_header_zone(layout)
     _mark_notes(layout)
-    for index, item in enumerate(items):
+    info_lines = [(index, line) for index, item in enumerate(items) if item.role == "info"
+                  for line in item.text.split("\n") if line.strip()]  # fmt: skip
+    for n, (index, line) in enumerate(info_lines):
+        parsed = parse_label_line(line) or interpret_free_line(line)
+        if parsed and not parsed[2] and n + 1 < len(info_lines) and not is_label_line(info_lines[n + 1][1]):
+            parsed = (parsed[0], parsed[1], info_lines[n + 1][1])  # "Published:" with its value below it
+        if parsed:
+            layout.labels.append((*parsed, "after" if layout.body and index > layout.body[0] else "before"))
+    for index, item in enumerate([]):
         if item.role == "info":
-            for line in item.text.split("\n"):
-                parsed = parse_label_line(line)
+            lines = item.text.split("\n")
+            for n, line in enumerate(lines):
+                parsed = parse_label_line(line) or interpret_free_line(line)
+                if parsed and not parsed[2] and n + 1 < len(lines) and not is_label_line(lines[n + 1]):
+                    parsed = (parsed[0], parsed[1], lines[n + 1])  # "Published:" with its value on the next line
                 if parsed:
                     layout.labels.append((*parsed, "after" if layout.body and index > layout.body[0] else "before"))
     layout.body = [i for i, item in enumerate(items) if item.role == "body"]
@@ -105,7 +116,7 @@ def _mark_chrome(items: list[Item]) -> None:
             item.role = "chrome"
         elif block.zone in ("nav", "chrome") or block.has_class(*_CHROME_CLASSES):
             item.role = "chrome"
-        elif block.link_only and len(item.text) < 300:
+        elif block.link_only and len(item.text) < 300 and not (block.is_heading and looks_like_name(item.text)):
             item.role = "chrome"
         elif _CHROME_LINE.match(first) and len(item.text) < 120:
             item.role = "chrome"
@@ -167,6 +178,12 @@ def _find_title(page: Page, layout: Layout) -> None:
         while chosen is not None and looks_like_name(items[chosen].text) and len(h1s) > 1:
             h1s = h1s[1:]
             chosen = h1s[0]
+        later = [i for i in headings if i > chosen and not _DATE_ONLY.match(items[i].text)]
+        if looks_like_name(items[chosen].text) and later and chosen == headings[0]:
+            # "## Vladimir Ilyich Lenin" over "### Frederick Engels": the first name is the byline.
+            layout.byline, layout.byline_origin = items[chosen].text, f"byline:{items[chosen].block.tag}"
+            items[chosen].role = "byline"
+            chosen = later[0]
     elif page.format in ("txt", "mediawiki-text"):
         cands = [i for i in live[:4] if len(items[i].text) < 160 and items[i].role == "body"]
         if cands:
@@ -178,8 +195,20 @@ def _find_title(page: Page, layout: Layout) -> None:
     if chosen is None:
         return
     layout.title_index = chosen
-    layout.title = _clean_heading(items[chosen].text)
+    layout.title = clean_title(items[chosen].text)
     items[chosen].role = "title"
+
+
+def clean_title(text: str) -> str:
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if len(lines) > 1 and re.fullmatch(r"[\[(]?(?:abstract|extracts?|excerpts?|summary|draft|fragment)[\])]?", lines[-1], re.I):
+        lines = lines[:-1]
+    title = " ".join(lines)
+    if title.count("'") % 2 == 1 and title.endswith("'"):
+        title = title[:-1]
+    if title.count('"') == 2 and title.startswith('"') and title.endswith('"'):
+        title = title[1:-1]
+    return title.strip()
 
 
 def _mark_header_zone(layout: Layout) -> None:
@@ -201,6 +230,7 @@ def _mark_header_zone(layout: Layout) -> None:
     # After the title: subtitles, info, headings until the first real paragraph.
     i = start
     seen_info = False
+    _mark_ruled_info(items, start)
     while i < len(items):
         item = items[i]
         if item.role in ("chrome",):
@@ -215,6 +245,11 @@ def _mark_header_zone(layout: Layout) -> None:
             continue
         block = item.block
         text = item.text
+        if block.has_class(*_INFO_CLASSES) or _in_info_rules(items, i):
+            item.role = "info"
+            seen_info = True
+            i += 1
+            continue
         if block.is_heading or block.has_class("title", "subtitle", "author", "byline", "date-heading") and not seen_info:
             if layout.byline is None and _byline_candidate(item):
                 layout.byline, layout.byline_origin = text, f"byline:{block.tag}"
@@ -230,6 +265,28 @@ def _mark_header_zone(layout: Layout) -> None:
             i += 1
             continue
         break
+
+
+def _mark_ruled_info(items: list[Item], start: int) -> None:
+    """A short run of blocks between two rules near the top, holding source or label lines, is
+    the information block even without its CSS class (pandoc Markdown, older pages)."""
+    rules = [i for i in range(start, min(len(items), start + 14)) if items[i].block.tag == "hr"]
+    for left, right in zip(rules, rules[1:], strict=False):
+        inside = [k for k in range(left + 1, right) if items[k].role in ("body", "info")]
+        if not inside or len(inside) > 5 or sum(len(items[k].text) for k in inside) > 2500:
+            continue
+        lines = [ln for k in inside for ln in items[k].text.split("\n")]
+        if any(is_label_line(ln) or interpret_free_line(ln) for ln in lines):
+            for k in inside:
+                items[k].role = "info"
+            return
+
+
+def _in_info_rules(items: list[Item], index: int) -> bool:
+    """Inside MIA's information block: between an ``hr.infotop`` and its ``hr.infobot``."""
+    before = next((it for it in reversed(items[:index]) if it.block.tag == "hr"), None)
+    after = next((it for it in items[index + 1 :] if it.block.tag == "hr"), None)
+    return bool(before and after and before.block.has_class("infotop") and after.block.has_class("infobot"))
 
 
 def _byline_candidate(item: Item) -> bool:
@@ -268,7 +325,7 @@ def _mark_notes(layout: Layout) -> None:
     first = body[0]
     for i in range(first + 1, len(items)):
         item = items[i]
-        if item.role == "body" and _NOTES_HEADING.match(item.text.strip()) and (item.block.is_heading or len(item.text) < 40):
+        if item.role == "body" and _NOTES_HEADING.match(item.text.strip().replace("’", "'")) and (item.block.is_heading or len(item.text) < 40):
             item.role = "header"
             for k in range(i + 1, len(items)):
                 if items[k].role in ("body", "info") and not (items[k].role == "info" and _has_labels(items[k])):
@@ -279,10 +336,14 @@ def _mark_notes(layout: Layout) -> None:
         item = items[i]
         if item.role == "chrome":
             continue
-        noted = item.block.has_class("endnote", "footnote", "note", "notes", "fn", "information", "info") or (
+        noted = item.block.has_class("endnote", "footnote", "note", "notes", "fn", "information", "info",
+                                     "references", "mw-references", "reference") or (
             item.block.zone == "footnote"
         )
-        if item.role in ("body", "info") and noted and (_NOTE_START.match(item.text) or item.block.zone == "footnote"):
+        if item.role in ("body", "info") and noted and (
+            _NOTE_START.match(item.text) or item.block.zone == "footnote" or item.block.has_class("references")
+            or re.search(r"[–—-]\s*(?:Ed|Eds|Tr)\.?$", item.text)
+        ):
             if not _has_labels(item):
                 item.role = "footnote"
             continue

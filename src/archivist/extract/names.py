@@ -24,7 +24,7 @@ def looks_like_name(text: str, max_words: int = 6) -> bool:
     if not 1 <= len(words) <= max_words:
         return False
     content = [w for w in words if w.lower() not in _PARTICLES]
-    if not content or any(w.lower().strip(".,") in _NOT_NAMES for w in content):
+    if not content or any(w.lower().strip(".,") in _NOT_NAMES for w in content if not w.endswith(".")):
         return False
     return all(_TOKEN.match(w.strip(",")) for w in content)
 

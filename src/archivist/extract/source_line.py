@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from archivist.extract.dates import find_date
 from archivist.extract.names import looks_like_name, same_person
 
-_VOLUME = re.compile(r"\b(?:Vol(?:ume)?|Bd|Tome|t)\.?\s*(?P<v>[IVXLC]+\b|\d+)", re.I)
+_VOLUME = re.compile(
+    r"\b(?:Vol(?:ume)?|Bd|Tome|t)\.?\s*(?P<v>[IVXLC]+\b|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I
+)
+_MONTH_ONLY = re.compile(
+    r"^(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|spring|summer|autumn|fall|winter)\.?"
+    r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:\s*[-–/]\s*(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december))?$",
+    re.I,
+)
 _ISSUE = re.compile(r"\b(?:No|Nos|Nr|Number|n°|nº|Issue|#)\.?\s*(?P<n>\d+(?:\s*[-–]\s*\d+)?)", re.I)
 _PAGE = re.compile(r"\b(?:pp?|pages?|S)\.?\s*(?P<p>\d+(?:\s*(?:[-–]|&|and)\s*\d+)?)", re.I)
 _PUBLISHER = re.compile(
@@ -88,11 +97,13 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
         segment = re.sub(r"\s*[\[(][^\])]*[\])]\s*$", "", segment).strip()
         if not segment:
             continue
-        if _VOLUME.match(segment) or _ISSUE.match(segment) or _PAGE.match(segment) or re.match(
-            r"^(?:vol|no|nos|pp?|n°)\b", segment, re.I
-        ):
+        if _PAGE.match(segment) or re.match(r"^pp?\b", segment, re.I):
+            continue
+        if _VOLUME.match(segment) or _ISSUE.match(segment) or re.match(r"^(?:vol|no|nos|n°)\b", segment, re.I):
             if first_numbered is None:
                 first_numbered = len(kept)
+            continue
+        if _MONTH_ONLY.match(segment) or segment.lower() in ("editorial", "undated", "n.d."):
             continue
         date = find_date(segment)
         if date and date[1] <= 2 and date[2] >= len(segment) - 2:

@@ -64,6 +64,19 @@ def read_html(text: str, path: str, encoding: str, fmt: str = "html") -> Page:
     return page
 
 
+_MARKER = re.compile(r"^\s*[\[(]?(?:\d{1,3}|[*†‡]|[a-z])[\])]?\s*$")
+
+
+def _is_note_marker(node: LexborNode) -> bool:
+    text = node.text(deep=True) or ""
+    if not _MARKER.match(text):
+        return False
+    if node.tag == "a":
+        return (node.attributes.get("href") or "").startswith("#")
+    link = node.css_first("a")
+    return link is not None and (link.attributes.get("href") or "").startswith("#")
+
+
 def _clean_inline(text: str) -> str:
     return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
 
@@ -87,7 +100,8 @@ class _Walker:
                 if text:
                     if not self._buffer:
                         self._context = (block_tag, classes, in_table, in_quote)
-                    self._buffer.append(text)
+                    # Source line breaks are whitespace in HTML; only <br> (kept as \x00) breaks a line.
+                    self._buffer.append(text if self._pre else text.replace("\n", " ").replace("\r", " "))
                     if in_link:
                         self._linked_chars += len(text.strip())
                 continue
@@ -104,10 +118,12 @@ class _Walker:
                 if block_tag in _BR_SPLITS or block_tag == "text":
                     self.flush()
                 else:
-                    self._buffer.append("\n")
+                    self._buffer.append("\x00")
                 continue
             if tag == "img":
                 continue
+            if tag in ("a", "sup") and _is_note_marker(child):
+                continue  # a footnote reference marker: page furniture linking to the notes
             if tag in BLOCK_TAGS:
                 self.flush()
                 if tag == "hr":
@@ -135,10 +151,11 @@ class _Walker:
         self._linked_chars = 0
         tag, classes, in_table, in_quote = self._context
         if self._pre or tag == "pre":
-            lines = [ln.rstrip() for ln in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+            raw = raw.replace("\x00", "\n").replace("\r\n", "\n").replace("\r", "\n")
+            lines = [ln.rstrip() for ln in raw.split("\n")]
             text = "\n".join(lines).strip("\n")
         else:
-            lines = [_clean_inline(part) for part in raw.split("\n")]
+            lines = [_clean_inline(part) for part in raw.split("\x00")]
             text = "\n".join(line for line in lines if line)
         if not text.strip():
             return

@@ -1,0 +1,248 @@
+"""The ingest on a Dask cluster: the same per-file function, another executor.
+
+`dask_executor()` returns an `Executor` (see `archivist.pipeline`): a callable that takes the
+`InputFile`s still to do and yields one `Extraction` per file as the cluster finishes them. The
+workers run `archivist.pipeline.extract_input` — the very function the in-process run and the
+process pool run — so an ingest with `--engine dask` gives the same archive, document for
+document. The workers only extract; the writer in this process alone touches the store, one
+transaction per batch, as results arrive.
+
+Memory stays flat whatever the corpus size: at most `in_flight` tasks (4 per worker thread by
+default) exist at any time; a new task is submitted as each one completes, and each future is
+released as soon as its result is in hand. Nothing holds the whole corpus.
+
+Where the bytes come from:
+
+* by path (the default): each task carries only the file's location, and the worker reads it.
+  This needs the inputs on a file system every worker sees at the same path (one machine, NFS,
+  a cluster file system); it keeps the scheduler and the client's network link out of the data
+  path, which is what lets the run scale.
+* `send_bytes=True`: this process reads each file and sends its bytes with the task to
+  `archivist.pipeline.extract_data` — for workers that cannot see the inputs. Files up to
+  `inline_limit` bytes travel inside the task (through the scheduler, fine for pages of tens of
+  kilobytes); larger ones are scattered straight to a worker first, so the scheduler never carries
+  a big payload. The client's upload bandwidth is then the ceiling of the whole run.
+
+Faults: Dask reschedules the tasks of a worker that dies (its nanny starts a new one). A task whose
+workers die `distributed.scheduler.allowed-failures` + 1 times (a file that crashes or exhausts
+its worker, or a cluster losing machines) raises `KilledWorker`; it becomes a failure of that file
+with reason ``worker-lost`` and the run goes on. Such a failure is stored with size 0, so the next
+run retries the file rather than skipping it as unchanged. Ctrl-C, or the caller closing the
+generator, cancels the outstanding tasks and closes the client, and the local cluster if this
+executor started it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from archivist.errors import ArchivistError, MissingExtra
+from archivist.model import EXTRACTOR_VERSION, Extraction, SourceFile
+from archivist.pipeline import Executor, InputFile, extract_data, extract_input
+
+INSTALL_HINT = "pip install 'archivist[cluster]'"
+WORKER_LOST = "worker-lost"
+INLINE_LIMIT = 1024 * 1024  # bytes sent inside a task with send_bytes=True; larger files are scattered
+_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+log = logging.getLogger(__name__)
+
+
+def _distributed() -> Any:
+    """The `distributed` package, or a `MissingExtra` that says how to install it."""
+    try:
+        import distributed
+    except ImportError as err:
+        raise MissingExtra(
+            f"--engine dask needs Dask's distributed scheduler, which is not installed; "
+            f"install it with: {INSTALL_HINT}"
+        ) from err
+    return distributed
+
+
+def worker_versions() -> tuple[str, str]:
+    """Run on each worker before any task: proves archivist imports there, and which version."""
+    from archivist import __version__
+
+    return __version__, EXTRACTOR_VERSION
+
+
+def dask_executor(
+    scheduler: str | None = None,
+    workers: int = 2,
+    *,
+    send_bytes: bool = False,
+    inline_limit: int = INLINE_LIMIT,
+    in_flight: int | None = None,
+    silence_logs: int = logging.ERROR,
+    connect_timeout: float = 30.0,
+    _function: Callable[[InputFile], Extraction] | None = None,
+) -> Executor:
+    """An `Executor` that extracts on Dask.
+
+    scheduler: address of a running scheduler (``tcp://HOST:8786``); None starts a `LocalCluster`
+        of `workers` single-threaded worker processes for the run and closes it at the end.
+    workers: worker processes of the local cluster (ignored with `scheduler`).
+    send_bytes: read files here and send their bytes with the tasks (workers need not see the
+        inputs) instead of letting the workers read them by path.
+    in_flight: most tasks submitted at once (default 4 per worker thread, at least 8).
+    silence_logs: log level of the local cluster's own loggers.
+    _function: for tests only: a stand-in for `extract_input` (to crash a worker on purpose).
+
+    Raises `MissingExtra` at once when dask's `distributed` is not installed.
+    """
+    _distributed()
+    if workers < 1:
+        raise ArchivistError(f"--engine dask needs at least one worker, not {workers}")
+
+    def run(items: list[InputFile]) -> Iterator[Extraction]:
+        if not items:
+            return
+        dd = _distributed()
+        cluster, client = _connect(dd, scheduler, workers, silence_logs, connect_timeout)
+        try:
+            threads = _check_workers(client, scheduler, connect_timeout)
+            window = in_flight or max(8, 4 * threads)
+            yield from _stream(dd, client, items, window, send_bytes, inline_limit, _function or extract_input)
+        finally:
+            _close(client, cluster)
+
+    return run
+
+
+def _connect(dd: Any, scheduler: str | None, workers: int, silence_logs: int, timeout: float) -> tuple[Any, Any]:
+    if scheduler:
+        try:
+            return None, dd.Client(scheduler, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as err:
+            raise ArchivistError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
+    cluster = dd.LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=silence_logs,
+    )
+    try:
+        client = dd.Client(cluster, set_as_default=False)
+    except BaseException:
+        cluster.close()
+        raise
+    return cluster, client
+
+
+def _check_workers(client: Any, scheduler: str | None, timeout: float) -> int:
+    """Wait for a worker, check every worker runs this archivist; return the worker threads."""
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError as err:
+        raise ArchivistError(f"the Dask scheduler at {scheduler} has no workers after {timeout:.0f}s") from err
+    try:
+        versions = client.run(worker_versions)
+    except Exception as err:
+        raise ArchivistError(
+            f"the Dask workers cannot run archivist ({type(err).__name__}: {err}); "
+            "install the same archivist on every worker"
+        ) from err
+    ours = worker_versions()
+    for address, theirs in versions.items():
+        if tuple(theirs) != ours:
+            raise ArchivistError(
+                f"Dask worker {address} runs archivist {theirs[0]} (extractor {theirs[1]}), this is "
+                f"{ours[0]} (extractor {ours[1]}); install the same archivist on every worker"
+            )
+    return sum(client.nthreads().values()) or 1
+
+
+def _stream(
+    dd: Any,
+    client: Any,
+    items: list[InputFile],
+    window: int,
+    send_bytes: bool,
+    inline_limit: int,
+    function: Callable[[InputFile], Extraction],
+) -> Iterator[Extraction]:
+    """Submit at most `window` tasks at a time; yield each result as it completes."""
+    queue = iter(items)
+    pending: dict[Any, InputFile] = {}  # future -> its file
+    completed = dd.as_completed(with_results=True, raise_errors=False)
+
+    def submit_more() -> list[Extraction]:
+        """Top the cluster up to `window` tasks; files this process failed to read come back at once."""
+        ready: list[Extraction] = []
+        while len(pending) < window:
+            item = next(queue, None)
+            if item is None:
+                break
+            if send_bytes:
+                try:
+                    data = Path(item.location).read_bytes()
+                except OSError as err:
+                    ready.append(_failure(item, "unreadable", f"cannot read: {err.strerror}"))
+                    continue
+                if len(data) > inline_limit:
+                    [data] = client.scatter([data], hash=False)
+                future = client.submit(extract_data, data, item.path, pure=False)
+            else:
+                future = client.submit(function, item, pure=False)
+            pending[future] = item
+            completed.add(future)
+        return ready
+
+    try:
+        yield from submit_more()
+        for future, result in completed:
+            item = pending.pop(future)
+            extraction = _outcome(dd, future, result, item)
+            future.release()  # the scheduler forgets the task and its result now
+            del future, result
+            ready = submit_more()  # keep the workers busy while the writer stores this one
+            yield extraction
+            yield from ready
+    finally:
+        if pending:
+            with contextlib.suppress(Exception):
+                client.cancel(list(pending), force=True)
+            pending.clear()
+
+
+def _outcome(dd: Any, future: Any, result: Any, item: InputFile) -> Extraction:
+    if future.status == "finished":
+        if not isinstance(result, Extraction):
+            raise ArchivistError(f"{item.path}: a Dask worker returned {type(result).__name__}, not an Extraction")
+        return result
+    if future.status == "error":
+        exc = result[1] if isinstance(result, tuple) else result
+        if isinstance(exc, dd.KilledWorker):
+            return _failure(
+                item,
+                WORKER_LOST,
+                f"the Dask workers running it died {exc.allowed_failures + 1} times "
+                f"(last: {exc.last_worker.address}); it will be retried on the next run",
+            )
+        return _failure(item, "extractor-error", f"the task raised on a Dask worker: {type(exc).__name__}: {exc}")
+    # cancelled: the scheduler dropped the task (restarted, or this client lost it)
+    raise ArchivistError(
+        f"{item.path}: the Dask cluster cancelled its task ({future.status}); every finished batch "
+        "is kept: run the same command again to finish"
+    )
+
+
+def _failure(item: InputFile, reason: str, detail: str) -> Extraction:
+    """A failure with no bytes read: stored with size 0, so the next run tries the file again."""
+    source = SourceFile(path=item.path, sha256=_EMPTY_SHA256, size=0)
+    return Extraction(file=source, data=b"", failure=reason, failure_detail=detail)
+
+
+def _close(client: Any, cluster: Any) -> None:
+    with contextlib.suppress(Exception):
+        client.close(timeout=10)
+    if cluster is not None:
+        with contextlib.suppress(Exception):
+            cluster.close(timeout=20)
