@@ -171,7 +171,7 @@ def _stream(
     """Submit at most `window` tasks at a time; yield each result as it completes."""
     queue = iter(items)
     pending: dict[Any, InputFile] = {}  # future -> its file
-    completed = dd.as_completed(with_results=True, raise_errors=False)
+    completed = dd.as_completed(loop=client.loop, with_results=True, raise_errors=False)
 
     def submit_more() -> list[Extraction]:
         """Top the cluster up to `window` tasks; files this process failed to read come back at once."""
@@ -220,11 +220,12 @@ def _outcome(dd: Any, future: Any, result: Any, item: InputFile) -> Extraction:
     if future.status == "error":
         exc = result[1] if isinstance(result, tuple) else result
         if isinstance(exc, dd.KilledWorker):
+            tries = len(exc.args) > 2 and exc.args[2] + 1 or "several"
+            last = getattr(exc.args[1], "address", exc.args[1]) if len(exc.args) > 1 else "?"
             return _failure(
                 item,
                 WORKER_LOST,
-                f"the Dask workers running it died {exc.allowed_failures + 1} times "
-                f"(last: {exc.last_worker.address}); it will be retried on the next run",
+                f"the Dask workers running it died {tries} times (last: {last}); the next run retries it",
             )
         return _failure(item, "extractor-error", f"the task raised on a Dask worker: {type(exc).__name__}: {exc}")
     # cancelled: the scheduler dropped the task (restarted, or this client lost it)

@@ -15,7 +15,7 @@ from archivist.extract.doctype import classify
 from archivist.extract.labels import clean_value
 from archivist.extract.language import detect_language
 from archivist.extract.layout import Layout, byline_authors, lay_out
-from archivist.extract.names import split_authors
+from archivist.extract.names import looks_like_name, split_authors
 from archivist.extract.source_line import parse_source_line, source_title
 from archivist.model import Document, Part, Provenance
 from archivist.sources.page import Page
@@ -48,12 +48,15 @@ def build_document(page: Page, doc_id: str) -> Document:
     fields = page.fields
     # -- title and authors -------------------------------------------------------------------------
     put("title", layout.title, "tei:title" if page.format == "tei" else "title")
+    letter_from = _letter_writer(layout.title)
+    if letter_from and (not authors or author_origin == "byline:series"):
+        authors, author_origin = [letter_from], "title:letter-writer"
     if not authors and anatomy.signatures:
         authors, author_origin = split_authors(anatomy.signatures[-1]), "signature"
     put("authors", authors, author_origin or "byline", layout.byline)
     # -- source --------------------------------------------------------------------------------------
     source_raw, source_origin = None, None
-    for key in ("source", "first_published"):
+    for key in ("source", "copied", "first_published", "free_source"):
         if key in labels:
             source_raw, source_origin = labels[key]
             break
@@ -63,7 +66,7 @@ def build_document(page: Page, doc_id: str) -> Document:
     source = _cut_source(source_raw)
     put("source", source, source_origin or "")
     parts_of_source = parse_source_line(source, people)
-    if parts_of_source.title is None and "first_published" in labels and source_origin != "header:first_published":
+    if "first_published" in labels and (parts_of_source.title is None or source_origin == "free:copied"):
         parts_of_source.title = source_title(labels["first_published"][0], people)
     put("source_title", parts_of_source.title, f"{source_origin}:title" if source_origin else "")
     put("source_volume", parts_of_source.volume, f"{source_origin}:volume" if source_origin else "")
@@ -75,6 +78,12 @@ def build_document(page: Page, doc_id: str) -> Document:
         published, pub_origin = parse_date(labels["first_published"][0]), labels["first_published"][1]
     if published is None and parts_of_source.date:
         published, pub_origin = parts_of_source.date, f"{source_origin}:date"
+    for subtitle in layout.subtitles:
+        heading_date = parse_date(subtitle) if subtitle.strip().startswith(("(", "[")) else None
+        if published and heading_date and covers(published, heading_date) and precision(heading_date) > precision(
+            published
+        ):
+            published, pub_origin = heading_date, "heading"  # "(May 1895)" over a source that gives only 1895
     put("date_published", published, pub_origin or "")
     written, written_origin = _date_written(page, layout, labels, anatomy.datelines, published)
     put("date_written", written, written_origin or "")
@@ -82,6 +91,8 @@ def build_document(page: Page, doc_id: str) -> Document:
     place = next((d.place for d in reversed(anatomy.datelines) if d.place), None)
     if place:
         put("place", place, "dateline")
+    elif (m := _statement_place(layout.subtitles)) is not None:
+        put("place", m, "heading:statement")
     elif "written" in labels and (m := re.search(r"\d{4}\s*[,;.]\s*(?:in\s+)?([A-Z][^\d;]{2,60})$", labels["written"][0])):
         put("place", m.group(1).strip(" ."), "header:written")
     translator = labels.get("translated")
@@ -160,8 +171,37 @@ def _person_value(value: str) -> str | None:
     value = re.sub(r"^(?:(?:for|by)\s+(?:the\s+)?(?:marxists\.org|mia|marxists internet archive)\s+(?:by\s+)?)", "",
                    value, flags=re.I)  # fmt: skip
     value = re.sub(r"^(?:by|par|por|von)\s+", "", value, flags=re.I)
-    value = re.sub(r",?\s*(?:\d{4}|from the \w+|for [\w.]+).*$", "", value)
+    value = re.sub(r",?\s*(?:\d{4}|from the \w+|for [\w.]+|para [\w.]+|pour [\w.]+).*$", "", value)
+    head, sep, _tail = value.partition(",")
+    if sep and looks_like_name(head.strip()):
+        value = head
     return value.strip(" ,.;") or None
+
+
+def _statement_place(subtitles: list[str]) -> str | None:
+    from archivist.extract.dates import find_date
+
+    for subtitle in subtitles:
+        if not re.search(r"\b(?:delivered|written|given|held|spoken)\b", subtitle, re.I):
+            continue
+        found = find_date(subtitle)
+        if not found:
+            continue
+        match = re.search(r"\b(?:in|at)\s+(?P<place>[A-Z][\w'’ .-]*(?:,\s*[A-Z][\w'’ .-]*){0,3})[,\s]*$",
+                          subtitle[: found[1]])  # fmt: skip
+        if match:
+            return match.group("place").strip(" ,")
+    return None
+
+
+def _letter_writer(title: str | None) -> str | None:
+    """ "Karl Marx to Ludwig Kugelmann, 30 January 1868" -> "Karl Marx"."""
+    if not title:
+        return None
+    match = re.match(r"^(?P<who>[A-ZÀ-Þ][\w.'’ -]{2,40}?) to [A-ZÀ-Þ][^,]{2,60}(?:,|\s+\d|$)", title)
+    if match and looks_like_name(match.group("who"), 4):
+        return match.group("who").strip()
+    return None
 
 
 def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]], datelines: list[Segment],
@@ -174,6 +214,11 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
                 if dateline and covers(value, dateline) and precision(dateline) > precision(value):
                     return dateline, "dateline"
                 return value, labels[key][1]
+    for subtitle in layout.subtitles:
+        if re.search(r"\b(?:written|delivered|adopted|dated|spoken|given|held|speech|address)\b", subtitle, re.I):
+            value = parse_date(subtitle)
+            if value:
+                return value, "heading:statement"
     title_date = parse_date(layout.title) if layout.title and re.search(r"\d{4}", layout.title or "") else None
     if title_date and precision(title_date) >= 2:
         return title_date, "title"
@@ -187,7 +232,8 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
         return page.fields["date_written"][0], "tei:creation"
     for subtitle in layout.subtitles:
         value = parse_date(subtitle)
-        if value and subtitle.strip().startswith(("(", "[")):
+        bare = re.fullmatch(r"[\w ,.]{0,30}\d{4}\.?", subtitle.strip()) is not None
+        if value and (subtitle.strip().startswith(("(", "[")) or bare):
             if published is None or (not covers(value, published) and precision(value) < precision(published)):
                 return value, "heading"
             return None, None

@@ -9,14 +9,15 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("speech", re.compile(r"\bspeech\b|\baddress(?:ed)? (?:to|at|delivered)|\blecture\b|\bdiscours\b|\bdiscurso\b|"
                           r"\brede\b|\btalk\b|\bremarks at\b|\breport (?:to|at|on the)\b|\bspeech(?:es)?\b|"
                           r"\bwords to the\b|\brecord of .* speech", re.I)),
-    ("resolution", re.compile(r"\bresolution\b|\btheses\b|\bthèses\b|\bdecree\b|\bdecision of\b|\bmotion\b", re.I)),
+    ("resolution", re.compile(r"^(?!(?:on|about|against|concerning|for|the debate on)\b).*\bresolution\b|\btheses\b|\bthèses\b|\bdecree\b|\bdecision of\b|\bmotion\b", re.I)),
     ("manifesto", re.compile(r"\bmanifesto\b|\bmanifeste\b|\bprogram(?:me)?\b|\bappeal\b|\bdeclaration\b|"
                              r"\bprinciples of\b|\bproclamation\b|\bto the (?:oppressed|workers|peoples?)\b|\bplatform\b", re.I)),
     ("letter", re.compile(r"\bletter\b|\blettre\b|\bbrief an\b|\bcarta\b|\bcircular\b|\bnote to\b|^to the editors?\b|"
                           r"\breply to\b|\bto [A-Z][a-z]+ [A-Z][a-z]+,? \d", re.I)),
     ("pamphlet", re.compile(r"\bpamphlet\b|\bbrochure\b|\bfolleto\b", re.I)),
-    ("book-chapter", re.compile(r"^(?:chapter|ch\.|chapitre|part|book|section|preface|introduction|foreword|"
-                                r"afterword|appendix|[IVXLC]+\s*[.–—-])\b", re.I)),
+    ("book-chapter", re.compile(r"^(?:(?:chapter|chapitre|part|book|section|appendix)\b|ch\.|[IVXLC]+\s*[.–—:-]\s|"
+                                r"(?:preface|introduction|foreword|afterword)$)|[–—-]\s*(?:preface|introduction|"
+                                r"foreword|afterword|chapter\b.*)$", re.I)),
 ]  # fmt: skip
 
 
@@ -34,6 +35,8 @@ def classify(
     title = title or ""
     if re.search(r"\bletters?\b|\blettre\b|\bcarta\b", title, re.I):
         return "letter", "title:letter"
+    if re.match(r"^(?:my |our )?dear\b", body_start, re.I):
+        return "letter", "anatomy:dear"
     if has_salutation and has_signature and not re.match(r"^(?:comrades|citizens|friends|workers)\b", body_start, re.I):
         return "letter", "anatomy:salutation+signature"
     for kind, pattern in _RULES:

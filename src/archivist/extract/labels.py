@@ -55,11 +55,11 @@ for _key, _spellings in LABELS.items():
     for _spelling in _spellings:
         _INDEX.setdefault(_spelling, _key)
 
-_LINE = re.compile(r"^\s*\[?(?P<label>[^\W\d][\w’'()/&. -]{0,40}?)\]?\s*(?::|：|\s:)\s*(?P<value>.*)$", re.DOTALL)
+_LINE = re.compile(r"^\s*\[?(?P<label>[^\W\d][\w’'()/\\&. -]{0,40}?)\]?\s*(?::|：|\s:)\s*(?P<value>.*)$", re.DOTALL)
 
 
 def _norm_label(label: str) -> str:
-    label = unicodedata.normalize("NFC", label).strip().lower().replace("’", "'")
+    label = unicodedata.normalize("NFC", label).strip().lower().replace("’", "'").replace("\\", "/")
     return re.sub(r"\s+", " ", label.strip(" .*_"))
 
 

@@ -16,7 +16,7 @@ _CHROME_LINE = re.compile(
     r"^(?:last updated.*|top of (?:the )?page|back to .*|(?:next|previous|prev)\b.{0,40}|index|contents|"
     r"table of contents|marxists internet archive|marx/engels internet archive|mia\s*>.*|.*\barchive\s*>.*|"
     r"home|download (?:pdf|epub|mobi).*|.*\bfile size\b.*|←.*|.*→|»|«|\^|->|<-|retrieved from .*|"
-    r"this page was last (?:edited|modified).*|\*\s*\*\s*\*|[*_-]{3,}|\d{1,2}\.\d{1,2}\.\d{4})$",
+    r"this page was last (?:edited|modified).*|(?:🔍\s*)?see also\s*:?.*alternative translations?.*|\*\s*\*\s*\*|[*_-]{3,}|\d{1,2}\.\d{1,2}\.\d{4})$",
     re.I,
 )
 _CHROME_CLASSES = ("toplink", "updat", "link", "footer", "navigation", "nav", "next", "prev", "index", "breadcrumb")
@@ -226,11 +226,22 @@ def _mark_header_zone(layout: Layout) -> None:
             item.role = "header"
             if layout.byline is None and _byline_candidate(item):
                 layout.byline, layout.byline_origin = item.text, f"byline:{item.block.tag}"
+                if item.block.has_class("title") and re.search(r"\b(?:in|correspondence|works)\b", item.text, re.I):
+                    layout.byline_origin = "byline:series"
                 item.role = "byline"
+        if layout.byline is None:
+            heads = [i for i in range(t) if items[i].role == "header" and items[i].block.is_heading
+                     and items[i].block.level < items[t].block.level and not find_date(items[i].text)
+                     and len(items[i].text.split()) <= 6]  # fmt: skip
+            if heads:  # the author slot above the title holds an organisation ("Kommunistische Arbeiter-Partei …")
+                layout.byline, layout.byline_origin = items[heads[0]].text, f"byline:{items[heads[0]].block.tag}"
+                items[heads[0]].role = "byline"
+        _series_title(layout)
     # After the title: subtitles, info, headings until the first real paragraph.
     i = start
     seen_info = False
     _mark_ruled_info(items, start)
+    _chapter_under_book_title(layout, start)
     while i < len(items):
         item = items[i]
         if item.role in ("chrome",):
@@ -267,6 +278,29 @@ def _mark_header_zone(layout: Layout) -> None:
         break
 
 
+def _chapter_under_book_title(layout: Layout, start: int) -> None:
+    """When the page's top heading is the book's title (the information block's source names it),
+    the first heading after the information block is the chapter's own title."""
+    items = layout.items
+    if not layout.title:
+        return
+    info = [k for k in range(start, min(len(items), start + 12)) if items[k].role == "info"
+            or items[k].block.has_class(*_INFO_CLASSES)]  # fmt: skip
+    if not info:
+        return
+    info_text = " ".join(items[k].text for k in info)
+    if not re.search(r"(?:source|published)\s*:\s*" + re.escape(layout.title), info_text, re.I):
+        return
+    following = next((k for k in range(info[-1] + 1, len(items)) if items[k].role != "chrome"), None)
+    if following is not None and items[following].block.is_heading and len(items[following].text) < 120:
+        if layout.title_index is not None:
+            items[layout.title_index].role = "subtitle"
+            layout.subtitles.append(layout.title)
+        layout.title = clean_title(items[following].text)
+        layout.title_index = following
+        items[following].role = "title"
+
+
 def _mark_ruled_info(items: list[Item], start: int) -> None:
     """A short run of blocks between two rules near the top, holding source or label lines, is
     the information block even without its CSS class (pandoc Markdown, older pages)."""
@@ -287,6 +321,22 @@ def _in_info_rules(items: list[Item], index: int) -> bool:
     before = next((it for it in reversed(items[:index]) if it.block.tag == "hr"), None)
     after = next((it for it in items[index + 1 :] if it.block.tag == "hr"), None)
     return bool(before and after and before.block.has_class("infotop") and after.block.has_class("infobot"))
+
+
+_GENERIC_TITLE = re.compile(r"^(?:preface|introduction|foreword|afterword|appendix|postscript|conclusion|"
+                            r"(?:chapter|part|book|section)\s+[\w.]+)(?:\s+to .*)?$", re.I)  # fmt: skip
+
+
+def _series_title(layout: Layout) -> None:
+    """A bare "Preface" under a series line "Engels 1894: The Peasant Question in France and Germany"
+    is that work's preface."""
+    if not layout.title or not _GENERIC_TITLE.match(layout.title) or layout.title_index is None:
+        return
+    for item in layout.items[: layout.title_index]:
+        match = re.match(r"^[^:]{2,60}\d{4}\s*:\s*(?P<work>.+)$", item.text)
+        if match:
+            layout.title = f"{match.group('work').strip()} – {layout.title}"
+            return
 
 
 def _byline_candidate(item: Item) -> bool:

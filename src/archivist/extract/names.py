@@ -10,6 +10,12 @@ _NOT_NAMES = {
     "long", "live", "down", "all", "our", "we", "you", "workers", "comrades", "proletarians", "forward",
     "contents", "notes", "footnotes", "index", "introduction", "preface", "chapter", "part", "section",
     "appendix", "explanation", "top", "next", "previous", "back", "home", "archive", "source", "yours",
+    "day", "international", "women", "woman", "party", "movement", "letter", "letters", "speech", "revolution",
+    "question", "history", "problems", "war", "peace", "state", "union", "congress", "conference", "national",
+    "correspondence", "works", "collected", "selected", "internet", "manifesto", "programme", "program",
+    "resolution", "theses", "report", "article", "articles", "press", "review", "notes", "interview", "early",
+    "years", "discussion", "editorial", "committee", "council", "league", "socialism", "communism", "capital",
+    "labor", "labour", "new", "old", "against", "why", "what", "how", "who", "when", "where", "it", "this",
 }  # fmt: skip
 _TOKEN = re.compile(r"^(?:[A-ZÀ-ÞА-Я][a-zà-ÿа-яё'’-]+|[A-ZÀ-ÞА-Я]\.(?:[A-ZÀ-ÞА-Я]\.)*|[A-ZÀ-ÞА-Я]{2,}|Mc[A-Z][a-z]+)$")
 
@@ -25,6 +31,8 @@ def looks_like_name(text: str, max_words: int = 6) -> bool:
         return False
     content = [w for w in words if w.lower() not in _PARTICLES]
     if not content or any(w.lower().strip(".,") in _NOT_NAMES for w in content if not w.endswith(".")):
+        return False
+    if any(w.endswith(("'s", "’s")) for w in content):
         return False
     return all(_TOKEN.match(w.strip(",")) for w in content)
 

@@ -22,7 +22,7 @@ _MONTH_ONLY = re.compile(
 _ISSUE = re.compile(r"\b(?:No|Nos|Nr|Number|n°|nº|Issue|#)\.?\s*(?P<n>\d+(?:\s*[-–]\s*\d+)?)", re.I)
 _PAGE = re.compile(r"\b(?:pp?|pages?|S)\.?\s*(?P<p>\d+(?:\s*(?:[-–]|&|and)\s*\d+)?)", re.I)
 _PUBLISHER = re.compile(
-    r"\b(?:Publish(?:ers?|ing)|Publications?|Press|Verlag|Editions?|Éditions|Editores|Books|Library|House|Ltd)\b"
+    r"\b(?:Publish(?:ers?|ing)|Publications?|Press|Verlag|Editions?|Éditions|Editores|Books|Library|House|Ltd)\.?$"
 )
 _PLACE_ONLY = re.compile(
     r"^(?:Moscow|Moscú|Moscou|London|New York|Paris|Berlin|Peking|Beijing|Chicago|Leningrad|Petrograd|"
@@ -76,7 +76,9 @@ def parse_source_line(text: str | None, people: tuple[str, ...] = ()) -> SourceP
         parts.issue = re.sub(r"\s+", "", m.group("n"))
     if m := _PAGE.search(text):
         parts.page = re.sub(r"\s+", "", m.group("p"))
-    found = find_date(text)
+    # Volume, issue and page numbers are not days: blank them before looking for the date.
+    undated = _PAGE.sub(" ", _ISSUE.sub(" ", _VOLUME.sub(" ", text)))
+    found = find_date(undated)
     parts.date = found[0] if found else None
     parts.title = source_title(text, people)
     return parts
@@ -114,9 +116,12 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
             r"(?:[A-Z]\.\s?)+[A-Z][a-z]+", segment
         ):
             continue
-        if _PUBLISHER.search(segment) and len(kept) + 1 < len(segments) - index + len(kept):
-            continue
         kept.append((index, segment))
+    publishers = [k for k in kept if _PUBLISHER.search(k[1])]
+    if publishers and len(publishers) < len(kept):
+        if first_numbered:
+            first_numbered -= sum(1 for k in publishers if kept.index(k) < first_numbered)
+        kept = [k for k in kept if k not in publishers]
     if not kept:
         return None
     if first_numbered:
