@@ -171,7 +171,7 @@ def _stream(
     """Submit at most `window` tasks at a time; yield each result as it completes."""
     queue = iter(items)
     pending: dict[Any, InputFile] = {}  # future -> its file
-    completed = dd.as_completed(loop=client.loop, with_results=True, raise_errors=False)
+    completed = dd.as_completed(loop=client.loop)
 
     def submit_more() -> list[Extraction]:
         """Top the cluster up to `window` tasks; files this process failed to read come back at once."""
@@ -197,14 +197,15 @@ def _stream(
 
     try:
         yield from submit_more()
-        for future, result in completed:
-            item = pending.pop(future)
-            extraction = _outcome(dd, future, result, item)
-            future.release()  # the scheduler forgets the task and its result now
-            del future, result
-            ready = submit_more()  # keep the workers busy while the writer stores this one
-            yield extraction
-            yield from ready
+        for done in completed.batches():  # every future finished since the last look, in one gather
+            finished = [f for f in done if f.status == "finished"]
+            results = dict(zip(finished, client.gather(finished), strict=True)) if finished else {}
+            extractions = [_outcome(dd, f, results.get(f), pending.pop(f)) for f in done]
+            for future in done:
+                future.release()  # the scheduler forgets the task and its result now
+            del done, finished, results
+            extractions += submit_more()  # keep the workers busy while the writer stores these
+            yield from extractions
     finally:
         if pending:
             with contextlib.suppress(Exception):
@@ -218,7 +219,7 @@ def _outcome(dd: Any, future: Any, result: Any, item: InputFile) -> Extraction:
             raise ArchivistError(f"{item.path}: a Dask worker returned {type(result).__name__}, not an Extraction")
         return result
     if future.status == "error":
-        exc = result[1] if isinstance(result, tuple) else result
+        exc = future.exception()
         if isinstance(exc, dd.KilledWorker):
             tries = len(exc.args) > 2 and exc.args[2] + 1 or "several"
             last = getattr(exc.args[1], "address", exc.args[1]) if len(exc.args) > 1 else "?"

@@ -56,7 +56,7 @@ def build_document(page: Page, doc_id: str) -> Document:
     put("authors", authors, author_origin or "byline", layout.byline)
     # -- source --------------------------------------------------------------------------------------
     source_raw, source_origin = None, None
-    for key in ("source", "copied", "first_published", "free_source"):
+    for key in ("source", "copied", "edition", "first_published", "free_source"):
         if key in labels:
             source_raw, source_origin = labels[key]
             break

@@ -43,6 +43,12 @@ EDITORIAL_HEADINGS = re.compile(
 )
 _EDITORIAL_INTRO = re.compile(r"(?:[–—-]\s*(?:Ed|Eds|Editor|Editors|Translator|Trans|Tr|MIA)\.?\]?\)?$)|"
                               r"^(?:editor'?s'? note|editorial note|translator'?s'? note|introductory note)\b", re.I)  # fmt: skip
+_RUN_IN_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2}), (?:(?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december) \d{1,2}|\d{1,2} (?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december))\.\s+(?=[A-Z„“\"])",
+    re.I,
+)
 _WEEKDAYS = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
     r"dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b,?",
@@ -128,6 +134,11 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
     n = len(texts)
     kinds: list[list[Segment]] = [[Segment("body", t, i)] for i, t in enumerate(texts)]
     # -- the opening -----------------------------------------------------------------------------
+    if n > 1 and (m := _RUN_IN_DATELINE.match(texts[0])) is not None:
+        # "Cologne, June 1. Every new organ …": a dateline run into the first paragraph.
+        kinds[0] = [Segment("dateline", m.group(0).strip(), 0, place=m.group("place"), date=None),
+                    Segment("body", texts[0][m.end() :], 0)]  # fmt: skip
+        result.datelines.append(kinds[0][0])
     i = 0
     while i < n and i < 8:
         text = texts[i].strip()

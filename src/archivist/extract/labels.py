@@ -17,7 +17,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "delivered": ("delivered", "spoken", "speech delivered", "discussed", "presented", "adopted", "read",
                   "given", "held", "pronunciado", "prononcé", "gehalten", "recorded", "broadcast", "date delivered"),
     "source": ("source", "sources", "this version", "this edition", "text source", "from", "source text",
-               "fuente", "fuente del texto", "fonte", "quelle", "origin", "collection(s)", "collection",
+               "fuente", "fuente del texto", "fonte", "quelle", "origin",
                "reprinted", "retitled and reprinted", "reproduced from", "copied from", "scanned from",
                "source of the translation", "translation source", "english version", "online source"),
     "first_published": ("first published", "originally published", "first publication", "published",
@@ -46,6 +46,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "signed": ("signed",),
     "author": ("author", "author(s)", "authors", "autor", "auteur", "höfundur"),
     "place": ("place", "location", "lieu"),
+    "collection": ("collection(s)", "collection", "collections"),
     "notes": ("note", "notes", "editor's note", "editors' note", "translator's note", "translator’s note",
               "introduction", "note by the editors", "n.b.", "comment"),
 }  # fmt: skip
@@ -104,6 +105,9 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("delivered", re.compile(r"^(?:This|The) (?:speech|address|lecture|talk) was (?:delivered|given|made)\b(?P<value>.+)$", re.I)),
     ("written", re.compile(r"^(?:This|The) (?:letter|article|text|document) was written\b(?P<value>.+)$", re.I)),
     ("copied", re.compile(r"^(?P<value>Copied from .+)$", re.I)),
+    ("edition", re.compile(r"^(?:Published|Printed)\s+(?:in English\s+)?(?:for the first time\s+|incomplete\s+|in full\s+)?"
+                           r"in\s+(?P<value>(?:the\s+)?[A-Z].*(?:Works|Werke|Œuvres|Collected|Selected).*)$")),
+    ("edition", re.compile(r"^(?P<value>(?:Marx[- ]Engels|Lenin|Lenin's|Trotsky's|Marx/Engels) (?:Collected|Selected) Works.*)$")),
 ]  # fmt: skip
 
 

@@ -74,6 +74,8 @@ def lay_out(page: Page) -> Layout:
         parsed = parse_label_line(line) or interpret_free_line(line)
         if parsed and not parsed[2] and n + 1 < len(info_lines) and not is_label_line(info_lines[n + 1][1]):
             parsed = (parsed[0], parsed[1], info_lines[n + 1][1])  # "Published:" with its value below it
+        if parsed is None:
+            parsed = _citation_line(line, layout.title)
         if parsed:
             layout.labels.append((*parsed, "after" if layout.body and index > layout.body[0] else "before"))
     for index, item in enumerate([]):
@@ -276,6 +278,24 @@ def _mark_header_zone(layout: Layout) -> None:
             i += 1
             continue
         break
+
+
+_CITATION = re.compile(r"\b(?:pp?\.\s*\d|vol\.?\s*[\dIVXLC]|no\.\s*\d)", re.I)
+
+
+def _citation_line(line: str, title: str | None) -> tuple[str, str, str] | None:
+    """An unlabelled line that is a citation ("Britain coming into line – letter to Quelch, Justice,
+    28th April 1906, p.5."): the source, without the title and description that lead it."""
+    found = find_date(line)
+    if not found or not _CITATION.search(line) or len(line) > 300:
+        return None
+    value = line.strip()
+    if title and value.lower().startswith(title.lower()):
+        value = value[len(title) :].lstrip(" –—-:,")
+        head, sep, tail = value.partition(", ")
+        if sep and head[:1].islower():
+            value = tail  # "letter to Quelch, Justice, …": drop the description
+    return "free_source", "free:citation", value
 
 
 def _chapter_under_book_title(layout: Layout, start: int) -> None:
