@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -174,25 +175,31 @@ def _stream(
     completed = dd.as_completed(loop=client.loop)
 
     def submit_more() -> list[Extraction]:
-        """Top the cluster up to `window` tasks; files this process failed to read come back at once."""
+        """Top the cluster up to `window` tasks, in one message, once half the window is done.
+        Files this process could not read (with `send_bytes`) come back at once as failures."""
         ready: list[Extraction] = []
-        while len(pending) < window:
-            item = next(queue, None)
-            if item is None:
-                break
-            if send_bytes:
+        if len(pending) > window // 2:
+            return ready
+        batch = list(itertools.islice(queue, window - len(pending)))
+        if not batch:
+            return ready
+        if send_bytes:
+            payloads, paths, kept = [], [], []
+            for item in batch:
                 try:
                     data = Path(item.location).read_bytes()
                 except OSError as err:
                     ready.append(_failure(item, "unreadable", f"cannot read: {err.strerror}"))
                     continue
-                if len(data) > inline_limit:
-                    [data] = client.scatter([data], hash=False)
-                future = client.submit(extract_data, data, item.path, pure=False)
-            else:
-                future = client.submit(function, item, pure=False)
-            pending[future] = item
-            completed.add(future)
+                payloads.append(client.scatter(data, hash=False) if len(data) > inline_limit else data)
+                paths.append(item.path)
+                kept.append(item)
+            batch = kept
+            futures = client.map(extract_data, payloads, paths, pure=False) if kept else []
+        else:
+            futures = client.map(function, batch, pure=False)
+        pending.update(zip(futures, batch, strict=True))
+        completed.update(futures)
         return ready
 
     try:

@@ -51,6 +51,8 @@ def build_document(page: Page, doc_id: str) -> Document:
     letter_from = _letter_writer(layout.title)
     if letter_from and (not authors or author_origin == "byline:series"):
         authors, author_origin = [letter_from], "title:letter-writer"
+    if not authors and (by := _written_by(labels, layout.title)):
+        authors, author_origin = [by[0]], by[1]
     if not authors and anatomy.signatures:
         authors, author_origin = split_authors(anatomy.signatures[-1]), "signature"
     put("authors", authors, author_origin or "byline", layout.byline)
@@ -191,6 +193,21 @@ def _statement_place(subtitles: list[str]) -> str | None:
                           subtitle[: found[1]])  # fmt: skip
         if match:
             return match.group("place").strip(" ,")
+    return None
+
+
+def _written_by(labels: dict[str, tuple[str, str]], title: str | None) -> tuple[str, str] | None:
+    """ "Written: by Marx in the Spring of 1845" or "Frederick Engels' Speech at the Grave …"."""
+    if "written" in labels:
+        match = re.match(r"^by\s+(?P<who>[A-ZÀ-Þ][\w.'’ -]{1,40}?)(?=\s+(?:in|on|at|during|between|and|with)\b|[,;.]|$)",
+                         labels["written"][0])  # fmt: skip
+        if match and looks_like_name(match.group("who"), 4):
+            return match.group("who").strip(), labels["written"][1]
+    if title:
+        match = re.match(r"^(?P<who>[A-ZÀ-Þ][\w.'’ -]{2,40}?)[’']s? (?:speech|letter|address|introduction|preface|"
+                         r"reply|report|article|notes|review|foreword|afterword|postscript)\b", title, re.I)  # fmt: skip
+        if match and looks_like_name(match.group("who"), 4) and " " in match.group("who").strip():
+            return match.group("who").strip(), "title:possessive"
     return None
 
 

@@ -19,7 +19,7 @@ _CHROME_LINE = re.compile(
     r"this page was last (?:edited|modified).*|(?:🔍\s*)?see also\s*:?.*alternative translations?.*|\*\s*\*\s*\*|[*_-]{3,}|\d{1,2}\.\d{1,2}\.\d{4})$",
     re.I,
 )
-_CHROME_CLASSES = ("toplink", "updat", "link", "footer", "navigation", "nav", "next", "prev", "index", "breadcrumb")
+_CHROME_CLASSES = ("toplink", "updat", "link", "footer", "navigation", "nav", "next", "prev", "breadcrumb")
 _NOTES_HEADING = re.compile(
     r"^(?:(?:foot-?)?notes? (?:by|from) (?:the )?[\w ]{1,30}|notes?|foot-?notes?|end-?notes?|notes and references|references|glossary|editor'?s'? notes?|"
     r"translator'?s'? notes?|mia notes?|notes (?:by|of) the (?:editor|translator)s?|anmerkungen|примечания)[.:]?$",
@@ -233,7 +233,7 @@ def _mark_header_zone(layout: Layout) -> None:
                 item.role = "byline"
         if layout.byline is None:
             heads = [i for i in range(t) if items[i].role == "header" and items[i].block.is_heading
-                     and items[i].block.level < items[t].block.level and not find_date(items[i].text)
+                     and not find_date(items[i].text)
                      and len(items[i].text.split()) <= 6]  # fmt: skip
             if heads:  # the author slot above the title holds an organisation ("Kommunistische Arbeiter-Partei …")
                 layout.byline, layout.byline_origin = items[heads[0]].text, f"byline:{items[heads[0]].block.tag}"
