@@ -73,10 +73,23 @@ def worker_versions() -> tuple[str, str]:
     return __version__, EXTRACTOR_VERSION
 
 
+def extract_files(
+    items: list[InputFile], function: Callable[[InputFile], Extraction] = extract_input
+) -> list[Extraction]:
+    """One task: `extract_input` on each file, read by path on the worker."""
+    return [function(item) for item in items]
+
+
+def extract_payloads(payloads: list[tuple[bytes, str]]) -> list[Extraction]:
+    """One task with `send_bytes`: `extract_data` on each (bytes, path) sent with it."""
+    return [extract_data(data, path) for data, path in payloads]
+
+
 def dask_executor(
     scheduler: str | None = None,
     workers: int = 2,
     *,
+    files_per_task: int = 1,
     send_bytes: bool = False,
     inline_limit: int = INLINE_LIMIT,
     in_flight: int | None = None,
@@ -89,8 +102,12 @@ def dask_executor(
     scheduler: address of a running scheduler (``tcp://HOST:8786``); None starts a `LocalCluster`
         of `workers` single-threaded worker processes for the run and closes it at the end.
     workers: worker processes of the local cluster (ignored with `scheduler`).
+    files_per_task: files extracted by one task. 1 (the default) makes every file its own task;
+        more divides the scheduler's per-task cost (about 3 ms of CPU) among them, at the price of
+        a coarser retry: a task that kills its workers fails all its files as ``worker-lost``.
     send_bytes: read files here and send their bytes with the tasks (workers need not see the
         inputs) instead of letting the workers read them by path.
+    inline_limit: with `send_bytes`, files larger than this are scattered to a worker first.
     in_flight: most tasks submitted at once (default 4 per worker thread, at least 8).
     silence_logs: log level of the local cluster's own loggers.
     _function: for tests only: a stand-in for `extract_input` (to crash a worker on purpose).
@@ -100,6 +117,9 @@ def dask_executor(
     _distributed()
     if workers < 1:
         raise ArchivistError(f"--engine dask needs at least one worker, not {workers}")
+    if files_per_task < 1:
+        raise ArchivistError(f"files_per_task must be at least 1, not {files_per_task}")
+    function = _function or extract_input
 
     def run(items: list[InputFile]) -> Iterator[Extraction]:
         if not items:
@@ -109,14 +129,17 @@ def dask_executor(
         try:
             threads = _check_workers(client, scheduler, connect_timeout)
             window = in_flight or max(8, 4 * threads)
-            yield from _stream(dd, client, items, window, send_bytes, inline_limit, _function or extract_input)
+            submit = _submitter(client, function, send_bytes, inline_limit)
+            yield from _stream(dd, client, items, window, files_per_task, submit)
         finally:
             _close(client, cluster)
 
     return run
 
 
-def _connect(dd: Any, scheduler: str | None, workers: int, silence_logs: int, timeout: float) -> tuple[Any, Any]:
+def _connect(
+    dd: Any, scheduler: str | None, workers: int, silence_logs: int, timeout: float
+) -> tuple[Any, Any]:
     if scheduler:
         try:
             return None, dd.Client(scheduler, timeout=timeout, set_as_default=False)
@@ -142,7 +165,9 @@ def _check_workers(client: Any, scheduler: str | None, timeout: float) -> int:
     try:
         client.wait_for_workers(1, timeout=timeout)
     except TimeoutError as err:
-        raise ArchivistError(f"the Dask scheduler at {scheduler} has no workers after {timeout:.0f}s") from err
+        raise ArchivistError(
+            f"the Dask scheduler at {scheduler} has no workers after {timeout:.0f}s"
+        ) from err
     try:
         versions = client.run(worker_versions)
     except Exception as err:
@@ -160,58 +185,83 @@ def _check_workers(client: Any, scheduler: str | None, timeout: float) -> int:
     return sum(client.nthreads().values()) or 1
 
 
-def _stream(
-    dd: Any,
+Task = tuple[list[InputFile], Any]  # the files of one task, and its future (None: not submitted)
+Submit = Callable[[list[list[InputFile]]], tuple[list[Task], list[Extraction]]]
+
+
+def _submitter(
     client: Any,
-    items: list[InputFile],
-    window: int,
+    function: Callable[[InputFile], Extraction],
     send_bytes: bool,
     inline_limit: int,
-    function: Callable[[InputFile], Extraction],
-) -> Iterator[Extraction]:
-    """Submit at most `window` tasks at a time; yield each result as it completes."""
-    queue = iter(items)
-    pending: dict[Any, InputFile] = {}  # future -> its file
-    completed = dd.as_completed(loop=client.loop)
+) -> Submit:
+    """Submit chunks of files as tasks (one message for all of them); with `send_bytes`, files
+    this process cannot read come back at once as failures."""
 
-    def submit_more() -> list[Extraction]:
-        """Top the cluster up to `window` tasks, in one message, once half the window is done.
-        Files this process could not read (with `send_bytes`) come back at once as failures."""
-        ready: list[Extraction] = []
-        if len(pending) > window // 2:
-            return ready
-        batch = list(itertools.islice(queue, window - len(pending)))
-        if not batch:
-            return ready
-        if send_bytes:
-            payloads, paths, kept = [], [], []
-            for item in batch:
+    def by_path(chunks: list[list[InputFile]]) -> tuple[list[Task], list[Extraction]]:
+        if function is extract_input:
+            futures = client.map(extract_files, chunks, pure=False)
+        else:
+            futures = client.map(extract_files, chunks, pure=False, function=function)
+        return list(zip(chunks, futures, strict=True)), []
+
+    def by_bytes(chunks: list[list[InputFile]]) -> tuple[list[Task], list[Extraction]]:
+        failed: list[Extraction] = []
+        kept_chunks: list[list[InputFile]] = []
+        payloads: list[list[tuple[Any, str]]] = []
+        for chunk in chunks:
+            kept, sent = [], []
+            for item in chunk:
                 try:
                     data = Path(item.location).read_bytes()
                 except OSError as err:
-                    ready.append(_failure(item, "unreadable", f"cannot read: {err.strerror}"))
+                    failed.append(_failure(item, "unreadable", f"cannot read: {err.strerror}"))
                     continue
-                payloads.append(client.scatter(data, hash=False) if len(data) > inline_limit else data)
-                paths.append(item.path)
+                sent.append(
+                    (client.scatter(data, hash=False) if len(data) > inline_limit else data, item.path)
+                )
                 kept.append(item)
-            batch = kept
-            futures = client.map(extract_data, payloads, paths, pure=False) if kept else []
-        else:
-            futures = client.map(function, batch, pure=False)
-        pending.update(zip(futures, batch, strict=True))
-        completed.update(futures)
-        return ready
+            if kept:
+                kept_chunks.append(kept)
+                payloads.append(sent)
+        futures = client.map(extract_payloads, payloads, pure=False) if payloads else []
+        return list(zip(kept_chunks, futures, strict=True)), failed
+
+    return by_bytes if send_bytes else by_path
+
+
+def _stream(
+    dd: Any, client: Any, items: list[InputFile], window: int, per_task: int, submit: Submit
+) -> Iterator[Extraction]:
+    """At most `window` tasks at a time; yield each file's result as its task completes."""
+    queue = iter(items)
+    pending: dict[Any, list[InputFile]] = {}  # future -> its files
+    completed = dd.as_completed(loop=client.loop)
+
+    def top_up() -> list[Extraction]:
+        """Refill to `window` tasks once half of it is done: one message to the scheduler."""
+        if len(pending) > window // 2:
+            return []
+        chunks = []
+        while len(pending) + len(chunks) < window and (chunk := list(itertools.islice(queue, per_task))):
+            chunks.append(chunk)
+        if not chunks:
+            return []
+        tasks, failed = submit(chunks)
+        pending.update((future, chunk) for chunk, future in tasks)
+        completed.update(future for _, future in tasks)
+        return failed
 
     try:
-        yield from submit_more()
-        for done in completed.batches():  # every future finished since the last look, in one gather
+        yield from top_up()
+        for done in completed.batches():  # every task finished since the last look, in one gather
             finished = [f for f in done if f.status == "finished"]
             results = dict(zip(finished, client.gather(finished), strict=True)) if finished else {}
-            extractions = [_outcome(dd, f, results.get(f), pending.pop(f)) for f in done]
+            extractions = [e for f in done for e in _outcome(dd, f, results.get(f), pending.pop(f))]
             for future in done:
                 future.release()  # the scheduler forgets the task and its result now
             del done, finished, results
-            extractions += submit_more()  # keep the workers busy while the writer stores these
+            extractions += top_up()  # keep the workers busy while the writer stores these
             yield from extractions
     finally:
         if pending:
@@ -220,25 +270,25 @@ def _stream(
             pending.clear()
 
 
-def _outcome(dd: Any, future: Any, result: Any, item: InputFile) -> Extraction:
+def _outcome(dd: Any, future: Any, result: Any, chunk: list[InputFile]) -> list[Extraction]:
     if future.status == "finished":
-        if not isinstance(result, Extraction):
-            raise ArchivistError(f"{item.path}: a Dask worker returned {type(result).__name__}, not an Extraction")
+        if not (isinstance(result, list) and len(result) == len(chunk)):
+            raise ArchivistError(
+                f"{chunk[0].path}: a Dask worker returned {type(result).__name__}, not its results"
+            )
         return result
     if future.status == "error":
         exc = future.exception()
         if isinstance(exc, dd.KilledWorker):
-            tries = len(exc.args) > 2 and exc.args[2] + 1 or "several"
+            tries = exc.args[2] + 1 if len(exc.args) > 2 else "several"
             last = getattr(exc.args[1], "address", exc.args[1]) if len(exc.args) > 1 else "?"
-            return _failure(
-                item,
-                WORKER_LOST,
-                f"the Dask workers running it died {tries} times (last: {last}); the next run retries it",
-            )
-        return _failure(item, "extractor-error", f"the task raised on a Dask worker: {type(exc).__name__}: {exc}")
+            detail = f"the Dask workers running it died {tries} times (last: {last}); the next run retries it"
+            return [_failure(item, WORKER_LOST, detail) for item in chunk]
+        detail = f"the task raised on a Dask worker: {type(exc).__name__}: {exc}"
+        return [_failure(item, "extractor-error", detail) for item in chunk]
     # cancelled: the scheduler dropped the task (restarted, or this client lost it)
     raise ArchivistError(
-        f"{item.path}: the Dask cluster cancelled its task ({future.status}); every finished batch "
+        f"{chunk[0].path}: the Dask cluster cancelled its task ({future.status}); every finished batch "
         "is kept: run the same command again to finish"
     )
 

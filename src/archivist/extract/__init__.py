@@ -77,7 +77,8 @@ def build_document(page: Page, doc_id: str) -> Document:
     # -- dates -----------------------------------------------------------------------------------
     published, pub_origin = None, None
     if "first_published" in labels:
-        published, pub_origin = parse_date(labels["first_published"][0]), labels["first_published"][1]
+        published = parse_source_line(labels["first_published"][0]).date  # volume and issue numbers are not days
+        pub_origin = labels["first_published"][1]
     if published is None and parts_of_source.date:
         published, pub_origin = parts_of_source.date, f"{source_origin}:date"
     for subtitle in layout.subtitles:
@@ -251,7 +252,11 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
         value = parse_date(subtitle)
         bare = re.fullmatch(r"[\w ,.]{0,30}\d{4}\.?", subtitle.strip()) is not None
         if value and (subtitle.strip().startswith(("(", "[")) or bare):
-            if published is None or (not covers(value, published) and precision(value) < precision(published)):
+            # A heading date is the date of writing when it is not the issue's own date: less precise
+            # than it ("(December 1957)" over 4 January 1958), or earlier (a speech printed a year later).
+            if published is None or (not covers(value, published) and (
+                precision(value) < precision(published) or value.split("/")[0] < published.split("/")[0]
+            )):
                 return value, "heading"
             return None, None
     return None, None

@@ -238,6 +238,9 @@ def _mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end:
             for ln in lines:
                 kind = _line_kind(ln, authors) or "signature"
                 segs.append(Segment(kind, ln, j))
+                if kind == "dateline" and (line_dl := parse_dateline(ln)) is not None:
+                    segs[-1].place, segs[-1].date = line_dl
+                    result.datelines.insert(0, segs[-1])
                 saw_signature |= kind == "signature"
                 saw_closing |= kind == "closing"
                 if kind == "signature":

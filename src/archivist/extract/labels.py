@@ -65,7 +65,11 @@ def _norm_label(label: str) -> str:
 
 
 def label_key(label: str) -> str | None:
-    return _INDEX.get(_norm_label(label))
+    norm = _norm_label(label)
+    key = _INDEX.get(norm)
+    if key is None:  # "First published in", "Translated by", "Transcribed for": the label without its preposition
+        key = _INDEX.get(re.sub(r"\s+(?:in|by|on|at|for|from|as)$", "", norm))
+    return key
 
 
 def parse_label_line(line: str) -> tuple[str, str, str] | None:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from archivist.extract.anatomy import parse_dateline
 from archivist.extract.dates import find_date
 from archivist.extract.labels import interpret_free_line, is_label_line, parse_label_line
 from archivist.extract.names import looks_like_name
@@ -258,6 +259,8 @@ def _mark_header_zone(layout: Layout) -> None:
             continue
         block = item.block
         text = item.text
+        if (dl := parse_dateline(text)) is not None and dl[0] and not text.startswith(("(", "[")):
+            break  # "London, Wednesday, December 1, 1852" opens the text, even set as a heading
         if block.has_class(*_INFO_CLASSES) or _in_info_rules(items, i):
             item.role = "info"
             seen_info = True
