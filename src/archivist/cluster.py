@@ -38,6 +38,7 @@ import contextlib
 import hashlib
 import itertools
 import logging
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ INSTALL_HINT = "pip install 'archivist[cluster]'"
 WORKER_LOST = "worker-lost"
 INLINE_LIMIT = 1024 * 1024  # bytes sent inside a task with send_bytes=True; larger files are scattered
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+_MISSING = object()
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,12 @@ def worker_versions() -> tuple[str, str]:
     from archivist import __version__
 
     return __version__, EXTRACTOR_VERSION
+
+
+def dask_setup(worker: Any) -> None:
+    """Preload of the local cluster's workers: Ctrl-C in a terminal reaches every process of the
+    group; the workers leave it to the ingest, which closes the cluster in order."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def extract_files(
@@ -151,6 +159,7 @@ def _connect(
         processes=True,
         dashboard_address=None,
         silence_logs=silence_logs,
+        preload=[__name__],  # dask_setup above, and archivist imported before the first task
     )
     try:
         client = dd.Client(cluster, set_as_default=False)
@@ -254,13 +263,16 @@ def _stream(
 
     try:
         yield from top_up()
-        for done in completed.batches():  # every task finished since the last look, in one gather
-            finished = [f for f in done if f.status == "finished"]
-            results = dict(zip(finished, client.gather(finished), strict=True)) if finished else {}
-            extractions = [e for f in done for e in _outcome(dd, f, results.get(f), pending.pop(f))]
+        for done in completed.batches():  # every task finished since the last look
+            extractions: list[Extraction] = []
+            results = _gather(dd, client, [f for f in done if f.status == "finished"])
             for future in done:
+                if future.status not in ("finished", "error", "cancelled"):
+                    completed.add(future)  # its result was lost with a worker: Dask computes it again
+                    continue
+                extractions += _outcome(dd, future, results.get(future, _MISSING), pending.pop(future))
                 future.release()  # the scheduler forgets the task and its result now
-            del done, finished, results
+            del done, results
             extractions += top_up()  # keep the workers busy while the writer stores these
             yield from extractions
     finally:
@@ -270,8 +282,23 @@ def _stream(
             pending.clear()
 
 
+def _gather(dd: Any, client: Any, futures: list[Any]) -> dict[Any, Any]:
+    """The results of finished tasks, in one round trip; one by one if that fails (a result lost
+    with its worker and then failing), leaving the failed ones to `_outcome`."""
+    if not futures:
+        return {}
+    try:
+        return dict(zip(futures, client.gather(futures), strict=True))
+    except (Exception, dd.CancelledError):
+        results = {}
+        for future in futures:
+            with contextlib.suppress(Exception, dd.CancelledError):
+                results[future] = future.result()
+        return results
+
+
 def _outcome(dd: Any, future: Any, result: Any, chunk: list[InputFile]) -> list[Extraction]:
-    if future.status == "finished":
+    if future.status == "finished" and result is not _MISSING:
         if not (isinstance(result, list) and len(result) == len(chunk)):
             raise ArchivistError(
                 f"{chunk[0].path}: a Dask worker returned {type(result).__name__}, not its results"
@@ -286,9 +313,9 @@ def _outcome(dd: Any, future: Any, result: Any, chunk: list[InputFile]) -> list[
             return [_failure(item, WORKER_LOST, detail) for item in chunk]
         detail = f"the task raised on a Dask worker: {type(exc).__name__}: {exc}"
         return [_failure(item, "extractor-error", detail) for item in chunk]
-    # cancelled: the scheduler dropped the task (restarted, or this client lost it)
+    # cancelled, or a result that could not be fetched: the cluster lost the task
     raise ArchivistError(
-        f"{chunk[0].path}: the Dask cluster cancelled its task ({future.status}); every finished batch "
+        f"{chunk[0].path}: the Dask cluster lost its task ({future.status}); every finished batch "
         "is kept: run the same command again to finish"
     )
 

@@ -118,7 +118,7 @@ def build_document(page: Page, doc_id: str) -> Document:
     doc_type, why = classify(
         doc.title, layout.subtitles + ([layout.byline] if layout.byline else []), set(labels) | {k for k, *_ in
         layout.labels}, anatomy.salutation is not None, bool(anatomy.signatures), anatomy.addressee is not None,
-        doc.source, body[:200],
+        doc.source, body[:200], _opening_notes(doc),
     )  # fmt: skip
     put("doc_type", doc_type, why)
     return doc
@@ -136,6 +136,12 @@ def _cut_source(raw: str | None) -> str | None:
     if value.endswith(".") and re.search(r"\b(?:[A-Z]|Vol|No|pp?|ed|eds|Co|St)\.$", value) is None:
         return value if raw.strip().endswith(".") and not match else value.rstrip(".")
     return value or None
+
+
+def _opening_notes(doc: Document) -> str:
+    """Editorial notes that come before the body: an editor's own account of the text."""
+    first_body = next((p.start for p in doc.parts if p.kind == "body"), len(doc.text))
+    return " ".join(doc.part_text(p) for p in doc.parts if p.kind == "editorial-note" and p.start < first_body)
 
 
 def _labels(layout: Layout) -> dict[str, tuple[str, str]]:

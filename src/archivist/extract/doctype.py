@@ -10,7 +10,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                           r"\brede\b|\btalk\b|\bremarks at\b|\breport (?:to|at|on the)\b|\bspeech(?:es)?\b|"
                           r"\bwords to the\b|\brecord of .* speech", re.I)),
     ("resolution", re.compile(r"^(?!(?:on|about|against|concerning|for|the debate on)\b).*\bresolution\b|\btheses\b|\bthèses\b|\bdecree\b|\bdecision of\b|\bmotion\b", re.I)),
-    ("manifesto", re.compile(r"\bmanifesto\b|\bmanifeste\b|\bprogram(?:me)?\b|\bappeal\b|\bdeclaration\b|"
+    ("manifesto", re.compile(r"\bmanifesto\b|\bmanifeste\b|\bprogram(?:me)?\b|\bdeclaration\b|"
                              r"\bprinciples of\b|\bproclamation\b|\bto the (?:oppressed|workers|peoples?)\b|\bplatform\b", re.I)),
     ("letter", re.compile(r"\bletter\b|\blettre\b|\bbrief an\b|\bcarta\b|\bcircular\b|\bnote to\b|^to the editors?\b|"
                           r"\breply to\b|\bto [A-Z][a-z]+ [A-Z][a-z]+,? \d", re.I)),
@@ -19,6 +19,13 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
                                 r"(?:preface|introduction|foreword|afterword)$)|[–—-]\s*(?:preface|introduction|"
                                 r"foreword|afterword|chapter\b.*)$", re.I)),
 ]  # fmt: skip
+
+
+_EDITORIAL_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
+    ("interview", re.compile(r"\binterview(?:ed)?\b", re.I)),
+    ("speech", re.compile(r"\b(?:speech|speeches|address(?:ed)? (?:to|at|the)|lecture|speaks|spoke)\b", re.I)),
+    ("letter", re.compile(r"\b(?:letters?|wrote to)\b", re.I)),
+]
 
 
 def classify(
@@ -30,11 +37,18 @@ def classify(
     has_addressee: bool,
     source: str | None,
     body_start: str,
+    editorial: str = "",
 ) -> tuple[str, str]:
     """(doc_type, why) — the why is kept as provenance."""
     title = title or ""
     if re.search(r"\bletters?\b|\blettre\b|\bcarta\b", title, re.I):
         return "letter", "title:letter"
+    # An editor's introduction says what the text is ("… in the course of a recent speech …").
+    for kind, pattern in _EDITORIAL_SIGNALS:
+        if pattern.search(editorial):
+            return kind, f"editorial:{kind}"
+    if re.search(r"\b(?:speaks|spoke) (?:to the following effect|as follows)\b", body_start, re.I):
+        return "speech", "body:reported-speech"  # a press summary of a speech
     if re.match(r"^(?:my |our )?dear\b", body_start, re.I):
         return "letter", "anatomy:dear"
     if has_salutation and has_signature and not re.match(r"^(?:comrades|citizens|friends|workers)\b", body_start, re.I):
