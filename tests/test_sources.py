@@ -44,7 +44,11 @@ def test_russian_markdown(corpus) -> None:
 def test_every_corpus_file_reads(corpus) -> None:
     failures = []
     for path in sorted(corpus.rglob("*")):
-        if path.is_file() and path.suffix.lower() in (".htm", ".html", ".md", ".xml", ".txt") and path.name != "README.md":
+        if (
+            path.is_file()
+            and path.suffix.lower() in (".htm", ".html", ".md", ".xml", ".txt")
+            and path.name != "README.md"
+        ):
             result = extract_file(str(path), str(path.relative_to(corpus)))
             if not result.ok:
                 failures.append((path.name, result.failure_detail))

@@ -74,7 +74,9 @@ def test_changed_file_makes_a_new_version_and_keeps_the_old(sample_dir: Path, tm
         assert archive.document(old.id) is not None  # kept
         current_ids = {d.id for d in archive.documents()}
         assert new.id in current_ids and old.id not in current_ids
-        versions = archive.conn.execute("SELECT version FROM file_versions WHERE path=?", (f"pages/{SAMPLE[0]}",))
+        versions = archive.conn.execute(
+            "SELECT version FROM file_versions WHERE path=?", (f"pages/{SAMPLE[0]}",)
+        )
         assert [v[0] for v in versions] == [1, 2]
 
 
@@ -116,7 +118,18 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_kill_9_loses_nothing_and_rerun_finishes(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "k.db"
-    cmd = [sys.executable, "-m", "archivist.cli", "ingest", str(corpus), "--db", str(db), "--batch-size", "8", "-q"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "archivist.cli",
+        "ingest",
+        str(corpus),
+        "--db",
+        str(db),
+        "--batch-size",
+        "8",
+        "-q",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     committed = 0
@@ -147,5 +160,14 @@ def test_kill_9_loses_nothing_and_rerun_finishes(corpus: Path, tmp_path: Path) -
         assert runs[0]["status"] == "running" and runs[-1]["status"] == "completed"
         ids = [r[0] for r in archive.conn.execute("SELECT id FROM documents")]
         assert len(ids) == len(set(ids))
-    assert json.loads(subprocess.run([sys.executable, "-m", "archivist.cli", "stats", "--db", str(db), "--format",
-                                      "json"], capture_output=True, text=True, check=True).stdout)["files"] == total
+    assert (
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-m", "archivist.cli", "stats", "--db", str(db), "--format", "json"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )["files"]
+        == total
+    )

@@ -1,11 +1,11 @@
 """The command line: each command is one call into the library, errors are one line.
 
-    archivist ingest DIR... --db archive.db [--jobs N] [--engine local|dask]
-    archivist extract FILE... [--format jsonl|json|text]
-    archivist show DOC_ID|--path PATH --db archive.db [--format text|json]
-    archivist stats --db archive.db [--format text|json]
-    archivist failures --db archive.db [--format text|json]
-    archivist eval metadata|seeds --gold FILE
+archivist ingest DIR... --db archive.db [--jobs N] [--engine local|dask]
+archivist extract FILE... [--format jsonl|json|text]
+archivist show DOC_ID|--path PATH --db archive.db [--format text|json]
+archivist stats --db archive.db [--format text|json]
+archivist failures --db archive.db [--format text|json]
+archivist eval metadata|seeds --gold FILE
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from rich.table import Table
 from archivist import __version__
 from archivist.errors import ArchivistError
 from archivist.model import Extraction
+from archivist.pipeline import Executor
+from archivist.pipeline import Progress as IngestProgress
 from archivist.store import DEFAULT_DB, Archive
 
 FORMATS = click.Choice(["text", "json"])
@@ -60,7 +62,9 @@ def main(debug: bool) -> None:
     """
 
 
-class _RichProgress:
+class _RichProgress(IngestProgress):
+    """The ingest's progress drawn with rich: files done, failures, rate."""
+
     def __init__(self) -> None:
         self.failed = 0
         self.bar = Progress(
@@ -94,11 +98,24 @@ class _RichProgress:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file to create or update.")
-@click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes for extraction (0: one per core).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Worker processes for extraction (0: one per core).",
+)
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: in-process or a process pool; dask: a Dask cluster.")  # fmt: skip
-@click.option("--scheduler", default=None, help="With --engine dask: address of an existing scheduler (tcp://HOST:8786).")
-@click.option("--batch-size", type=int, default=64, show_default=True, help="Documents per write transaction.")
+@click.option(
+    "--scheduler",
+    default=None,
+    help="With --engine dask: address of an existing scheduler (tcp://HOST:8786).",
+)
+@click.option(
+    "--batch-size", type=int, default=64, show_default=True, help="Documents per write transaction."
+)
 @click.option("--force", is_flag=True, help="Re-extract files even when unchanged since the last run.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Summary format.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -110,8 +127,10 @@ def ingest(inputs: tuple[str, ...], db: str, jobs: int, engine: str, scheduler: 
     becomes a new version with the old one kept. Files that cannot be read are recorded as failures
     with a reason and the run goes on. Exit status: 0 all read, 2 some files failed, 130 interrupted.
     """
-    from archivist.pipeline import default_jobs, ingest as run_ingest, pool_executor
+    from archivist.pipeline import default_jobs, pool_executor
+    from archivist.pipeline import ingest as run_ingest
 
+    executor: Executor | None
     if engine == "dask":
         from archivist.cluster import dask_executor
 
@@ -121,13 +140,15 @@ def ingest(inputs: tuple[str, ...], db: str, jobs: int, engine: str, scheduler: 
             raise click.UsageError("--scheduler needs --engine dask")
         n = jobs or default_jobs()
         executor = pool_executor(n) if n > 1 else None
-    progress = None if quiet or fmt == "json" else _RichProgress()
+    progress: IngestProgress | None = None if quiet or fmt == "json" else _RichProgress()
     with Archive(db) as archive:
         try:
             report = run_ingest(inputs, archive, executor=executor, engine=engine, batch_size=batch_size,
                                 force=force, progress=progress)  # fmt: skip
         except KeyboardInterrupt:
-            err_console.print("interrupted: every finished batch is kept; run the same command again to finish")
+            err_console.print(
+                "interrupted: every finished batch is kept; run the same command again to finish"
+            )
             sys.exit(EXIT_INTERRUPTED)
     data = report.to_dict()
     if fmt == "json":
@@ -148,7 +169,9 @@ def ingest(inputs: tuple[str, ...], db: str, jobs: int, engine: str, scheduler: 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "text"]), default="jsonl", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "json", "text"]), default="jsonl", show_default=True
+)
 @click.option("--no-text", is_flag=True, help="Leave the canonical text out of the JSON (parts keep theirs).")
 def extract(files: tuple[str, ...], fmt: str, no_text: bool) -> None:
     """Extract documents from files without a database: one JSON object per document on stdout.
@@ -163,7 +186,9 @@ def extract(files: tuple[str, ...], fmt: str, no_text: bool) -> None:
         result = extract_input(item)
         if result.document is None:
             failed += 1
-            err_console.print(f"[red]failed[/] {item.path}: {result.failure_detail} [{result.failure}]", highlight=False)
+            err_console.print(
+                f"[red]failed[/] {item.path}: {result.failure_detail} [{result.failure}]", highlight=False
+            )
             continue
         record = result.document.to_record()
         if no_text:
@@ -201,10 +226,14 @@ def _print_document(record: dict[str, Any]) -> None:
 
 @main.command()
 @click.argument("doc_id", required=False)
-@click.option("--path", "path", default=None, help="Show the current document of this file path (or path suffix).")
+@click.option(
+    "--path", "path", default=None, help="Show the current document of this file path (or path suffix)."
+)
 @click.option("--db", default=DEFAULT_DB, show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-@click.option("--text/--no-text", "with_text", default=False, help="Print the whole canonical text (text format).")
+@click.option(
+    "--text/--no-text", "with_text", default=False, help="Print the whole canonical text (text format)."
+)
 def show(doc_id: str | None, path: str | None, db: str, fmt: str, with_text: bool) -> None:
     """Show one document: its fields, provenance and parts."""
     if not doc_id and not path:
@@ -212,7 +241,9 @@ def show(doc_id: str | None, path: str | None, db: str, fmt: str, with_text: boo
     with Archive(db, readonly=True) as archive:
         doc = archive.document(doc_id) if doc_id else archive.document_at(path or "")
     if doc is None:
-        raise ArchivistError(f"{db}: no document {doc_id or path!r}; `archivist stats --db {db}` lists what is there")
+        raise ArchivistError(
+            f"{db}: no document {doc_id or path!r}; `archivist stats --db {db}` lists what is there"
+        )
     record = doc.to_record()
     if fmt == "json":
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
@@ -281,8 +312,12 @@ def _extract_for_gold(paths: list[str], roots: list[Path]) -> dict[str, dict[str
 
 
 @eval_group.command("metadata")
-@click.option("--gold", default="../shared/gold/metadata-dev.jsonl", show_default=True, type=click.Path(exists=True))
-@click.option("--corpus", default=None, type=click.Path(exists=True), help="Corpus folder (default: beside gold).")
+@click.option(
+    "--gold", default="../shared/gold/metadata-dev.jsonl", show_default=True, type=click.Path(exists=True)
+)
+@click.option(
+    "--corpus", default=None, type=click.Path(exists=True), help="Corpus folder (default: beside gold)."
+)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option("--mismatches", is_flag=True, help="List every wrong field (text format).")
 def eval_metadata(gold: str, corpus: str | None, fmt: str, mismatches: bool) -> None:

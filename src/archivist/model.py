@@ -164,7 +164,7 @@ class Document:
             for p in record.get("parts", [])
         ]
         provenance = {k: Provenance(**v) for k, v in (record.get("provenance") or {}).items()}
-        fields = {name: record.get(name) for name in METADATA_FIELDS}
+        fields: dict[str, Any] = {name: record.get(name) for name in METADATA_FIELDS}
         fields["authors"] = list(fields["authors"] or [])
         fields["doc_type"] = fields["doc_type"] or "other"
         return cls(

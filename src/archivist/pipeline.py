@@ -60,7 +60,9 @@ def extract_file(location: str, path: str) -> Extraction:
         data = Path(location).read_bytes()
     except OSError as err:
         source = SourceFile(path=path, sha256=hashlib.sha256(b"").hexdigest(), size=0)
-        return Extraction(file=source, data=b"", failure="unreadable", failure_detail=f"cannot read: {err.strerror}")
+        return Extraction(
+            file=source, data=b"", failure="unreadable", failure_detail=f"cannot read: {err.strerror}"
+        )
     return extract_data(data, path)
 
 
@@ -166,9 +168,9 @@ def ingest(
     """Ingest files and folders into `archive`. Unchanged files are skipped; each batch is one
     transaction; Ctrl-C ends the run as `interrupted` with every finished batch kept."""
     progress = progress or Progress()
-    inputs = [str(i) for i in inputs]
-    items = collect_inputs(inputs)
-    run_id = archive.begin_run(engine, inputs)
+    given = [str(i) for i in inputs]
+    items = collect_inputs(given)
+    run_id = archive.begin_run(engine, given)
     report = IngestReport(run_id=run_id, status="running", files_seen=len(items))
     started = time.perf_counter()
     progress.start(len(items))
@@ -203,4 +205,6 @@ def ingest(
 
 
 def default_jobs() -> int:
-    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
+    return max(
+        1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    )

@@ -35,7 +35,9 @@ def build_document(page: Page, doc_id: str) -> Document:
     for seg in anatomy.segments:
         by_block.setdefault(layout.body[seg.block], []).append(seg)
     text, parts = _assemble(layout, by_block)
-    doc = Document(path=page.path, id=doc_id, text=text, parts=parts, format=page.format, encoding=page.encoding)
+    doc = Document(
+        path=page.path, id=doc_id, text=text, parts=parts, format=page.format, encoding=page.encoding
+    )
     prov = doc.provenance
 
     def put(name: str, value: object, origin: str, raw: str | None = None, confidence: float = 1.0) -> None:
@@ -77,14 +79,19 @@ def build_document(page: Page, doc_id: str) -> Document:
     # -- dates -----------------------------------------------------------------------------------
     published, pub_origin = None, None
     if "first_published" in labels:
-        published = parse_source_line(labels["first_published"][0]).date  # volume and issue numbers are not days
+        published = parse_source_line(
+            labels["first_published"][0]
+        ).date  # volume and issue numbers are not days
         pub_origin = labels["first_published"][1]
     if published is None and parts_of_source.date:
         published, pub_origin = parts_of_source.date, f"{source_origin}:date"
     for subtitle in layout.subtitles:
         heading_date = parse_date(subtitle) if subtitle.strip().startswith(("(", "[")) else None
-        if published and heading_date and covers(published, heading_date) and precision(heading_date) > precision(
+        if (
             published
+            and heading_date
+            and covers(published, heading_date)
+            and precision(heading_date) > precision(published)
         ):
             published, pub_origin = heading_date, "heading"  # "(May 1895)" over a source that gives only 1895
     put("date_published", published, pub_origin or "")
@@ -94,9 +101,11 @@ def build_document(page: Page, doc_id: str) -> Document:
     place = next((d.place for d in reversed(anatomy.datelines) if d.place), None)
     if place:
         put("place", place, "dateline")
-    elif (m := _statement_place(layout.subtitles)) is not None:
-        put("place", m, "heading:statement")
-    elif "written" in labels and (m := re.search(r"\d{4}\s*[,;.]\s*(?:in\s+)?([A-Z][^\d;]{2,60})$", labels["written"][0])):
+    elif (statement_place := _statement_place(layout.subtitles)) is not None:
+        put("place", statement_place, "heading:statement")
+    elif "written" in labels and (
+        m := re.search(r"\d{4}\s*[,;.]\s*(?:in\s+)?([A-Z][^\d;]{2,60})$", labels["written"][0])
+    ):
         put("place", m.group(1).strip(" ."), "header:written")
     translator = labels.get("translated")
     if translator:
@@ -114,7 +123,11 @@ def build_document(page: Page, doc_id: str) -> Document:
     # -- language and type -------------------------------------------------------------------------
     body = doc.body or text
     language = detect_language(body)
-    put("language", language or (fields.get("language") or [None])[0], "lingua" if language else "tei:language")
+    put(
+        "language",
+        language or (fields["language"][0] if fields.get("language") else None),
+        "lingua" if language else "tei:language",
+    )
     doc_type, why = classify(
         doc.title, layout.subtitles + ([layout.byline] if layout.byline else []), set(labels) | {k for k, *_ in
         layout.labels}, anatomy.salutation is not None, bool(anatomy.signatures), anatomy.addressee is not None,
@@ -130,7 +143,9 @@ def _cut_source(raw: str | None) -> str | None:
     if not raw:
         return None
     value = re.sub(r"\s+", " ", raw).strip().rstrip(";").strip()
-    match = re.search(r"(?<=[\w)\]])\.\s+(?=(?:[A-Z][a-z]+\s+(?:[a-z]|by\b)|Also\b|See\b|This\b|The\s+\w+\s+[a-z]))", value)
+    match = re.search(
+        r"(?<=[\w)\]])\.\s+(?=(?:[A-Z][a-z]+\s+(?:[a-z]|by\b)|Also\b|See\b|This\b|The\s+\w+\s+[a-z]))", value
+    )
     if match and match.start() >= 12:
         value = value[: match.start() + 1]
     if value.endswith(".") and re.search(r"\b(?:[A-Z]|Vol|No|pp?|ed|eds|Co|St)\.$", value) is None:
@@ -141,7 +156,9 @@ def _cut_source(raw: str | None) -> str | None:
 def _opening_notes(doc: Document) -> str:
     """Editorial notes that come before the body: an editor's own account of the text."""
     first_body = next((p.start for p in doc.parts if p.kind == "body"), len(doc.text))
-    return " ".join(doc.part_text(p) for p in doc.parts if p.kind == "editorial-note" and p.start < first_body)
+    return " ".join(
+        doc.part_text(p) for p in doc.parts if p.kind == "editorial-note" and p.start < first_body
+    )
 
 
 def _labels(layout: Layout) -> dict[str, tuple[str, str]]:
@@ -151,7 +168,9 @@ def _labels(layout: Layout) -> dict[str, tuple[str, str]]:
         if key not in out and clean_value(value):
             out[key] = (value, f"header:{label}")
     for key, values in layout.table_fields.items():
-        mapped = {"written": "table_written", "author(s)": "table_authors", "authors": "table_authors"}.get(key)
+        mapped = {"written": "table_written", "author(s)": "table_authors", "authors": "table_authors"}.get(
+            key
+        )
         if mapped and values and mapped not in out:
             out[mapped] = ("\n".join(values), f"table:{key}")
     return out
@@ -239,11 +258,15 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
                     return dateline, "dateline"
                 return value, labels[key][1]
     for subtitle in layout.subtitles:
-        if re.search(r"\b(?:written|delivered|adopted|dated|spoken|given|held|speech|address)\b", subtitle, re.I):
+        if re.search(
+            r"\b(?:written|delivered|adopted|dated|spoken|given|held|speech|address)\b", subtitle, re.I
+        ):
             value = parse_date(subtitle)
             if value:
                 return value, "heading:statement"
-    title_date = parse_date(layout.title) if layout.title and re.search(r"\d{4}", layout.title or "") else None
+    title_date = (
+        parse_date(layout.title) if layout.title and re.search(r"\d{4}", layout.title or "") else None
+    )
     if title_date and precision(title_date) >= 2:
         return title_date, "title"
     if dateline:
@@ -260,9 +283,10 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
         if value and (subtitle.strip().startswith(("(", "[")) or bare):
             # A heading date is the date of writing when it is not the issue's own date: less precise
             # than it ("(December 1957)" over 4 January 1958), or earlier (a speech printed a year later).
-            if published is None or (not covers(value, published) and (
-                precision(value) < precision(published) or value.split("/")[0] < published.split("/")[0]
-            )):
+            if published is None or (
+                not covers(value, published)
+                and (precision(value) < precision(published) or value.split("/")[0] < published.split("/")[0])
+            ):
                 return value, "heading"
             return None, None
     return None, None

@@ -34,7 +34,9 @@ _CLOSING = re.compile(
     r"with (?:revolutionary|socialist|communist) \w+|long live|yours for|in solidarity)\b)",
     re.I,
 )
-_POSTSCRIPT = re.compile(r"^(?:P\.\s?P\.\s?S\.|P\.\s?S\.|PS[.:]?\s|P\.S\b|Post-?scriptum|Postscript\s*[:.]|N\.\s?B\.)", re.I)
+_POSTSCRIPT = re.compile(
+    r"^(?:P\.\s?P\.\s?S\.|P\.\s?S\.|PS[.:]?\s|P\.S\b|Post-?scriptum|Postscript\s*[:.]|N\.\s?B\.)", re.I
+)
 EDITORIAL_HEADINGS = re.compile(
     r"^(?:explanation|editorial note|editor'?s'? notes?|editors'? notes?|note by the (?:editors?|editorial board)|"
     r"note of the (?:editors?|editorial board)|afterword|translator'?s'? notes?|publisher'?s notes?|"
@@ -89,7 +91,9 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
     value, start, end = found
     before, after = inner[:start], inner[end:]
     after_clean = re.sub(r"^[\s.,;:)\]]+|[\s.,;:)\]]+$", "", after)
-    if after_clean and not re.fullmatch(r"(?:\[?\d+\]?|\(?(?:new|old) style\)?|o\.s\.|n\.s\.)", after_clean, re.I):
+    if after_clean and not re.fullmatch(
+        r"(?:\[?\d+\]?|\(?(?:new|old) style\)?|o\.s\.|n\.s\.)", after_clean, re.I
+    ):
         return None
     before = _WEEKDAYS.sub("", before)
     before = re.sub(r"\b(?:between|on|the|le|den|am|el|dated?|written)\b", "", before, flags=re.I)
@@ -113,14 +117,17 @@ def _is_signature(text: str, authors: list[str]) -> bool:
     flat = re.sub(r"\s+", " ", text).strip().rstrip(".,")
     if not flat or len(flat) > 80:
         return False
-    if re.match(r"^(?:for |on behalf of |in the name of )?the (?:executive|editorial|central|national|political)\b", flat, re.I):
+    if re.match(
+        r"^(?:for |on behalf of |in the name of )?the (?:executive|editorial|central|national|political)\b",
+        flat,
+        re.I,
+    ):
         return True
     bare = re.sub(r"^(?:Comrade|Citizen|Dr\.?|Mr\.?|Mrs\.?)\s+", "", flat)
     if looks_like_name(bare, 5):
         return True
-    if "," in flat and all(looks_like_name(p.strip(), 5) or _title_like(p.strip()) for p in flat.split(",")):
-        return True  # "Editorial Staff, Biulleten Oppozitsii"; "W. LIEBKNECHT, PAUL SINGER"
-    return False
+    # "Editorial Staff, Biulleten Oppozitsii"; "W. LIEBKNECHT, PAUL SINGER"
+    return "," in flat and all(looks_like_name(p.strip(), 5) or _title_like(p.strip()) for p in flat.split(","))
 
 
 def _title_like(text: str) -> bool:
@@ -150,13 +157,18 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             seg = Segment("dateline", text, i, place=dl[0], date=dl[1])
             kinds[i] = [seg]
             result.datelines.append(seg)
-        elif re.match(r"^To (?:the |comrade |citizen |my |)[A-ZÀ-Þ\w]", flat) and len(flat) < 160 and (
-            not flat.endswith(".") or len(flat) < 90
-        ) and i + 1 < n:
+        elif (
+            re.match(r"^To (?:the |comrade |citizen |my |)[A-ZÀ-Þ\w]", flat)
+            and len(flat) < 160
+            and (not flat.endswith(".") or len(flat) < 90)
+            and i + 1 < n
+        ):
             result.addressee = re.sub(r"^To\s+", "", flat).rstrip(".:,")
             kinds[i] = [Segment("addressee", text, i)]
-        elif len(flat) <= 70 and (_SALUTATION.match(flat) or re.match(r"^[A-ZÀ-Þ][\w.'’ -]{0,30}:$", flat)) and (
-            flat.endswith((":", ",", "!", "—", "-", "–")) and i + 1 < n
+        elif (
+            len(flat) <= 70
+            and (_SALUTATION.match(flat) or re.match(r"^[A-ZÀ-Þ][\w.'’ -]{0,30}:$", flat))
+            and (flat.endswith((":", ",", "!", "—", "-", "–")) and i + 1 < n)
         ):
             result.salutation = flat
             kinds[i] = [Segment("salutation", text, i)]
@@ -164,14 +176,19 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             (flat.startswith("[") and flat.endswith("]") and len(flat) > 40) or _EDITORIAL_INTRO.search(flat)
         ):
             kinds[i] = [Segment("editorial-note", text, i)]
-        elif re.fullmatch(r"[(\[]?(?:copy|draft|abstract|summary|extract|excerpts?)[)\]]?\.?", flat, re.I) or (
-            i + 1 < n and flat.isupper() and len(flat) < 80 and not parse_dateline(flat)
-        ):
+        elif re.fullmatch(
+            r"[(\[]?(?:copy|draft|abstract|summary|extract|excerpts?)[)\]]?\.?", flat, re.I
+        ) or (i + 1 < n and flat.isupper() and len(flat) < 80 and not parse_dateline(flat)):
             kinds[i] = [Segment("header", text, i)]  # "(Copy)", "[Draft]", MECW's "ENGELS TO J. L. MAHON"
-        elif (lines := text.split("\n")) and len(lines) in (2, 3) and all(len(ln) < 60 for ln in lines) and (
-            dl := parse_dateline(lines[-1])
-        ) is not None:
-            seg = Segment("dateline", text, i, place=dl[0], date=dl[1])  # "« Year of Agriculture »\nHavana, April 1, 1965."
+        elif (
+            (lines := text.split("\n"))
+            and len(lines) in (2, 3)
+            and all(len(ln) < 60 for ln in lines)
+            and (dl := parse_dateline(lines[-1])) is not None
+        ):
+            seg = Segment(
+                "dateline", text, i, place=dl[0], date=dl[1]
+            )  # "« Year of Agriculture »\nHavana, April 1, 1965."
             kinds[i] = [seg]
             result.datelines.append(seg)
         else:
@@ -192,9 +209,15 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             break
     last = end - 1
     flat_last = re.sub(r"\s+", " ", texts[last]).strip() if end > opening_end + 2 else ""
-    if flat_last and ((flat_last.startswith("(") and flat_last.endswith(")")) or (
-        flat_last.startswith("[") and flat_last.endswith("]")) or _EDITORIAL_INTRO.search(flat_last)
-    ) and len(flat_last) > 30:
+    if (
+        flat_last
+        and (
+            (flat_last.startswith("(") and flat_last.endswith(")"))
+            or (flat_last.startswith("[") and flat_last.endswith("]"))
+            or _EDITORIAL_INTRO.search(flat_last)
+        )
+        and len(flat_last) > 30
+    ):
         kinds[last] = [Segment("editorial-note", texts[last], last)]
         end = last
     ps_start = None
@@ -246,7 +269,8 @@ def _mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end:
                 if kind == "signature":
                     result.signatures.append(ln)
             kinds[j] = _merge_lines(segs)
-        elif (kind := _line_kind(flat, authors)) is not None and len(lines) == 1:
+        elif (line_kind := _line_kind(flat, authors)) is not None and len(lines) == 1:
+            kind = line_kind
             if kind == "signature" and saw_signature and not saw_closing and len(result.signatures) >= 2:
                 break
             kinds[j] = [Segment(kind, text, j)]

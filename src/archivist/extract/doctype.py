@@ -23,7 +23,10 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 
 _EDITORIAL_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
     ("interview", re.compile(r"\binterview(?:ed)?\b", re.I)),
-    ("speech", re.compile(r"\b(?:speech|speeches|address(?:ed)? (?:to|at|the)|lecture|speaks|spoke)\b", re.I)),
+    (
+        "speech",
+        re.compile(r"\b(?:speech|speeches|address(?:ed)? (?:to|at|the)|lecture|speaks|spoke)\b", re.I),
+    ),
     ("letter", re.compile(r"\b(?:letters?|wrote to)\b", re.I)),
 ]
 
@@ -51,14 +54,18 @@ def classify(
         return "speech", "body:reported-speech"  # a press summary of a speech
     if re.match(r"^(?:my |our )?dear\b", body_start, re.I):
         return "letter", "anatomy:dear"
-    if has_salutation and has_signature and not re.match(r"^(?:comrades|citizens|friends|workers)\b", body_start, re.I):
+    if (
+        has_salutation
+        and has_signature
+        and not re.match(r"^(?:comrades|citizens|friends|workers)\b", body_start, re.I)
+    ):
         return "letter", "anatomy:salutation+signature"
     for kind, pattern in _RULES:
         if pattern.search(title):
             return kind, f"title:{kind}"
     if "delivered" in label_keys:
         return "speech", "header:delivered"
-    if has_addressee or has_salutation and (has_signature or re.match(r"(?:my )?dear\b", body_start, re.I)):
+    if has_addressee or (has_salutation and (has_signature or re.match(r"(?:my )?dear\b", body_start, re.I))):
         return "letter", "anatomy:salutation"
     for heading in headings:
         for kind, pattern in _RULES:
@@ -67,9 +74,9 @@ def classify(
     if re.match(r"^(?:comrades|citizens|friends|workers|ladies and gentlemen|my friends)\b[^.]{0,40}[!,:]",
                 body_start, re.I):  # fmt: skip
         return "speech", "anatomy:address"
-    if re.search(r"\b(?:collected works|selected works|works,? vol|book|chapter|ch\.)\b", source or "", re.I) and (
-        re.search(r"\bch(?:apter)?\b|\bpart\b|preface|introduction", " ".join(headings) + title, re.I)
-    ):
+    if re.search(
+        r"\b(?:collected works|selected works|works,? vol|book|chapter|ch\.)\b", source or "", re.I
+    ) and (re.search(r"\bch(?:apter)?\b|\bpart\b|preface|introduction", " ".join(headings) + title, re.I)):
         return "book-chapter", "source:book"
     if source:
         return "article", "source:periodical"

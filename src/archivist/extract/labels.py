@@ -56,7 +56,9 @@ for _key, _spellings in LABELS.items():
     for _spelling in _spellings:
         _INDEX.setdefault(_spelling, _key)
 
-_LINE = re.compile(r"^\s*\[?(?P<label>[^\W\d][\w’'()/\\&. -]{0,40}?)\]?\s*(?::|：|\s:)\s*(?P<value>.*)$", re.DOTALL)
+_LINE = re.compile(
+    r"^\s*\[?(?P<label>[^\W\d][\w’'()/\\&. -]{0,40}?)\]?\s*(?::|：|\s:)\s*(?P<value>.*)$", re.DOTALL
+)
 
 
 def _norm_label(label: str) -> str:
@@ -67,7 +69,9 @@ def _norm_label(label: str) -> str:
 def label_key(label: str) -> str | None:
     norm = _norm_label(label)
     key = _INDEX.get(norm)
-    if key is None:  # "First published in", "Translated by", "Transcribed for": the label without its preposition
+    if (
+        key is None
+    ):  # "First published in", "Translated by", "Transcribed for": the label without its preposition
         key = _INDEX.get(re.sub(r"\s+(?:in|by|on|at|for|from|as)$", "", norm))
     return key
 
@@ -93,7 +97,9 @@ def clean_value(value: str | None) -> str | None:
     if value is None:
         return None
     value = re.sub(r"\s+", " ", value).strip().strip(";").strip()
-    value = re.sub(r"[.;,]\s*$", "", value) if not re.search(r"\b[A-Z]\.$|\bp{1,2}\.$|\bno\.$", value) else value
+    value = (
+        re.sub(r"[.;,]\s*$", "", value) if not re.search(r"\b[A-Z]\.$|\bp{1,2}\.$|\bno\.$", value) else value
+    )
     return value or None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from archivist.extract.anatomy import parse_dateline
 from archivist.extract.dates import find_date
@@ -79,15 +80,6 @@ def lay_out(page: Page) -> Layout:
             parsed = _citation_line(line, layout.title)
         if parsed:
             layout.labels.append((*parsed, "after" if layout.body and index > layout.body[0] else "before"))
-    for index, item in enumerate([]):
-        if item.role == "info":
-            lines = item.text.split("\n")
-            for n, line in enumerate(lines):
-                parsed = parse_label_line(line) or interpret_free_line(line)
-                if parsed and not parsed[2] and n + 1 < len(lines) and not is_label_line(lines[n + 1]):
-                    parsed = (parsed[0], parsed[1], lines[n + 1])  # "Published:" with its value on the next line
-                if parsed:
-                    layout.labels.append((*parsed, "after" if layout.body and index > layout.body[0] else "before"))
     layout.body = [i for i, item in enumerate(items) if item.role == "body"]
     return layout
 
@@ -103,7 +95,7 @@ def _items(page: Page) -> list[Item]:
         if any(flags) and not all(flags) and block.tag in ("p", "div", "td", "text") and flags[0]:
             # A labelled header run straight into the text (no blank line): split at the change.
             cut = flags.index(False)
-            if cut and all(not f for f in flags[cut:]) or cut:
+            if (cut and all(not f for f in flags[cut:])) or cut:
                 items.append(Item("\n".join(lines[:cut]), block))
                 items.append(Item("\n".join(lines[cut:]), block))
                 continue
@@ -115,15 +107,9 @@ def _mark_chrome(items: list[Item]) -> None:
     for item in items:
         block = item.block
         first = item.text.split("\n")[0].strip()
-        if block.tag == "hr" or not item.text:
-            item.role = "chrome"
-        elif block.zone in ("nav", "chrome") or block.has_class(*_CHROME_CLASSES):
-            item.role = "chrome"
-        elif block.link_only and len(item.text) < 300 and not (block.is_heading and looks_like_name(item.text)):
-            item.role = "chrome"
-        elif _CHROME_LINE.match(first) and len(item.text) < 120:
-            item.role = "chrome"
-        elif block.has_class("firstheading") is False and re.fullmatch(r"[\W_]+", item.text):
+        if block.tag == "hr" or not item.text or block.zone in ("nav", "chrome") or block.has_class(*_CHROME_CLASSES) or (
+            block.link_only and len(item.text) < 300 and not (block.is_heading and looks_like_name(item.text))
+        ) or (_CHROME_LINE.match(first) and len(item.text) < 120) or (block.has_class("firstheading") is False and re.fullmatch(r"[\W_]+", item.text)):
             item.role = "chrome"
 
 
@@ -151,9 +137,7 @@ def _mark_info(items: list[Item]) -> None:
             continue
         lines = [ln for ln in item.text.split("\n") if ln.strip()]
         labelled = sum(1 for ln in lines if is_label_line(ln))
-        if labelled and labelled >= len(lines) / 2 and len(item.text) < 3000:
-            item.role = "info"
-        elif item.block.has_class(*_INFO_CLASSES) and not item.block.is_heading and labelled:
+        if (labelled and labelled >= len(lines) / 2 and len(item.text) < 3000) or (item.block.has_class(*_INFO_CLASSES) and not item.block.is_heading and labelled):
             item.role = "info"
 
 
@@ -191,7 +175,11 @@ def _find_title(page: Page, layout: Layout) -> None:
         cands = [i for i in live[:4] if len(items[i].text) < 160 and items[i].role == "body"]
         if cands:
             chosen = cands[0]
-            if len(cands) > 1 and looks_like_name(items[cands[0]].text) and not _DATE_ONLY.match(items[cands[1]].text):
+            if (
+                len(cands) > 1
+                and looks_like_name(items[cands[0]].text)
+                and not _DATE_ONLY.match(items[cands[1]].text)
+            ):
                 layout.byline, layout.byline_origin = items[cands[0]].text, "byline:first-line"
                 items[cands[0]].role = "byline"
                 chosen = cands[1]
@@ -204,7 +192,9 @@ def _find_title(page: Page, layout: Layout) -> None:
 
 def clean_title(text: str) -> str:
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    if len(lines) > 1 and re.fullmatch(r"[\[(]?(?:abstract|extracts?|excerpts?|summary|draft|fragment)[\])]?", lines[-1], re.I):
+    if len(lines) > 1 and re.fullmatch(
+        r"[\[(]?(?:abstract|extracts?|excerpts?|summary|draft|fragment)[\])]?", lines[-1], re.I
+    ):
         lines = lines[:-1]
     title = " ".join(lines)
     if title.count("'") % 2 == 1 and title.endswith("'"):
@@ -229,15 +219,22 @@ def _mark_header_zone(layout: Layout) -> None:
             item.role = "header"
             if layout.byline is None and _byline_candidate(item):
                 layout.byline, layout.byline_origin = item.text, f"byline:{item.block.tag}"
-                if item.block.has_class("title") and re.search(r"\b(?:in|correspondence|works)\b", item.text, re.I):
+                if item.block.has_class("title") and re.search(
+                    r"\b(?:in|correspondence|works)\b", item.text, re.I
+                ):
                     layout.byline_origin = "byline:series"
                 item.role = "byline"
         if layout.byline is None:
             heads = [i for i in range(t) if items[i].role == "header" and items[i].block.is_heading
                      and not find_date(items[i].text)
                      and len(items[i].text.split()) <= 6]  # fmt: skip
-            if heads:  # the author slot above the title holds an organisation ("Kommunistische Arbeiter-Partei …")
-                layout.byline, layout.byline_origin = items[heads[0]].text, f"byline:{items[heads[0]].block.tag}"
+            if (
+                heads
+            ):  # the author slot above the title holds an organisation ("Kommunistische Arbeiter-Partei …")
+                layout.byline, layout.byline_origin = (
+                    items[heads[0]].text,
+                    f"byline:{items[heads[0]].block.tag}",
+                )
                 items[heads[0]].role = "byline"
         _series_title(layout)
     # After the title: subtitles, info, headings until the first real paragraph.
@@ -266,7 +263,11 @@ def _mark_header_zone(layout: Layout) -> None:
             seen_info = True
             i += 1
             continue
-        if block.is_heading or block.has_class("title", "subtitle", "author", "byline", "date-heading") and not seen_info:
+        if (
+            block.is_heading
+            or (block.has_class("title", "subtitle", "author", "byline", "date-heading")
+            and not seen_info)
+        ):
             if layout.byline is None and _byline_candidate(item):
                 layout.byline, layout.byline_origin = text, f"byline:{block.tag}"
                 item.role = "byline"
@@ -328,7 +329,7 @@ def _mark_ruled_info(items: list[Item], start: int) -> None:
     """A short run of blocks between two rules near the top, holding source or label lines, is
     the information block even without its CSS class (pandoc Markdown, older pages)."""
     rules = [i for i in range(start, min(len(items), start + 14)) if items[i].block.tag == "hr"]
-    for left, right in zip(rules, rules[1:], strict=False):
+    for left, right in pairwise(rules):
         inside = [k for k in range(left + 1, right) if items[k].role in ("body", "info")]
         if not inside or len(inside) > 5 or sum(len(items[k].text) for k in inside) > 2500:
             continue
@@ -364,9 +365,16 @@ def _series_title(layout: Layout) -> None:
 
 def _byline_candidate(item: Item) -> bool:
     text = _strip_byline(item.text)
-    return bool(text) and (looks_like_name(text) or item.block.has_class("title", "author", "byline")) and (
-        item.block.is_heading or item.block.has_class("title", "author", "byline") or looks_like_name(text)
-    ) and not text.startswith("(")
+    return (
+        bool(text)
+        and (looks_like_name(text) or item.block.has_class("title", "author", "byline"))
+        and (
+            item.block.is_heading
+            or item.block.has_class("title", "author", "byline")
+            or looks_like_name(text)
+        )
+        and not text.startswith("(")
+    )
 
 
 def _strip_byline(text: str) -> str:
@@ -398,10 +406,16 @@ def _mark_notes(layout: Layout) -> None:
     first = body[0]
     for i in range(first + 1, len(items)):
         item = items[i]
-        if item.role == "body" and _NOTES_HEADING.match(item.text.strip().replace("’", "'")) and (item.block.is_heading or len(item.text) < 40):
+        if (
+            item.role == "body"
+            and _NOTES_HEADING.match(item.text.strip().replace("’", "'"))
+            and (item.block.is_heading or len(item.text) < 40)
+        ):
             item.role = "header"
             for k in range(i + 1, len(items)):
-                if items[k].role in ("body", "info") and not (items[k].role == "info" and _has_labels(items[k])):
+                if items[k].role in ("body", "info") and not (
+                    items[k].role == "info" and _has_labels(items[k])
+                ):
                     items[k].role = "footnote"
             return
     # Notes without a heading: a trailing run of numbered paragraphs in a notes class, or after a rule.
@@ -409,13 +423,27 @@ def _mark_notes(layout: Layout) -> None:
         item = items[i]
         if item.role == "chrome":
             continue
-        noted = item.block.has_class("endnote", "footnote", "note", "notes", "fn", "information", "info",
-                                     "references", "mw-references", "reference") or (
-            item.block.zone == "footnote"
-        )
-        if item.role in ("body", "info") and noted and (
-            _NOTE_START.match(item.text) or item.block.zone == "footnote" or item.block.has_class("references")
-            or re.search(r"[–—-]\s*(?:Ed|Eds|Tr)\.?$", item.text)
+        noted = item.block.has_class(
+            "endnote",
+            "footnote",
+            "note",
+            "notes",
+            "fn",
+            "information",
+            "info",
+            "references",
+            "mw-references",
+            "reference",
+        ) or (item.block.zone == "footnote")
+        if (
+            item.role in ("body", "info")
+            and noted
+            and (
+                _NOTE_START.match(item.text)
+                or item.block.zone == "footnote"
+                or item.block.has_class("references")
+                or re.search(r"[–—-]\s*(?:Ed|Eds|Tr)\.?$", item.text)
+            )
         ):
             if not _has_labels(item):
                 item.role = "footnote"

@@ -13,11 +13,13 @@ _NOT_NAMES = {
     "day", "international", "women", "woman", "party", "movement", "letter", "letters", "speech", "revolution",
     "question", "history", "problems", "war", "peace", "state", "union", "congress", "conference", "national",
     "correspondence", "works", "collected", "selected", "internet", "manifesto", "programme", "program",
-    "resolution", "theses", "report", "article", "articles", "press", "review", "notes", "interview", "early",
+    "resolution", "theses", "report", "article", "articles", "press", "review", "interview", "early",
     "years", "discussion", "editorial", "committee", "council", "league", "socialism", "communism", "capital",
     "labor", "labour", "new", "old", "against", "why", "what", "how", "who", "when", "where", "it", "this",
 }  # fmt: skip
-_TOKEN = re.compile(r"^(?:[A-ZÀ-ÞА-Я][a-zà-ÿа-яё'’-]+|[A-ZÀ-ÞА-Я]\.(?:[A-ZÀ-ÞА-Я]\.)*|[A-ZÀ-ÞА-Я]{2,}|Mc[A-Z][a-z]+)$")
+_TOKEN = re.compile(
+    r"^(?:[A-ZÀ-ÞА-Я][a-zà-ÿа-яё'’-]+|[A-ZÀ-ÞА-Я]\.(?:[A-ZÀ-ÞА-Я]\.)*|[A-ZÀ-ÞА-Я]{2,}|Mc[A-Z][a-z]+)$"
+)
 
 
 def looks_like_name(text: str, max_words: int = 6) -> bool:
@@ -48,8 +50,11 @@ def same_person(a: str, b: str) -> bool:
     sa, sb = surname(a), surname(b)
     if not sa or not sb:
         return False
-    return sa == sb or sa.rstrip("f") == sb.rstrip("v") or sb.rstrip("f") == sa.rstrip("v") or (
-        len(sa) > 4 and len(sb) > 4 and (sa.startswith(sb[:-1]) or sb.startswith(sa[:-1]))
+    return (
+        sa == sb
+        or sa.rstrip("f") == sb.rstrip("v")
+        or sb.rstrip("f") == sa.rstrip("v")
+        or (len(sa) > 4 and len(sb) > 4 and (sa.startswith(sb[:-1]) or sb.startswith(sa[:-1])))
     )
 
 

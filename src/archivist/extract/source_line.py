@@ -10,7 +10,8 @@ from archivist.extract.dates import find_date
 from archivist.extract.names import looks_like_name, same_person
 
 _VOLUME = re.compile(
-    r"\b(?:Vol(?:ume)?|Bd|Tome|t)\.?\s*(?P<v>[IVXLC]+\b|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I
+    r"\b(?:Vol(?:ume)?|Bd|Tome|t)\.?\s*(?P<v>[IVXLC]+\b|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    re.I,
 )
 _MONTH_ONLY = re.compile(
     r"^(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:january|february|march|april|may|june|july|august|september|october|"
@@ -89,7 +90,7 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
     text = _LEADING.sub("", text)
     # "Marx and Engels: Articles from the Neue Rheinische Zeitung" — an author prefix.
     head, sep, tail = text.partition(": ")
-    if sep and (looks_like_name(head.split(" and ")[0]) or " and " in head and len(head) < 40):
+    if sep and (looks_like_name(head.split(" and ")[0]) or (" and " in head and len(head) < 40)):
         text = tail
     segments = _segments(text)
     kept: list[tuple[int, str]] = []
@@ -101,7 +102,11 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
             continue
         if _PAGE.match(segment) or re.match(r"^pp?\b", segment, re.I):
             continue
-        if _VOLUME.match(segment) or _ISSUE.match(segment) or re.match(r"^(?:vol|no|nos|n°)\b", segment, re.I):
+        if (
+            _VOLUME.match(segment)
+            or _ISSUE.match(segment)
+            or re.match(r"^(?:vol|no|nos|n°)\b", segment, re.I)
+        ):
             if first_numbered is None:
                 first_numbered = len(kept)
             continue
@@ -124,10 +129,7 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
         kept = [k for k in kept if k not in publishers]
     if not kept:
         return None
-    if first_numbered:
-        title = kept[first_numbered - 1][1]
-    else:
-        title = kept[0][1]
+    title = kept[first_numbered - 1][1] if first_numbered else kept[0][1]
     title = re.sub(r"\s+by\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*$", "", title)  # "… by Leon Trotsky"
     title = re.sub(r"\s+(?:[A-Z][a-z]+\s+)?Press$", "", title)  # "… Pluto Press"
     title = re.sub(r"\s+(?:No|Vol)\.?\s*\d.*$", "", title)

@@ -25,7 +25,9 @@ def sniff_format(text: str, path: str) -> str:
         return "tei"
     if lower.endswith((".md", ".markdown")):
         return "md"
-    if lower.endswith((".htm", ".html", ".xhtml", ".php", ".asp", ".shtml")) or _HTML_START.search(head[:1024]):
+    if lower.endswith((".htm", ".html", ".xhtml", ".php", ".asp", ".shtml")) or _HTML_START.search(
+        head[:1024]
+    ):
         return "html"
     if lower.endswith(".txt"):
         return "txt"

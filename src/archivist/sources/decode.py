@@ -71,7 +71,9 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
                 return _check_text(data[len(bom) :].decode(name), path), name
             except UnicodeDecodeError as err:
                 raise UnreadableFile(
-                    path, "undecodable", f"starts with a {name} byte-order mark but is not {name}: {err.reason}"
+                    path,
+                    "undecodable",
+                    f"starts with a {name} byte-order mark but is not {name}: {err.reason}",
                 ) from err
     if b"\x00" in data[:4096] and not _looks_utf16(data):
         raise UnreadableFile(path, "binary", "contains NUL bytes: this is a binary file, not a text page")

@@ -112,7 +112,8 @@ class _Walker:
             element_id = attrs.get("id") or ""
             if element_id in CHROME_IDS or CHROME_CLASSES.intersection(own_classes):
                 continue
-            if attrs.get("style") and "display:none" in attrs["style"].replace(" ", ""):
+            style = attrs.get("style") or ""
+            if "display:none" in style.replace(" ", ""):
                 continue
             if tag == "br":
                 if block_tag in _BR_SPLITS or block_tag == "text":
@@ -138,7 +139,12 @@ class _Walker:
                     self._pre -= 1
                 self.flush()
                 continue
-            if tag in ("sup",) and not in_link and self._buffer and not self._buffer[-1].endswith((" ", "\n")):
+            if (
+                tag in ("sup",)
+                and not in_link
+                and self._buffer
+                and not self._buffer[-1].endswith((" ", "\n"))
+            ):
                 pass  # footnote markers stay attached as in the page
             self.walk(child, classes, in_table, in_quote, block_tag, in_link or tag == "a")
 

@@ -19,8 +19,28 @@ _SPACE = re.compile(r"\s+")
 _BLOCKS = {"p", "head", "l", "item", "ab", "byline", "dateline", "salute", "signed", "label", "quote",
            "bibl", "trailer", "opener", "closer", "cell", "epigraph", "argument", "docTitle", "titlePart",
            "docAuthor", "docDate"}  # fmt: skip
-_CONTAINERS = {"div", "body", "front", "back", "text", "group", "list", "table", "row", "lg", "sp", "floatingText"}
-_ROLE_TAGS = {"head": "h2", "byline": "p", "dateline": "p", "salute": "p", "signed": "p", "quote": "blockquote"}
+_CONTAINERS = {
+    "div",
+    "body",
+    "front",
+    "back",
+    "text",
+    "group",
+    "list",
+    "table",
+    "row",
+    "lg",
+    "sp",
+    "floatingText",
+}
+_ROLE_TAGS = {
+    "head": "h2",
+    "byline": "p",
+    "dateline": "p",
+    "salute": "p",
+    "signed": "p",
+    "quote": "blockquote",
+}
 
 
 def read_tei(data: bytes, path: str) -> Page:
@@ -44,7 +64,7 @@ def read_tei(data: bytes, path: str) -> Page:
     if text_el is not None:
         _walk(text_el, blocks, notes, level=1)
     return Page(path=path, format="tei", encoding="utf-8", blocks=blocks + notes, fields=fields,
-                title=(fields.get("title") or [None])[0])  # fmt: skip
+                title=fields["title"][0] if fields.get("title") else None)  # fmt: skip
 
 
 def _text(el: etree._Element) -> str:

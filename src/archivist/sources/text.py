@@ -33,7 +33,9 @@ def read_text(text: str, path: str, encoding: str) -> Page:
         if not lines:
             continue
         blocks.append(Block(text="\n".join(line.strip() for line in _unwrap(lines)), tag="p"))
-    return Page(path=path, format="mediawiki-text" if is_mediawiki else "txt", encoding=encoding, blocks=blocks)
+    return Page(
+        path=path, format="mediawiki-text" if is_mediawiki else "txt", encoding=encoding, blocks=blocks
+    )
 
 
 def _unwrap(lines: list[str]) -> list[str]:

@@ -50,7 +50,9 @@ class Archive:
     def __init__(self, path: str | Path = DEFAULT_DB, readonly: bool = False) -> None:
         self.path = str(path)
         if readonly and not Path(self.path).exists():
-            raise StoreError(f"{self.path}: no archive here; create one with `archivist ingest DIR --db {self.path}`")
+            raise StoreError(
+                f"{self.path}: no archive here; create one with `archivist ingest DIR --db {self.path}`"
+            )
         uri = f"file:{Path(self.path).resolve()}?mode=ro" if readonly else None
         try:
             self.conn = sqlite3.connect(uri or self.path, uri=bool(uri), isolation_level=None, timeout=30)
@@ -68,7 +70,9 @@ class Archive:
             )
         if version < SCHEMA_VERSION:
             if readonly:
-                raise StoreError(f"{self.path}: archive schema {version} needs migrating; open it read-write once")
+                raise StoreError(
+                    f"{self.path}: archive schema {version} needs migrating; open it read-write once"
+                )
             self._migrate(version)
 
     def _migrate(self, version: int) -> None:
@@ -151,10 +155,14 @@ class Archive:
             (f.path,),
         ).fetchone()
         same_bytes = current is not None and current["sha256"] == f.sha256
-        if same_bytes and (current["status"] == "failed") == (not ex.ok) and (
-            not ex.ok or current["extractor_version"] == EXTRACTOR_VERSION
+        if (
+            same_bytes
+            and (current["status"] == "failed") == (not ex.ok)
+            and (not ex.ok or current["extractor_version"] == EXTRACTOR_VERSION)
         ):
-            self.conn.execute("UPDATE files SET last_run=?, mtime_ns=? WHERE path=?", (run_id, mtime_ns, f.path))
+            self.conn.execute(
+                "UPDATE files SET last_run=?, mtime_ns=? WHERE path=?", (run_id, mtime_ns, f.path)
+            )
             counts.unchanged += 1
             if not ex.ok:
                 counts.failed += 1
@@ -165,7 +173,9 @@ class Archive:
         elif not same_bytes:
             counts.changed += 1
         if not same_bytes:
-            last = self.conn.execute("SELECT MAX(version) FROM file_versions WHERE path=?", (f.path,)).fetchone()[0]
+            last = self.conn.execute(
+                "SELECT MAX(version) FROM file_versions WHERE path=?", (f.path,)
+            ).fetchone()[0]
             self.conn.execute(
                 "INSERT OR IGNORE INTO file_versions (path, version, sha256, run_id, seen_at) VALUES (?,?,?,?,?)",
                 (f.path, (last or 0) + 1, f.sha256, run_id, _now()),
@@ -230,7 +240,10 @@ class Archive:
         self.conn.executemany(
             'INSERT INTO parts (document_id, seq, kind, start, "end", author, date, place, title) '
             "VALUES (?,?,?,?,?,?,?,?,?)",
-            [(doc.id, i, p.kind, p.start, p.end, p.author, p.date, p.place, p.title) for i, p in enumerate(doc.parts)],
+            [
+                (doc.id, i, p.kind, p.start, p.end, p.author, p.date, p.place, p.title)
+                for i, p in enumerate(doc.parts)
+            ],
         )
         self.conn.executemany(
             "INSERT INTO provenance (document_id, field, origin, raw, confidence) VALUES (?,?,?,?,?)",
@@ -262,9 +275,16 @@ class Archive:
         record = {name: row[name] for name in METADATA_FIELDS}
         record["authors"] = json.loads(row["authors"])
         parts = [
-            Part(kind=p["kind"], start=p["start"], end=p["end"], author=p["author"], date=p["date"],
-                 place=p["place"], title=p["title"])  # fmt: skip
-            for p in self.conn.execute('SELECT * FROM parts WHERE document_id=? ORDER BY seq', (row["id"],))
+            Part(
+                kind=p["kind"],
+                start=p["start"],
+                end=p["end"],
+                author=p["author"],
+                date=p["date"],
+                place=p["place"],
+                title=p["title"],
+            )
+            for p in self.conn.execute("SELECT * FROM parts WHERE document_id=? ORDER BY seq", (row["id"],))
         ]
         provenance = {
             p["field"]: Provenance(origin=p["origin"], raw=p["raw"], confidence=p["confidence"])
@@ -275,7 +295,8 @@ class Archive:
 
     def original_bytes(self, sha256_or_id: str) -> bytes:
         row = self.conn.execute(
-            "SELECT compression, data FROM blobs WHERE sha256=? OR substr(sha256,1,16)=?", (sha256_or_id, sha256_or_id)
+            "SELECT compression, data FROM blobs WHERE sha256=? OR substr(sha256,1,16)=?",
+            (sha256_or_id, sha256_or_id),
         ).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: no stored original {sha256_or_id}")
@@ -308,7 +329,9 @@ class Archive:
             "by_language": by(
                 "SELECT COALESCE(language,'?'), COUNT(*) FROM documents WHERE is_current=1 GROUP BY 1 ORDER BY 2 DESC"
             ),
-            "by_type": by("SELECT doc_type, COUNT(*) FROM documents WHERE is_current=1 GROUP BY 1 ORDER BY 2 DESC"),
+            "by_type": by(
+                "SELECT doc_type, COUNT(*) FROM documents WHERE is_current=1 GROUP BY 1 ORDER BY 2 DESC"
+            ),
             "by_decade": by(
                 "SELECT substr(COALESCE(date_written, date_published),1,3) || '0s', COUNT(*) FROM documents "
                 "WHERE is_current=1 AND COALESCE(date_written, date_published) GLOB '[0-9][0-9][0-9]*' "
