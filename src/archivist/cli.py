@@ -132,9 +132,15 @@ def ingest(inputs: tuple[str, ...], db: str, jobs: int, engine: str, scheduler: 
 
     executor: Executor | None
     if engine == "dask":
-        from archivist.cluster import dask_executor
+        from rich.markup import escape
 
-        executor = dask_executor(scheduler=scheduler, workers=jobs or default_jobs())
+        from archivist.cluster import dask_executor
+        from archivist.errors import MissingExtra
+
+        try:
+            executor = dask_executor(scheduler=scheduler, workers=jobs or default_jobs())
+        except MissingExtra as err:  # its message holds `archivist[cluster]`: not console markup
+            _fail(escape(str(err)))
     else:
         if scheduler:
             raise click.UsageError("--scheduler needs --engine dask")

@@ -160,6 +160,7 @@ def _connect(
         dashboard_address=None,
         silence_logs=silence_logs,
         preload=[__name__],  # dask_setup above, and archivist imported before the first task
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # its health page: any free local port
     )
     try:
         client = dd.Client(cluster, set_as_default=False)

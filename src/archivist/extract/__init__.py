@@ -70,7 +70,9 @@ def build_document(page: Page, doc_id: str) -> Document:
     source = _cut_source(source_raw)
     put("source", source, source_origin or "")
     parts_of_source = parse_source_line(source, people)
-    if "first_published" in labels and (parts_of_source.title is None or source_origin == "free:copied"):
+    if "first_published" in labels and (
+        parts_of_source.title is None or (source_origin or "").endswith("free:copied")
+    ):
         parts_of_source.title = source_title(labels["first_published"][0], people)
     put("source_title", parts_of_source.title, f"{source_origin}:title" if source_origin else "")
     put("source_volume", parts_of_source.volume, f"{source_origin}:volume" if source_origin else "")
@@ -103,10 +105,8 @@ def build_document(page: Page, doc_id: str) -> Document:
         put("place", place, "dateline")
     elif (statement_place := _statement_place(layout.subtitles)) is not None:
         put("place", statement_place, "heading:statement")
-    elif "written" in labels and (
-        m := re.search(r"\d{4}\s*[,;.]\s*(?:in\s+)?([A-Z][^\d;]{2,60})$", labels["written"][0])
-    ):
-        put("place", m.group(1).strip(" ."), "header:written")
+    elif (label_place := _label_place(labels)) is not None:
+        put("place", label_place[0], label_place[1])
     translator = labels.get("translated")
     if translator:
         put("translator", _person_value(translator[0]), translator[1], translator[0])
@@ -196,6 +196,8 @@ def _authors(page: Page, layout: Layout) -> tuple[list[str], str | None]:
 
 def _person_value(value: str) -> str | None:
     value = clean_value(value) or ""
+    if re.match(r"^(?:from|into|out of)\b", value, re.I) and " by " in value:
+        value = value.rsplit(" by ", 1)[1]  # "from the Portugese by Isabel O'Sullivan"
     value = re.sub(r"^(?:(?:for|by)\s+(?:the\s+)?(?:marxists\.org|mia|marxists internet archive)\s+(?:by\s+)?)", "",
                    value, flags=re.I)  # fmt: skip
     value = re.sub(r"^(?:by|par|por|von)\s+", "", value, flags=re.I)
@@ -204,6 +206,35 @@ def _person_value(value: str) -> str | None:
     if sep and looks_like_name(head.strip()):
         value = head
     return value.strip(" ,.;") or None
+
+
+def _label_place(labels: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+    """Where, from a "Written:"/"Spoken:" value: "1925–1928, Vienna, Leningrad" or "at Conference at
+    the City hall of Ponte da Barca, May 21st 1993"."""
+    from archivist.extract.dates import find_date
+
+    for key in ("written", "delivered"):
+        if key not in labels:
+            continue
+        value = labels[key][0].strip().rstrip(";.")
+        found = find_date(value)
+        if not found:
+            continue
+        after = re.match(r"^[\s,;.]+(?:in\s+)?(?P<p>[A-ZÀ-Þ][^\d;()]{2,60})$", value[found[2] :])
+        if after and _place_like(after.group("p")):
+            return after.group("p").strip(" ,."), labels[key][1]
+        before = re.search(r"\b(?:at|in|of)\s+(?P<p>[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|de|da|del|di|la|le|am))*"
+                           r"(?:,\s*[A-ZÀ-Þ][\w'’. -]*)*)[\s,]*$",
+                           value[: found[1]])  # fmt: skip
+        if before and _place_like(before.group("p")):
+            return before.group("p").strip(" ,."), labels[key][1]
+    return None
+
+
+def _place_like(text: str) -> bool:
+    words = [w for w in re.split(r"[\s,]+", text.strip(" ,.")) if w]
+    small = {"de", "da", "del", "di", "la", "le", "am", "an", "der", "on", "upon", "sur", "y"}
+    return 0 < len(words) <= 8 and all(w[0].isupper() or w in small for w in words)
 
 
 def _statement_place(subtitles: list[str]) -> str | None:

@@ -51,6 +51,11 @@ _RUN_IN_DATELINE = re.compile(
     r"september|october|november|december))\.\s+(?=[A-Z„“\"])",
     re.I,
 )
+_NOT_PLACES = re.compile(
+    r"\b(?:discussions?|speech|letter|interview|report|meeting|session|written|published|notes?|issue|edition|"
+    r"volume|chapter|part|section|article|draft|copy|postscript|dear|comrades?)\b",
+    re.I,
+)
 _WEEKDAYS = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
     r"dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b,?",
@@ -106,7 +111,7 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
         words = [w for w in re.split(r"[\s,]+", place) if w]
         lowercase = [w for w in words if not w[0].isupper() and w.lower() not in ("de", "del", "da", "am", "upon",
                                                                                   "on", "la", "le", "sur", "near", "in")]  # fmt: skip
-        if len(words) > 7 or lowercase:
+        if len(words) > 7 or lowercase or _NOT_PLACES.search(place):
             return None
     elif precision(value) < 2:
         return None
@@ -127,7 +132,9 @@ def _is_signature(text: str, authors: list[str]) -> bool:
     if looks_like_name(bare, 5):
         return True
     # "Editorial Staff, Biulleten Oppozitsii"; "W. LIEBKNECHT, PAUL SINGER"
-    return "," in flat and all(looks_like_name(p.strip(), 5) or _title_like(p.strip()) for p in flat.split(","))
+    return "," in flat and all(
+        looks_like_name(p.strip(), 5) or _title_like(p.strip()) for p in flat.split(",")
+    )
 
 
 def _title_like(text: str) -> bool:

@@ -70,8 +70,12 @@ def lay_out(page: Page) -> Layout:
     _find_title(page, layout)
     _mark_header_zone(layout)
     _mark_notes(layout)
-    info_lines = [(index, line) for index, item in enumerate(items) if item.role == "info"
-                  for line in item.text.split("\n") if line.strip()]  # fmt: skip
+    info_lines = [
+        (index, line)
+        for index, item in enumerate(items)
+        if item.role == "info"
+        for line in _info_lines(item.text)
+    ]
     for n, (index, line) in enumerate(info_lines):
         parsed = parse_label_line(line) or interpret_free_line(line)
         if parsed and not parsed[2] and n + 1 < len(info_lines) and not is_label_line(info_lines[n + 1][1]):
@@ -107,9 +111,19 @@ def _mark_chrome(items: list[Item]) -> None:
     for item in items:
         block = item.block
         first = item.text.split("\n")[0].strip()
-        if block.tag == "hr" or not item.text or block.zone in ("nav", "chrome") or block.has_class(*_CHROME_CLASSES) or (
-            block.link_only and len(item.text) < 300 and not (block.is_heading and looks_like_name(item.text))
-        ) or (_CHROME_LINE.match(first) and len(item.text) < 120) or (block.has_class("firstheading") is False and re.fullmatch(r"[\W_]+", item.text)):
+        if (
+            block.tag == "hr"
+            or not item.text
+            or block.zone in ("nav", "chrome")
+            or block.has_class(*_CHROME_CLASSES)
+            or (
+                block.link_only
+                and len(item.text) < 300
+                and not (block.is_heading and looks_like_name(item.text))
+            )
+            or (_CHROME_LINE.match(first) and len(item.text) < 120)
+            or (block.has_class("firstheading") is False and re.fullmatch(r"[\W_]+", item.text))
+        ):
             item.role = "chrome"
 
 
@@ -137,7 +151,9 @@ def _mark_info(items: list[Item]) -> None:
             continue
         lines = [ln for ln in item.text.split("\n") if ln.strip()]
         labelled = sum(1 for ln in lines if is_label_line(ln))
-        if (labelled and labelled >= len(lines) / 2 and len(item.text) < 3000) or (item.block.has_class(*_INFO_CLASSES) and not item.block.is_heading and labelled):
+        if (labelled and labelled >= len(lines) / 2 and len(item.text) < 3000) or (
+            item.block.has_class(*_INFO_CLASSES) and not item.block.is_heading and labelled
+        ):
             item.role = "info"
 
 
@@ -263,10 +279,8 @@ def _mark_header_zone(layout: Layout) -> None:
             seen_info = True
             i += 1
             continue
-        if (
-            block.is_heading
-            or (block.has_class("title", "subtitle", "author", "byline", "date-heading")
-            and not seen_info)
+        if block.is_heading or (
+            block.has_class("title", "subtitle", "author", "byline", "date-heading") and not seen_info
         ):
             if layout.byline is None and _byline_candidate(item):
                 layout.byline, layout.byline_origin = text, f"byline:{block.tag}"
@@ -285,6 +299,21 @@ def _mark_header_zone(layout: Layout) -> None:
 
 
 _CITATION = re.compile(r"\b(?:pp?\.\s*\d|vol\.?\s*[\dIVXLC]|no\.\s*\d)", re.I)
+
+
+def _info_lines(text: str) -> list[str]:
+    """Lines of an information block; a long line of prose is cut into sentences, since free prose
+    ("This speech was delivered … Translation by … Translation first appeared in MRzine.") holds
+    several fields."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        if len(line) > 150 and not is_label_line(line):
+            out.extend(s for s in re.split(r"(?<=[a-z)][.;])\s+(?=[A-Z])", line) if s.strip())
+        else:
+            out.append(line)
+    return out
 
 
 def _citation_line(line: str, title: str | None) -> tuple[str, str, str] | None:

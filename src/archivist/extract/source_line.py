@@ -87,6 +87,8 @@ def parse_source_line(text: str | None, people: tuple[str, ...] = ()) -> SourceP
 
 def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
     text = re.sub(r"\s+", " ", text).strip().rstrip(".")
+    text = re.sub(r"\s+here$", "", text)  # "… appeared in MRzine here" (the link's text)
+    text = re.sub(r"^as\s+.+?\s+in\s+(?=[A-Z])", "", text)  # "as <another title> in <periodical>"
     text = _LEADING.sub("", text)
     # "Marx and Engels: Articles from the Neue Rheinische Zeitung" — an author prefix.
     head, sep, tail = text.partition(": ")
