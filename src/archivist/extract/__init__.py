@@ -64,8 +64,11 @@ def build_document(page: Page, doc_id: str) -> Document:
         if key in labels:
             source_raw, source_origin = labels[key]
             break
-    if source_raw is None and fields.get("bibl"):
-        source_raw, source_origin = fields["bibl"][-1], "tei:sourceDesc"
+    bibls = [
+        b for b in fields.get("bibl", []) if not re.fullmatch(r"\{\w+\}", b.strip())
+    ]  # template leftovers
+    if source_raw is None and bibls:
+        source_raw, source_origin = bibls[0], "tei:sourceDesc"
     people = tuple(authors) + tuple(v for k in ("translated",) if k in labels for v in [labels[k][0]])
     source = _cut_source(source_raw)
     put("source", source, source_origin or "")
@@ -74,6 +77,11 @@ def build_document(page: Page, doc_id: str) -> Document:
         parts_of_source.title is None or (source_origin or "").endswith("free:copied")
     ):
         parts_of_source.title = source_title(labels["first_published"][0], people)
+    if source and re.match(r"^(?:https?://|www\.)\S+$", source):
+        # A web address is where the text was taken from; the publication is in another statement.
+        others = [b for b in bibls if not re.match(r"^(?:https?://|www\.)", b)]
+        parts_of_source.title = source_title(others[0], people) if others else None
+        parts_of_source.date = parse_source_line(others[0]).date if others else None
     put("source_title", parts_of_source.title, f"{source_origin}:title" if source_origin else "")
     put("source_volume", parts_of_source.volume, f"{source_origin}:volume" if source_origin else "")
     put("source_issue", parts_of_source.issue, f"{source_origin}:issue" if source_origin else "")
@@ -196,8 +204,14 @@ def _authors(page: Page, layout: Layout) -> tuple[list[str], str | None]:
 
 def _person_value(value: str) -> str | None:
     value = clean_value(value) or ""
-    if re.match(r"^(?:from|into|out of)\b", value, re.I) and " by " in value:
+    if re.match(r"^(?:from|into|out of)\b", value, re.I):
+        if " by " not in value:
+            return None  # "from German": a language, not a translator
         value = value.rsplit(" by ", 1)[1]  # "from the Portugese by Isabel O'Sullivan"
+    if re.fullmatch(r"(?:unknown|anonymous|n/?a|none|not known|\?)", value.strip(" .()"), re.I):
+        return None
+    value = re.sub(r"^the\s+(?=[A-Z])", "", value)
+    value = re.sub(r"\s+in\s+the\s+.*$", "", value)
     value = re.sub(r"^(?:(?:for|by)\s+(?:the\s+)?(?:marxists\.org|mia|marxists internet archive)\s+(?:by\s+)?)", "",
                    value, flags=re.I)  # fmt: skip
     value = re.sub(r"^(?:by|par|por|von)\s+", "", value, flags=re.I)

@@ -111,7 +111,12 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
         words = [w for w in re.split(r"[\s,]+", place) if w]
         lowercase = [w for w in words if not w[0].isupper() and w.lower() not in ("de", "del", "da", "am", "upon",
                                                                                   "on", "la", "le", "sur", "near", "in")]  # fmt: skip
-        if len(words) > 7 or lowercase or _NOT_PLACES.search(place):
+        if (
+            len(words) > 7
+            or lowercase
+            or _NOT_PLACES.search(place)
+            or re.fullmatch(r"(?:[A-Z]\.\s?){1,4}", place)
+        ):
             return None
     elif precision(value) < 2:
         return None
@@ -258,7 +263,10 @@ def _mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end:
         text = texts[j].strip()
         flat = re.sub(r"\s+", " ", text)
         lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-        dl = parse_dateline(flat)
+        # A dateline broken over lines continues with a comma ("Coyoacan, D.F.,\nSept. 14, 1939");
+        # otherwise the lines are separate ("Karl Marx\nLondon, 1 May 1868": signature, then dateline).
+        joined = all(ln.endswith(",") for ln in lines[:-1])
+        dl = parse_dateline(flat) if joined else None
         if dl is not None:
             seg = Segment("dateline", text, j, place=dl[0], date=dl[1])
             kinds[j] = [seg]

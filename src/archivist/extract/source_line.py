@@ -90,6 +90,8 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
     text = re.sub(r"\s+here$", "", text)  # "… appeared in MRzine here" (the link's text)
     text = re.sub(r"^as\s+.+?\s+in\s+(?=[A-Z])", "", text)  # "as <another title> in <periodical>"
     text = _LEADING.sub("", text)
+    # "Studi Sociali, 15 avril 1931 in E. Malatesta, Scritti, vol. III": a reprint; the first title is the source.
+    text = re.sub(r"^(.{3,80}?\d{4})\s+in\s+[A-Z].*$", r"\1", text)
     # "Marx and Engels: Articles from the Neue Rheinische Zeitung" — an author prefix.
     head, sep, tail = text.partition(": ")
     if sep and (looks_like_name(head.split(" and ")[0]) or (" and " in head and len(head) < 40)):
