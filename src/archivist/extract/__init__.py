@@ -350,6 +350,8 @@ def _assemble(layout: Layout, by_block: dict[int, list[Segment]]) -> tuple[str, 
             segments = by_block.get(index, [])
         elif item.role == "footnote":
             segments = [Segment("footnote", item.text, -1)]
+        elif item.role == "editorial":
+            segments = [Segment("editorial-note", item.text, -1)]
         else:
             segments = [Segment("header", item.text, -1)]
         for seg in segments:

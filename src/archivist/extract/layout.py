@@ -69,6 +69,7 @@ def lay_out(page: Page) -> Layout:
     _mark_info(items)
     _find_title(page, layout)
     _mark_header_zone(layout)
+    _mark_leading_editorial(layout)
     _mark_notes(layout)
     info_lines = [
         (index, line)
@@ -425,6 +426,54 @@ def byline_authors(text: str | None) -> list[str]:
     cleaned = _strip_byline(text)
     cleaned = cleaned.split(",")[0] if "," in cleaned and find_date(text) else cleaned
     return split_authors(cleaned)
+
+
+_ED_MARK = re.compile(
+    r"[–—-]\s*(?:Ed|Eds|Editor|Editors|Trans|Translator|Tr|MIA|Note by \w+)\.?\s*\]?\)?$", re.I
+)
+_INTRO_HEADING = re.compile(
+    r"(?:[’']s?\s+(?:introduction|note|preface|foreword)|\b(?:introduction|note|preface|foreword)\s+(?:by|of)\s+"
+    r"the\b|^(?:editor|translator|publisher)s?[’']?s?\s+(?:introduction|note))",
+    re.I,
+)
+
+
+def _mark_leading_editorial(layout: Layout) -> None:
+    """An editor's introduction before the text: paragraphs under a heading such as "Fourth
+    International's Introduction", an opening run whose last paragraph is signed "– Ed.", or a
+    boxed (blockquoted) note followed by the text's own headings. Headings between it and the
+    first paragraph of the text belong to the header."""
+    items = layout.items
+    body = [i for i, it in enumerate(items) if it.role == "body"]
+    if len(body) < 3:
+        return
+    first = body[0]
+    previous = next((it for it in reversed(items[:first]) if it.role not in ("chrome",)), None)
+    if previous is not None and previous.role == "subtitle" and _INTRO_HEADING.search(previous.text):
+        k = first
+        while k < len(items) and items[k].role == "body" and not items[k].block.is_heading:
+            items[k].role = "editorial"
+            k += 1
+            while k < len(items) and items[k].role == "chrome" and items[k].block.tag != "hr":
+                k += 1
+            if k < len(items) and items[k].block.tag == "hr":
+                break
+    elif items[first].block.in_quote and items[body[1]].block.is_heading:
+        items[first].role = "editorial"
+    else:
+        for k in body[:3]:
+            if items[k].block.is_heading:
+                break
+            if _ED_MARK.search(items[k].text):
+                for m in body[: body.index(k) + 1]:
+                    items[m].role = "editorial"
+                break
+    # The text's own headings before its first paragraph.
+    for k in [i for i, it in enumerate(items) if it.role == "body"][:4]:
+        if items[k].block.is_heading and len(items[k].text) < 120 and parse_dateline(items[k].text) is None:
+            items[k].role = "subtitle"
+            continue
+        break
 
 
 def _mark_notes(layout: Layout) -> None:
