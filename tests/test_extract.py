@@ -1,0 +1,101 @@
+"""Extraction on real pages: must-have and must-not-have behaviours (trafilatura-style snippets),
+one page per convention rather than one rule per page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archivist.model import Document
+from archivist.pipeline import extract_file
+
+
+def _doc(corpus: Path, rel: str) -> Document:
+    result = extract_file(str(corpus / rel), rel)
+    assert result.document is not None, result.failure_detail
+    return result.document
+
+
+def _kinds(doc: Document) -> list[str]:
+    return [p.kind for p in doc.parts]
+
+
+def test_mia_letter_anatomy(corpus: Path) -> None:
+    doc = _doc(corpus, "mia-mass-edits/archive/plekhanov/1912/10/27.htm")
+    assert doc.title == "Letter to Jules Guesde" and doc.authors == ["G.V. Plekhanov"]
+    assert (doc.date_written, doc.date_published, doc.place) == ("1912-10-27", "1912-11-02", "Paris")
+    assert doc.translator == "Mitch Abidor" and doc.doc_type == "letter"
+    assert _kinds(doc)[:4] == ["header", "dateline", "salutation", "body"]
+    assert _kinds(doc)[-2:] == ["closing", "signature"]
+    assert doc.part_text(doc.parts_of("signature")[0]) == "G. Plekhanoff"
+    assert "Top of the page" not in doc.text and "Last updated" not in doc.text and "MIA >" not in doc.text
+    assert doc.provenance["place"].origin == "dateline"
+
+
+def test_mediawiki_letter_with_unlabelled_postscript(corpus: Path) -> None:
+    doc = _doc(corpus, "wikirouge-mecw/en/MECW/MECW39-298.html")
+    assert doc.authors == ["Jenny von Westphalen"]
+    assert doc.addressee == "Joseph Weydemeyer in New York"
+    assert (doc.place, doc.date_written, doc.source_volume, doc.source_page) == (
+        "London",
+        "1852-02-27",
+        "39",
+        "572",
+    )
+    kinds = _kinds(doc)
+    assert kinds.index("signature") < kinds.index("postscript")
+    assert doc.part_text(doc.parts_of("signature")[0]) == "Jenny Marx"
+
+
+def test_mediawiki_chrome_is_removed(corpus: Path) -> None:
+    doc = _doc(corpus, "wikirouge-mecw/en/MECW/MECW42-300.html")
+    for chrome in ("Retrieved from", "Navigation menu", "Jump to navigation", "Privacy policy"):
+        assert chrome not in doc.text
+
+
+def test_notes_after_the_text_are_footnotes(corpus: Path) -> None:
+    doc = _doc(corpus, "mia-mass-edits/archive/gramsci/1921/09/tactic-failure.htm")
+    assert len(doc.parts_of("footnote")) >= 3
+    assert "Caporetto was the site" not in doc.body
+    assert doc.body.rstrip().endswith("united action of the proletariat.")
+
+
+def test_footnote_markers_do_not_end_the_body(corpus: Path) -> None:
+    doc = _doc(corpus, "mia-reader/_pages/lenin/works/1914/nov/08.htm")
+    assert doc.body.rstrip().endswith("(or...).")
+    assert doc.parts_of("footnote")
+
+
+def test_information_block_without_labels(corpus: Path) -> None:
+    doc = _doc(corpus, "mia-mass-edits/archive/james-clr/works/1946/10/tenth3.htm")
+    assert doc.source_title == "Labor Action"
+    assert (doc.source_volume, doc.source_issue, doc.source_page) == ("10", "43", "2")
+    assert doc.date_published == "1946-10-28"
+    assert doc.date_written is None  # the heading's 1948 contradicts the issue; it is not a date of writing
+    assert doc.body.startswith("Every major political move")
+
+
+def test_editors_introduction_is_not_body(corpus: Path) -> None:
+    doc = _doc(corpus, "mia-mass-edits/archive/serge/1930/year-one-ni/part02.html")
+    notes = doc.parts_of("editorial-note")
+    assert notes and doc.part_text(notes[0]).startswith("Our second installment")
+    assert doc.body.startswith("The first Soviet government")
+
+
+def test_markdown_whole_page_blockquote(corpus: Path) -> None:
+    doc = _doc(corpus, "mia-reader/_pages/archive/kollonta/1920/womens-day.md")
+    assert doc.title == "International Women's Day" and doc.authors == ["Alexandra Kollontai"]
+    assert doc.translator == "Alix Holt"
+    assert "{.info}" not in doc.text and ":::" not in doc.text and "\\'" not in doc.text
+
+
+def test_plain_text_without_header(corpus: Path) -> None:
+    doc = _doc(corpus, "uh-soco-llm/data/marx-secret-diplomatic.txt")
+    assert doc.title == "Secret Diplomatic History of the Eighteenth Century"
+    assert doc.language == "en" and len(doc.body) > 10000
+
+
+def test_spanish_page_labels(corpus: Path) -> None:
+    doc = _doc(corpus, "mia-emijrp/espanol/lumumba/1960/junio/30.htm")
+    assert doc.language == "es" and doc.authors == ["Patrice Lumumba"]
+    assert doc.translator == "Pancho López"
+    assert doc.date_written == "1960-06-30"
