@@ -86,3 +86,16 @@ def test_tei_header_and_inline_notes(corpus) -> None:
     assert doc.date_written == "1918-05-05"
     assert doc.parts_of("footnote"), "inline <note>s are lifted into footnote parts"
     assert "revue des « communistes de gauche »" not in doc.body
+
+
+def test_language_matches_the_manifest(corpus) -> None:
+    import csv
+
+    rows = list(csv.DictReader((corpus / "MANIFEST.csv").open(encoding="utf-8")))
+    wrong = []
+    for row in rows:
+        result = extract_file(str(corpus / row["path"]), row["path"])
+        assert result.document is not None
+        if result.document.language != row["language"]:
+            wrong.append((row["path"], row["language"], result.document.language))
+    assert len(wrong) <= len(rows) // 100, wrong

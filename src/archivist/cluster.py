@@ -51,7 +51,6 @@ INSTALL_HINT = "pip install 'archivist[cluster]'"
 WORKER_LOST = "worker-lost"
 INLINE_LIMIT = 1024 * 1024  # bytes sent inside a task with send_bytes=True; larger files are scattered
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
-_MISSING = object()
 
 log = logging.getLogger(__name__)
 
@@ -268,10 +267,14 @@ def _stream(
             extractions: list[Extraction] = []
             results = _gather(dd, client, [f for f in done if f.status == "finished"])
             for future in done:
-                if future.status not in ("finished", "error", "cancelled"):
-                    completed.add(future)  # its result was lost with a worker: Dask computes it again
+                if future in results:
+                    extractions += _results(future, results[future], pending[future])
+                elif future.status in ("error", "cancelled"):
+                    extractions += _failures(dd, future, pending[future])
+                else:  # its result was lost with a worker before we fetched it: Dask computes it again
+                    completed.add(future)
                     continue
-                extractions += _outcome(dd, future, results.get(future, _MISSING), pending.pop(future))
+                del pending[future]
                 future.release()  # the scheduler forgets the task and its result now
             del done, results
             extractions += top_up()  # keep the workers busy while the writer stores these
@@ -285,7 +288,7 @@ def _stream(
 
 def _gather(dd: Any, client: Any, futures: list[Any]) -> dict[Any, Any]:
     """The results of finished tasks, in one round trip; one by one if that fails (a result lost
-    with its worker and then failing), leaving the failed ones to `_outcome`."""
+    with its worker and then failing), leaving the failed ones to `_failures`."""
     if not futures:
         return {}
     try:
@@ -298,27 +301,28 @@ def _gather(dd: Any, client: Any, futures: list[Any]) -> dict[Any, Any]:
         return results
 
 
-def _outcome(dd: Any, future: Any, result: Any, chunk: list[InputFile]) -> list[Extraction]:
-    if future.status == "finished" and result is not _MISSING:
-        if not (isinstance(result, list) and len(result) == len(chunk)):
-            raise ArchivistError(
-                f"{chunk[0].path}: a Dask worker returned {type(result).__name__}, not its results"
-            )
-        return result
-    if future.status == "error":
-        exc = future.exception()
-        if isinstance(exc, dd.KilledWorker):
-            tries = exc.args[2] + 1 if len(exc.args) > 2 else "several"
-            last = getattr(exc.args[1], "address", exc.args[1]) if len(exc.args) > 1 else "?"
-            detail = f"the Dask workers running it died {tries} times (last: {last}); the next run retries it"
-            return [_failure(item, WORKER_LOST, detail) for item in chunk]
-        detail = f"the task raised on a Dask worker: {type(exc).__name__}: {exc}"
-        return [_failure(item, "extractor-error", detail) for item in chunk]
-    # cancelled, or a result that could not be fetched: the cluster lost the task
-    raise ArchivistError(
-        f"{chunk[0].path}: the Dask cluster lost its task ({future.status}); every finished batch "
-        "is kept: run the same command again to finish"
-    )
+def _results(future: Any, result: Any, chunk: list[InputFile]) -> list[Extraction]:
+    if not (isinstance(result, list) and len(result) == len(chunk)):
+        raise ArchivistError(
+            f"{chunk[0].path}: a Dask worker returned {type(result).__name__}, not its results"
+        )
+    return result
+
+
+def _failures(dd: Any, future: Any, chunk: list[InputFile]) -> list[Extraction]:
+    if future.status == "cancelled":  # the scheduler dropped it (restarted, or lost this client)
+        raise ArchivistError(
+            f"{chunk[0].path}: the Dask cluster cancelled its task; every finished batch is kept: "
+            "run the same command again to finish"
+        )
+    exc = future.exception()
+    if isinstance(exc, dd.KilledWorker):
+        tries = exc.args[2] + 1 if len(exc.args) > 2 else "several"
+        last = getattr(exc.args[1], "address", exc.args[1]) if len(exc.args) > 1 else "?"
+        detail = f"the Dask workers running it died {tries} times (last: {last}); the next run retries it"
+        return [_failure(item, WORKER_LOST, detail) for item in chunk]
+    detail = f"the task raised on a Dask worker: {type(exc).__name__}: {exc}"
+    return [_failure(item, "extractor-error", detail) for item in chunk]
 
 
 def _failure(item: InputFile, reason: str, detail: str) -> Extraction:

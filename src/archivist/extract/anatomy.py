@@ -210,6 +210,8 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
     # -- editorial notes and postscripts after the text --------------------------------------------
     end = n
     for j in range(max(opening_end + 1, 1), n):
+        if len(texts[j]) > 80:
+            continue  # a heading such as "Explanation" is short
         flat = re.sub(r"\s+", " ", texts[j]).strip()
         if EDITORIAL_HEADINGS.match(flat) and j + 1 < n:
             note_texts = texts[j + 1 :]

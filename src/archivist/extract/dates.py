@@ -144,8 +144,13 @@ def _value(kind: str, g: dict[str, str | None]) -> str | None:
     return y1 or None
 
 
+_ANY_YEAR = re.compile(r"(?<!\d)1[0-9]{3}|20[0-2][0-9]")
+
+
 def find_date(text: str) -> tuple[str, int, int] | None:
     """The first date expression in `text` as (value, start, end), most specific reading first."""
+    if not _ANY_YEAR.search(text):
+        return None  # every pattern needs a year
     best: tuple[int, int, str] | None = None  # (start, -length, value)
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):

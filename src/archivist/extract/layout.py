@@ -15,10 +15,11 @@ from archivist.extract.names import looks_like_name
 from archivist.sources.page import Block, Page
 
 _CHROME_LINE = re.compile(
-    r"^(?:last updated.*|top of (?:the )?page|back to .*|(?:next|previous|prev)\b.{0,40}|index|contents|"
-    r"table of contents|marxists internet archive|marx/engels internet archive|mia\s*>.*|.*\barchive\s*>.*|"
-    r"home|download (?:pdf|epub|mobi).*|.*\bfile size\b.*|←.*|.*→|»|«|\^|->|<-|retrieved from .*|"
-    r"this page was last (?:edited|modified).*|(?:🔍\s*)?see also\s*:?.*alternative translations?.*|\*\s*\*\s*\*|[*_-]{3,}|\d{1,2}\.\d{1,2}\.\d{4})$",
+    r"(?:last updated.*|top of (?:the )?page|back to .*|(?:next|previous|prev)\b.{0,40}|index|contents|"
+    r"table of contents|marxists internet archive|marx/engels internet archive|mia\s*>.*|[^>]*\barchive\s*>.*|"
+    r"home|download (?:pdf|epub|mobi).*|[^\n]*\bfile size\b.*|←.*|[^→]*→|»|«|\^|->|<-|retrieved from .*|"
+    r"this page was last (?:edited|modified).*|(?:🔍\s*)?see also\s*:?.*alternative translations?.*|\*\s*\*\s*\*|"
+    r"[*_-]{3,}|\d{1,2}\.\d{1,2}\.\d{4})",
     re.I,
 )
 _CHROME_CLASSES = ("toplink", "updat", "link", "footer", "navigation", "nav", "next", "prev", "breadcrumb")
@@ -32,12 +33,22 @@ _INFO_CLASSES = ("information", "info", "infobox", "publication", "metadata", "h
 _DATE_ONLY = re.compile(r"^[\[(]?[^\w]*[\w ,.–-]{0,40}\d{4}[^\w]*[\])]?\.?$")
 
 
+_SPACES = dict.fromkeys([0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000], " ")
+_INVISIBLE = dict.fromkeys([0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
+_TRANSLATE = str.maketrans({**_SPACES, **_INVISIBLE, "\t": " "})
+_RUNS = re.compile(r" {2,}")
+_ODD_CHARS = re.compile("[\t\u00a0\u00ad\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
+
+
 def normalise(text: str) -> str:
     """Canonical text form: NFC, no-break and odd spaces as spaces, no soft hyphens or BOMs."""
-    text = unicodedata.normalize("NFC", text)
-    text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
-    text = re.sub(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", text)
-    text = re.sub(r"[ \t]+", " ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        if _ODD_CHARS.search(text):
+            text = text.translate(_TRANSLATE)
+    elif "\t" in text:
+        text = text.replace("\t", " ")
+    text = _RUNS.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
@@ -122,7 +133,7 @@ def _mark_chrome(items: list[Item]) -> None:
                 and len(item.text) < 300
                 and not (block.is_heading and looks_like_name(item.text))
             )
-            or (_CHROME_LINE.match(first) and len(item.text) < 120)
+            or (len(item.text) < 120 and _CHROME_LINE.fullmatch(first))
             or (block.has_class("firstheading") is False and re.fullmatch(r"[\W_]+", item.text))
         ):
             item.role = "chrome"

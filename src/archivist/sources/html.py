@@ -38,8 +38,6 @@ CHROME_CLASSES = {
 # Wrappers whose own <br> separate paragraphs (MediaWiki text and bare bodies have no <p>).
 _BR_SPLITS = {"div", "body", "td", "th", "blockquote", "center", "section", "article", "main", "dd", "li"}
 
-_SPACE = re.compile(r"[ \t\r\n\f\v]+")
-
 
 def read_html(text: str, path: str, encoding: str, fmt: str = "html") -> Page:
     tree = LexborHTMLParser(text)
@@ -78,7 +76,7 @@ def _is_note_marker(node: LexborNode) -> bool:
 
 
 def _clean_inline(text: str) -> str:
-    return _SPACE.sub(" ", text.replace("\xa0", " ")).strip()
+    return " ".join(text.split())  # str.split() knows every Unicode space, no-break spaces included
 
 
 class _Walker:
@@ -165,8 +163,11 @@ class _Walker:
             text = "\n".join(line for line in lines if line)
         if not text.strip():
             return
-        visible = len(re.sub(r"\W", "", text))
-        link_only = linked > 0 and visible > 0 and linked >= 0.9 * len(re.sub(r"\s", "", text))
+        link_only = (
+            linked > 0
+            and linked >= 0.9 * len(text.replace(" ", "").replace("\n", ""))
+            and any(ch.isalnum() for ch in text)
+        )
         self.blocks.append(
             Block(
                 text=text,
