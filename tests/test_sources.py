@@ -99,3 +99,17 @@ def test_language_matches_the_manifest(corpus) -> None:
         if result.document.language != row["language"]:
             wrong.append((row["path"], row["language"], result.document.language))
     assert len(wrong) <= len(rows) // 100, wrong
+
+
+def test_utf8_cut_inside_its_last_character_is_still_utf8() -> None:
+    data = "Written: 1 May 1871.\n\nLa Commune de Paris, écrite à Londres — é".encode()[:-1]
+    text, encoding = decode_bytes(data, "cut.txt")
+    assert encoding == "utf-8" and "écrite à Londres" in text
+
+
+def test_too_large_file_is_refused(monkeypatch) -> None:
+    from archivist.sources import decode
+
+    monkeypatch.setattr(decode, "MAX_BYTES", 1000)
+    result = extract_data(b"<p>" + b"x" * 2000 + b"</p>", "big.htm")
+    assert result.failure == "too-large" and "limit" in (result.failure_detail or "")

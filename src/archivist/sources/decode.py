@@ -94,7 +94,10 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, str]:
     for name in dict.fromkeys(candidates):
         try:
             return _check_text(data.decode(name), path), name
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as err:
+            if name == "utf-8" and err.reason == "unexpected end of data" and err.start >= len(data) - 3:
+                # A file cut inside its last character: keep the text, drop the broken tail.
+                return _check_text(data[: err.start].decode("utf-8"), path), "utf-8"
             continue
     best = from_bytes(data[:262144]).best()
     if best is not None and best.encoding:
