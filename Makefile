@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 DB ?= archive.db
 
-.PHONY: install demo test lint bench eval clean
+.PHONY: install demo test lint bench eval docs clean
 
 $(BIN)/archivist: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -37,3 +37,6 @@ bench: install
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache
+
+docs: install
+	$(BIN)/python tools/cli_docs.py
