@@ -60,7 +60,15 @@ def classify(
         and not re.match(r"^(?:comrades|citizens|friends|workers)\b", body_start, re.I)
     ):
         return "letter", "anatomy:salutation+signature"
+    about = re.match(
+        r"^(?:remarks|notes|comments?|critique|criticism|on|about|against|review|reply|"
+        r"answer|a note|observations)\b",
+        title,
+        re.I,
+    )  # a text about a programme is not one
     for kind, pattern in _RULES:
+        if about and kind in ("manifesto", "resolution"):
+            continue
         if pattern.search(title):
             return kind, f"title:{kind}"
     if "delivered" in label_keys:
@@ -69,7 +77,9 @@ def classify(
         return "letter", "anatomy:salutation"
     for heading in headings:
         for kind, pattern in _RULES:
-            if kind != "book-chapter" and pattern.search(heading):
+            # A subtitle names the text's kind at its start ("Speech delivered at …", "Letter to …");
+            # further in, it is usually the subject ("A Note on a Passage in the Communist Manifesto").
+            if kind != "book-chapter" and (match := pattern.search(heading)) and match.start() < 25:
                 return kind, f"heading:{kind}"
     if re.match(r"^(?:comrades|citizens|friends|workers|ladies and gentlemen|my friends)\b[^.]{0,40}[!,:]",
                 body_start, re.I):  # fmt: skip

@@ -193,8 +193,18 @@ def _find_title(page: Page, layout: Layout) -> None:
         while chosen is not None and looks_like_name(items[chosen].text) and len(h1s) > 1:
             h1s = h1s[1:]
             chosen = h1s[0]
+        first_named = next((i for i in headings if not _DATE_ONLY.match(items[i].text)), None)
         later = [i for i in headings if i > chosen and not _DATE_ONLY.match(items[i].text)]
-        if looks_like_name(items[chosen].text) and later and chosen == headings[0]:
+        classed = [i for i in headings if items[i].block.has_class("title") and i > headings[0]]
+        if classed and looks_like_name(items[headings[0]].text) and classed[0] != chosen:
+            # MIA marks the title heading with class="title" even when a bigger heading follows it.
+            layout.byline, layout.byline_origin = (
+                items[headings[0]].text,
+                f"byline:{items[headings[0]].block.tag}",
+            )
+            items[headings[0]].role = "byline"
+            chosen = classed[0]
+        elif looks_like_name(items[chosen].text) and later and chosen == first_named:
             # "## Vladimir Ilyich Lenin" over "### Frederick Engels": the first name is the byline.
             layout.byline, layout.byline_origin = items[chosen].text, f"byline:{items[chosen].block.tag}"
             items[chosen].role = "byline"
@@ -419,7 +429,15 @@ def _byline_candidate(item: Item) -> bool:
 
 
 def _strip_byline(text: str) -> str:
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip() and not ln.strip().startswith(("[", "("))]
+    if lines:
+        text = "\n".join(
+            lines
+        )  # "Eden and Cedar Paul\n[“The W.E.A. Education Year Book …”]": a note, not a name
     text = _clean_heading(text)
+    text = re.sub(
+        r"^.{3,80}?\s+by\s+(?=[A-ZÀ-Þ])", "", text
+    )  # "Democracy with a Tommygun by Wilfred Burchett"
     text = re.sub(r"^(?:by|par|von|por|di)\s+", "", text, flags=re.I)
     text = re.sub(r"^(?:an? )?interview (?:with|of)\s+", "", text, flags=re.I)
     found = find_date(text)

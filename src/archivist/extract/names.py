@@ -64,5 +64,9 @@ def split_authors(text: str) -> list[str]:
     parts = re.split(r"\s*(?:&|\band\b|\bund\b|\bet\b|\by\b|;|\n)\s*", text)
     parts = [p.strip(" ,") for p in parts if p.strip(" ,")]
     if len(parts) > 1 and all(looks_like_name(p) for p in parts):
+        last = parts[-1].split()
+        if len(last) >= 2 and all(len(p.split()) == 1 for p in parts[:-1]):
+            # "Eden and Cedar Paul": given names sharing one surname
+            return [f"{p} {last[-1]}" for p in parts[:-1]] + [parts[-1]]
         return parts
     return [text] if text else []
