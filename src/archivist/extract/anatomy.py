@@ -31,7 +31,8 @@ _CLOSING = re.compile(
     r"faithfully|fraternally|cordially|respectfully|affectionately) yours|cordially|fraternally|sincerely|"
     r"with (?:\w+[- ])*(?:greetings?|regards|salutations?|wishes|love)|(?:comradely|fraternal|warm(?:est)?|best|kind) "
     r"(?:greetings?|regards)|salut(?:ations)?|adieu|au revoir|bien à (?:vous|toi)|votre|ihr |dein |saludos|"
-    r"with (?:revolutionary|socialist|communist) \w+|long live|yours for|in solidarity)\b)",
+    r"with (?:revolutionary|socialist|communist) \w+|long live|yours for|in solidarity)\b|"
+    r"your(?:\s+(?:devoted|affectionate|faithful|loving|old|sincere|grateful))?\s*,?$|salut\.?$)",
     re.I,
 )
 _POSTSCRIPT = re.compile(
@@ -124,9 +125,11 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
 
 
 def _is_signature(text: str, authors: list[str]) -> bool:
-    flat = re.sub(r"\s+", " ", text).strip().rstrip(".,")
-    if not flat or len(flat) > 80:
-        return False
+    flat = re.sub(r"\s+", " ", text).strip().rstrip(",")
+    if flat.endswith(".") and not re.search(r"\b[A-ZÀ-Þ]\.$", flat):
+        flat = flat[:-1]
+    if not flat or len(flat) > 80 or "!" in flat:
+        return False  # "WORKING MEN OF ALL COUNTRIES, UNITE!" is a slogan
     if re.match(
         r"^(?:for |on behalf of |in the name of )?the (?:executive|editorial|central|national|political)\b",
         flat,

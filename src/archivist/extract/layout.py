@@ -80,7 +80,7 @@ def lay_out(page: Page) -> Layout:
     _mark_info(items)
     _find_title(page, layout)
     _mark_header_zone(layout)
-    _mark_leading_editorial(layout)
+    _mark_leading_editorial(layout, page.format)
     _mark_notes(layout)
     info_lines = [
         (index, line)
@@ -210,7 +210,13 @@ def _find_title(page: Page, layout: Layout) -> None:
             items[chosen].role = "byline"
             chosen = later[0]
     elif page.format in ("txt", "mediawiki-text"):
-        cands = [i for i in live[:4] if len(items[i].text) < 160 and items[i].role == "body"]
+        cands = [
+            i
+            for i in live[:4]
+            if len(items[i].text) < 160
+            and items[i].role == "body"
+            and not re.search(r"[a-z]\.$", items[i].text)
+        ]
         if cands:
             chosen = cands[0]
             if (
@@ -467,7 +473,7 @@ _INTRO_HEADING = re.compile(
 )
 
 
-def _mark_leading_editorial(layout: Layout) -> None:
+def _mark_leading_editorial(layout: Layout, fmt: str) -> None:
     """An editor's introduction before the text: paragraphs under a heading such as "Fourth
     International's Introduction", an opening run whose last paragraph is signed "– Ed.", or a
     boxed (blockquoted) note followed by the text's own headings. Headings between it and the
@@ -489,6 +495,12 @@ def _mark_leading_editorial(layout: Layout) -> None:
                 break
     elif items[first].block.in_quote and items[body[1]].block.is_heading:
         items[first].role = "editorial"
+    elif fmt == "mediawiki" and items[first].block.in_quote:
+        # MECW pages open with the editors' note set as a blockquote, then the text.
+        run = [k for k in body[: next((n for n, k in enumerate(body) if not items[k].block.in_quote), 0)]]
+        if run and len(run) < len(body):
+            for k in run:
+                items[k].role = "editorial"
     else:
         for k in body[:3]:
             if items[k].block.is_heading:

@@ -24,7 +24,9 @@ _TOKEN = re.compile(
 
 def looks_like_name(text: str, max_words: int = 6) -> bool:
     """A person's or a signing body's name: a few capitalised words or initials, no sentence."""
-    text = text.strip().rstrip(".,;")
+    text = text.strip().rstrip(",;")
+    if text.endswith(".") and not re.search(r"\b[A-ZÀ-ÞА-Я]\.$", text):
+        text = text[:-1]  # a full stop, not the dot of an initial ("K. M.")
     if not text or len(text) > 60 or re.search(r"[!?:;\"“”()\[\]\d]", text):
         return False
     words = re.split(r"\s+|(?<=\.)(?=[A-ZÀ-Þ])", text)
