@@ -34,8 +34,8 @@ for _number, _names in enumerate(
 SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24, "printemps": 21, "été": 22,
            "automne": 23, "hiver": 24, "primavera": 21, "verano": 22, "otoño": 23, "invierno": 24}  # fmt: skip
 
-_MON = r"(?P<{n}>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th|er|e|º|°)?"
+_MON = r"\b(?P<{n}>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\b\.?"
+_DAY = r"(?<![\d.])(?P<{n}>[0-3]?\d)(?:st|nd|rd|th|er|e|º|°)?\b"
 _YEAR = r"(?P<{n}>1[0-9]{{3}}|20[0-2][0-9])"
 _SEP = r"[\s,.]*(?:of\s+|de\s+|del\s+)?"
 _DASH = r"\s*(?:-|–|—|to|through|till|until|and|au|et|a|al|bis|/)\s*"

@@ -35,7 +35,8 @@ LABELS: dict[str, tuple[str, ...]] = {
                     "transcription/html", "transcriber", "transcribed by", "markup", "html markup", "html",
                     "stafrænn texti við", "edición digital", "digitalized by", "digitalised by", "online version",
                     "transcription/mark-up", "transcription & markup", "transcription and markup",
-                    "transcribed/html markup", "transcription/editing", "transcribed & html markup",
+                    "transcribed/html markup", "transcription/editing", "transcribed & html markup", "mark up", "marked up",
+                    "html mark up", "marked up by",
                     "html-markup", "transcrit", "mise en ligne", "proofed and corrected", "ocr", "formatting",
                     "e-text", "digitized by", "conversion", "edited", "editor", "edited by", "prepared"),
     "rights": ("copyleft", "public domain", "copyright", "licence", "license", "pubblico dominio",
@@ -54,7 +55,7 @@ LABELS: dict[str, tuple[str, ...]] = {
 _INDEX: dict[str, str] = {}
 for _key, _spellings in LABELS.items():
     for _spelling in _spellings:
-        _INDEX.setdefault(_spelling, _key)
+        _INDEX.setdefault(_spelling.replace("-", " "), _key)  # "Mark-up" = "Markup" = "Mark up"
 
 _LINE = re.compile(
     r"^\s*\[?(?P<label>[^\W\d][\w’'()/\\&. -]{0,40}?)\]?\s*(?::|：|\s:)\s*(?P<value>.*)$", re.DOTALL
@@ -63,16 +64,18 @@ _LINE = re.compile(
 
 def _norm_label(label: str) -> str:
     label = unicodedata.normalize("NFC", label).strip().lower().replace("’", "'").replace("\\", "/")
-    return re.sub(r"\s+", " ", label.strip(" .*_"))
+    return re.sub(r"\s+", " ", label.strip(" .*_").replace("-", " "))
 
 
 def label_key(label: str) -> str | None:
     norm = _norm_label(label)
     key = _INDEX.get(norm)
-    if (
-        key is None
-    ):  # "First published in", "Translated by", "Transcribed for": the label without its preposition
+    if key is None:
+        # "First published in", "Translated by", "Transcribed for": the label without its preposition
         key = _INDEX.get(re.sub(r"\s+(?:in|by|on|at|for|from|as)$", "", norm))
+    if key is None and re.search(r"&|/|\band\b", norm):
+        # "Transcription & HTML Mark-up", "Translation/Transcription": the first duty named
+        key = _INDEX.get(re.split(r"\s*(?:&|/|\band\b)\s*", norm)[0].strip())
     return key
 
 

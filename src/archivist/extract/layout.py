@@ -348,8 +348,15 @@ def _citation_line(line: str, title: str | None) -> tuple[str, str, str] | None:
     """An unlabelled line that is a citation ("Britain coming into line – letter to Quelch, Justice,
     28th April 1906, p.5."): the source, without the title and description that lead it."""
     found = find_date(line)
-    if not found or not _CITATION.search(line) or len(line) > 300:
+    if not found or len(line) > 300:
         return None
+    if not _CITATION.search(line):
+        # "Irish Worker, 16 September 1911.": a periodical and its issue date, nothing else.
+        head, sep, rest = line.strip().rstrip(".").partition(", ")
+        date = find_date(rest) if sep else None
+        if not (date and date[1] <= 1 and date[2] >= len(rest) - 1 and "-" in date[0] and head[:1].isupper()
+                and len(head) <= 60 and not is_label_line(line)):  # fmt: skip
+            return None
     value = line.strip()
     if title and value.lower().startswith(title.lower()):
         value = value[len(title) :].lstrip(" –—-:,")

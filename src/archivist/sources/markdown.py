@@ -24,6 +24,8 @@ _GRID_RULE = re.compile(r"^\s*\+[-=+:]+\+\s*$", re.MULTILINE)
 _GRID_ROW = re.compile(r"^\s*\|(.*)\|\s*$", re.MULTILINE)
 _FOOTNOTE_REF = re.compile(r"\^\[(\\\[\d+\\\]|\[\d+\])\]\(#[^)]*\)\^")
 
+_TOP_LINK = re.compile(r"\[(?:Top of (?:the )?page|Back to top|Top)\]\(#[^)]*\)", re.I)
+
 _renderer = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
@@ -42,6 +44,7 @@ def read_markdown(text: str, path: str, encoding: str) -> Page:
     text = _GRID_RULE.sub("", text)
     text = _GRID_ROW.sub(lambda m: m.group(1).strip(), text)
     text = _FOOTNOTE_REF.sub(lambda m: m.group(1).replace("\\", ""), text)
+    text = _TOP_LINK.sub("", text)
     text = _EMPTY_ANCHOR.sub("", text)
     for _ in range(3):  # spans nest in pandoc output
         text = _SPAN.sub(r"\1", text)
