@@ -217,6 +217,9 @@ class Extraction:
     document: Document | None = None
     failure: str | None = None
     failure_detail: str | None = None
+    # The original bytes zlib-compressed by the worker, so the single writer only stores them
+    # (compression is most of the cost of a write); None when the worker did not do it.
+    packed: bytes | None = None
 
     @property
     def ok(self) -> bool:

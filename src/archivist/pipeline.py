@@ -12,6 +12,7 @@ import hashlib
 import os
 import time
 import traceback
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ def extract_data(data: bytes, path: str) -> Extraction:
         document = build_document(page, document_id(data))
         if not document.text.strip():
             raise UnreadableFile(path, "no-text", "no text left after removing page furniture")
-        return Extraction(file=source, data=data, document=document)
+        return Extraction(file=source, data=data, document=document, packed=zlib.compress(data, 6))
     except UnreadableFile as err:
         return Extraction(file=source, data=data, failure=err.reason, failure_detail=err.message)
     except Exception as err:  # an extractor bug must cost one file, not the batch

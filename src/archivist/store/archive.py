@@ -148,7 +148,7 @@ class Archive:
 
     def _write_one(self, run_id: int, ex: Extraction, mtime_ns: int | None, counts: BatchCounts) -> None:
         f = ex.file
-        self._put_blob(f.sha256, ex.data)
+        self._put_blob(f.sha256, ex.data, ex.packed)
         current = self.conn.execute(
             "SELECT f.sha256, f.status, f.document_id, d.extractor_version FROM files f "
             "LEFT JOIN documents d ON d.id = f.document_id WHERE f.path=?",
@@ -210,10 +210,11 @@ class Archive:
                 (current["document_id"],),
             )
 
-    def _put_blob(self, sha256: str, data: bytes) -> None:
+    def _put_blob(self, sha256: str, data: bytes, packed: bytes | None = None) -> None:
         if self.conn.execute("SELECT 1 FROM blobs WHERE sha256=?", (sha256,)).fetchone():
             return
-        packed = zlib.compress(data, 6)
+        if packed is None:
+            packed = zlib.compress(data, 6)
         compression = "zlib" if len(packed) < len(data) else "none"
         self.conn.execute(
             "INSERT INTO blobs (sha256, size, compression, data) VALUES (?,?,?,?)",
