@@ -54,7 +54,7 @@ def test_failures_set_exit_code_2(tmp_path: Path) -> None:
     (tmp_path / "in" / "ok.txt").write_text("A Title\n\nSome text of a page, long enough to be a page.\n")
     result = CliRunner().invoke(main, ["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "a.db"), "-q"])
     assert result.exit_code == 2
-    assert "empty.txt" in result.output
+    assert "empty.txt: the file is empty or only whitespace [empty]" in result.output
 
 
 def test_missing_archive_is_one_line_error(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -36,7 +37,8 @@ out_console = Console(soft_wrap=True)
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # escape: a message holds paths and extras such as "archivist[cluster]", not console markup
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     sys.exit(code)
 
 
@@ -132,15 +134,9 @@ def ingest(inputs: tuple[str, ...], db: str, jobs: int, engine: str, scheduler: 
 
     executor: Executor | None
     if engine == "dask":
-        from rich.markup import escape
-
         from archivist.cluster import dask_executor
-        from archivist.errors import MissingExtra
 
-        try:
-            executor = dask_executor(scheduler=scheduler, workers=jobs or default_jobs())
-        except MissingExtra as err:  # its message holds `archivist[cluster]`: not console markup
-            _fail(escape(str(err)))
+        executor = dask_executor(scheduler=scheduler, workers=jobs or default_jobs())
     else:
         if scheduler:
             raise click.UsageError("--scheduler needs --engine dask")
@@ -167,7 +163,7 @@ def ingest(inputs: tuple[str, ...], db: str, jobs: int, engine: str, scheduler: 
             highlight=False,
         )
         for failure in data["failures"][:20]:  # type: ignore[index]
-            err_console.print(f"  [red]failed[/] {failure['path']}: {failure['message']} [{failure['reason']}]",
+            err_console.print("  [red]failed[/] " + escape(f"{failure['path']}: {failure['message']} [{failure['reason']}]"),
                               highlight=False)  # fmt: skip
     if report.counts.failed:
         sys.exit(EXIT_FAILURES)
@@ -193,7 +189,8 @@ def extract(files: tuple[str, ...], fmt: str, no_text: bool) -> None:
         if result.document is None:
             failed += 1
             err_console.print(
-                f"[red]failed[/] {item.path}: {result.failure_detail} [{result.failure}]", highlight=False
+                "[red]failed[/] " + escape(f"{item.path}: {result.failure_detail} [{result.failure}]"),
+                highlight=False,
             )
             continue
         record = result.document.to_record()

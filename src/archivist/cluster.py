@@ -7,9 +7,11 @@ process pool run — so an ingest with `--engine dask` gives the same archive, d
 document. The workers only extract; the writer in this process alone touches the store, one
 transaction per batch, as results arrive.
 
-Memory stays flat whatever the corpus size: at most `in_flight` tasks (4 per worker thread by
-default) exist at any time; a new task is submitted as each one completes, and each future is
-released as soon as its result is in hand. Nothing holds the whole corpus.
+A task extracts `files_per_task` files (8 by default: Dask's own cost, ~5 ms of CPU per task on
+this machine, would otherwise be half the cost of extracting a page). Memory stays flat whatever
+the corpus size: at most `in_flight` tasks (4 per worker thread by default) exist at any time;
+more are submitted, in one message, as they complete, and each future is released as soon as its
+results are in hand. Nothing holds the whole corpus.
 
 Where the bytes come from:
 
@@ -23,13 +25,18 @@ Where the bytes come from:
   kilobytes); larger ones are scattered straight to a worker first, so the scheduler never carries
   a big payload. The client's upload bandwidth is then the ceiling of the whole run.
 
-Faults: Dask reschedules the tasks of a worker that dies (its nanny starts a new one). A task whose
-workers die `distributed.scheduler.allowed-failures` + 1 times (a file that crashes or exhausts
-its worker, or a cluster losing machines) raises `KilledWorker`; it becomes a failure of that file
-with reason ``worker-lost`` and the run goes on. Such a failure is stored with size 0, so the next
-run retries the file rather than skipping it as unchanged. Ctrl-C, or the caller closing the
-generator, cancels the outstanding tasks and closes the client, and the local cluster if this
-executor started it.
+Faults: Dask reschedules the tasks of a worker that dies (its nanny starts a new one), and
+recomputes results lost with it before they were fetched. A task whose workers die
+`distributed.scheduler.allowed-failures` + 1 times (a file that crashes or exhausts its worker,
+or a cluster losing machines) raises `KilledWorker`: a task of several files is then split into
+one task per file, and a single file's becomes a failure with reason ``worker-lost`` while the
+run goes on. Such a failure is stored with size 0, so the next run retries the file rather than
+skipping it as unchanged. A task that raises (extract_input never does for a bad file) is split the same
+way, and the file that raises is an ``extractor-error`` failure. Ctrl-C, or the caller closing the generator, cancels the
+outstanding tasks and closes the client, and the local cluster if this executor started it; the
+local cluster's workers ignore SIGINT so that a terminal's Ctrl-C reaches the ingest alone. (If
+the interrupt lands while the writer is storing a batch, the generator is closed when the
+ingest's frame is released, or at exit by distributed's own handler.)
 """
 
 from __future__ import annotations
@@ -49,10 +56,9 @@ from archivist.pipeline import Executor, InputFile, extract_data, extract_input
 
 INSTALL_HINT = "pip install 'archivist[cluster]'"
 WORKER_LOST = "worker-lost"
+FILES_PER_TASK = 8  # a task of ~8 pages: Dask's per-task cost is then ~10% of the work (docs/scaling.md)
 INLINE_LIMIT = 1024 * 1024  # bytes sent inside a task with send_bytes=True; larger files are scattered
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
-
-log = logging.getLogger(__name__)
 
 
 def _distributed() -> Any:
@@ -96,11 +102,11 @@ def dask_executor(
     scheduler: str | None = None,
     workers: int = 2,
     *,
-    files_per_task: int = 1,
+    files_per_task: int = FILES_PER_TASK,
     send_bytes: bool = False,
     inline_limit: int = INLINE_LIMIT,
     in_flight: int | None = None,
-    silence_logs: int = logging.ERROR,
+    silence_logs: int = logging.CRITICAL,
     connect_timeout: float = 30.0,
     _function: Callable[[InputFile], Extraction] | None = None,
 ) -> Executor:
@@ -109,14 +115,18 @@ def dask_executor(
     scheduler: address of a running scheduler (``tcp://HOST:8786``); None starts a `LocalCluster`
         of `workers` single-threaded worker processes for the run and closes it at the end.
     workers: worker processes of the local cluster (ignored with `scheduler`).
-    files_per_task: files extracted by one task. 1 (the default) makes every file its own task;
-        more divides the scheduler's per-task cost (about 3 ms of CPU) among them, at the price of
-        a coarser retry: a task that kills its workers fails all its files as ``worker-lost``.
+    files_per_task: files extracted by one task (each with `extract_input`). Dask costs about
+        4 ms of CPU per task on the 2-core test machine (scheduler, worker and client together,
+        docs/scaling.md) against ~8 ms to extract a page: one file per task would spend a third
+        of the machine on Dask. A task of several files that fails (its workers keep dying) is
+        split into one task per file, so only the file at fault ends as a failure.
     send_bytes: read files here and send their bytes with the tasks (workers need not see the
         inputs) instead of letting the workers read them by path.
     inline_limit: with `send_bytes`, files larger than this are scattered to a worker first.
     in_flight: most tasks submitted at once (default 4 per worker thread, at least 8).
-    silence_logs: log level of the local cluster's own loggers.
+    silence_logs: log level of the local cluster's own loggers. Critical only by default: what
+        they would report (a worker lost, a heartbeat cut short by Ctrl-C) reaches the user as a
+        recorded failure or a one-line error, not as log lines across the progress bar.
     _function: for tests only: a stand-in for `extract_input` (to crash a worker on purpose).
 
     Raises `MissingExtra` at once when dask's `distributed` is not installed.
@@ -194,7 +204,7 @@ def _check_workers(client: Any, scheduler: str | None, timeout: float) -> int:
     return sum(client.nthreads().values()) or 1
 
 
-Task = tuple[list[InputFile], Any]  # the files of one task, and its future (None: not submitted)
+Task = tuple[list[InputFile], Any]  # the files of one task, and its future
 Submit = Callable[[list[list[InputFile]]], tuple[list[Task], list[Extraction]]]
 
 
@@ -251,11 +261,14 @@ def _stream(
         """Refill to `window` tasks once half of it is done: one message to the scheduler."""
         if len(pending) > window // 2:
             return []
-        chunks = []
+        chunks: list[list[InputFile]] = []
         while len(pending) + len(chunks) < window and (chunk := list(itertools.islice(queue, per_task))):
             chunks.append(chunk)
         if not chunks:
             return []
+        return send(chunks)
+
+    def send(chunks: list[list[InputFile]]) -> list[Extraction]:
         tasks, failed = submit(chunks)
         pending.update((future, chunk) for chunk, future in tasks)
         completed.update(future for _, future in tasks)
@@ -267,10 +280,14 @@ def _stream(
             extractions: list[Extraction] = []
             results = _gather(dd, client, [f for f in done if f.status == "finished"])
             for future in done:
+                chunk = pending[future]
                 if future in results:
-                    extractions += _results(future, results[future], pending[future])
+                    extractions += _results(results[future], chunk)
+                elif len(chunk) > 1 and future.status == "error":
+                    # one of its files kills workers (or raises): run each file alone, so only it fails
+                    extractions += send([[item] for item in chunk])
                 elif future.status in ("error", "cancelled"):
-                    extractions += _failures(dd, future, pending[future])
+                    extractions += _failures(dd, future, chunk)
                 else:  # its result was lost with a worker before we fetched it: Dask computes it again
                     completed.add(future)
                     continue
@@ -301,7 +318,7 @@ def _gather(dd: Any, client: Any, futures: list[Any]) -> dict[Any, Any]:
         return results
 
 
-def _results(future: Any, result: Any, chunk: list[InputFile]) -> list[Extraction]:
+def _results(result: Any, chunk: list[InputFile]) -> list[Extraction]:
     if not (isinstance(result, list) and len(result) == len(chunk)):
         raise ArchivistError(
             f"{chunk[0].path}: a Dask worker returned {type(result).__name__}, not its results"

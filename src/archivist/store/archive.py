@@ -142,7 +142,9 @@ class Archive:
                 self._write_one(run_id, extraction, mtimes.get(extraction.file.path), counts)
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # Ctrl-C can land just after COMMIT: there is then nothing left to roll back.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         return counts
 
