@@ -95,6 +95,11 @@ def build_document(page: Page, doc_id: str) -> Document:
         pub_origin = labels["first_published"][1]
     if published is None and parts_of_source.date:
         published, pub_origin = parts_of_source.date, f"{source_origin}:date"
+    if "also_published" in labels:
+        # "Also published in Class Struggle, August 1932": the first publication is the earlier one.
+        also = parse_source_line(labels["also_published"][0]).date
+        if also and (published is None or also.split("/")[0] < published.split("/")[0]):
+            published, pub_origin = also, labels["also_published"][1]
     for subtitle in layout.subtitles:
         heading_date = parse_date(subtitle) if subtitle.strip().startswith(("(", "[")) else None
         if (
