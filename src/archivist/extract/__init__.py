@@ -300,7 +300,7 @@ def _letter_writer(title: str | None) -> str | None:
 def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]], datelines: list[Segment],
                   published: str | None) -> tuple[str | None, str | None]:  # fmt: skip
     dateline = next((d.date for d in datelines if d.date), None)
-    for key in ("written", "delivered"):
+    for key in ("written", "delivered", "discussed"):
         if key in labels:
             value = parse_date(labels[key][0])
             if value:

@@ -46,6 +46,12 @@ EDITORIAL_HEADINGS = re.compile(
 )
 _EDITORIAL_INTRO = re.compile(r"(?:[–—-]\s*(?:Ed|Eds|Editor|Editors|Translator|Trans|Tr|MIA)\.?\]?\)?$)|"
                               r"^(?:editor'?s'? note|editorial note|translator'?s'? note|introductory note)\b", re.I)  # fmt: skip
+# A newspaper's line before the text it prints: "Fred Brocklehurst lends us the following letter …"
+_EDITORIAL_LEADIN = re.compile(
+    r"\b(?:the following|below|here(?:with)?)\b.{0,60}\b(?:letter|speech|article|statement|interview|resolution|"
+    r"appeal|manifesto|address|report|extracts?|contribution)\b",
+    re.I,
+)
 _RUN_IN_DATELINE = re.compile(
     r"^(?P<place>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2}), (?:(?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december) \d{1,2}|\d{1,2} (?:january|february|march|april|may|june|july|august|"
@@ -188,7 +194,9 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             result.salutation = flat
             kinds[i] = [Segment("salutation", text, i)]
         elif i + 1 < n and (
-            (flat.startswith("[") and flat.endswith("]") and len(flat) > 40) or _EDITORIAL_INTRO.search(flat)
+            (flat.startswith("[") and flat.endswith("]") and len(flat) > 40)
+            or _EDITORIAL_INTRO.search(flat)
+            or (i == 0 and len(flat) < 400 and _EDITORIAL_LEADIN.search(flat))
         ):
             kinds[i] = [Segment("editorial-note", text, i)]
         elif re.fullmatch(
