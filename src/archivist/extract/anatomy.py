@@ -142,6 +142,13 @@ def _is_signature(text: str, authors: list[str]) -> bool:
         re.I,
     ):
         return True
+    if re.match(
+        r"^(?:president|secretary|general secretary|chairman|chair|treasurer|for the \w+(?: \w+)?)\s*:?\s+"
+        r"(?:[A-ZÀ-Þ][\w.'’-]*\s*){1,4}$",
+        flat,
+        re.I,
+    ):
+        return True  # "President: Zinoviev."; "Secretary K. Radek"
     bare = re.sub(r"^(?:Comrade|Citizen|Dr\.?|Mr\.?|Mrs\.?)\s+", "", flat)
     if looks_like_name(bare, 5):
         return True

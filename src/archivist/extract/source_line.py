@@ -136,5 +136,8 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
     title = kept[first_numbered - 1][1] if first_numbered else kept[0][1]
     title = re.sub(r"\s+by\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*$", "", title)  # "… by Leon Trotsky"
     title = re.sub(r"\s+(?:[A-Z][a-z]+\s+)?Press$", "", title)  # "… Pluto Press"
+    title = re.sub(
+        r"^(.{12,}?)\s+An?\s+[a-z].*$", r"\1", title
+    )  # "… in the United States An uncopyrighted pamphlet …"
     title = re.sub(r"\s+(?:No|Vol)\.?\s*\d.*$", "", title)
     return title.strip(" .,:;") or None
