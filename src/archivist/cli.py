@@ -74,7 +74,7 @@ class _RichProgress(IngestProgress):
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[failed]} failed"),
-            TextColumn("{task.speed:>6.0f} files/s" if False else "{task.fields[rate]}"),
+            TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
             console=err_console,
             transient=False,

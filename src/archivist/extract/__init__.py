@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 
 from archivist.extract.anatomy import Segment, analyse
-from archivist.extract.dates import covers, parse_date, precision
+from archivist.extract.dates import covers, find_date, parse_date, precision
 from archivist.extract.doctype import classify
 from archivist.extract.labels import clean_value
 from archivist.extract.language import detect_language
 from archivist.extract.layout import Layout, byline_authors, lay_out
-from archivist.extract.names import looks_like_name, split_authors
+from archivist.extract.names import looks_like_name, looks_like_place, split_authors
 from archivist.extract.source_line import parse_source_line, source_title
 from archivist.model import Document, Part, Provenance
 from archivist.sources.page import Page
@@ -23,6 +23,9 @@ from archivist.sources.page import Page
 __all__ = ["build_document"]
 
 _MERGED = {"header", "body", "postscript", "editorial-note"}
+# A heading that states when and where the text was made ("Speech delivered … in Madison Square
+# Garden, New York, November 13, 1939").
+_STATEMENT = re.compile(r"\b(?:written|delivered|adopted|dated|spoken|given|held|speech|address)\b", re.I)
 
 
 def build_document(page: Page, doc_id: str) -> Document:
@@ -177,15 +180,14 @@ def _opening_notes(doc: Document) -> str:
 def _labels(layout: Layout) -> dict[str, tuple[str, str]]:
     """The first non-empty value of each labelled header key, with its provenance origin."""
     out: dict[str, tuple[str, str]] = {}
-    for key, label, value, _where in layout.labels:
+    for key, label, value in layout.labels:
         if key not in out and clean_value(value):
             out[key] = (value, f"header:{label}")
     for key, values in layout.table_fields.items():
-        mapped = {"written": "table_written", "author(s)": "table_authors", "authors": "table_authors"}.get(
-            key
-        )
-        if mapped and values and mapped not in out:
-            out[mapped] = ("\n".join(values), f"table:{key}")
+        # Authors are read from the table directly (`_authors`); its date of writing ranks below
+        # the other evidence (`_date_written`), so it gets a key of its own.
+        if key == "written" and values and "table_written" not in out:
+            out["table_written"] = ("\n".join(values), f"table:{key}")
     return out
 
 
@@ -230,8 +232,6 @@ def _person_value(value: str) -> str | None:
 def _label_place(labels: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
     """Where, from a "Written:"/"Spoken:" value: "1925–1928, Vienna, Leningrad" or "at Conference at
     the City hall of Ponte da Barca, May 21st 1993"."""
-    from archivist.extract.dates import find_date
-
     for key in ("written", "delivered"):
         if key not in labels:
             continue
@@ -240,27 +240,19 @@ def _label_place(labels: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
         if not found:
             continue
         after = re.match(r"^[\s,;.]+(?:in\s+)?(?P<p>[A-ZÀ-Þ][^\d;()]{2,60})$", value[found[2] :])
-        if after and _place_like(after.group("p")):
+        if after and looks_like_place(after.group("p")):
             return after.group("p").strip(" ,."), labels[key][1]
         before = re.search(r"\b(?:at|in|of)\s+(?P<p>[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|de|da|del|di|la|le|am))*"
                            r"(?:,\s*[A-ZÀ-Þ][\w'’. -]*)*)[\s,]*$",
                            value[: found[1]])  # fmt: skip
-        if before and _place_like(before.group("p")):
+        if before and looks_like_place(before.group("p")):
             return before.group("p").strip(" ,."), labels[key][1]
     return None
 
 
-def _place_like(text: str) -> bool:
-    words = [w for w in re.split(r"[\s,]+", text.strip(" ,.")) if w]
-    small = {"de", "da", "del", "di", "la", "le", "am", "an", "der", "on", "upon", "sur", "y"}
-    return 0 < len(words) <= 8 and all(w[0].isupper() or w in small for w in words)
-
-
 def _statement_place(subtitles: list[str]) -> str | None:
-    from archivist.extract.dates import find_date
-
     for subtitle in subtitles:
-        if not re.search(r"\b(?:delivered|written|given|held|spoken)\b", subtitle, re.I):
+        if not _STATEMENT.search(subtitle):
             continue
         found = find_date(subtitle)
         if not found:
@@ -308,9 +300,7 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
                     return dateline, "dateline"
                 return value, labels[key][1]
     for subtitle in layout.subtitles:
-        if re.search(
-            r"\b(?:written|delivered|adopted|dated|spoken|given|held|speech|address)\b", subtitle, re.I
-        ):
+        if _STATEMENT.search(subtitle):
             value = parse_date(subtitle)
             if value:
                 return value, "heading:statement"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from archivist.extract.dates import find_date, precision
-from archivist.extract.names import looks_like_name
+from archivist.extract.names import looks_like_name, looks_like_place
 
 CLASSIFICATIONS = re.compile(
     r"^(?:(?:strictly |top |most )?(?:secret|confidential)|private(?: and confidential)?|personal|"
@@ -115,12 +115,8 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
     if place:
         if len(place) > 60 or not re.match(r"^[A-ZÀ-ÞА-Я]", place) or re.search(r"[!?\"“”]", place):
             return None
-        words = [w for w in re.split(r"[\s,]+", place) if w]
-        lowercase = [w for w in words if not w[0].isupper() and w.lower() not in ("de", "del", "da", "am", "upon",
-                                                                                  "on", "la", "le", "sur", "near", "in")]  # fmt: skip
         if (
-            len(words) > 7
-            or lowercase
+            not looks_like_place(place, max_words=7)
             or _NOT_PLACES.search(place)
             or re.fullmatch(r"(?:[A-Z]\.\s?){1,4}", place)
         ):

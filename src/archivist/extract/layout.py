@@ -11,7 +11,7 @@ from itertools import pairwise
 from archivist.extract.anatomy import parse_dateline
 from archivist.extract.dates import find_date
 from archivist.extract.labels import interpret_free_line, is_label_line, parse_label_line
-from archivist.extract.names import looks_like_name
+from archivist.extract.names import looks_like_name, split_authors
 from archivist.sources.page import Block, Page
 
 _CHROME_LINE = re.compile(
@@ -67,7 +67,7 @@ class Layout:
     byline: str | None = None
     byline_origin: str | None = None
     subtitles: list[str] = field(default_factory=list)
-    labels: list[tuple[str, str, str, str]] = field(default_factory=list)  # key, label, value, where
+    labels: list[tuple[str, str, str]] = field(default_factory=list)  # key, label as written, value
     table_fields: dict[str, list[str]] = field(default_factory=dict)
     body: list[int] = field(default_factory=list)
 
@@ -82,20 +82,8 @@ def lay_out(page: Page) -> Layout:
     _mark_header_zone(layout)
     _mark_leading_editorial(layout, page.format)
     _mark_notes(layout)
-    info_lines = [
-        (index, line)
-        for index, item in enumerate(items)
-        if item.role == "info"
-        for line in _info_lines(item.text)
-    ]
-    for n, (index, line) in enumerate(info_lines):
-        parsed = parse_label_line(line) or interpret_free_line(line)
-        if parsed and not parsed[2] and n + 1 < len(info_lines) and not is_label_line(info_lines[n + 1][1]):
-            parsed = (parsed[0], parsed[1], info_lines[n + 1][1])  # "Published:" with its value below it
-        if parsed is None:
-            parsed = _citation_line(line, layout.title)
-        if parsed:
-            layout.labels.append((*parsed, "after" if layout.body and index > layout.body[0] else "before"))
+    layout.labels = _read_labels([ln for item in items if item.role == "info" for ln in _info_lines(item.text)],
+                                 layout.title)  # fmt: skip
     layout.body = [i for i, item in enumerate(items) if item.role == "body"]
     return layout
 
@@ -111,7 +99,7 @@ def _items(page: Page) -> list[Item]:
         if any(flags) and not all(flags) and block.tag in ("p", "div", "td", "text") and flags[0]:
             # A labelled header run straight into the text (no blank line): split at the change.
             cut = flags.index(False)
-            if (cut and all(not f for f in flags[cut:])) or cut:
+            if cut:
                 items.append(Item("\n".join(lines[:cut]), block))
                 items.append(Item("\n".join(lines[cut:]), block))
                 continue
@@ -134,7 +122,7 @@ def _mark_chrome(items: list[Item]) -> None:
                 and not (block.is_heading and looks_like_name(item.text))
             )
             or (len(item.text) < 120 and _CHROME_LINE.fullmatch(first))
-            or (block.has_class("firstheading") is False and re.fullmatch(r"[\W_]+", item.text))
+            or (not block.has_class("firstheading") and re.fullmatch(r"[\W_]+", item.text))
         ):
             item.role = "chrome"
 
@@ -329,6 +317,20 @@ def _mark_header_zone(layout: Layout) -> None:
 _CITATION = re.compile(r"\b(?:pp?\.\s*\d|vol\.?\s*[\dIVXLC]|no\.\s*\d)", re.I)
 
 
+def _read_labels(lines: list[str], title: str | None) -> list[tuple[str, str, str]]:
+    """(key, label, value) for each line of the information block that says something."""
+    labels = []
+    for n, line in enumerate(lines):
+        parsed = parse_label_line(line) or interpret_free_line(line)
+        if parsed and not parsed[2] and n + 1 < len(lines) and not is_label_line(lines[n + 1]):
+            parsed = (parsed[0], parsed[1], lines[n + 1])  # "Published:" with its value below it
+        if parsed is None:
+            parsed = _citation_line(line, title)
+        if parsed:
+            labels.append(parsed)
+    return labels
+
+
 def _info_lines(text: str) -> list[str]:
     """Lines of an information block; a long line of prose is cut into sentences, since free prose
     ("This speech was delivered … Translation by … Translation first appeared in MRzine.") holds
@@ -461,8 +463,6 @@ def _strip_byline(text: str) -> str:
 
 
 def byline_authors(text: str | None) -> list[str]:
-    from archivist.extract.names import split_authors
-
     if not text:
         return []
     cleaned = _strip_byline(text)

@@ -41,6 +41,32 @@ def looks_like_name(text: str, max_words: int = 6) -> bool:
     return all(_TOKEN.match(w.strip(",")) for w in content)
 
 
+_PLACE_PARTICLES = {
+    "de",
+    "da",
+    "del",
+    "di",
+    "la",
+    "le",
+    "am",
+    "an",
+    "der",
+    "on",
+    "upon",
+    "sur",
+    "y",
+    "near",
+    "in",
+}
+
+
+def looks_like_place(text: str, max_words: int = 8) -> bool:
+    """A place as datelines and headers write it: capitalised words, with the particles of
+    "Santiago de Chile" or "Newcastle upon Tyne"."""
+    words = [w for w in re.split(r"[\s,]+", text.strip(" ,.")) if w]
+    return 0 < len(words) <= max_words and all(w[0].isupper() or w.lower() in _PLACE_PARTICLES for w in words)
+
+
 def surname(name: str) -> str:
     """The last non-initial word, folded: "G.V. Plekhanov" -> "plekhanov"."""
     name = re.sub(r"\(.*?\)", " ", name)

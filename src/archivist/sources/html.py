@@ -137,13 +137,6 @@ class _Walker:
                     self._pre -= 1
                 self.flush()
                 continue
-            if (
-                tag in ("sup",)
-                and not in_link
-                and self._buffer
-                and not self._buffer[-1].endswith((" ", "\n"))
-            ):
-                pass  # footnote markers stay attached as in the page
             self.walk(child, classes, in_table, in_quote, block_tag, in_link or tag == "a")
 
     def flush(self) -> None:
