@@ -27,16 +27,7 @@ pytestmark = pytest.mark.cluster
 
 distributed = pytest.importorskip("distributed")
 from archivist.cluster import WORKER_LOST, dask_executor  # noqa: E402
-
-SHARED = (Path(__file__).resolve().parents[1] / ".." / "shared").resolve()
-CORPUS = SHARED / "corpus"
-SEEDS = SHARED / "seeds"
-
-
-def _need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"shared data not found at {path}")
-    return path
+from tests.conftest import CORPUS, SEEDS, shared_or_skip  # noqa: E402
 
 
 def snapshot(db: Path) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
@@ -61,7 +52,7 @@ def counts(db: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def serial_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The reference: the whole corpus ingested in-process."""
-    corpus = _need(CORPUS)
+    corpus = shared_or_skip(CORPUS)
     db = tmp_path_factory.mktemp("serial") / "serial.db"
     with Archive(db) as archive:
         report = ingest([corpus], archive, executor=serial_executor)
@@ -126,7 +117,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
 
 
 def test_bytes_sent_with_the_tasks_give_the_same_documents(tmp_path: Path, cluster: Any) -> None:
-    folder = _need(CORPUS) / "hurlus-tei"  # TEI files of tens to hundreds of kilobytes
+    folder = shared_or_skip(CORPUS) / "hurlus-tei"  # TEI files of tens to hundreds of kilobytes
     serial_db, sent_db = tmp_path / "serial.db", tmp_path / "sent.db"
     with Archive(serial_db) as archive:
         ingest([folder], archive)
@@ -198,7 +189,7 @@ def test_a_task_that_raises_fails_only_its_file(tmp_path: Path, cluster: Any) ->
 
 
 def test_cli_ingest_engine_dask(tmp_path: Path) -> None:
-    seeds = _need(SEEDS)
+    seeds = shared_or_skip(SEEDS)
     db = tmp_path / "seeds.db"
     command = [
         sys.executable,

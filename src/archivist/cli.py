@@ -300,17 +300,17 @@ def eval_group() -> None:
     """Score extraction against hand-checked gold labels (../shared/gold)."""
 
 
-def _extract_for_gold(paths: list[str], roots: list[Path]) -> dict[str, dict[str, Any]]:
+def _extract_for_gold(paths: list[str], root: Path) -> dict[str, dict[str, Any]]:
+    """Records for the gold's paths (relative to `root`); a file missing or failing has none,
+    which the scorers count as wrong on every field."""
     from archivist.pipeline import extract_file
 
     records: dict[str, dict[str, Any]] = {}
     for gold_path in paths:
-        location = next((r / gold_path for r in roots if (r / gold_path).exists()), None)
-        if location is None:
-            continue
-        result = extract_file(str(location), gold_path)
-        if result.document is not None:
-            records[gold_path] = result.document.to_record()
+        if (root / gold_path).exists():
+            result = extract_file(str(root / gold_path), gold_path)
+            if result.document is not None:
+                records[gold_path] = result.document.to_record()
     return records
 
 
@@ -329,7 +329,7 @@ def eval_metadata(gold: str, corpus: str | None, fmt: str, mismatches: bool) -> 
 
     rows = load_gold_metadata(gold)
     root = Path(corpus) if corpus else Path(gold).resolve().parent.parent / "corpus"
-    records = _extract_for_gold([r["path"] for r in rows], [root])
+    records = _extract_for_gold([r["path"] for r in rows], root)
     report = score_metadata(rows, records)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
@@ -346,7 +346,7 @@ def eval_seeds(gold: str, fmt: str) -> None:
 
     docs = load_gold_seeds(gold)
     root = Path(gold).resolve().parent.parent
-    records = _extract_for_gold([d["path"] for d in docs], [root])
+    records = _extract_for_gold([d["path"] for d in docs], root)
     report = score_seeds(docs, records)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
