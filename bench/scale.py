@@ -238,40 +238,6 @@ class Counter:
     def finish(self) -> None: ...
 
 
-def archive_size(db: Path) -> dict[str, Any]:
-    with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        tables: dict[str, int] = {}
-        try:
-            for name, size in conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"):
-                base = re.sub(r"^sqlite_autoindex_(\w+?)_\d+$", r"\1 (index)", name)
-                tables[base] = tables.get(base, 0) + int(size)
-        except sqlite3.OperationalError:  # no dbstat in this SQLite
-            pass
-        text_chars = conn.execute("SELECT COALESCE(SUM(length(text)), 0) FROM documents").fetchone()[0]
-    size = db.stat().st_size + sum(p.stat().st_size for p in db.parent.glob(db.name + "-*"))
-    return {
-        "bytes": size,
-        "by_table": dict(sorted(tables.items(), key=lambda kv: -kv[1])),
-        "text_chars": text_chars,
-    }
-
-
-def fts_index(db: Path) -> dict[str, Any]:
-    """A full-text index over the archive's titles and texts (what search would need): size, time."""
-    with sqlite3.connect(db) as conn:
-        started = time.perf_counter()
-        conn.execute(
-            "CREATE VIRTUAL TABLE bench_fts USING fts5(title, text, content='documents', content_rowid='rowid')"
-        )
-        conn.execute("INSERT INTO bench_fts(bench_fts) VALUES('rebuild')")
-        conn.commit()
-        seconds = time.perf_counter() - started
-        size = conn.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'bench_fts%'").fetchone()[0]
-        docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-    return {"bytes": int(size or 0), "seconds": round(seconds, 2), "documents": docs}
-
-
 def run_config(name: str, inputs: Path, workdir: Path, monitor_interval: float) -> dict[str, Any]:
     m = re.fullmatch(r"serial|dask(\d+)(-local)?(?:-x(\d+))?", name)
     if not m:
@@ -338,7 +304,8 @@ def run_config(name: str, inputs: Path, workdir: Path, monitor_interval: float) 
             "ms_per_document": round(timer.seconds / max(1, timer.documents + timer.failures) * 1000, 3),
         },
     )
-    size = archive_size(db)
+    with Archive(db) as archive:
+        size = archive.storage()
     result["archive"] = {
         "bytes": size["bytes"],
         "bytes_per_page": round(size["bytes"] / max(1, pages)),
@@ -493,7 +460,8 @@ def main() -> None:
             db = Path(run.pop("_db"))
             if run["config"] == "serial":
                 results["extraction_ms_per_page"] = run["extraction_ms_per_page"]
-                results["fts5_index"] = fts_index(db)
+                with Archive(db) as archive:
+                    results["fts5_index"] = archive.trial_fulltext_index()
                 results["fts5_index"]["bytes_per_page"] = round(results["fts5_index"]["bytes"] / files)
             results["runs"].append(run)
             print(f"{name}: {run['pages_per_s']} pages/s, {run['seconds']}s, load {run['load_avg_mean']}",

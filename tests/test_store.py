@@ -171,3 +171,14 @@ def test_kill_9_loses_nothing_and_rerun_finishes(corpus: Path, tmp_path: Path) -
         )["files"]
         == total
     )
+
+
+def test_storage_and_trial_fulltext_index(sample_dir: Path, tmp_path: Path) -> None:
+    with Archive(tmp_path / "a.db") as archive:
+        ingest([sample_dir], archive)
+        storage = archive.storage()
+        assert storage["bytes"] > 0 and storage["text_chars"] > 1000
+        assert not storage["by_table"] or storage["by_table"]["blobs"] > 0
+        trial = archive.trial_fulltext_index()
+        assert trial["documents"] == 5 and trial["bytes"] > 0
+        assert "trial_fts" not in archive.storage()["by_table"]  # measured, then dropped

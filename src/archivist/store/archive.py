@@ -9,7 +9,9 @@ SHA-256, so every document can be rebuilt from the archive alone.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -311,6 +313,37 @@ class Archive:
 
     def runs(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute("SELECT * FROM ingest_runs ORDER BY id")]
+
+    def storage(self) -> dict[str, Any]:
+        """What the archive costs on disk: bytes in all (file and WAL, after a checkpoint), bytes
+        by table and index where SQLite has the dbstat table, characters of text."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        tables: dict[str, int] = {}
+        try:
+            for name, size in self.conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"):
+                base = re.sub(r"^sqlite_autoindex_(\w+?)_\d+$", r"\1 (index)", name)
+                tables[base] = tables.get(base, 0) + int(size)
+        except sqlite3.OperationalError:  # SQLite built without dbstat
+            pass
+        text_chars = self.conn.execute("SELECT COALESCE(SUM(length(text)), 0) FROM documents").fetchone()[0]
+        path = Path(self.path)
+        size = path.stat().st_size + sum(p.stat().st_size for p in path.parent.glob(path.name + "-*"))
+        return {"bytes": size, "by_table": dict(sorted(tables.items(), key=lambda kv: -kv[1])),
+                "text_chars": text_chars}  # fmt: skip
+
+    def trial_fulltext_index(self) -> dict[str, Any]:
+        """Build an FTS5 index over titles and texts, measure it (bytes, seconds) and drop it: what
+        search inside SQLite would cost, for capacity planning (docs/scaling.md)."""
+        started = time.perf_counter()
+        self.conn.execute(
+            "CREATE VIRTUAL TABLE trial_fts USING fts5(title, text, content='documents', content_rowid='rowid')"
+        )
+        self.conn.execute("INSERT INTO trial_fts(trial_fts) VALUES('rebuild')")
+        seconds = time.perf_counter() - started
+        size = self.conn.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'trial_fts%'").fetchone()[0]
+        documents = self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        self.conn.execute("DROP TABLE trial_fts")
+        return {"bytes": int(size or 0), "seconds": round(seconds, 2), "documents": documents}
 
     def stats(self) -> dict[str, Any]:
         """Counts a historian wants first: what is in the archive and what failed."""
