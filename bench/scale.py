@@ -336,7 +336,7 @@ def _local_executor(executor: Executor, monitor: Monitor) -> Executor:
 # -- the per-task overhead ----------------------------------------------------------------------------
 def _noop(item: InputFile) -> Extraction:
     """A task that does nothing: what is left of its time is Dask's."""
-    return Extraction(file=SourceFile(path=item.path, sha256="0" * 64, size=0), data=b"", failure="noop")
+    return Extraction(file=SourceFile(path=item.path, sha256="0" * 64, size=0), original=b"", failure="noop")
 
 
 def task_overhead(

@@ -345,7 +345,7 @@ def _failures(dd: Any, future: Any, chunk: list[InputFile]) -> list[Extraction]:
 def _failure(item: InputFile, reason: str, detail: str) -> Extraction:
     """A failure with no bytes read: stored with size 0, so the next run tries the file again."""
     source = SourceFile(path=item.path, sha256=_EMPTY_SHA256, size=0)
-    return Extraction(file=source, data=b"", failure=reason, failure_detail=detail)
+    return Extraction(file=source, original=b"", failure=reason, failure_detail=detail)
 
 
 def _close(client: Any, cluster: Any) -> None:

@@ -208,18 +208,18 @@ class SourceFile:
 class Extraction:
     """What the per-file function returns: the file, and either a document or a failure reason.
 
-    `data` carries the original bytes back to the writer so the store can keep them; it is the
-    only thing the writer needs to rebuild the archive later.
+    `original` carries the file's bytes back to the writer in the form the store keeps them
+    (`compression` names it: see `archivist.store.pack_original`). The worker packs them, because
+    compression is most of the cost of a write and the writer is the one process that cannot be
+    multiplied; the bytes travel once, compressed. They are all the archive needs to be rebuilt.
     """
 
     file: SourceFile
-    data: bytes
+    original: bytes
+    compression: str = "none"
     document: Document | None = None
     failure: str | None = None
     failure_detail: str | None = None
-    # The original bytes zlib-compressed by the worker, so the single writer only stores them
-    # (compression is most of the cost of a write); None when the worker did not do it.
-    packed: bytes | None = None
 
     @property
     def ok(self) -> bool:

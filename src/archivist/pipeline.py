@@ -12,7 +12,6 @@ import hashlib
 import os
 import time
 import traceback
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from archivist.errors import ArchivistError, UnreadableFile
 from archivist.extract import build_document
 from archivist.model import Extraction, SourceFile, document_id
 from archivist.sources import read_page
-from archivist.store import Archive, BatchCounts
+from archivist.store import Archive, BatchCounts, pack_original
 
 SKIP_NAMES = {"MANIFEST.csv", "README.md", ".DS_Store", "Thumbs.db"}
 SKIP_SUFFIXES = (".csv", ".json", ".jsonl", ".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".pdf", ".ico",
@@ -41,18 +40,19 @@ def extract_data(data: bytes, path: str) -> Extraction:
     """The per-file function: never raises for a bad file; the failure is in the result."""
     sha256 = hashlib.sha256(data).hexdigest()
     source = SourceFile(path=path, sha256=sha256, size=len(data))
+    original, compression = pack_original(data)
     try:
         page = read_page(data, path)
         source.format, source.encoding = page.format, page.encoding
         document = build_document(page, document_id(data))
         if not document.text.strip():
             raise UnreadableFile(path, "no-text", "no text left after removing page furniture")
-        return Extraction(file=source, data=data, document=document, packed=zlib.compress(data, 6))
+        return Extraction(source, original, compression, document=document)
     except UnreadableFile as err:
-        return Extraction(file=source, data=data, failure=err.reason, failure_detail=err.message)
+        return Extraction(source, original, compression, failure=err.reason, failure_detail=err.message)
     except Exception as err:  # an extractor bug must cost one file, not the batch
         detail = "".join(traceback.format_exception_only(type(err), err)).strip()
-        return Extraction(file=source, data=data, failure="extractor-error", failure_detail=detail)
+        return Extraction(source, original, compression, failure="extractor-error", failure_detail=detail)
 
 
 def extract_file(location: str, path: str) -> Extraction:
@@ -61,9 +61,7 @@ def extract_file(location: str, path: str) -> Extraction:
         data = Path(location).read_bytes()
     except OSError as err:
         source = SourceFile(path=path, sha256=hashlib.sha256(b"").hexdigest(), size=0)
-        return Extraction(
-            file=source, data=b"", failure="unreadable", failure_detail=f"cannot read: {err.strerror}"
-        )
+        return Extraction(source, b"", failure="unreadable", failure_detail=f"cannot read: {err.strerror}")
     return extract_data(data, path)
 
 

@@ -26,6 +26,13 @@ from archivist.store.schema import MIGRATIONS, SCHEMA_VERSION
 DEFAULT_DB = "archive.db"
 
 
+def pack_original(data: bytes) -> tuple[bytes, str]:
+    """A file's bytes as the archive keeps them, and how: zlib where it saves space, else as they
+    are. Pure, so the workers call it and the writer only stores the result."""
+    packed = zlib.compress(data, 6)
+    return (packed, "zlib") if len(packed) < len(data) else (data, "none")
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -152,7 +159,7 @@ class Archive:
 
     def _write_one(self, run_id: int, ex: Extraction, mtime_ns: int | None, counts: BatchCounts) -> None:
         f = ex.file
-        self._put_blob(f.sha256, ex.data, ex.packed)
+        self._put_blob(f.sha256, f.size, ex.compression, ex.original)
         current = self.conn.execute(
             "SELECT f.sha256, f.status, f.document_id, d.extractor_version FROM files f "
             "LEFT JOIN documents d ON d.id = f.document_id WHERE f.path=?",
@@ -214,15 +221,12 @@ class Archive:
                 (current["document_id"],),
             )
 
-    def _put_blob(self, sha256: str, data: bytes, packed: bytes | None = None) -> None:
+    def _put_blob(self, sha256: str, size: int, compression: str, payload: bytes) -> None:
         if self.conn.execute("SELECT 1 FROM blobs WHERE sha256=?", (sha256,)).fetchone():
             return
-        if packed is None:
-            packed = zlib.compress(data, 6)
-        compression = "zlib" if len(packed) < len(data) else "none"
         self.conn.execute(
             "INSERT INTO blobs (sha256, size, compression, data) VALUES (?,?,?,?)",
-            (sha256, len(data), compression, packed if compression == "zlib" else data),
+            (sha256, size, compression, payload),
         )
 
     def _put_document(self, run_id: int, doc: Document, sha256: str) -> None:
