@@ -1,0 +1,366 @@
+"""The header zone of a page: the title, the byline above or below it, subtitles and dates under
+it, and the information block (MIA's labelled "Written: … Source: …" lines, wikirouge's author
+table) with the (key, label, value) fields read from it. `layout.lay_out` runs these passes."""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from archivist.extract.anatomy import parse_dateline
+from archivist.extract.dates import find_date
+from archivist.extract.labels import interpret_free_line, is_label_line, parse_label_line
+from archivist.extract.names import looks_like_name, split_authors
+from archivist.sources.page import Page
+
+if TYPE_CHECKING:
+    # Only for annotations: layout.py imports this module, so a run-time import would be a cycle.
+    from archivist.extract.layout import Item, Layout
+
+_INFO_CLASSES = ("information", "info", "infobox", "publication", "metadata", "headertable", "source")
+_DATE_ONLY = re.compile(r"^[\[(]?[^\w]*[\w ,.–-]{0,40}\d{4}[^\w]*[\])]?\.?$")
+
+
+def read_table_fields(items: list[Item], layout: Layout) -> None:
+    """wikirouge's author table: a <th> label cell followed by its <td> values."""
+    current = None
+    for item in items:
+        block = item.block
+        if block.in_table and block.has_class("headertable"):
+            if block.tag == "th":
+                current = item.text.strip().rstrip(":").lower()
+                item.role = "info"
+            elif block.tag == "td" and current:
+                layout.table_fields.setdefault(current, []).extend(
+                    v.strip() for v in item.text.split("\n") if v.strip()
+                )
+                item.role = "info"
+        else:
+            current = None
+
+
+def mark_info(items: list[Item]) -> None:
+    for item in items:
+        if item.role != "body":
+            continue
+        lines = [ln for ln in item.text.split("\n") if ln.strip()]
+        labelled = sum(1 for ln in lines if is_label_line(ln))
+        if (labelled and labelled >= len(lines) / 2 and len(item.text) < 3000) or (
+            item.block.has_class(*_INFO_CLASSES) and not item.block.is_heading and labelled
+        ):
+            item.role = "info"
+
+
+def _clean_heading(text: str) -> str:
+    return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+def find_title(page: Page, layout: Layout) -> None:
+    items = layout.items
+    live = [i for i, it in enumerate(items) if it.role not in ("chrome",)]
+    if not live:
+        return
+    first_long = next((i for i in live if items[i].role == "body" and not items[i].block.is_heading
+                       and len(items[i].text) > 250), len(items))  # fmt: skip
+    if page.format == "tei" and page.fields.get("title"):
+        layout.title = page.fields["title"][0]
+        return
+    headings = [i for i in live if items[i].block.is_heading and i < first_long and items[i].role == "body"]
+    chosen = None
+    if headings:
+        top = min(items[i].block.level for i in headings)
+        h1s = [i for i in headings if items[i].block.level == top]
+        chosen = h1s[0]
+        # A byline heading above the title at a higher level ("## James Connolly" over "# …"): skip names.
+        while chosen is not None and looks_like_name(items[chosen].text) and len(h1s) > 1:
+            h1s = h1s[1:]
+            chosen = h1s[0]
+        first_named = next((i for i in headings if not _DATE_ONLY.match(items[i].text)), None)
+        later = [i for i in headings if i > chosen and not _DATE_ONLY.match(items[i].text)]
+        classed = [i for i in headings if items[i].block.has_class("title") and i > headings[0]]
+        if classed and looks_like_name(items[headings[0]].text) and classed[0] != chosen:
+            # MIA marks the title heading with class="title" even when a bigger heading follows it.
+            layout.byline, layout.byline_origin = (
+                items[headings[0]].text,
+                f"byline:{items[headings[0]].block.tag}",
+            )
+            items[headings[0]].role = "byline"
+            chosen = classed[0]
+        elif looks_like_name(items[chosen].text) and later and chosen == first_named:
+            # "## Vladimir Ilyich Lenin" over "### Frederick Engels": the first name is the byline.
+            layout.byline, layout.byline_origin = items[chosen].text, f"byline:{items[chosen].block.tag}"
+            items[chosen].role = "byline"
+            chosen = later[0]
+    elif page.format in ("txt", "mediawiki-text"):
+        cands = [
+            i
+            for i in live[:4]
+            if len(items[i].text) < 160
+            and items[i].role == "body"
+            and not re.search(r"[a-z]\.$", items[i].text)
+        ]
+        if cands:
+            chosen = cands[0]
+            if (
+                len(cands) > 1
+                and looks_like_name(items[cands[0]].text)
+                and not _DATE_ONLY.match(items[cands[1]].text)
+            ):
+                layout.byline, layout.byline_origin = items[cands[0]].text, "byline:first-line"
+                items[cands[0]].role = "byline"
+                chosen = cands[1]
+    if chosen is None:
+        return
+    layout.title_index = chosen
+    layout.title = clean_title(items[chosen].text)
+    items[chosen].role = "title"
+
+
+def clean_title(text: str) -> str:
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if len(lines) > 1 and re.fullmatch(
+        r"[\[(]?(?:abstract|extracts?|excerpts?|summary|draft|fragment)[\])]?", lines[-1], re.I
+    ):
+        lines = lines[:-1]
+    title = " ".join(lines)
+    if title.count("'") % 2 == 1 and title.endswith("'"):
+        title = title[:-1]
+    if title.count('"') == 2 and title.startswith('"') and title.endswith('"'):
+        title = title[1:-1]
+    return title.strip()
+
+
+def mark_header_zone(layout: Layout) -> None:
+    """Everything before the first paragraph of text after the title is header: byline, series
+    lines, subtitles and dates, the information block, leading headings."""
+    items = layout.items
+    t = layout.title_index
+    start = 0 if t is None else t + 1
+    # Before the title: bylines, series labels.
+    if t is not None:
+        for i in range(t):
+            item = items[i]
+            if item.role != "body":
+                continue
+            item.role = "header"
+            if layout.byline is None and _byline_candidate(item):
+                layout.byline, layout.byline_origin = item.text, f"byline:{item.block.tag}"
+                if item.block.has_class("title") and re.search(
+                    r"\b(?:in|correspondence|works)\b", item.text, re.I
+                ):
+                    layout.byline_origin = "byline:series"
+                item.role = "byline"
+        if layout.byline is None:
+            heads = [i for i in range(t) if items[i].role == "header" and items[i].block.is_heading
+                     and not find_date(items[i].text)
+                     and len(items[i].text.split()) <= 6]  # fmt: skip
+            if (
+                heads
+            ):  # the author slot above the title holds an organisation ("Kommunistische Arbeiter-Partei …")
+                layout.byline, layout.byline_origin = (
+                    items[heads[0]].text,
+                    f"byline:{items[heads[0]].block.tag}",
+                )
+                items[heads[0]].role = "byline"
+        _series_title(layout)
+    # After the title: subtitles, info, headings until the first real paragraph.
+    i = start
+    seen_info = False
+    _mark_ruled_info(items, start)
+    _chapter_under_book_title(layout, start)
+    while i < len(items):
+        item = items[i]
+        if item.role in ("chrome",):
+            i += 1
+            continue
+        if item.role == "info":
+            seen_info = True
+            i += 1
+            continue
+        if item.role != "body":
+            i += 1
+            continue
+        block = item.block
+        text = item.text
+        if (dl := parse_dateline(text)) is not None and dl[0] and not text.startswith(("(", "[")):
+            break  # "London, Wednesday, December 1, 1852" opens the text, even set as a heading
+        if block.has_class(*_INFO_CLASSES) or _in_info_rules(items, i):
+            item.role = "info"
+            seen_info = True
+            i += 1
+            continue
+        if block.is_heading or (
+            block.has_class("title", "subtitle", "author", "byline", "date-heading") and not seen_info
+        ):
+            if layout.byline is None and _byline_candidate(item):
+                layout.byline, layout.byline_origin = text, f"byline:{block.tag}"
+                item.role = "byline"
+            else:
+                item.role = "subtitle"
+                layout.subtitles.append(_clean_heading(text))
+            i += 1
+            continue
+        if not seen_info and _DATE_ONLY.match(text) and text.startswith(("(", "[")) and find_date(text):
+            item.role = "subtitle"
+            layout.subtitles.append(text)
+            i += 1
+            continue
+        break
+
+
+def _chapter_under_book_title(layout: Layout, start: int) -> None:
+    """When the page's top heading is the book's title (the information block's source names it),
+    the first heading after the information block is the chapter's own title."""
+    items = layout.items
+    if not layout.title:
+        return
+    info = [k for k in range(start, min(len(items), start + 12)) if items[k].role == "info"
+            or items[k].block.has_class(*_INFO_CLASSES)]  # fmt: skip
+    if not info:
+        return
+    info_text = " ".join(items[k].text for k in info)
+    if not re.search(r"(?:source|published)\s*:\s*" + re.escape(layout.title), info_text, re.I):
+        return
+    following = next((k for k in range(info[-1] + 1, len(items)) if items[k].role != "chrome"), None)
+    if following is not None and items[following].block.is_heading and len(items[following].text) < 120:
+        if layout.title_index is not None:
+            items[layout.title_index].role = "subtitle"
+            layout.subtitles.append(layout.title)
+        layout.title = clean_title(items[following].text)
+        layout.title_index = following
+        items[following].role = "title"
+
+
+def _mark_ruled_info(items: list[Item], start: int) -> None:
+    """A short run of blocks between two rules near the top, holding source or label lines, is
+    the information block even without its CSS class (pandoc Markdown, older pages)."""
+    rules = [i for i in range(start, min(len(items), start + 14)) if items[i].block.tag == "hr"]
+    for left, right in pairwise(rules):
+        inside = [k for k in range(left + 1, right) if items[k].role in ("body", "info")]
+        if not inside or len(inside) > 5 or sum(len(items[k].text) for k in inside) > 2500:
+            continue
+        lines = [ln for k in inside for ln in items[k].text.split("\n")]
+        if any(is_label_line(ln) or interpret_free_line(ln) for ln in lines):
+            for k in inside:
+                items[k].role = "info"
+            return
+
+
+def _in_info_rules(items: list[Item], index: int) -> bool:
+    """Inside MIA's information block: between an ``hr.infotop`` and its ``hr.infobot``."""
+    before = next((it for it in reversed(items[:index]) if it.block.tag == "hr"), None)
+    after = next((it for it in items[index + 1 :] if it.block.tag == "hr"), None)
+    return bool(before and after and before.block.has_class("infotop") and after.block.has_class("infobot"))
+
+
+_GENERIC_TITLE = re.compile(r"^(?:preface|introduction|foreword|afterword|appendix|postscript|conclusion|"
+                            r"(?:chapter|part|book|section)\s+[\w.]+)(?:\s+to .*)?$", re.I)  # fmt: skip
+
+
+def _series_title(layout: Layout) -> None:
+    """A bare "Preface" under a series line "Engels 1894: The Peasant Question in France and Germany"
+    is that work's preface."""
+    if not layout.title or not _GENERIC_TITLE.match(layout.title) or layout.title_index is None:
+        return
+    for item in layout.items[: layout.title_index]:
+        match = re.match(r"^[^:]{2,60}\d{4}\s*:\s*(?P<work>.+)$", item.text)
+        if match:
+            layout.title = f"{match.group('work').strip()} – {layout.title}"
+            return
+
+
+def _byline_candidate(item: Item) -> bool:
+    text = _strip_byline(item.text)
+    return (
+        bool(text)
+        and (looks_like_name(text) or item.block.has_class("title", "author", "byline"))
+        and (
+            item.block.is_heading
+            or item.block.has_class("title", "author", "byline")
+            or looks_like_name(text)
+        )
+        and not text.startswith("(")
+    )
+
+
+def _strip_byline(text: str) -> str:
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip() and not ln.strip().startswith(("[", "("))]
+    if lines:
+        text = "\n".join(
+            lines
+        )  # "Eden and Cedar Paul\n[“The W.E.A. Education Year Book …”]": a note, not a name
+    text = _clean_heading(text)
+    text = re.sub(
+        r"^.{3,80}?\s+by\s+(?=[A-ZÀ-Þ])", "", text
+    )  # "Democracy with a Tommygun by Wilfred Burchett"
+    text = re.sub(r"^(?:by|par|von|por|di)\s+", "", text, flags=re.I)
+    text = re.sub(r"^(?:an? )?interview (?:with|of)\s+", "", text, flags=re.I)
+    found = find_date(text)
+    if found and found[1] > 0:
+        text = text[: found[1]]
+    text = re.sub(r"\s+(?:in|on)\s+[A-Z].*$", "", text)
+    return text.strip(" ,.;:-–—")
+
+
+def byline_authors(text: str | None) -> list[str]:
+    if not text:
+        return []
+    cleaned = _strip_byline(text)
+    cleaned = cleaned.split(",")[0] if "," in cleaned and find_date(text) else cleaned
+    return split_authors(cleaned)
+
+
+# The information block read into fields: labelled lines, free prose and bare citations.
+_CITATION = re.compile(r"\b(?:pp?\.\s*\d|vol\.?\s*[\dIVXLC]|no\.\s*\d)", re.I)
+
+
+def read_labels(lines: list[str], title: str | None) -> list[tuple[str, str, str]]:
+    """(key, label, value) for each line of the information block that says something."""
+    labels = []
+    for n, line in enumerate(lines):
+        parsed = parse_label_line(line) or interpret_free_line(line)
+        if parsed and not parsed[2] and n + 1 < len(lines) and not is_label_line(lines[n + 1]):
+            parsed = (parsed[0], parsed[1], lines[n + 1])  # "Published:" with its value below it
+        if parsed is None:
+            parsed = _citation_line(line, title)
+        if parsed:
+            labels.append(parsed)
+    return labels
+
+
+def info_lines(text: str) -> list[str]:
+    """Lines of an information block; a long line of prose is cut into sentences, since free prose
+    ("This speech was delivered … Translation by … Translation first appeared in MRzine.") holds
+    several fields."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        if len(line) > 150 and not is_label_line(line):
+            out.extend(s for s in re.split(r"(?<=[a-z)][.;])\s+(?=[A-Z])", line) if s.strip())
+        else:
+            out.append(line)
+    return out
+
+
+def _citation_line(line: str, title: str | None) -> tuple[str, str, str] | None:
+    """An unlabelled line that is a citation ("Britain coming into line – letter to Quelch, Justice,
+    28th April 1906, p.5."): the source, without the title and description that lead it."""
+    found = find_date(line)
+    if not found or len(line) > 300:
+        return None
+    if not _CITATION.search(line):
+        # "Irish Worker, 16 September 1911.": a periodical and its issue date, nothing else.
+        head, sep, rest = line.strip().rstrip(".").partition(", ")
+        date = find_date(rest) if sep else None
+        if not (date and date[1] <= 1 and date[2] >= len(rest) - 1 and "-" in date[0] and head[:1].isupper()
+                and len(head) <= 60 and not is_label_line(line)):  # fmt: skip
+            return None
+    value = line.strip()
+    if title and value.lower().startswith(title.lower()):
+        value = value[len(title) :].lstrip(" –—-:,")
+        head, sep, tail = value.partition(", ")
+        if sep and head[:1].islower():
+            value = tail  # "letter to Quelch, Justice, …": drop the description
+    return "free_source", "free:citation", value

@@ -1,0 +1,133 @@
+"""The zones around the text that are not the text: an editor's introduction or note before it
+(with the text's own headings between that and its first paragraph), and the notes after it,
+under a "Notes" heading or as a trailing run of numbered paragraphs. `layout.lay_out` runs these
+passes after the header zone is marked."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from archivist.extract.anatomy import parse_dateline
+from archivist.extract.labels import is_label_line
+
+if TYPE_CHECKING:
+    # Only for annotations: layout.py imports this module, so a run-time import would be a cycle.
+    from archivist.extract.layout import Item, Layout
+
+_NOTES_HEADING = re.compile(
+    r"^(?:(?:foot-?)?notes? (?:by|from) (?:the )?[\w ]{1,30}|notes?|foot-?notes?|end-?notes?|notes and references|references|glossary|editor'?s'? notes?|"
+    r"translator'?s'? notes?|mia notes?|notes (?:by|of) the (?:editor|translator)s?|anmerkungen|примечания)[.:]?$",
+    re.I,
+)
+_NOTE_START = re.compile(r"^(?:\[\d+\]|\(\d+\)|\d+\.\s|\*+\s|\^\d|\d+\s[A-Z]|\[[a-z]\])")
+
+_ED_MARK = re.compile(
+    r"[–—-]\s*(?:Ed|Eds|Editor|Editors|Trans|Translator|Tr|MIA|Note by \w+)\.?\s*\]?\)?$", re.I
+)
+_INTRO_HEADING = re.compile(
+    r"(?:[’']s?\s+(?:introduction|note|preface|foreword)|\b(?:introduction|note|preface|foreword)\s+(?:by|of)\s+"
+    r"the\b|^(?:editor|translator|publisher)s?[’']?s?\s+(?:introduction|note))",
+    re.I,
+)
+
+
+def mark_leading_editorial(layout: Layout, fmt: str) -> None:
+    """An editor's introduction before the text: paragraphs under a heading such as "Fourth
+    International's Introduction", an opening run whose last paragraph is signed "– Ed.", or a
+    boxed (blockquoted) note followed by the text's own headings. Headings between it and the
+    first paragraph of the text belong to the header."""
+    items = layout.items
+    body = [i for i, it in enumerate(items) if it.role == "body"]
+    if len(body) < 3:
+        return
+    first = body[0]
+    previous = next((it for it in reversed(items[:first]) if it.role not in ("chrome",)), None)
+    if previous is not None and previous.role == "subtitle" and _INTRO_HEADING.search(previous.text):
+        k = first
+        while k < len(items) and items[k].role == "body" and not items[k].block.is_heading:
+            items[k].role = "editorial"
+            k += 1
+            while k < len(items) and items[k].role == "chrome" and items[k].block.tag != "hr":
+                k += 1
+            if k < len(items) and items[k].block.tag == "hr":
+                break
+    elif items[first].block.in_quote and items[body[1]].block.is_heading:
+        items[first].role = "editorial"
+    elif fmt == "mediawiki" and items[first].block.in_quote:
+        # MECW pages open with the editors' note set as a blockquote, then the text.
+        run = [k for k in body[: next((n for n, k in enumerate(body) if not items[k].block.in_quote), 0)]]
+        if run and len(run) < len(body):
+            for k in run:
+                items[k].role = "editorial"
+    else:
+        for k in body[:3]:
+            if items[k].block.is_heading:
+                break
+            if _ED_MARK.search(items[k].text):
+                for m in body[: body.index(k) + 1]:
+                    items[m].role = "editorial"
+                break
+    # The text's own headings before its first paragraph.
+    for k in [i for i, it in enumerate(items) if it.role == "body"][:4]:
+        if items[k].block.is_heading and len(items[k].text) < 120 and parse_dateline(items[k].text) is None:
+            items[k].role = "subtitle"
+            continue
+        break
+
+
+def mark_notes(layout: Layout) -> None:
+    items = layout.items
+    body = [i for i, it in enumerate(items) if it.role == "body"]
+    if not body:
+        return
+    first = body[0]
+    for i in range(first + 1, len(items)):
+        item = items[i]
+        if (
+            item.role == "body"
+            and _NOTES_HEADING.match(item.text.strip().replace("’", "'"))
+            and (item.block.is_heading or len(item.text) < 40)
+        ):
+            item.role = "header"
+            for k in range(i + 1, len(items)):
+                if items[k].role in ("body", "info") and not (
+                    items[k].role == "info" and _has_labels(items[k])
+                ):
+                    items[k].role = "footnote"
+            return
+    # Notes without a heading: a trailing run of numbered paragraphs in a notes class, or after a rule.
+    for i in range(len(items) - 1, first, -1):
+        item = items[i]
+        if item.role == "chrome":
+            continue
+        noted = item.block.has_class(
+            "endnote",
+            "footnote",
+            "note",
+            "notes",
+            "fn",
+            "information",
+            "info",
+            "references",
+            "mw-references",
+            "reference",
+        ) or (item.block.zone == "footnote")
+        if (
+            item.role in ("body", "info")
+            and noted
+            and (
+                _NOTE_START.match(item.text)
+                or item.block.zone == "footnote"
+                or item.block.has_class("references")
+                or re.search(r"[–—-]\s*(?:Ed|Eds|Tr)\.?$", item.text)
+            )
+        ):
+            if not _has_labels(item):
+                item.role = "footnote"
+            continue
+        break
+
+
+def _has_labels(item: Item) -> bool:
+    return any(is_label_line(line) for line in item.text.split("\n"))
