@@ -99,3 +99,33 @@ def test_spanish_page_labels(corpus: Path) -> None:
     assert doc.language == "es" and doc.authors == ["Patrice Lumumba"]
     assert doc.translator == "Pancho López"
     assert doc.date_written == "1960-06-30"
+
+
+def test_document_kind_from_the_form_of_the_text(corpus: Path) -> None:
+    # Two parties taking turns under speaker labels: an interview; four speakers: a discussion.
+    castro = _doc(corpus, "mia-mass-edits/history/cuba/subject/bay-of-pigs/castro/600120.htm")
+    assert (castro.doc_type, castro.provenance["doc_type"].origin) == ("interview", "form:dialogue")
+    discussion = _doc(corpus, "mia-mass-edits/archive/trotsky/1938/04/lp.htm")
+    assert (discussion.doc_type, discussion.provenance["doc_type"].origin) == ("other", "form:discussion")
+    # Dialogue reported turn by turn with dashes.
+    assert _doc(corpus, "mia-reader/_pages/archive/lafargue/1885/09/visit-michel.md").doc_type == "interview"
+    # Running prose that quotes people is not an interview.
+    assert _doc(corpus, "mia-mass-edits/archive/peng/1953/dec/30.htm").doc_type != "interview"
+    # A text first published on its own, "Title, City Year".
+    pamphlet = _doc(corpus, "mia-reader/_pages/archive/kollonta/1920/womens-day.md")
+    assert (pamphlet.doc_type, pamphlet.provenance["doc_type"].origin) == ("pamphlet", "first-published:alone")
+    # … but "Freedom, January 1953" is an issue of a periodical.
+    assert _doc(corpus, "mia-mass-edits/archive/robeson/1953/01/x01.htm").doc_type == "article"
+
+
+def test_later_edition_is_not_the_first_publication(corpus: Path) -> None:
+    # Discussions of 1938 printed by a publisher in 1969: no date of first publication is stated.
+    doc = _doc(corpus, "mia-mass-edits/archive/trotsky/1938/04/lp.htm")
+    assert doc.source and "1969" in doc.source and doc.date_published is None
+    # A periodical whose title has "Press" in it stays a periodical.
+    inprecor = _doc(corpus, "mia-mass-edits/archive/haywood-b/1922/04/prisoners.html")
+    assert inprecor.date_published == "1922-04-26"
+    # The span of years in a book's title is not its imprint: "… 1806-1807, Hottingen-Zurich, 1888".
+    assert _doc(corpus, "mia-mass-edits/archive/marx/works/1887/12/15.htm").date_published == "1888"
+    # A reprint's date does not replace the first publication's: "(1948-49); reprinted in … 1971".
+    assert _doc(corpus, "mia-mass-edits/archive/lefort/1948/trotsky.htm").date_published == "1948/1949"

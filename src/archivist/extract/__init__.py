@@ -16,7 +16,7 @@ from archivist.extract.labels import clean_value
 from archivist.extract.language import detect_language
 from archivist.extract.layout import Layout, byline_authors, lay_out
 from archivist.extract.names import looks_like_name, looks_like_place, split_authors
-from archivist.extract.source_line import parse_source_line, source_title
+from archivist.extract.source_line import SourceParts, parse_source_line, source_title
 from archivist.model import Document, Part, Provenance
 from archivist.sources.page import Page
 
@@ -25,6 +25,13 @@ __all__ = ["build_document"]
 _MERGED = {"header", "body", "postscript", "editorial-note"}
 # A heading that states when and where the text was made ("Speech delivered … in Madison Square
 # Garden, New York, November 13, 1939").
+# A source that names its publisher is a book edition; when it is later than the writing it is not
+# the first publication ("Merit Publishers, 1969" for discussions of 1938).
+_EDITION = re.compile(
+    r"\b(?:Publish(?:ers?|ing)|Publisers|Publications|Press|Verlag|[EÉ]ditions|Editores|"
+    r"published by)\b",
+    re.I,
+)
 _STATEMENT = re.compile(r"\b(?:written|delivered|adopted|dated|spoken|given|held|speech|address)\b", re.I)
 
 
@@ -112,8 +119,18 @@ def build_document(page: Page, doc_id: str) -> Document:
             and precision(heading_date) > precision(published)
         ):
             published, pub_origin = heading_date, "heading"  # "(May 1895)" over a source that gives only 1895
-    put("date_published", published, pub_origin or "")
     written, written_origin = _date_written(page, layout, labels, anatomy.datelines, published)
+    if (
+        pub_origin == f"{source_origin}:date"
+        and written
+        and published
+        and published[:4] > written.split("/")[-1][:4]
+        and _is_edition(source, parts_of_source)
+    ):
+        published = (
+            None  # the source is a later edition ("Merit Publishers, 1969"), not the first publication
+        )
+    put("date_published", published, pub_origin or "")
     put("date_written", written, written_origin or "")
     # -- place, people, rights -----------------------------------------------------------------------
     place = next((d.place for d in reversed(anatomy.datelines) if d.place), None)
@@ -148,9 +165,25 @@ def build_document(page: Page, doc_id: str) -> Document:
         doc.title, layout.subtitles + ([layout.byline] if layout.byline else []), set(labels) | {k for k, *_ in
         layout.labels}, anatomy.salutation is not None, bool(anatomy.signatures), anatomy.addressee is not None,
         doc.source, body[:200], _opening_notes(doc),
+        paragraphs=[p for t in body_texts for p in t.split("\n\n") if p.strip()],
+        first_published=labels["first_published"][0] if "first_published" in labels else None,
+        path=page.path,
     )  # fmt: skip
     put("doc_type", doc_type, why)
     return doc
+
+
+def _is_edition(source: str | None, parts: SourceParts) -> bool:
+    """A book edition: a publisher, a date no finer than a month, no volume or issue (an issue of
+    "International Press Correspondence" is a periodical)."""
+    return bool(
+        source
+        and _EDITION.search(source)
+        and parts.date
+        and precision(parts.date) <= 2
+        and parts.volume is None
+        and parts.issue is None
+    )
 
 
 def _cut_source(raw: str | None) -> str | None:

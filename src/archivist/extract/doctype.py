@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from archivist.extract.dates import MONTHS
+
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("interview", re.compile(r"\binterview|\bentretien|\bentrevista|\bconversation with|\bQ(?:uestion)?\s*:", re.I)),
     ("speech", re.compile(r"\bspeech\b|\baddress(?:ed)? (?:to|at|delivered)|\blecture\b|\bdiscours\b|\bdiscurso\b|"
@@ -31,6 +33,64 @@ _EDITORIAL_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# A speaker's label opening a paragraph: "Q:", "Robreno:", "Dr Castro:", "Comrade Hempel [for the KAPD]:".
+_SPEAKER = re.compile(
+    r"^(?P<who>Q|A|Question|Answer|(?:(?:Dr|Mr|Mrs|Comrade|Citizen)\.?\s+)?[A-ZÀ-Þ][\w.'’-]*"
+    r"(?:\s+[A-ZÀ-Þ][\w.'’-]*){0,2})(?:\s*\[[^\]]{0,40}\])?\s*:\s+\S"
+)
+_QUESTIONER = {"Q", "Question", "Interviewer", "Reporter"}
+# A turn of reported dialogue: "-- But what's wrong with you? …".
+_DASH_TURN = re.compile(r"^(?:--|—|–)\s*\S")
+# A reporter writing up an interview: "I asked about his fiction", "I put it to him finally".
+_REPORTER = re.compile(r"\bI (?:asked|put it to (?:him|her))\b|\b(?:he|she) (?:told|assured) me\b")
+_QUOTED_ANSWER = re.compile(r"^[‘“\"«]")
+# A text first published on its own: "as a pamphlet by …", "Mezhdunarodnyi den' rabotnitz, Moscow 1920".
+_PAMPHLET_STATED = re.compile(r"\b(?:as|in) an? (?:pamphlet|brochure|leaflet)\b|^as brochure\b", re.I)
+_STANDALONE = re.compile(
+    r"^(?P<title>(?![^,;]*\bin\s)[^,;]{4,80}),\s*(?P<city>[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)?),?\s+\[?(?P<year>1[5-9]\d\d)\]?[.;]?$"
+)
+
+
+def dialogue_form(paragraphs: list[str]) -> str | None:
+    """ "interview" for a conversation between two parties, "discussion" for more speakers; None for
+    running prose. Judged by the shape of the paragraphs, not by their words."""
+    if not paragraphs:
+        return None
+    turns = [m.group("who") for p in paragraphs if (m := _SPEAKER.match(p))]
+    speakers = {who for who in turns if who not in _QUESTIONER}
+    questioned = any(who in _QUESTIONER for who in turns)
+    dense = len(turns) >= 2 and len(turns) >= 0.3 * len(paragraphs)
+    sustained = len(turns) >= 8 and sum(1 for who in set(turns) if turns.count(who) >= 3) >= 2
+    if dense or sustained:
+        if len(speakers) >= 3:
+            return "discussion"
+        if len(speakers) + questioned >= 2:
+            return "interview"
+    dashes = sum(1 for p in paragraphs if _DASH_TURN.match(p))
+    if dashes >= 3 and dashes >= 0.3 * len(paragraphs):
+        return "interview"
+    quoted = sum(1 for p in paragraphs if _QUOTED_ANSWER.match(p))
+    if len(_REPORTER.findall(" ".join(paragraphs))) >= 3 and quoted >= 0.15 * len(paragraphs):
+        return "interview"
+    return None
+
+
+def published_alone(first_published: str | None) -> bool:
+    """Whether the first publication was the text on its own (a pamphlet), not an issue of a periodical
+    or a chapter of a book."""
+    if not first_published:
+        return False
+    value = re.sub(r"\s+", " ", first_published).strip()
+    if _PAMPHLET_STATED.search(value):
+        return True
+    alone = _STANDALONE.match(value)
+    return (
+        alone is not None
+        and alone.group("city").lower().split()[0] not in MONTHS  # "Freedom, January 1953" is an issue
+        and not re.match(r"^(?:in|as)\b", value, re.I)
+    )
+
+
 def classify(
     title: str | None,
     headings: list[str],
@@ -41,6 +101,9 @@ def classify(
     source: str | None,
     body_start: str,
     editorial: str = "",
+    paragraphs: list[str] | None = None,
+    first_published: str | None = None,
+    path: str = "",
 ) -> tuple[str, str]:
     """(doc_type, why) — the why is kept as provenance."""
     title = title or ""
@@ -71,6 +134,11 @@ def classify(
             continue
         if pattern.search(title):
             return kind, f"title:{kind}"
+    form = dialogue_form(paragraphs or [])
+    if form == "interview":
+        return "interview", "form:dialogue"
+    if form == "discussion":
+        return "other", "form:discussion"
     if "delivered" in label_keys:
         return "speech", "header:delivered"
     if has_addressee or (has_salutation and (has_signature or re.match(r"(?:my )?dear\b", body_start, re.I))):
@@ -88,6 +156,10 @@ def classify(
         r"\b(?:collected works|selected works|works,? vol|book|chapter|ch\.)\b", source or "", re.I
     ) and (re.search(r"\bch(?:apter)?\b|\bpart\b|preface|introduction", " ".join(headings) + title, re.I)):
         return "book-chapter", "source:book"
+    if re.search(r"(?:^|/)(?:ch|chap|chapter)[-_]?\d+[a-z]?\.\w+$", path, re.I):
+        return "book-chapter", "path:chapter"  # archives name a book's chapters ch01.htm, chap2.html …
+    if published_alone(first_published):
+        return "pamphlet", "first-published:alone"
     if source:
         return "article", "source:periodical"
     return "other", "default"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archivist.extract.dates import find_date
+from archivist.extract.dates import find_all_dates, find_date
 from archivist.extract.names import looks_like_name, same_person
 
 _VOLUME = re.compile(
@@ -79,8 +79,14 @@ def parse_source_line(text: str | None, people: tuple[str, ...] = ()) -> SourceP
         parts.page = re.sub(r"\s+", "", m.group("p"))
     # Volume, issue and page numbers are not days: blank them before looking for the date.
     undated = _PAGE.sub(" ", _ISSUE.sub(" ", _VOLUME.sub(" ", text)))
-    found = find_date(undated)
-    parts.date = found[0] if found else None
+    # The first publication's date comes before any reprint ("…, 39 (1948-49); reprinted in … 1971").
+    undated = re.split(r"[;,.]?\s*\b(?:reprinted|republished)\b", undated, maxsplit=1, flags=re.I)[0]
+    dates = [value for value, _start, _end in find_all_dates(undated)]
+    parts.date = dates[0] if dates else None
+    if len(dates) > 1 and re.fullmatch(r"\d{4}/\d{4}", dates[0]) and "/" not in dates[-1]:
+        # A span of years inside a book's title ("… Mordspatrioten. 1806-1807, Hottingen-Zurich, 1888")
+        # is its subject; the imprint's year comes after it.
+        parts.date = dates[-1]
     parts.title = source_title(text, people)
     return parts
 
