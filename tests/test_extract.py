@@ -113,7 +113,10 @@ def test_document_kind_from_the_form_of_the_text(corpus: Path) -> None:
     assert _doc(corpus, "mia-mass-edits/archive/peng/1953/dec/30.htm").doc_type != "interview"
     # A text first published on its own, "Title, City Year".
     pamphlet = _doc(corpus, "mia-reader/_pages/archive/kollonta/1920/womens-day.md")
-    assert (pamphlet.doc_type, pamphlet.provenance["doc_type"].origin) == ("pamphlet", "first-published:alone")
+    assert (pamphlet.doc_type, pamphlet.provenance["doc_type"].origin) == (
+        "pamphlet",
+        "first-published:alone",
+    )
     # … but "Freedom, January 1953" is an issue of a periodical.
     assert _doc(corpus, "mia-mass-edits/archive/robeson/1953/01/x01.htm").doc_type == "article"
 
@@ -129,3 +132,23 @@ def test_later_edition_is_not_the_first_publication(corpus: Path) -> None:
     assert _doc(corpus, "mia-mass-edits/archive/marx/works/1887/12/15.htm").date_published == "1888"
     # A reprint's date does not replace the first publication's: "(1948-49); reprinted in … 1971".
     assert _doc(corpus, "mia-mass-edits/archive/lefort/1948/trotsky.htm").date_published == "1948/1949"
+
+
+def test_date_written_from_dated_entries_and_finer_headings(corpus: Path) -> None:
+    # Fragments each headed by its date, closed by a dateline: written from the first to the last.
+    fragments = _doc(corpus, "mia-mass-edits/archive/trotsky/works/britain/problems/ch01.htm")
+    assert fragments.date_written == "1925-12-22/1926-05-19"
+    assert fragments.provenance["date_written"].origin == "datelines:span"
+    minutes = _doc(corpus, "wikirouge-mecw/en/MECW/MECW22-065.html")  # "Written: 24 January 1871"
+    assert minutes.date_written == "1871-01-24/1871-03-14"
+    # Dates in table cells or in instalment headings are not entries.
+    assert _doc(corpus, "mia-mass-edits/archive/varga/1922/09/survey.htm").date_written == "1922-07"
+    assert _doc(corpus, "mia-mass-edits/archive/eccarius/1851/01/stage.htm").date_written == "1851-01"
+    # A coarse date sharpened by a heading that agrees with it.
+    record = _doc(corpus, "wikirouge-mecw/en/MECW/MECW21-064.html")  # "Written: August 1869"
+    assert (record.date_written, record.provenance["date_written"].origin) == (
+        "1869-08-10/1869-08-17",
+        "heading",
+    )
+    programme = _doc(corpus, "mia-mass-edits/subject/left-wing/kapd/1920/programme.htm")  # "Berlin. 1920."
+    assert programme.date_written == "1920-05"

@@ -8,6 +8,7 @@ recording for each where it came from.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from archivist.extract.anatomy import Segment, analyse
 from archivist.extract.dates import covers, find_date, parse_date, precision
@@ -120,6 +121,9 @@ def build_document(page: Page, doc_id: str) -> Document:
         ):
             published, pub_origin = heading_date, "heading"  # "(May 1895)" over a source that gives only 1895
     written, written_origin = _date_written(page, layout, labels, anatomy.datelines, published)
+    entries = _entry_span(body_texts, anatomy.datelines)
+    if entries and (written is None or _within(written, entries)):
+        written, written_origin = entries, "datelines:span"  # dated fragments: first to last
     if (
         pub_origin == f"{source_origin}:date"
         and written
@@ -322,16 +326,67 @@ def _letter_writer(title: str | None) -> str | None:
     return None
 
 
+def _entry_date(paragraph: str) -> str | None:
+    """The date of a paragraph that is only a date, perhaps with a place before it and a remark in
+    brackets after it ("December 22, 1925.", "Moscow, May 19, 1926.", "March 5, 1926 (from a letter).")."""
+    paragraph = paragraph.strip()
+    if len(paragraph) > 60:
+        return None
+    found = find_date(paragraph)
+    if not found or precision(found[0]) < 3:
+        return None
+    before, after = paragraph[: found[1]], paragraph[found[2] :]
+    if re.fullmatch(r"(?:[A-ZÀ-Þ][\w'’-]*(?:\s+[A-ZÀ-Þ][\w'’-]*){0,2}[,.]\s*)?", before) and re.fullmatch(
+        r"\s*\.?\s*(?:\([^)]*\))?\.?\s*", after
+    ):
+        return found[0]
+    return None
+
+
+def _entry_span(body_texts: list[str], datelines: list[Segment]) -> str | None:
+    """A text made of dated entries (a diary, minutes of successive meetings, fragments written over
+    months) was written from its first entry to its last."""
+    paragraphs = [p for text in body_texts for p in text.split("\n\n") if p.strip()]
+    # An entry heads prose; a date followed by another short line is a table cell or a list item.
+    dates = {d for p, following in pairwise(paragraphs) if len(following) >= 150 and (d := _entry_date(p))}
+    dates |= {d.date for d in datelines if d.date and precision(d.date) == 3}
+    if len(dates) < 3:
+        return None
+    starts = sorted(d.split("/")[0] for d in dates)
+    ends = sorted(d.split("/")[-1] for d in dates)
+    return f"{starts[0]}/{ends[-1]}"
+
+
+def _within(value: str, span: str) -> bool:
+    """Whether `value` (any precision) lies inside the interval `span` or covers all of it."""
+    start, end = span.split("/")
+    head, tail = value.split("/")[0], value.split("/")[-1]
+    return (start[: len(head)] <= head and tail <= end[: len(tail)]) or (
+        covers(value, start) and covers(value, end)
+    )
+
+
 def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]], datelines: list[Segment],
                   published: str | None) -> tuple[str | None, str | None]:  # fmt: skip
     dateline = next((d.date for d in datelines if d.date), None)
+    # Headings above the text, the header's and those after an editor's introduction.
+    first_body = layout.body[0] if layout.body else len(layout.items)
+    headings = [item.text for item in layout.items[:first_body] if item.role == "subtitle"]
+    heading_dates = [d for heading in headings if (d := parse_date(heading))]
+
+    def sharpened(value: str, origin: str) -> tuple[str, str]:
+        # "Written: August 1869" over a heading "… Meetings of August 10 and 17, 1869": the finer
+        # date that agrees with it.
+        for finer, finer_origin in [(dateline, "dateline")] + [(d, "heading") for d in heading_dates]:
+            if finer and covers(value, finer) and precision(finer) > precision(value):
+                return finer, finer_origin
+        return value, origin
+
     for key in ("written", "delivered", "discussed"):
         if key in labels:
             value = parse_date(labels[key][0])
             if value:
-                if dateline and covers(value, dateline) and precision(dateline) > precision(value):
-                    return dateline, "dateline"
-                return value, labels[key][1]
+                return sharpened(value, labels[key][1])
     for subtitle in layout.subtitles:
         if _STATEMENT.search(subtitle):
             value = parse_date(subtitle)
@@ -343,11 +398,11 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
     if title_date and precision(title_date) >= 2:
         return title_date, "title"
     if dateline:
-        return dateline, "dateline"
+        return sharpened(dateline, "dateline")
     if "table_written" in labels:
         value = parse_date(labels["table_written"][0])
         if value:
-            return value, labels["table_written"][1]
+            return sharpened(value, labels["table_written"][1])
     if page.fields.get("date_written"):
         return page.fields["date_written"][0], "tei:creation"
     for subtitle in layout.subtitles:
