@@ -152,3 +152,30 @@ def test_date_written_from_dated_entries_and_finer_headings(corpus: Path) -> Non
     )
     programme = _doc(corpus, "mia-mass-edits/subject/left-wing/kapd/1920/programme.htm")  # "Berlin. 1920."
     assert programme.date_written == "1920-05"
+
+
+def test_source_statements_in_their_many_forms(corpus: Path) -> None:
+    # "This edition: Marxists Internet Archive" is the web edition itself; the translation credit names
+    # the book the text comes from, and that book's year is not the text's publication.
+    icelandic = _doc(corpus, "mia-mass-edits/islenska/luxemburg/1919/14-1.htm")
+    assert icelandic.source == "Örn Ólafsson, Rósa Lúxembúrg á íslensku, 2007."
+    assert icelandic.source_title == "Rósa Lúxembúrg á íslensku" and icelandic.date_published is None
+    # A web site that digitised the text.
+    digitised = _doc(
+        corpus, "mia-mass-edits/history/international/comintern/3rd-congress/on-radeks-report.htm"
+    )
+    assert (digitised.source, digitised.source_title) == ("kurasje.org", None)
+    # An unlabelled imprint led by its publisher.
+    imprint = _doc(corpus, "mia-mass-edits/archive/trotsky/works/britain/problems/ch01.htm")
+    assert imprint.source_title == "Problems of the British Revolution" and imprint.date_published is None
+    # TEI: a bibl that only names a web site is passed over for the citation; "Author. Work. Book, subtitle".
+    tei = _doc(corpus, "hurlus-tei/blanqui1866_prise-armes.xml")
+    assert (
+        tei.source and tei.source.startswith("Auguste Blanqui. Instructions") and tei.source.endswith("1972")
+    )
+    assert tei.source_title == "L'Éternité par les astres, hypothèse astronomique et autres textes"
+    assert _doc(corpus, "hurlus-tei/engels1876_singe.xml").source_title != "Marxists.org"
+    # A name before a colon is an author prefix before "Articles…", part of the title of a book about him.
+    assert _doc(corpus, "mia-mass-edits/archive/olgin/speeches/natlib.htm").source_title == (
+        "M.J. Olgin: Leader and Teacher"
+    )

@@ -33,6 +33,14 @@ _EDITION = re.compile(
     r"published by)\b",
     re.I,
 )
+_ARCHIVE_ITSELF = re.compile(
+    r"^(?:the\s+)?(?:Marxists[’']?\s+Internet\s+Archive|marxists\.org|MIA)(?:\s*\(?(?:marxists\.org)?\)?)?[\s,.\d]*$",
+    re.I,
+)
+_SITE_NAME = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
+_WEB_ADDRESS = re.compile(r"^(?:https?://\S+|www\.\S+|(?:[\w-]+\.)+[a-z]{2,6}(?:/\S*)?)$", re.I)
+# A translator credited with the book the translation appeared in: "Name, Title, 2007".
+_CITED_TRANSLATION = re.compile(r"^[^,]{3,60},\s*[^,]{3,120},\s*(?:\d{4})$")
 _STATEMENT = re.compile(r"\b(?:written|delivered|adopted|dated|spoken|given|held|speech|address)\b", re.I)
 
 
@@ -72,25 +80,41 @@ def build_document(page: Page, doc_id: str) -> Document:
     # -- source --------------------------------------------------------------------------------------
     source_raw, source_origin = None, None
     for key in ("source", "copied", "edition", "first_published", "free_source"):
-        if key in labels:
-            source_raw, source_origin = labels[key]
+        if key in labels and not _ARCHIVE_ITSELF.match(clean_value(labels[key][0]) or ""):
+            source_raw, source_origin = labels[key]  # "This edition: Marxists Internet Archive" is not one
             break
     bibls = [
         b for b in fields.get("bibl", []) if not re.fullmatch(r"\{\w+\}", b.strip())
     ]  # template leftovers
-    if source_raw is None and bibls:
-        source_raw, source_origin = bibls[0], "tei:sourceDesc"
-    people = tuple(authors) + tuple(v for k in ("translated",) if k in labels for v in [labels[k][0]])
+    # A bibl that only names a web site ("marxists.org") says where the file came from; a full
+    # address or a citation says more.
+    cited = [b for b in bibls if not _SITE_NAME.match(b.strip())] or bibls
+    if source_raw is None and cited:
+        source_raw, source_origin = cited[0], "tei:sourceDesc"
+    translator_value = labels["translated"][0] if "translated" in labels else None
+    translator_name = _person_value(translator_value) if translator_value else None
+    people = tuple(authors) + ((translator_name,) if translator_name else ())
+    translation_cited = False
+    if (
+        source_raw is None
+        and translator_value
+        and _CITED_TRANSLATION.match(clean_value(translator_value) or "")
+    ):
+        # "Translated: Örn Ólafsson, Rósa Lúxembúrg á íslensku, 2007.": the text comes from that book.
+        source_raw, source_origin = translator_value, labels["translated"][1]
+        translation_cited = True
     source = _cut_source(source_raw)
     put("source", source, source_origin or "")
     parts_of_source = parse_source_line(source, people)
+    if translation_cited:
+        parts_of_source.date = None  # the translation's year, not the text's publication
     if "first_published" in labels and (
         parts_of_source.title is None or (source_origin or "").endswith("free:copied")
     ):
         parts_of_source.title = source_title(labels["first_published"][0], people)
-    if source and re.match(r"^(?:https?://|www\.)\S+$", source):
+    if source and _WEB_ADDRESS.match(source):
         # A web address is where the text was taken from; the publication is in another statement.
-        others = [b for b in bibls if not re.match(r"^(?:https?://|www\.)", b)]
+        others = [b for b in bibls if not _WEB_ADDRESS.match(b.strip())]
         parts_of_source.title = source_title(others[0], people) if others else None
         parts_of_source.date = parse_source_line(others[0]).date if others else None
     put("source_title", parts_of_source.title, f"{source_origin}:title" if source_origin else "")
@@ -196,8 +220,16 @@ def _cut_source(raw: str | None) -> str | None:
     if not raw:
         return None
     value = re.sub(r"\s+", " ", raw).strip().rstrip(";").strip()
-    match = re.search(
-        r"(?<=[\w)\]])\.\s+(?=(?:[A-Z][a-z]+\s+(?:[a-z]|by\b)|Also\b|See\b|This\b|The\s+\w+\s+[a-z]))", value
+    match = next(
+        (
+            m
+            for m in re.finditer(
+                r"(?<=[\w)\]])\.\s+(?=(?:[A-Z][a-z]+\s+(?:[a-z]|by\b)|Also\b|See\b|This\b|The\s+\w+\s+[a-z]))",
+                value,
+            )
+            if not looks_like_name(value[: m.start()])  # "Auguste Blanqui. Instructions pour …" is a citation
+        ),
+        None,
     )
     if match and match.start() >= 12:
         value = value[: match.start() + 1]

@@ -312,6 +312,12 @@ def byline_authors(text: str | None) -> list[str]:
 
 
 # The information block read into fields: labelled lines, free prose and bare citations.
+# "New Park Publications, Problems of the British Revolution by Leon Trotsky, July 1972.": a publisher
+# leads, a date ends.
+_IMPRINT = re.compile(
+    r"^[A-Z][\w&'’ .-]{1,40}\b(?:Publications|Publishers|Publishing(?: House)?|Press|Books|Verlag)\s*,\s*"
+    r".{3,200}?\b\d{4}\.?$"
+)
 _CITATION = re.compile(r"\b(?:pp?\.\s*\d|vol\.?\s*[\dIVXLC]|no\.\s*\d)", re.I)
 
 
@@ -350,7 +356,7 @@ def _citation_line(line: str, title: str | None) -> tuple[str, str, str] | None:
     found = find_date(line)
     if not found or len(line) > 300:
         return None
-    if not _CITATION.search(line):
+    if not _CITATION.search(line) and not _IMPRINT.match(line.strip()):
         # "Irish Worker, 16 September 1911.": a periodical and its issue date, nothing else.
         head, sep, rest = line.strip().rstrip(".").partition(", ")
         date = find_date(rest) if sep else None

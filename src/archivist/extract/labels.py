@@ -119,6 +119,8 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("delivered", re.compile(r"^(?:This|The) (?:speech|address|lecture|talk) was (?:delivered|given|made)\b(?P<value>.+)$", re.I)),
     ("written", re.compile(r"^(?:This|The) (?:letter|article|text|document) was written\b(?P<value>.+)$", re.I)),
     ("copied", re.compile(r"^(?P<value>Copied from .+)$", re.I)),
+    # "Digitalized by kurasje.org; transcribed …": a web site that digitised the text is its source.
+    ("source", re.compile(r"^Digit(?:al)?i[sz]ed\s+by\s+(?P<value>(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6})\b", re.I)),
     ("also_published", re.compile(r"^Also (?:published|printed|appeared) (?:in|as) (?P<value>.+)$", re.I)),
     ("edition", re.compile(r"^(?:Published|Printed)\s+(?:in English\s+|for the first time\s+|incomplete\s+|in full\s+)*"
                            r"in\s+(?P<value>(?:the\s+)?[A-Z].*(?:Works|Werke|Œuvres|Collected|Selected).*)$")),

@@ -31,6 +31,17 @@ _PLACE_ONLY = re.compile(
     r"(?:\s*\[?\d{4}\]?)?$",
     re.I,
 )
+_WORKS = re.compile(
+    r"^(?:(?:Selected|Collected|Complete|Early|Later?)\s+(?:\w+\s+)?)?(?:Articles|Writings|Works|Letters|Speeches|Essays|Texts|"
+    r"Correspondence|Papers|Œuvres|Werke|Schriften|Obras|Escritos|Scritti|Reden|Briefe)\b",
+    re.I,
+)
+# A subtitle after a comma: a noun phrase in lower case, not a clause or a remark ("the journal of …",
+# "compiled and edited by …", "date uncertain", "f. 515").
+_SUBTITLE = re.compile(
+    r"^(?!(?:the|a|an|in|and|or|by|of|for|with|from|to|at|on|published|compiled|edited|signed|dated?|"
+    r"datelined|translated|reprinted|microfilm|vol|no|nos|pp?|editorial|undated)\b)[a-zà-ÿ][^\d\"“”«»()]*$"
+)
 _LEADING = re.compile(
     r"^(?:(?:first\s+)?(?:published|appeared|printed)\s+(?:in|as)\s+|from\s+|in\s+|"
     r"translation\s+first\s+appeared\s+in\s+|reprinted\s+(?:in|from)\s+|as\s+an?\s+\w+,?\s+in\s+|"
@@ -100,8 +111,17 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
     text = re.sub(r"^(.{3,80}?\d{4})\s+in\s+[A-Z].*$", r"\1", text)
     # "Marx and Engels: Articles from the Neue Rheinische Zeitung" — an author prefix.
     head, sep, tail = text.partition(": ")
-    if sep and (looks_like_name(head.split(" and ")[0]) or (" and " in head and len(head) < 40)):
-        text = tail
+    if (
+        sep
+        and _WORKS.match(tail)
+        and (looks_like_name(head.split(" and ")[0]) or (" and " in head and len(head) < 40))
+    ):
+        text = tail  # but "M.J. Olgin: Leader and Teacher" is a book about him
+    # "Auguste Blanqui. Instructions pour une prise d’armes. L'Éternité par les astres, …": author, the
+    # work, then the book that holds it.
+    sentences = re.split(r"(?<=[\w’'])\.\s+(?=[A-ZÀ-Þ\"'“«])", text.split(",")[0])
+    if len(sentences) >= 3 and any(same_person(sentences[0], p) for p in people if p):
+        text = text[text.index(sentences[-1]) :]
     segments = _segments(text)
     kept: list[tuple[int, str]] = []
     first_numbered = None
@@ -139,7 +159,13 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
         kept = [k for k in kept if k not in publishers]
     if not kept:
         return None
-    title = kept[first_numbered - 1][1] if first_numbered else kept[0][1]
+    index, title = kept[first_numbered - 1] if first_numbered else kept[0]
+    for following in segments[index + 1 :]:
+        # "L'Éternité par les astres, hypothèse astronomique et autres textes": a subtitle goes on in
+        # lower case after a comma.
+        if not _SUBTITLE.match(following):
+            break
+        title = f"{title}, {following}"
     title = re.sub(r"\s+by\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*$", "", title)  # "… by Leon Trotsky"
     title = re.sub(r"\s+(?:[A-Z][a-z]+\s+)?Press$", "", title)  # "… Pluto Press"
     title = re.sub(
