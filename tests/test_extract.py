@@ -179,3 +179,15 @@ def test_source_statements_in_their_many_forms(corpus: Path) -> None:
     assert _doc(corpus, "mia-mass-edits/archive/olgin/speeches/natlib.htm").source_title == (
         "M.J. Olgin: Leader and Teacher"
     )
+
+
+def test_catechism_questions_are_text_and_a_mandate_formula_closes_it(corpus: Path) -> None:
+    doc = _doc(corpus, "mia-reader/_pages/marx/works/1847/11/prin-com.htm")
+    assert doc.body is not None and "What is Communism?" in doc.body.split("\n\n")[0]
+    assert doc.part_text(doc.parts_of("closing")[0]) == "In the name and on the mandate of the Congress."
+    assert doc.body.rstrip().endswith("already in power.")
+
+
+def test_chapter_title_under_a_book_title_named_in_an_imprint(corpus: Path) -> None:
+    doc = _doc(corpus, "mia-mass-edits/archive/trotsky/works/britain/problems/ch01.htm")
+    assert doc.title == "Problems of the British Labour Movement" and doc.doc_type == "book-chapter"

@@ -31,7 +31,8 @@ _CLOSING = re.compile(
     r"faithfully|fraternally|cordially|respectfully|affectionately) yours|cordially|fraternally|sincerely|"
     r"with (?:\w+[- ])*(?:greetings?|regards|salutations?|wishes|love)|(?:comradely|fraternal|warm(?:est)?|best|kind) "
     r"(?:greetings?|regards)|salut(?:ations)?|adieu|au revoir|bien à (?:vous|toi)|votre|ihr |dein |saludos|"
-    r"with (?:revolutionary|socialist|communist) \w+|long live|yours for|in solidarity)\b|"
+    r"with (?:revolutionary|socialist|communist) \w+|long live|yours for|in solidarity|"
+    r"in the name (?:and on the (?:mandate|behalf) )?of|on behalf of|by order of)\b|"
     r"your(?:\s+(?:devoted|affectionate|faithful|loving|old|sincere|grateful))?\s*,?$|salut\.?$)",
     re.I,
 )

@@ -190,6 +190,8 @@ def mark_header_zone(layout: Layout) -> None:
             seen_info = True
             i += 1
             continue
+        if block.is_heading and opens_catechism(items, i):
+            break  # "— 1 — What is Communism?": the first question of the text, not a subtitle
         if block.is_heading or (
             block.has_class("title", "subtitle", "author", "byline", "date-heading") and not seen_info
         ):
@@ -209,6 +211,15 @@ def mark_header_zone(layout: Layout) -> None:
         break
 
 
+def opens_catechism(items: list[Item], index: int) -> bool:
+    """A text in questions and answers sets each question as a heading; the first is part of it."""
+    if not items[index].text.rstrip().endswith("?"):
+        return False
+    tag = items[index].block.tag
+    later = [it for it in items[index + 1 :] if it.role == "body" and it.block.tag == tag]
+    return sum(1 for it in later if it.text.rstrip().endswith("?")) >= 2
+
+
 def _chapter_under_book_title(layout: Layout, start: int) -> None:
     """When the page's top heading is the book's title (the information block's source names it),
     the first heading after the information block is the chapter's own title."""
@@ -220,7 +231,10 @@ def _chapter_under_book_title(layout: Layout, start: int) -> None:
     if not info:
         return
     info_text = " ".join(items[k].text for k in info)
-    if not re.search(r"(?:source|published)\s*:\s*" + re.escape(layout.title), info_text, re.I):
+    named = re.search(r"(?:source|published)\s*:\s*" + re.escape(layout.title), info_text, re.I) or any(
+        _IMPRINT.match(line.strip()) and layout.title in line for line in info_text.split("\n")
+    )  # "New Park Publications, Problems of the British Revolution by Leon Trotsky, July 1972."
+    if not named:
         return
     following = next((k for k in range(info[-1] + 1, len(items)) if items[k].role != "chrome"), None)
     if following is not None and items[following].block.is_heading and len(items[following].text) < 120:

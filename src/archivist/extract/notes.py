@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from archivist.extract.anatomy import parse_dateline
+from archivist.extract.header import opens_catechism
 from archivist.extract.labels import is_label_line
 
 if TYPE_CHECKING:
@@ -70,7 +71,12 @@ def mark_leading_editorial(layout: Layout, fmt: str) -> None:
                 break
     # The text's own headings before its first paragraph.
     for k in [i for i, it in enumerate(items) if it.role == "body"][:4]:
-        if items[k].block.is_heading and len(items[k].text) < 120 and parse_dateline(items[k].text) is None:
+        if (
+            items[k].block.is_heading
+            and len(items[k].text) < 120
+            and parse_dateline(items[k].text) is None
+            and not opens_catechism(items, k)
+        ):
             items[k].role = "subtitle"
             continue
         break
