@@ -191,3 +191,9 @@ def test_catechism_questions_are_text_and_a_mandate_formula_closes_it(corpus: Pa
 def test_chapter_title_under_a_book_title_named_in_an_imprint(corpus: Path) -> None:
     doc = _doc(corpus, "mia-mass-edits/archive/trotsky/works/britain/problems/ch01.htm")
     assert doc.title == "Problems of the British Labour Movement" and doc.doc_type == "book-chapter"
+
+
+def test_dated_title_line_after_the_information_block_is_header(corpus: Path) -> None:
+    doc = _doc(corpus, "mia-mass-edits/history/international/comintern/3rd-congress/on-radeks-report.htm")
+    assert doc.body is not None and doc.body.startswith("Comrade Hempel [for the KAPD]: Comrades!")
+    assert "COMINTERN: 01 July 1921" in doc.text  # kept, as header

@@ -192,9 +192,11 @@ def mark_header_zone(layout: Layout) -> None:
             continue
         if block.is_heading and opens_catechism(items, i):
             break  # "— 1 — What is Communism?": the first question of the text, not a subtitle
-        if block.is_heading or (
-            block.has_class("title", "subtitle", "author", "byline", "date-heading") and not seen_info
-        ):
+        if (
+            block.is_heading
+            or (block.has_class("title", "subtitle", "author", "byline", "date-heading") and not seen_info)
+            or (block.has_class("title", "subtitle", "date-heading") and len(text) < 100 and find_date(text))
+        ):  # after the information block, a title-styled line is still header when it carries a date
             if layout.byline is None and _byline_candidate(item):
                 layout.byline, layout.byline_origin = text, f"byline:{block.tag}"
                 item.role = "byline"
