@@ -197,3 +197,10 @@ def test_dated_title_line_after_the_information_block_is_header(corpus: Path) ->
     doc = _doc(corpus, "mia-mass-edits/history/international/comintern/3rd-congress/on-radeks-report.htm")
     assert doc.body is not None and doc.body.startswith("Comrade Hempel [for the KAPD]: Comrades!")
     assert "COMINTERN: 01 July 1921" in doc.text  # kept, as header
+
+
+def test_notes_inside_the_last_paragraph_are_split_off(corpus: Path) -> None:
+    # "…ég verð!<br>Rauði fáninn 14/1 1919.<br>Athugasemdir<br>1) Hópur fólks …" in one <p>.
+    doc = _doc(corpus, "mia-mass-edits/islenska/luxemburg/1919/14-1.htm")
+    assert [doc.part_text(p) for p in doc.parts_of("header")][-1] == "Athugasemdir"
+    assert len(doc.parts_of("footnote")) == 1 and doc.body is not None and "Hópur fólks" not in doc.body

@@ -20,7 +20,7 @@ from archivist.extract.header import (
 )
 from archivist.extract.labels import is_label_line
 from archivist.extract.names import looks_like_name
-from archivist.extract.notes import mark_leading_editorial, mark_notes
+from archivist.extract.notes import mark_leading_editorial, mark_notes, notes_start
 from archivist.sources.page import Block, Page
 
 # byline_authors lives with the header zone; build_document imports it from here.
@@ -109,6 +109,11 @@ def _items(page: Page) -> list[Item]:
                 items.append(Item("\n".join(lines[:cut]), block))
                 items.append(Item("\n".join(lines[cut:]), block))
                 continue
+        if (cut := notes_start(lines)) is not None and block.tag in ("p", "div", "text"):
+            items.append(Item("\n".join(lines[:cut]), block))  # the text, then its notes
+            items.append(Item(lines[cut], block))
+            items.append(Item("\n".join(lines[cut + 1 :]), block))
+            continue
         items.append(Item(text, block))
     return items
 

@@ -18,10 +18,23 @@ if TYPE_CHECKING:
 
 _NOTES_HEADING = re.compile(
     r"^(?:(?:foot-?)?notes? (?:by|from) (?:the )?[\w ]{1,30}|notes?|foot-?notes?|end-?notes?|notes and references|references|glossary|editor'?s'? notes?|"
-    r"translator'?s'? notes?|mia notes?|notes (?:by|of) the (?:editor|translator)s?|anmerkungen|примечания)[.:]?$",
+    r"translator'?s'? notes?|mia notes?|notes (?:by|of) the (?:editor|translator)s?|anmerkungen|примечания|athugasemdir|notas|"
+    r"remarques|noten|przypisy|uwagi|注释|注)[.:]?$",
     re.I,
 )
-_NOTE_START = re.compile(r"^(?:\[\d+\]|\(\d+\)|\d+\.\s|\*+\s|\^\d|\d+\s[A-Z]|\[[a-z]\])")
+_NOTE_START = re.compile(r"^(?:\[\d+\]|\(\d+\)|\d+\)\s?\S|\d+\.\s|\*+\s|\^\d|\d+\s[A-Z]|\[[a-z]\])")
+
+
+def notes_start(lines: list[str]) -> int | None:
+    """Where notes begin inside one block: a notes heading line followed by numbered notes ("…ég verð!
+    / Athugasemdir / 1) Hópur fólks …", lines joined by <br>)."""
+    for n in range(1, len(lines) - 1):
+        if _NOTES_HEADING.match(lines[n].strip().replace("’", "'")) and _NOTE_START.match(
+            lines[n + 1].strip()
+        ):
+            return n
+    return None
+
 
 _ED_MARK = re.compile(
     r"[–—-]\s*(?:Ed|Eds|Editor|Editors|Trans|Translator|Tr|MIA|Note by \w+)\.?\s*\]?\)?$", re.I
