@@ -204,3 +204,14 @@ def test_notes_inside_the_last_paragraph_are_split_off(corpus: Path) -> None:
     doc = _doc(corpus, "mia-mass-edits/islenska/luxemburg/1919/14-1.htm")
     assert [doc.part_text(p) for p in doc.parts_of("header")][-1] == "Athugasemdir"
     assert len(doc.parts_of("footnote")) == 1 and doc.body is not None and "Hópur fólks" not in doc.body
+
+
+def test_first_publication_in_another_language(corpus: Path) -> None:
+    # "First published, in Russian, in the book The General Council of the First Internation- al,
+    # 1870-1871, Moscow, 1965": the label without a colon, the language, the years in the book's title.
+    doc = _doc(corpus, "wikirouge-mecw/en/MECW/MECW22-065.html")
+    assert (doc.date_published, doc.provenance["date_published"].origin) == ("1965", "free:first_published")
+    # "First published in English in International Review, New York 1938": a periodical, not a pamphlet.
+    martov = _doc(corpus, "mia-mass-edits/archive/martov/1921/xx/decomp.htm")
+    assert (martov.source_title, martov.doc_type) == ("International Review", "article")
+    assert _doc(corpus, "wikirouge-mecw/en/MECW/MECW22-063.html").doc_type != "pamphlet"  # "the book …"

@@ -51,6 +51,13 @@ _STANDALONE = re.compile(
 )
 
 
+_PERIODICAL = re.compile(
+    r"\b(?:Review|Revue|Rivista|Revista|Journal|Gazette|Zeitung|Zeit|Times|News|Bulletin|Magazine|Monthly|Weekly|"
+    r"Quarterly|Herald|Tribune|Worker|Standard|Daily|Courier|Bote|Vorwärts|Pravda|Iskra|Izvestia)\b",
+    re.I,
+)
+
+
 def dialogue_form(paragraphs: list[str]) -> str | None:
     """ "interview" for a conversation between two parties, "discussion" for more speakers; None for
     running prose. Judged by the shape of the paragraphs, not by their words."""
@@ -87,6 +94,10 @@ def published_alone(first_published: str | None) -> bool:
     return (
         alone is not None
         and alone.group("city").lower().split()[0] not in MONTHS  # "Freedom, January 1953" is an issue
+        and not _PERIODICAL.search(alone.group("title"))  # "International Review, New York 1938"
+        and not re.search(
+            r"\b(?:book|collection|works|edition|volume|minutes|anthology)\b", alone.group("title"), re.I
+        )
         and not re.match(r"^(?:in|as)\b", value, re.I)
     )
 

@@ -111,7 +111,10 @@ def clean_value(value: str | None) -> str | None:
 _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("source", re.compile(r"^(?:From|In)\s+(?P<value>[A-Z„“\"'‘].+)$")),
     ("source", re.compile(r"^(?P<value>(?:Translation |Text )?(?:first )?appeared in .+)$", re.I)),
-    ("first_published", re.compile(r"^(?:Originally|First)\s+published\s+(?:in\s+|by\s+)?(?P<value>(?:as\s+)?.+)$", re.I)),
+    # "First published, in Russian, in the book …": the language may come between.
+    ("first_published", re.compile(r"^(?:Originally|First)\s+published[,\s]+(?:in\s+(?:English|Russian|German|French|Italian|Spanish|Polish|Yiddish|Chinese|"
+                                   r"Japanese|Dutch|Swedish|Portuguese|Hungarian|Czech|Bulgarian|the original)[,\s]+)?"
+                                   r"(?:in\s+|by\s+)?(?P<value>(?:as\s+)?.+)$", re.I)),
     ("translated", re.compile(r"^(?:Translated|Translation)\b[^.]*?\bby\s+(?P<value>[A-Z][^.;]+)", re.I)),
     ("transcribed", re.compile(
         r"^(?:Transcribed|Transcription|Marked[- ]up|Mark-?up|HTML|Digiti[sz]ed|Scanned)\b[^.]*?\bby\s+(?P<value>[A-Z][^.;]+)",
