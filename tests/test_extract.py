@@ -210,7 +210,7 @@ def test_first_publication_in_another_language(corpus: Path) -> None:
     # "First published, in Russian, in the book The General Council of the First Internation- al,
     # 1870-1871, Moscow, 1965": the label without a colon, the language, the years in the book's title.
     doc = _doc(corpus, "wikirouge-mecw/en/MECW/MECW22-065.html")
-    assert (doc.date_published, doc.provenance["date_published"].origin) == ("1965", "free:first_published")
+    assert (doc.date_published, doc.provenance["date_published"].origin) == ("1965", "header:free:first_published")
     # "First published in English in International Review, New York 1938": a periodical, not a pamphlet.
     martov = _doc(corpus, "mia-mass-edits/archive/martov/1921/xx/decomp.htm")
     assert (martov.source_title, martov.doc_type) == ("International Review", "article")
