@@ -210,8 +210,19 @@ def test_first_publication_in_another_language(corpus: Path) -> None:
     # "First published, in Russian, in the book The General Council of the First Internation- al,
     # 1870-1871, Moscow, 1965": the label without a colon, the language, the years in the book's title.
     doc = _doc(corpus, "wikirouge-mecw/en/MECW/MECW22-065.html")
-    assert (doc.date_published, doc.provenance["date_published"].origin) == ("1965", "header:free:first_published")
+    assert (doc.date_published, doc.provenance["date_published"].origin) == (
+        "1965",
+        "header:free:first_published",
+    )
     # "First published in English in International Review, New York 1938": a periodical, not a pamphlet.
     martov = _doc(corpus, "mia-mass-edits/archive/martov/1921/xx/decomp.htm")
     assert (martov.source_title, martov.doc_type) == ("International Review", "article")
     assert _doc(corpus, "wikirouge-mecw/en/MECW/MECW22-063.html").doc_type != "pamphlet"  # "the book …"
+
+
+def test_front_matter_and_the_interviewee(corpus: Path) -> None:
+    # "First published: as an Introduction, in S. Borkheim, …": front matter of another's book.
+    assert _doc(corpus, "mia-mass-edits/archive/marx/works/1887/12/15.htm").doc_type == "other"
+    # No byline: the one speaker whose turns are answers, not questions.
+    castro = _doc(corpus, "mia-mass-edits/history/cuba/subject/bay-of-pigs/castro/600120.htm")
+    assert (castro.authors, castro.provenance["authors"].origin) == (["Castro"], "form:interviewee")

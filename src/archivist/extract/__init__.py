@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from archivist.extract.anatomy import Segment, analyse
 from archivist.extract.dates import covers, find_date, parse_date, precision
-from archivist.extract.doctype import classify
+from archivist.extract.doctype import classify, interviewee
 from archivist.extract.labels import clean_value
 from archivist.extract.language import detect_language
 from archivist.extract.layout import Layout, byline_authors, lay_out
@@ -189,15 +189,18 @@ def build_document(page: Page, doc_id: str) -> Document:
         language or (fields["language"][0] if fields.get("language") else None),
         "lingua" if language else "tei:language",
     )
+    paragraphs = [p for t in body_texts for p in t.split("\n\n") if p.strip()]
     doc_type, why = classify(
         doc.title, layout.subtitles + ([layout.byline] if layout.byline else []), set(labels) | {k for k, *_ in
         layout.labels}, anatomy.salutation is not None, bool(anatomy.signatures), anatomy.addressee is not None,
         doc.source, body[:200], _opening_notes(doc),
-        paragraphs=[p for t in body_texts for p in t.split("\n\n") if p.strip()],
+        paragraphs=paragraphs,
         first_published=labels["first_published"][0] if "first_published" in labels else None,
         path=page.path,
     )  # fmt: skip
     put("doc_type", doc_type, why)
+    if not doc.authors and why == "form:dialogue" and (speaker := interviewee(paragraphs)):
+        put("authors", [speaker], "form:interviewee")
     return doc
 
 

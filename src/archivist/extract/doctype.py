@@ -82,6 +82,21 @@ def dialogue_form(paragraphs: list[str]) -> str | None:
     return None
 
 
+def interviewee(paragraphs: list[str]) -> str | None:
+    """Who answers in a conversation under speaker labels: the one speaker whose turns are not
+    questions ("Robreno: What make were those bombs?" / "Dr Castro: All right, look here …")."""
+    answers: dict[str, int] = {}
+    for p in paragraphs:
+        if (m := _SPEAKER.match(p)) and m.group("who") not in _QUESTIONER:
+            answers.setdefault(m.group("who"), 0)
+            if not p.rstrip().endswith("?"):
+                answers[m.group("who")] += 1
+    answering = [who for who, n in answers.items() if n]
+    if len(answering) != 1:
+        return None
+    return re.sub(r"^(?:Dr|Mr|Mrs|Comrade|Citizen)\.?\s+", "", answering[0])
+
+
 def published_alone(first_published: str | None) -> bool:
     """Whether the first publication was the text on its own (a pamphlet), not an issue of a periodical
     or a chapter of a book."""
@@ -169,6 +184,13 @@ def classify(
         return "book-chapter", "source:book"
     if re.search(r"(?:^|/)(?:ch|chap|chapter)[-_]?\d+[a-z]?\.\w+$", path, re.I):
         return "book-chapter", "path:chapter"  # archives name a book's chapters ch01.htm, chap2.html …
+    if first_published and re.match(
+        r"^as an? (?:introduction|preface|foreword|afterword)\b", first_published.strip(), re.I
+    ):
+        return (
+            "other",
+            "first-published:preface",
+        )  # front matter of another's book: neither article nor chapter
     if published_alone(first_published):
         return "pamphlet", "first-published:alone"
     if source:

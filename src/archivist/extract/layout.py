@@ -109,10 +109,10 @@ def _items(page: Page) -> list[Item]:
                 items.append(Item("\n".join(lines[:cut]), block))
                 items.append(Item("\n".join(lines[cut:]), block))
                 continue
-        if (cut := notes_start(lines)) is not None and block.tag in ("p", "div", "text"):
-            items.append(Item("\n".join(lines[:cut]), block))  # the text, then its notes
-            items.append(Item(lines[cut], block))
-            items.append(Item("\n".join(lines[cut + 1 :]), block))
+        if (notes := notes_start(lines)) is not None and block.tag in ("p", "div", "text"):
+            items.append(Item("\n".join(lines[:notes]), block))  # the text, then its notes
+            items.append(Item(lines[notes], block))
+            items.append(Item("\n".join(lines[notes + 1 :]), block))
             continue
         items.append(Item(text, block))
     return items
