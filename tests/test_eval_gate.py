@@ -10,7 +10,10 @@ from archivist.evaluate import load_gold_metadata, score_metadata
 from archivist.pipeline import extract_file
 from tests.conftest import CORPUS, GOLD, shared_or_skip
 
-FLOORS = {"mean": 0.94, "language": 0.98, "title": 0.92, "body_last_words": 0.92, "has_postscript": 0.95}
+FIELDS = ("title", "authors", "date_written", "date_published", "source", "source_title", "place", "translator",
+          "language", "doc_type", "body_first_words", "body_last_words", "has_postscript")  # fmt: skip
+# Every field measures 0.98 or more (docs/evaluation.md); a floor of 0.96 leaves room for one more miss.
+FLOORS = {"mean": 0.98, **dict.fromkeys(FIELDS, 0.96)}
 
 
 def test_metadata_accuracy_floors() -> None:
