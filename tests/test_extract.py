@@ -107,6 +107,7 @@ def test_document_kind_from_the_form_of_the_text(corpus: Path) -> None:
     assert (castro.doc_type, castro.provenance["doc_type"].origin) == ("interview", "form:dialogue")
     discussion = _doc(corpus, "mia-mass-edits/archive/trotsky/1938/04/lp.htm")
     assert (discussion.doc_type, discussion.provenance["doc_type"].origin) == ("other", "form:discussion")
+    assert discussion.place == "Mexico City"  # "Three Discussions in Mexico City with …"
     # Dialogue reported turn by turn with dashes.
     assert _doc(corpus, "mia-reader/_pages/archive/lafargue/1885/09/visit-michel.md").doc_type == "interview"
     # Running prose that quotes people is not an interview.

@@ -41,6 +41,11 @@ _SITE_NAME = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
 _WEB_ADDRESS = re.compile(r"^(?:https?://\S+|www\.\S+|(?:[\w-]+\.)+[a-z]{2,6}(?:/\S*)?)$", re.I)
 # A translator credited with the book the translation appeared in: "Name, Title, 2007".
 _CITED_TRANSLATION = re.compile(r"^[^,]{3,60},\s*[^,]{3,120},\s*(?:\d{4})$")
+_MEETING_PLACE = re.compile(
+    r"\b(?:discussions?|conversations?|interview|talks?|speech|address|lecture|meeting)\s+(?:held\s+)?in\s+"
+    r"(?P<place>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})(?=\s+(?:with|on|at|before|to)\b|[,.;]|$)",
+    re.I,
+)
 _STATEMENT = re.compile(r"\b(?:written|delivered|adopted|dated|spoken|given|held|speech|address)\b", re.I)
 
 
@@ -324,10 +329,14 @@ def _label_place(labels: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
 
 def _statement_place(subtitles: list[str]) -> str | None:
     for subtitle in subtitles:
-        if not _STATEMENT.search(subtitle):
+        if not _STATEMENT.search(subtitle) and not _MEETING_PLACE.search(subtitle):
             continue
         found = find_date(subtitle)
         if not found:
+            # "Three Discussions in Mexico City with James P. Cannon …": no date, the place still stated.
+            match = _MEETING_PLACE.search(subtitle)
+            if match and looks_like_place(match.group("place")):
+                return match.group("place")
             continue
         match = re.search(r"\b(?:in|at)\s+(?P<place>[A-Z][\w'’ .-]*(?:,\s*[A-Z][\w'’ .-]*){0,3})[,\s]*$",
                           subtitle[: found[1]])  # fmt: skip
