@@ -286,6 +286,10 @@ def _series_title(layout: Layout) -> None:
             return
 
 
+# "MIA: M.I.A. Library: Marx & Engels: Selected Works", "Library > Tom Mann": a trail of sections.
+_BREADCRUMB = re.compile(r"\bM\.?I\.?A\.?\s*[:>]|\bLibrary\s*[:>]|\s>\s|\s»\s")
+
+
 def _byline_candidate(item: Item) -> bool:
     text = _strip_byline(item.text)
     return (
@@ -297,6 +301,7 @@ def _byline_candidate(item: Item) -> bool:
             or looks_like_name(text)
         )
         and not text.startswith("(")
+        and not _BREADCRUMB.search(item.text)
     )
 
 
@@ -316,6 +321,7 @@ def _strip_byline(text: str) -> str:
     if found and found[1] > 0:
         text = text[: found[1]]
     text = re.sub(r"\s+(?:in|on)\s+[A-Z].*$", "", text)
+    text = re.sub(r"[’']s$", "", text.strip(" ,.;:-–—"))  # "Vladimir Lenin's" (… speech)
     return text.strip(" ,.;:-–—")
 
 
