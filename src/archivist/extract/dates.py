@@ -68,6 +68,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 9, 10,11 mai 1918 (a list of days: the span from the first to the last)
     ("dlist-m-y", re.compile(
         rf"{_day('d1')}(?:\s*,\s*[0-3]?\d)+\s*,\s*{_day('d2')}{_SEP}{_mon('m1')}{_SEP}{_year('y1')}", re.I)),
+    # October 5, 6 and 7, 1920 / September 20, 21, 1871 (a list of days: the span from first to last)
+    ("m-dlist-y", re.compile(
+        rf"{_mon('m1')}\s+{_day('d1')}(?:\s*,\s*[0-3]?\d)*(?:\s*,?\s*(?:and|&|et|und|y)\s+|\s*,\s*){_day('d2')}"
+        rf"{_SEP}{_year('y1')}", re.I)),
     # September 17-18, 1879
     ("m-dd-dd-y", re.compile(rf"{_mon('m1')}\s+{_day('d1')}{_DASH}{_day('d2')}{_SEP}{_year('y1')}", re.I)),
     # 22 December 1925 - 19 May 1926 ; April 23 through July 20, 1938 ; December 1925-March 1926
@@ -115,7 +119,7 @@ def _iso(year: str, month: int | None = None, day: str | int | None = None) -> s
 def _value(kind: str, g: dict[str, str | None]) -> str | None:
     y1 = g.get("y1") or ""
     m1 = _month(g.get("m1")) if kind != "num" and kind != "iso" else int(g["m1"] or 0)
-    if kind in ("dd-dd-m-y", "m-dd-dd-y", "dlist-m-y"):
+    if kind in ("dd-dd-m-y", "m-dd-dd-y", "dlist-m-y", "m-dlist-y"):
         a, b = _iso(y1, m1, g["d1"]), _iso(y1, m1, g["d2"])
         return f"{a}/{b}" if a and b and a < b else a
     if kind in ("d-m-y-d-m-y", "m-d-y-m-d-y"):
