@@ -227,3 +227,18 @@ def test_front_matter_and_the_interviewee(corpus: Path) -> None:
     # No byline: the one speaker whose turns are answers, not questions.
     castro = _doc(corpus, "mia-mass-edits/history/cuba/subject/bay-of-pigs/castro/600120.htm")
     assert (castro.authors, castro.provenance["authors"].origin) == (["Castro"], "form:interviewee")
+
+
+def test_letters_speeches_and_interviews_from_weaker_signals(corpus: Path) -> None:
+    # Correspondence filed under letters/, a "Writer to Addressee" title, "To … in <place>".
+    assert _doc(corpus, "mia-mass-edits/archive/marx/works/1884/letters/84_03_24.htm").doc_type == "letter"
+    assert _doc(corpus, "wikirouge-mecw/en/MECW/MECW23-016.html").doc_type == "letter"
+    assert _doc(corpus, "mia-mass-edits/archive/novack/1934/11/utopia1.htm").doc_type != "letter"
+    # "Intervention … au congrès", opening "Citoyens,".
+    assert _doc(corpus, "hurlus-tei/lafargue1910_retraites.xml").doc_type == "speech"
+    # "[Interview with Ken Livingstone]" set above the title.
+    assert _doc(corpus, "mia-mass-edits/archive/harman/1981/06/int-livingstone.htm").doc_type == "interview"
+    # A list of days in a first-publication line: "October 5, 6 and 7, 1920".
+    assert _doc(corpus, "mia-mass-edits/archive/lenin/works/1920/oct/02.htm").date_published == (
+        "1920-10-05/1920-10-07"
+    )

@@ -196,7 +196,8 @@ def build_document(page: Page, doc_id: str) -> Document:
     )
     paragraphs = [p for t in body_texts for p in t.split("\n\n") if p.strip()]
     doc_type, why = classify(
-        doc.title, layout.subtitles + ([layout.byline] if layout.byline else []), set(labels) | {k for k, *_ in
+        doc.title, layout.subtitles + ([layout.byline] if layout.byline else []) + _headings_above(layout),
+        set(labels) | {k for k, *_ in
         layout.labels}, anatomy.salutation is not None, bool(anatomy.signatures), anatomy.addressee is not None,
         doc.source, body[:200], _opening_notes(doc),
         paragraphs=paragraphs,
@@ -220,6 +221,12 @@ def _is_edition(source: str | None, parts: SourceParts) -> bool:
         and parts.volume is None
         and parts.issue is None
     )
+
+
+def _headings_above(layout: Layout) -> list[str]:
+    """Header lines above the title that are neither title nor byline ("[Interview with Ken Livingstone]")."""
+    end = layout.title_index if layout.title_index is not None else 0
+    return [it.text.strip("[] ") for it in layout.items[:end] if it.role == "header" and it.block.is_heading]
 
 
 def _cut_source(raw: str | None) -> str | None:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import re
 
 from archivist.extract.dates import MONTHS
+from archivist.extract.names import looks_like_name
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("interview", re.compile(r"\binterview|\bentretien|\bentrevista|\bconversation with|\bQ(?:uestion)?\s*:", re.I)),
-    ("speech", re.compile(r"\bspeech\b|\baddress(?:ed)? (?:to|at|delivered)|\blecture\b|\bdiscours\b|\bdiscurso\b|"
+    ("speech", re.compile(r"^(?:intervention|intervención|intervento)\b|\bspeech\b|\baddress(?:ed)? (?:to|at|delivered)|\blecture\b|\bdiscours\b|\bdiscurso\b|"
                           r"\brede\b|\btalk\b|\bremarks at\b|\breport (?:to|at|on the)\b|\bspeech(?:es)?\b|"
                           r"\bwords to the\b|\brecord of .* speech", re.I)),
     ("resolution", re.compile(r"^(?!(?:on|about|against|concerning|for|the debate on)\b).*\bresolution\b|\btheses\b|\bthèses\b|\bdecree\b|\bdecision of\b|\bmotion\b", re.I)),
     ("manifesto", re.compile(r"\bmanifesto\b|\bmanifeste\b|\bprogram(?:me)?\b|\bdeclaration\b|"
                              r"\bprinciples of\b|\bproclamation\b|\bto the (?:oppressed|workers|peoples?)\b|\bplatform\b", re.I)),
     ("letter", re.compile(r"\bletter\b|\blettre\b|\bbrief an\b|\bcarta\b|\bcircular\b|\bnote to\b|^to the editors?\b|"
-                          r"\breply to\b|\bto [A-Z][a-z]+ [A-Z][a-z]+,? \d", re.I)),
+                          r"\breply to\b|\bto [A-Z][a-z]+ [A-Z][a-z]+,? \d|"
+                          r"^to (?:the )?[A-Z][\w .'’-]{3,80}? (?:in|at) [A-Z][a-z]+", re.I)),  # "To the Federal Council … in Madrid"
     ("pamphlet", re.compile(r"\bpamphlet\b|\bbrochure\b|\bfolleto\b", re.I)),
     ("book-chapter", re.compile(r"^(?:(?:chapter|chapitre|part|book|section|appendix)\b|ch\.|[IVXLC]+\s*[.–—:-]\s|"
                                 r"(?:preface|introduction|foreword|afterword)$)|[–—-]\s*(?:preface|introduction|"
@@ -55,6 +57,11 @@ _PERIODICAL = re.compile(
     r"\b(?:Review|Revue|Rivista|Revista|Journal|Gazette|Zeitung|Zeit|Times|News|Bulletin|Magazine|Monthly|Weekly|"
     r"Quarterly|Herald|Tribune|Worker|Standard|Daily|Courier|Bote|Vorwärts|Pravda|Iskra|Izvestia)\b",
     re.I,
+)
+
+
+_WRITER_TO_ADDRESSEE = re.compile(
+    r"^(?P<a>[A-ZÀ-Þ][\w.'’ -]{2,40}?) to (?P<b>[A-ZÀ-Þ][\w.'’ -]{2,40}?)(?=,|\s+\d|\s+in\s|\n|$)"
 )
 
 
@@ -135,6 +142,13 @@ def classify(
     title = title or ""
     if re.search(r"\bletters?\b|\blettre\b|\bcarta\b", title, re.I):
         return "letter", "title:letter"
+    if (
+        (pair := _WRITER_TO_ADDRESSEE.match(title))
+        and looks_like_name(pair.group("a"), 4)
+        and looks_like_name(pair.group("b"), 5)
+        and max(len(pair.group("a").split()), len(pair.group("b").split())) >= 2  # not "Passports to Utopia"
+    ):
+        return "letter", "title:writer-to-addressee"  # "Friedrich Engels to Eduard Bernstein"
     # An editor's introduction says what the text is ("… in the course of a recent speech …").
     for kind, pattern in _EDITORIAL_SIGNALS:
         if pattern.search(editorial):
@@ -146,7 +160,11 @@ def classify(
     if (
         has_salutation
         and has_signature
-        and not re.match(r"^(?:comrades|citizens|friends|workers)\b", body_start, re.I)
+        and not re.match(
+            r"^(?:comrades|citizens|friends|workers|citoyen(?:ne)?s|camarades|compa[ñn]eros|compagni|genossen|товарищи)\b",
+            body_start,
+            re.I,
+        )
     ):
         return "letter", "anatomy:salutation+signature"
     about = re.match(
@@ -175,13 +193,16 @@ def classify(
             # further in, it is usually the subject ("A Note on a Passage in the Communist Manifesto").
             if kind != "book-chapter" and (match := pattern.search(heading)) and match.start() < 25:
                 return kind, f"heading:{kind}"
-    if re.match(r"^(?:comrades|citizens|friends|workers|ladies and gentlemen|my friends)\b[^.]{0,40}[!,:]",
+    if re.match(r"^(?:comrades|citizens|friends|workers|ladies and gentlemen|my friends|citoyen(?:ne)?s|camarades|"
+                r"compa[ñn]eros|compagni|genossen|товарищи)\b[^.]{0,40}[!,:]",
                 body_start, re.I):  # fmt: skip
         return "speech", "anatomy:address"
     if re.search(
         r"\b(?:collected works|selected works|works,? vol|book|chapter|ch\.)\b", source or "", re.I
     ) and (re.search(r"\bch(?:apter)?\b|\bpart\b|preface|introduction", " ".join(headings) + title, re.I)):
         return "book-chapter", "source:book"
+    if re.search(r"/(?:letters|correspondence|briefe|lettres|cartas)/", path, re.I):
+        return "letter", "path:letters"  # archives file correspondence under letters/
     if re.search(r"(?:^|/)(?:ch|chap|chapter)[-_]?\d+[a-z]?\.\w+$", path, re.I):
         return "book-chapter", "path:chapter"  # archives name a book's chapters ch01.htm, chap2.html …
     if first_published and re.match(
