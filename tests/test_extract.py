@@ -242,3 +242,18 @@ def test_letters_speeches_and_interviews_from_weaker_signals(corpus: Path) -> No
     assert _doc(corpus, "mia-mass-edits/archive/lenin/works/1920/oct/02.htm").date_published == (
         "1920-10-05/1920-10-07"
     )
+
+
+def test_front_matter_before_the_text(corpus: Path) -> None:
+    # A review opens with the reviewed book's details, in their own paragraph or run into the first.
+    for rel, start in [
+        (
+            "mia-mass-edits/archive/hill-christopher/1937/11/x01.htm",
+            "This is the most useful general biography",
+        ),
+        ("mia-mass-edits/archive/mcclatchie/1958/soviet_reality.htm", "This is a very useful little booklet"),
+        # An epigraph in a quote style with its author after a dash.
+        ("mia-mass-edits/subject/left-wing/1999/council-communism.htm", "For much of the twentieth century"),
+    ]:
+        doc = _doc(corpus, rel)
+        assert doc.body is not None and doc.body.startswith(start), rel

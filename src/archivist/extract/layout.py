@@ -20,7 +20,7 @@ from archivist.extract.header import (
 )
 from archivist.extract.labels import is_label_line
 from archivist.extract.names import looks_like_name
-from archivist.extract.notes import mark_leading_editorial, mark_notes, notes_start
+from archivist.extract.notes import mark_front_matter, mark_leading_editorial, mark_notes, notes_start
 from archivist.sources.page import Block, Page
 
 # byline_authors lives with the header zone; build_document imports it from here.
@@ -87,6 +87,7 @@ def lay_out(page: Page) -> Layout:
     find_title(page, layout)
     mark_header_zone(layout)
     mark_leading_editorial(layout, page.format)
+    mark_front_matter(layout)
     mark_notes(layout)
     layout.labels = read_labels([ln for item in items if item.role == "info" for ln in info_lines(item.text)],
                                 layout.title)  # fmt: skip

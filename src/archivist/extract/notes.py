@@ -95,6 +95,53 @@ def mark_leading_editorial(layout: Layout, fmt: str) -> None:
         break
 
 
+# The details of a reviewed book: "Oliver Cromwell: The Conservative Dictator / By Maurice Ashley /
+# (Jonathan Cape). / 12s. 6d." or "Marx and Soviet Reality by Daniel Norman. The Batchworth Press, 1955. 2s. 6d."
+_REVIEWED_BOOK = re.compile(
+    r"^[^\n]{3,150}?\s(?:by|By|BY)\s+[A-ZÀ-Þ][\w.'’-]*(?:\s+[A-ZÀ-Þ][\w.'’-]*){0,4}[.,\s]"
+    r"(?=.*(?:\b\d+\s*s\.|\b\d+\s*d\.|[$£]\s?\d|\bPress\b|\bPublish\w*|\(\s*[A-Z][^)]{2,40}\)|\b1[89]\d\d\b))",
+    re.S,
+)
+_PRICE = re.compile(r"(?:\b\d+\s*s\.\s*(?:\d+\s*d\.)?|\b\d+\s*d\.|[$£]\s?\d+(?:[.,]\d+)?)\s*$")
+_QUOTE_CLASSES = ("quoteb", "quoter", "quote", "epigraph", "motto", "inline")
+# "– Marx: The Holy Family", "— Karl Marx", "(Lenin)": who said it.
+_ATTRIBUTION = re.compile(
+    r"(?:[–—-]\s*[A-ZÀ-Þ][\w.'’ -]{1,40}(?::[^\n]{0,80})?|\([A-ZÀ-Þ][\w.'’ ,-]{1,60}\))\s*$"
+)
+
+
+def mark_front_matter(layout: Layout) -> None:
+    """Matter set before the first paragraph of the text: the details of the book a review is
+    about, and an epigraph (a quotation in a quote style, with its author after a dash). They join
+    the header; the text starts after them."""
+    items = layout.items
+    body = [i for i, it in enumerate(items) if it.role == "body"]
+    if len(body) < 3:
+        return
+    first = items[body[0]]
+    lines = first.text.split("\n")
+    if len(first.text) <= 250 and _REVIEWED_BOOK.match(first.text) and _PRICE.search(first.text):
+        first.role = "header"
+        return
+    if len(lines) > 1 and len(lines[0]) <= 200 and _REVIEWED_BOOK.match(lines[0]) and _PRICE.search(lines[0]):
+        # The book's details run into the review with a line break: split them off.
+        make = type(first)  # Item, without importing layout.py (it imports this module)
+        items[body[0] : body[0] + 1] = [
+            make(lines[0], first.block, "header"),
+            make("\n".join(lines[1:]), first.block, "body"),
+        ]
+        return
+    second = items[body[1]]
+    if (
+        (first.block.has_class(*_QUOTE_CLASSES) or first.block.in_quote)
+        and not (second.block.has_class(*_QUOTE_CLASSES) or second.block.in_quote)
+        and len(first.text) <= 600
+        and not second.block.is_heading
+        and (_ATTRIBUTION.search(first.text) or first.text.lstrip().startswith(("...", "…")))
+    ):
+        first.role = "header"
+
+
 def mark_notes(layout: Layout) -> None:
     items = layout.items
     body = [i for i, it in enumerate(items) if it.role == "body"]
