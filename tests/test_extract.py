@@ -257,3 +257,15 @@ def test_front_matter_before_the_text(corpus: Path) -> None:
     ]:
         doc = _doc(corpus, rel)
         assert doc.body is not None and doc.body.startswith(start), rel
+
+
+def test_closing_place_beside_the_signature_and_signed_in_brackets(corpus: Path) -> None:
+    held = _doc(corpus, "mia-mass-edits/archive/held-walter/1935/10/syi.htm")  # "COPENHAGEN / Walter Held"
+    assert held.place == "COPENHAGEN" and held.parts_of("signature")
+    zinoviev = _doc(corpus, "mia-mass-edits/archive/zinoviev/works/1916/war/opp4.html")
+    assert zinoviev.place == "Hartenstein, Switzerland"  # "GREGORY ZINOVIEV / Hartenstein, Switzerland"
+    mann = _doc(corpus, "mia-mass-edits/archive/mann-tom/1933/chenduxiu.htm")
+    assert mann.authors == ["TOM MANN"] and mann.doc_type == "letter"  # "(signed TOM MANN)"
+    assert mann.body is not None and "signed" not in mann.body
+    # An editor who mentions another document ("see his letter to Marx") does not type this one.
+    assert _doc(corpus, "wikirouge-mecw/en/MECW/MECW12-048.html").doc_type == "article"

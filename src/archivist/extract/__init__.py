@@ -80,7 +80,8 @@ def build_document(page: Page, doc_id: str) -> Document:
     if not authors and (by := _written_by(labels, layout.title)):
         authors, author_origin = [by[0]], by[1]
     if not authors and anatomy.signatures:
-        authors, author_origin = split_authors(anatomy.signatures[-1]), "signature"
+        signed = re.sub(r"^\(\s*signed:?\s+(.+?)\s*\)$", r"\1", anatomy.signatures[-1], flags=re.I)
+        authors, author_origin = split_authors(signed), "signature"  # "(signed TOM MANN)"
     put("authors", authors, author_origin or "byline", layout.byline)
     # -- source --------------------------------------------------------------------------------------
     source_raw, source_origin = None, None

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from archivist.extract.dates import find_date, precision
-from archivist.extract.names import looks_like_name, looks_like_place
+from archivist.extract.names import looks_like_name, looks_like_place, same_person
 
 CLASSIFICATIONS = re.compile(
     r"^(?:(?:strictly |top |most )?(?:secret|confidential)|private(?: and confidential)?|personal|"
@@ -146,12 +146,28 @@ def _is_signature(text: str, authors: list[str]) -> bool:
         re.I,
     ):
         return True  # "President: Zinoviev."; "Secretary K. Radek"
+    flat = re.sub(r"^\(\s*signed:?\s+(.+?)\s*\)$", r"\1", flat, flags=re.I)  # "(signed TOM MANN)"
     bare = re.sub(r"^(?:Comrade|Citizen|Dr\.?|Mr\.?|Mrs\.?)\s+", "", flat)
     if looks_like_name(bare, 5):
         return True
     # "Editorial Staff, Biulleten Oppozitsii"; "W. LIEBKNECHT, PAUL SINGER"
     return "," in flat and all(
         looks_like_name(p.strip(), 5) or _title_like(p.strip()) for p in flat.split(",")
+    )
+
+
+def _signed_by_author(line: str, authors: list[str]) -> bool:
+    return any(same_person(line, author) for author in authors)
+
+
+def _bare_place(line: str) -> bool:
+    """One word ("COPENHAGEN") or "Town, Country": the shapes a place takes beside a signature."""
+    flat = line.strip(" ,.")
+    words = flat.split()
+    return (
+        looks_like_place(flat, 4)
+        and (len(words) == 1 or ("," in flat and len(words) <= 4))
+        and not re.search(r"\d", flat)
     )
 
 
@@ -290,8 +306,15 @@ def _mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end:
             result.datelines.insert(0, seg)
         elif len(lines) > 1 and all(_line_kind(ln, authors) for ln in lines):
             segs = []
+            signer = any(_signed_by_author(ln, authors) for ln in lines)
             for ln in lines:
                 kind = _line_kind(ln, authors) or "signature"
+                if kind == "signature" and signer and not _signed_by_author(ln, authors) and _bare_place(ln):
+                    # "COPENHAGEN / Walter Held", "GREGORY ZINOVIEV / Hartenstein, Switzerland": the
+                    # line beside the author's name that is not a name says where.
+                    segs.append(Segment("dateline", ln, j, place=ln.strip(" ,.")))
+                    result.datelines.insert(0, segs[-1])
+                    continue
                 segs.append(Segment(kind, ln, j))
                 if kind == "dateline" and (line_dl := parse_dateline(ln)) is not None:
                     segs[-1].place, segs[-1].date = line_dl

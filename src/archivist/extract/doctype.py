@@ -33,6 +33,8 @@ _EDITORIAL_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("letter", re.compile(r"\b(?:letters?|wrote to)\b", re.I)),
 ]
+# "see his letter to Marx of March 8": another document the editor refers to, not this one.
+_OTHER_DOCUMENT = re.compile(r"(?:\b(?:his|her|their|see)|[’']s)\s+(?:\w+\s+)?$", re.I)
 
 
 # A speaker's label opening a paragraph: "Q:", "Robreno:", "Dr Castro:", "Comrade Hempel [for the KAPD]:".
@@ -150,9 +152,18 @@ def classify(
     ):
         return "letter", "title:writer-to-addressee"  # "Friedrich Engels to Eduard Bernstein"
     # An editor's introduction says what the text is ("… in the course of a recent speech …").
-    for kind, pattern in _EDITORIAL_SIGNALS:
-        if pattern.search(editorial):
-            return kind, f"editorial:{kind}"
+    # The first kind named wins: "The following letter speaks for the class loyalty of …".
+    named = [
+        (m.start(), kind)
+        for kind, pattern in _EDITORIAL_SIGNALS
+        for m in pattern.finditer(editorial)
+        if not _OTHER_DOCUMENT.search(editorial[: m.start()])
+        # A capital inside a sentence is a title quoted ("Essays Addressed to Volunteers").
+        and not (m.group(0)[0].isupper() and not re.search(r"(?:^|[.!?:]\s+)$", editorial[: m.start()]))
+    ]
+    if named:
+        kind = min(named)[1]
+        return kind, f"editorial:{kind}"
     if re.search(r"\b(?:speaks|spoke) (?:to the following effect|as follows)\b", body_start, re.I):
         return "speech", "body:reported-speech"  # a press summary of a speech
     if re.match(r"^(?:my |our )?dear\b", body_start, re.I):
