@@ -269,3 +269,23 @@ def test_closing_place_beside_the_signature_and_signed_in_brackets(corpus: Path)
     assert mann.body is not None and "signed" not in mann.body
     # An editor who mentions another document ("see his letter to Marx") does not type this one.
     assert _doc(corpus, "wikirouge-mecw/en/MECW/MECW12-048.html").doc_type == "article"
+
+
+def test_publication_statements_in_unusual_forms(corpus: Path) -> None:
+    # "Written/First Published: 1916 (approximately) in The War and the Crisis in Socialism".
+    assert _doc(corpus, "mia-mass-edits/archive/zinoviev/works/1916/war/opp4.html").date_published == "1916"
+    # "**Source:***Title,*": emphasis markers around a Markdown label.
+    plekhanov = _doc(corpus, "mia-reader/_pages/archive/plekhanov/1883/xx/sdelg1.md")
+    assert plekhanov.source_title == "Selected Philosopohical Works"
+    # Prose: 'Originally as "<article>," <periodical>, 35 (January 1964). Translated into English by …'.
+    castoriadis = _doc(corpus, "mia-mass-edits/archive/castoriadis/1964/bureaucracy.htm")
+    assert (castoriadis.source_title, castoriadis.translator) == ("Socialism ou Barbarie", "Maurice Brinton")
+    assert _doc(corpus, "mia-mass-edits/archive/serge/1945/memoirs/ch04x.htm").source_title == "Politics"
+    assert _doc(corpus, "mia-mass-edits/archive/marx/works/1884/letters/84_03_24.htm").source_title == (
+        "Selected Correspondence"
+    )
+    # "The following interview first appeared in Solidarity Vol. 6 no. 2 …".
+    assert _doc(corpus, "mia-mass-edits/archive/reichenbach/1969/retrospect.htm").source_title == "Solidarity"
+    # "Publisher: Foreign Languages Publishing House, Moscow, 1950": the source, but neither title nor date.
+    bulganin = _doc(corpus, "mia-mass-edits/archive/bulganin/1949/12/21.htm")
+    assert bulganin.source and bulganin.source_title is None and bulganin.date_published is None

@@ -46,6 +46,14 @@ _MEETING_PLACE = re.compile(
     r"(?P<place>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2})(?=\s+(?:with|on|at|before|to)\b|[,.;]|$)",
     re.I,
 )
+_TRANSLATED_BY = re.compile(
+    r"\b(?i:translated\s+(?:into\s+\w+\s+)?(?:from\s+(?:the\s+)?\w+\s+)?by)\s+"
+    r"(?P<who>[A-ZÀ-Þ][\w.'’-]*(?:\s+(?:[A-ZÀ-Þ][\w.'’-]*|de|van|von)){0,4})"
+)
+_PUBLISHING_BODY = re.compile(
+    r"\b(?:Publish(?:ers?|ing)|Publications|Press|House|Verlag|[EÉ]ditions|Editores|Party|Committee|Union|League|"
+    r"Federation|Association|Society|Bureau)\b"
+)
 _STATEMENT = re.compile(r"\b(?:written|delivered|adopted|dated|spoken|given|held|speech|address)\b", re.I)
 
 
@@ -84,10 +92,11 @@ def build_document(page: Page, doc_id: str) -> Document:
         authors, author_origin = split_authors(signed), "signature"  # "(signed TOM MANN)"
     put("authors", authors, author_origin or "byline", layout.byline)
     # -- source --------------------------------------------------------------------------------------
-    source_raw, source_origin = None, None
-    for key in ("source", "copied", "edition", "first_published", "free_source"):
+    source_raw, source_origin, source_key = None, None, None
+    for key in ("source", "copied", "edition", "first_published", "free_source", "publisher"):
         if key in labels and not _ARCHIVE_ITSELF.match(clean_value(labels[key][0]) or ""):
             source_raw, source_origin = labels[key]  # "This edition: Marxists Internet Archive" is not one
+            source_key = key
             break
     bibls = [
         b for b in fields.get("bibl", []) if not re.fullmatch(r"\{\w+\}", b.strip())
@@ -114,6 +123,9 @@ def build_document(page: Page, doc_id: str) -> Document:
     parts_of_source = parse_source_line(source, people)
     if translation_cited:
         parts_of_source.date = None  # the translation's year, not the text's publication
+    if source_key == "publisher" and _PUBLISHING_BODY.search(source or ""):
+        # "Publisher: Progress Publishers, 1974": who printed an edition, not a title or a first publication.
+        parts_of_source.title = parts_of_source.date = None
     if "first_published" in labels and (
         parts_of_source.title is None or (source_origin or "").endswith("free:copied")
     ):
@@ -174,7 +186,7 @@ def build_document(page: Page, doc_id: str) -> Document:
         put("place", statement_place, "heading:statement")
     elif (label_place := _label_place(labels)) is not None:
         put("place", label_place[0], label_place[1])
-    translator = labels.get("translated")
+    translator = labels.get("translated") or _translator_in_prose(layout)
     if translator:
         put("translator", _person_value(translator[0]), translator[1], translator[0])
     transcriber = labels.get("transcribed")
@@ -222,6 +234,14 @@ def _is_edition(source: str | None, parts: SourceParts) -> bool:
         and parts.volume is None
         and parts.issue is None
     )
+
+
+def _translator_in_prose(layout: Layout) -> tuple[str, str] | None:
+    """ "… Translated into English by Maurice Brinton …" inside another statement of the header."""
+    for item in layout.items:
+        if item.role == "info" and (match := _TRANSLATED_BY.search(item.text)):
+            return match.group("who"), "header:prose"
+    return None
 
 
 def _headings_above(layout: Layout) -> list[str]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from archivist.extract.anatomy import parse_dateline
 from archivist.extract.dates import find_date
-from archivist.extract.labels import interpret_free_line, is_label_line, parse_label_line
+from archivist.extract.labels import interpret_free_line, is_label_line, other_duties, parse_label_line
 from archivist.extract.names import looks_like_name, split_authors
 from archivist.sources.page import Page
 
@@ -354,6 +354,9 @@ def read_labels(lines: list[str], title: str | None) -> list[tuple[str, str, str
             parsed = _citation_line(line, title)
         if parsed:
             labels.append(parsed)
+            if parsed[1] and not parsed[1].startswith("free:"):
+                # "Written/First Published: 1916 in …" states both.
+                labels.extend((key, parsed[1], parsed[2]) for key in other_duties(parsed[1]))
     return labels
 
 

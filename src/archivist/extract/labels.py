@@ -82,14 +82,22 @@ def label_key(label: str) -> str | None:
 
 def parse_label_line(line: str) -> tuple[str, str, str] | None:
     """("written", "Written", "14 September 1939.") for "Written: 14 September 1939."; else None."""
-    match = _LINE.match(line)
+    # "**Source:***Title,*": Markdown emphasis left around a label when bold and italic touch.
+    match = _LINE.match(re.sub(r"^[*_]+", "", line))
     if not match:
         return None
     label = match.group("label")
     key = label_key(label)
     if key is None:
         return None
-    return key, label.strip(), match.group("value").strip()
+    return key, label.strip(), match.group("value").strip().strip("*_").strip()
+
+
+def other_duties(label: str) -> list[str]:
+    """The keys after the first of a combined label: "Written/First Published" -> ["first_published"]."""
+    parts = re.split(r"\s*(?:&|/|\band\b)\s*", _norm_label(label))
+    keys = [_INDEX.get(p.strip()) for p in parts[1:]]
+    return [k for k in keys if k]
 
 
 def is_label_line(line: str) -> bool:
@@ -111,6 +119,8 @@ def clean_value(value: str | None) -> str | None:
 _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("source", re.compile(r"^(?:From|In)\s+(?P<value>[A-Z„“\"'‘].+)$")),
     ("source", re.compile(r"^(?P<value>(?:Translation |Text )?(?:first )?appeared in .+)$", re.I)),
+    # "The following interview first appeared in Solidarity Vol. 6 no. 2 …"
+    ("source", re.compile(r"^(?:The|This)\s[^.]{0,60}?\bfirst appeared in\s+(?P<value>[A-Z].+)$")),
     # "First published, in Russian, in the book …": the language may come between.
     ("first_published", re.compile(r"^(?:Originally|First)\s+published[,\s]+(?:in\s+(?:English|Russian|German|French|Italian|Spanish|Polish|Yiddish|Chinese|"
                                    r"Japanese|Dutch|Swedish|Portuguese|Hungarian|Czech|Bulgarian|the original)[,\s]+)?"

@@ -106,6 +106,12 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
     text = re.sub(r"\s+", " ", text).strip().rstrip(".")
     text = re.sub(r"\s+here$", "", text)  # "… appeared in MRzine here" (the link's text)
     text = re.sub(r"^as\s+.+?\s+in\s+(?=[A-Z])", "", text)  # "as <another title> in <periodical>"
+    # "Originally as "Le Rôle de l'idéologie bolchevique …," Socialisme ou Barbarie, 35": the article's title.
+    text = re.sub(r"^(?:originally\s+)?as\s+[\"“«][^\"”»]{3,200}[\"”»],?\s*", "", text, flags=re.I)
+    # "in Dwight and Nancy MacDonald's Politics": the periodical, not its editors.
+    text = re.sub(
+        r"^(?:in\s+)?[A-ZÀ-Þ][\w.]*(?:\s+(?:and\s+)?[A-ZÀ-Þ][\w.]*){1,4}[’']s\s+(?=[A-Z])", "", text
+    )
     text = _LEADING.sub("", text)
     # "Studi Sociali, 15 avril 1931 in E. Malatesta, Scritti, vol. III": a reprint; the first title is the source.
     text = re.sub(r"^(.{3,80}?\d{4})\s+in\s+[A-Z].*$", r"\1", text)
@@ -147,6 +153,13 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
             continue  # the segment is only a date
         if _PLACE_ONLY.match(segment) or re.fullmatch(r"[\d\s\[\]–-]+", segment):
             continue
+        names = re.split(r"\s+(?:and|&)\s+", segment)
+        if (
+            len(names) > 1
+            and all(looks_like_name(n, 4) and len(n.split()) >= 2 for n in names)
+            and len(segments) > 1
+        ):
+            continue  # "Karl Marx and Frederick Engels, Selected Correspondence": the authors, then the title
         if (looks_like_name(segment, 4) and any(same_person(segment, p) for p in people)) or re.fullmatch(
             r"(?:[A-Z]\.\s?)+[A-Z][a-z]+", segment
         ):
