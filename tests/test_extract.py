@@ -289,3 +289,16 @@ def test_publication_statements_in_unusual_forms(corpus: Path) -> None:
     # "Publisher: Foreign Languages Publishing House, Moscow, 1950": the source, but neither title nor date.
     bulganin = _doc(corpus, "mia-mass-edits/archive/bulganin/1949/12/21.htm")
     assert bulganin.source and bulganin.source_title is None and bulganin.date_published is None
+
+
+def test_contents_lists_and_notes_under_linked_headings_are_not_text(corpus: Path) -> None:
+    # "Table of Contents:" with a list whose first item is plain text; notes under h3 "Remarks:" and
+    # "Notes:" that are anchor links, in paragraphs of class endnote.
+    doc = _doc(corpus, "mia-mass-edits/archive/castoriadis/1964/bureaucracy.htm")
+    assert doc.body is not None
+    assert doc.body.startswith("We are happy to present to our readers")
+    assert doc.body.rstrip().endswith("decisive factor in the birth of the Russian bureaucracy.")
+    assert doc.parts_of("footnote")
+    # A bibliography under "Works cited:" is back matter.
+    kronstadt = _doc(corpus, "mia-mass-edits/history/ussr/events/kronstadt/analysis.htm")
+    assert kronstadt.body is not None and "The New International. January 15, 1938" not in kronstadt.body

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 _NOTES_HEADING = re.compile(
     r"^(?:(?:foot-?)?notes? (?:by|from) (?:the )?[\w ]{1,30}|notes?|foot-?notes?|end-?notes?|notes and references|references|glossary|editor'?s'? notes?|"
-    r"translator'?s'? notes?|mia notes?|notes (?:by|of) the (?:editor|translator)s?|anmerkungen|примечания|athugasemdir|notas|"
+    r"translator'?s'? notes?|mia notes?|notes (?:by|of) the (?:editor|translator)s?|works cited|bibliography|remarks|anmerkungen|примечания|athugasemdir|notas|"
     r"remarques|noten|przypisy|uwagi|注释|注)[.:]?$",
     re.I,
 )
@@ -110,12 +110,33 @@ _ATTRIBUTION = re.compile(
 )
 
 
+_CONTENTS = re.compile(
+    r"^(?:table of )?contents|sommaire|table des matières|índice|inhalt(?:sverzeichnis)?|содержание$", re.I
+)
+
+
+def _drop_contents(items: list[Item]) -> None:
+    """A table of contents (a heading "Contents", then a list) is navigation, even where an item is
+    not a link."""
+    for i, item in enumerate(items[:-1]):
+        if item.block.is_heading and _CONTENTS.match(item.text.strip().rstrip(":")):
+            k = i + 1
+            while k < len(items) and items[k].block.tag == "li":
+                items[k].role = "chrome"
+                k += 1
+            return
+
+
 def mark_front_matter(layout: Layout) -> None:
     """Matter set before the first paragraph of the text: the details of the book a review is
     about, and an epigraph (a quotation in a quote style, with its author after a dash). They join
     the header; the text starts after them."""
     items = layout.items
+    _drop_contents(items)
     body = [i for i, it in enumerate(items) if it.role == "body"]
+    # A second information paragraph after the header's ("The following is an excerpt from …").
+    while len(body) > 3 and items[body[0]].block.has_class("information", "info"):
+        items[body.pop(0)].role = "editorial"
     if len(body) < 3:
         return
     first = items[body[0]]
@@ -150,10 +171,9 @@ def mark_notes(layout: Layout) -> None:
     first = body[0]
     for i in range(first + 1, len(items)):
         item = items[i]
-        if (
-            item.role == "body"
-            and _NOTES_HEADING.match(item.text.strip().replace("’", "'"))
-            and (item.block.is_heading or len(item.text) < 40)
+        if _NOTES_HEADING.match(item.text.strip().replace("’", "'")) and (
+            (item.role == "body" and (item.block.is_heading or len(item.text) < 40))
+            or (item.role == "chrome" and item.block.is_heading)  # a heading that is an anchor link
         ):
             item.role = "header"
             for k in range(i + 1, len(items)):
