@@ -302,3 +302,17 @@ def test_contents_lists_and_notes_under_linked_headings_are_not_text(corpus: Pat
     # A bibliography under "Works cited:" is back matter.
     kronstadt = _doc(corpus, "mia-mass-edits/history/ussr/events/kronstadt/analysis.htm")
     assert kronstadt.body is not None and "The New International. January 15, 1938" not in kronstadt.body
+
+
+def test_source_title_is_not_the_text_itself(corpus: Path) -> None:
+    # "Tom Quelch, Review of William Morris “The Revolt of Ghent”, Justice, 1st October 1910".
+    assert _doc(corpus, "mia-mass-edits/archive/quelch-tom/1910/10/01.htm").source_title == "Justice"
+    # … unless the text was published on its own: "A Commune of London by H.M. Hyndman, 1887, 16 pages".
+    assert _doc(corpus, "mia-mass-edits/archive/hyndman/1887/01/commune-london.htm").source_title == (
+        "A Commune of London"
+    )
+    # An annual's year and a volume.number are not part of the title.
+    assert (
+        _doc(corpus, "mia-mass-edits/archive/miliband/1965/xx/state.htm").source_title
+        == "The Socialist Register"
+    )

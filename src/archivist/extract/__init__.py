@@ -120,7 +120,7 @@ def build_document(page: Page, doc_id: str) -> Document:
         translation_cited = True
     source = _cut_source(source_raw)
     put("source", source, source_origin or "")
-    parts_of_source = parse_source_line(source, people)
+    parts_of_source = parse_source_line(source, people, layout.title)
     if translation_cited:
         parts_of_source.date = None  # the translation's year, not the text's publication
     if source_key == "publisher" and _PUBLISHING_BODY.search(source or ""):
@@ -129,11 +129,11 @@ def build_document(page: Page, doc_id: str) -> Document:
     if "first_published" in labels and (
         parts_of_source.title is None or (source_origin or "").endswith("free:copied")
     ):
-        parts_of_source.title = source_title(labels["first_published"][0], people)
+        parts_of_source.title = source_title(labels["first_published"][0], people, layout.title)
     if source and _WEB_ADDRESS.match(source):
         # A web address is where the text was taken from; the publication is in another statement.
         others = [b for b in bibls if not _WEB_ADDRESS.match(b.strip())]
-        parts_of_source.title = source_title(others[0], people) if others else None
+        parts_of_source.title = source_title(others[0], people, layout.title) if others else None
         parts_of_source.date = parse_source_line(others[0]).date if others else None
     put("source_title", parts_of_source.title, f"{source_origin}:title" if source_origin else "")
     put("source_volume", parts_of_source.volume, f"{source_origin}:volume" if source_origin else "")

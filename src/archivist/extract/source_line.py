@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
-from archivist.extract.dates import find_all_dates, find_date
+from archivist.extract.dates import MONTHS, find_all_dates, find_date
 from archivist.extract.names import looks_like_name, same_person
 
 _VOLUME = re.compile(
@@ -77,8 +78,9 @@ def _segments(text: str) -> list[str]:
     return [s for s in out if s]
 
 
-def parse_source_line(text: str | None, people: tuple[str, ...] = ()) -> SourceParts:
-    """Split a source statement; `people` (byline, translator) are not taken for titles."""
+def parse_source_line(text: str | None, people: tuple[str, ...] = (), work: str | None = None) -> SourceParts:
+    """Split a source statement; `people` (byline, translator) and `work` (the text's own title) are
+    not taken for the source's title."""
     parts = SourceParts()
     if not text:
         return parts
@@ -98,11 +100,18 @@ def parse_source_line(text: str | None, people: tuple[str, ...] = ()) -> SourceP
         # A span of years inside a book's title ("… Mordspatrioten. 1806-1807, Hottingen-Zurich, 1888")
         # is its subject; the imprint's year comes after it.
         parts.date = dates[-1]
-    parts.title = source_title(text, people)
+    parts.title = source_title(text, people, work)
     return parts
 
 
-def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
+def _names_the_work(segment: str, work: str) -> bool:
+    a, b = (re.sub(r"[\W_]+", " ", t).strip().lower() for t in (segment, work))
+    return bool(a and b) and (
+        a == b or (len(b) >= 12 and b in a) or SequenceMatcher(None, a, b).ratio() >= 0.85
+    )
+
+
+def source_title(text: str, people: tuple[str, ...] = (), work: str | None = None) -> str | None:
     text = re.sub(r"\s+", " ", text).strip().rstrip(".")
     text = re.sub(r"\s+here$", "", text)  # "… appeared in MRzine here" (the link's text)
     text = re.sub(r"^as\s+.+?\s+in\s+(?=[A-Z])", "", text)  # "as <another title> in <periodical>"
@@ -130,6 +139,7 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
         text = text[text.index(sentences[-1]) :]
     segments = _segments(text)
     kept: list[tuple[int, str]] = []
+    work_segment: tuple[int, str] | None = None
     first_numbered = None
     for index, segment in enumerate(segments):
         segment = _LEADING.sub("", segment).strip(" .")
@@ -164,12 +174,21 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
             r"(?:[A-Z]\.\s?)+[A-Z][a-z]+", segment
         ):
             continue
+        if work and len(segments) > 1 and _names_the_work(segment, work) and work_segment is None:
+            work_segment = (index, segment)  # "Tom Quelch, Review of …, Justice, 1st October 1910": the text
+            continue
         kept.append((index, segment))
     publishers = [k for k in kept if _PUBLISHER.search(k[1])]
     if publishers and len(publishers) < len(kept):
         if first_numbered:
             first_numbered -= sum(1 for k in publishers if kept.index(k) < first_numbered)
         kept = [k for k in kept if k not in publishers]
+    if work_segment and (
+        not kept
+        or _PUBLISHER.search(kept[0][1])
+        or re.search(r"^\d|\b(?:pamphlet|brochure|leaflet|pages)\b", kept[0][1], re.I)
+    ):
+        kept.insert(0, work_segment)  # the text published on its own: its title is the publication's
     if not kept:
         return None
     index, title = kept[first_numbered - 1] if first_numbered else kept[0]
@@ -185,4 +204,11 @@ def source_title(text: str, people: tuple[str, ...] = ()) -> str | None:
         r"^(.{12,}?)\s+An?\s+[a-z].*$", r"\1", title
     )  # "… in the United States An uncopyrighted pamphlet …"
     title = re.sub(r"\s+(?:No|Vol)\.?\s*\d.*$", "", title)
+    title = re.sub(
+        r"\s+\([A-Z][a-z]+(?:[ ,]+[A-Z][a-z]+)?\)(?=\s+\d|$)", "", title
+    )  # "International (London) 4.2"
+    title = re.sub(r"(?<=[A-Za-z])\s+\d{1,3}\.\d{1,3}$", "", title)  # volume.number after a periodical
+    annual = re.match(r"^(.*\b([A-Z][\w'’]*))\s+(?:1[89]\d\d|20\d\d)$", title)
+    if annual and annual.group(2).lower() not in MONTHS:
+        title = annual.group(1)  # "The Socialist Register 1975", but not "… in June 1956"
     return title.strip(" .,:;") or None
