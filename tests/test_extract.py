@@ -316,3 +316,9 @@ def test_source_title_is_not_the_text_itself(corpus: Path) -> None:
         _doc(corpus, "mia-mass-edits/archive/miliband/1965/xx/state.htm").source_title
         == "The Socialist Register"
     )
+
+
+def test_tei_translation_credit_in_a_subtitle(corpus: Path) -> None:
+    # <title type="sub">traduction Laura Marx-Lafargue, 1886</title>: a credit, not a title.
+    doc = _doc(corpus, "hurlus-tei/marx1848_manifeste1886.xml")
+    assert doc.translator == "Laura Marx-Lafargue" and doc.provenance["translator"].origin == "tei:title-sub"

@@ -186,7 +186,11 @@ def build_document(page: Page, doc_id: str) -> Document:
         put("place", statement_place, "heading:statement")
     elif (label_place := _label_place(labels)) is not None:
         put("place", label_place[0], label_place[1])
-    translator = labels.get("translated") or _translator_in_prose(layout)
+    translator = (
+        labels.get("translated")
+        or _translator_in_prose(layout)
+        or ((fields["translator"][0], "tei:title-sub") if fields.get("translator") else None)
+    )
     if translator:
         put("translator", _person_value(translator[0]), translator[1], translator[0])
     transcriber = labels.get("transcribed")

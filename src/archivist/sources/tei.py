@@ -76,13 +76,25 @@ def _local(el: etree._Element) -> str:
     return tag.split("}", 1)[1] if isinstance(tag, str) and "}" in tag else str(tag)
 
 
+_TRANSLATION_CREDIT = re.compile(
+    r"^(?:traduction|translation|translated by|traducción|traduzione|übersetzung|trad\.)\s*(?:par|by|de|von)?\s*"
+    r"(?P<who>.+)$",
+    re.I,
+)
+
+
 def _read_header(header: etree._Element, fields: dict[str, list[str]]) -> None:
     file_desc = header.find(f"{TEI}fileDesc")
     if file_desc is not None:
         stmt = file_desc.find(f"{TEI}titleStmt")
         if stmt is not None:
             for title in stmt.findall(f"{TEI}title"):
-                if _text(title):
+                credit = _TRANSLATION_CREDIT.match(_text(title)) if title.get("type") == "sub" else None
+                if credit:  # <title type="sub">traduction 1977, Bottigelli</title>
+                    name = re.sub(r"\b1[5-9]\d\d\b|[,;]", " ", credit.group("who"))
+                    if name.strip():
+                        fields.setdefault("translator", []).append(" ".join(name.split()))
+                elif _text(title):
                     fields.setdefault("title", []).append(_text(title))
             for author in stmt.findall(f"{TEI}author"):
                 name = _text(author) or author.get("key") or ""
