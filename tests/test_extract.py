@@ -322,3 +322,12 @@ def test_tei_translation_credit_in_a_subtitle(corpus: Path) -> None:
     # <title type="sub">traduction Laura Marx-Lafargue, 1886</title>: a credit, not a title.
     doc = _doc(corpus, "hurlus-tei/marx1848_manifeste1886.xml")
     assert doc.translator == "Laura Marx-Lafargue" and doc.provenance["translator"].origin == "tei:title-sub"
+
+
+def test_letter_laid_out_line_by_line(corpus: Path) -> None:
+    # Dateline, the sender's address, salutation … "With kindest regards," / "Your devoted Ch. Longuet".
+    doc = _doc(corpus, "wikirouge-mecw/en/MECW/MECW44-346.html")
+    assert doc.body is not None and doc.body.rstrip().endswith("a tinsmith by trade.")
+    assert [doc.part_text(p) for p in doc.parts_of("signature")] == ["Ch. Longuet"]
+    first = next(p for p in doc.parts if p.kind in ("salutation", "body"))
+    assert doc.part_text(first) == "My dear Friend,"

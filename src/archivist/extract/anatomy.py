@@ -36,6 +36,10 @@ _CLOSING = re.compile(
     r"your(?:\s+(?:devoted|affectionate|faithful|loving|old|sincere|grateful))?\s*,?$|salut\.?$)",
     re.I,
 )
+_CLOSING_AND_NAME = re.compile(
+    r"^(?P<closing>(?:Yours|Your|Ever yours)(?:\s+(?:devoted|affectionate|faithful|sincere|loving|old|ever|truly|"
+    r"sincerely|faithfully|fraternally|cordially))*,?)\s+(?P<name>[A-ZÀ-Þ][\w.'’ -]{1,40})$"
+)
 _POSTSCRIPT = re.compile(
     r"^(?:P\.\s?P\.\s?S\.|P\.\s?S\.|PS[.:]?\s|P\.S\b|Post-?scriptum|Postscript\s*[:.]|N\.\s?B\.)", re.I
 )
@@ -234,6 +238,13 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             )  # "« Year of Agriculture »\nHavana, April 1, 1965."
             kinds[i] = [seg]
             result.datelines.append(seg)
+        elif (
+            result.datelines
+            and len(flat) <= 60
+            and not flat.endswith((".", "!", "?", ":"))
+            and any(_SALUTATION.match(re.sub(r"\s+", " ", t).strip()) for t in texts[i + 1 : i + 4])
+        ):
+            kinds[i] = [Segment("header", text, i)]  # the sender's address under the dateline
         else:
             break
         i += 1
@@ -324,6 +335,17 @@ def _mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end:
                 if kind == "signature":
                     result.signatures.append(ln)
             kinds[j] = _merge_lines(segs)
+        elif (
+            len(lines) == 1
+            and (both := _CLOSING_AND_NAME.match(flat))
+            and _is_signature(both.group("name"), authors)
+        ):  # "Your devoted Ch. Longuet"
+            kinds[j] = [
+                Segment("closing", both.group("closing"), j),
+                Segment("signature", both.group("name"), j),
+            ]
+            result.signatures.insert(0, both.group("name"))
+            saw_signature = saw_closing = True
         elif (line_kind := _line_kind(flat, authors)) is not None and len(lines) == 1:
             kind = line_kind
             if kind == "signature" and saw_signature and not saw_closing and len(result.signatures) >= 2:

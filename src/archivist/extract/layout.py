@@ -115,6 +115,10 @@ def _items(page: Page) -> list[Item]:
             items.append(Item(lines[notes], block))
             items.append(Item("\n".join(lines[notes + 1 :]), block))
             continue
+        if "\n\n" in text and block.tag in ("p", "div", "text", "td", "blockquote"):
+            # A blank line (<br><br>) is a paragraph break: pages laid out without <p> still have paragraphs.
+            items.extend(Item(part.strip("\n"), block) for part in text.split("\n\n") if part.strip())
+            continue
         items.append(Item(text, block))
     return items
 

@@ -18,7 +18,8 @@ _NOT_NAMES = {
     "labor", "labour", "new", "old", "against", "why", "what", "how", "who", "when", "where", "it", "this",
 }  # fmt: skip
 _TOKEN = re.compile(
-    r"^(?:[A-ZÀ-ÞА-Я][a-zà-ÿа-яё'’-]+|[A-ZÀ-ÞА-Я]\.(?:[A-ZÀ-ÞА-Я]\.)*|[A-ZÀ-ÞА-Я]{2,}|Mc[A-Z][a-z]+)$"
+    r"^(?:[A-ZÀ-ÞА-Я][a-zà-ÿа-яё'’-]+|[A-ZÀ-ÞА-Я]\.(?:[A-ZÀ-ÞА-Я]\.)*|[A-ZÀ-ÞА-Я]{2,}|Mc[A-Z][a-z]+|"
+    r"(?:Ch|Th|Wm|Fr|Jos|Chas|Geo|Jas|Ed|Alex|Ph|Fred)\.)$"  # abbreviated given names: "Ch. Longuet"
 )
 
 
