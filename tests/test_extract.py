@@ -331,3 +331,9 @@ def test_letter_laid_out_line_by_line(corpus: Path) -> None:
     assert [doc.part_text(p) for p in doc.parts_of("signature")] == ["Ch. Longuet"]
     first = next(p for p in doc.parts if p.kind in ("salutation", "body"))
     assert doc.part_text(first) == "My dear Friend,"
+
+
+def test_where_and_when_set_under_the_title_in_its_heading(corpus: Path) -> None:
+    doc = _doc(corpus, "mia-reader/_pages/marx/works/1883/death/burial.htm")
+    assert doc.title == "Frederick Engels’ Speech at the Grave of Karl Marx"
+    assert (doc.place, doc.date_written) == ("Highgate Cemetery, London", "1883-03-17")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from archivist.extract.anatomy import Segment, analyse
+from archivist.extract.anatomy import Segment, analyse, parse_dateline
 from archivist.extract.dates import covers, find_date, parse_date, precision
 from archivist.extract.doctype import classify, interviewee
 from archivist.extract.labels import clean_value
@@ -182,6 +182,10 @@ def build_document(page: Page, doc_id: str) -> Document:
     place = next((d.place for d in reversed(anatomy.datelines) if d.place), None)
     if place:
         put("place", place, "dateline")
+    elif heading_place := next(
+        (dl[0] for h in layout.subtitles if (dl := parse_dateline(h)) and dl[0]), None
+    ):
+        put("place", heading_place, "heading:dateline")
     elif (statement_place := _statement_place(layout.subtitles)) is not None:
         put("place", statement_place, "heading:statement")
     elif (label_place := _label_place(labels)) is not None:
@@ -468,6 +472,8 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
             value = parse_date(subtitle)
             if value:
                 return value, "heading:statement"
+        elif (heading_line := parse_dateline(subtitle)) is not None and heading_line[0]:
+            return heading_line[1], "heading:dateline"  # "Highgate Cemetery, London. March 17, 1883"
     title_date = (
         parse_date(layout.title) if layout.title and re.search(r"\d{4}", layout.title or "") else None
     )

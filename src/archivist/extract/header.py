@@ -115,6 +115,18 @@ def find_title(page: Page, layout: Layout) -> None:
     layout.title_index = chosen
     layout.title = clean_title(items[chosen].text)
     items[chosen].role = "title"
+    lines = [ln.strip() for ln in items[chosen].text.split("\n") if ln.strip()]
+    if len(lines) > 1 and _TITLE_TAIL.search(lines[-1]):
+        # "… Speech at the Grave of Karl Marx / Highgate Cemetery, London. March 17, 1883": where and
+        # when, or who according to, set under the title inside its heading.
+        layout.title = clean_title("\n".join(lines[:-1]))
+        layout.subtitles.append(lines[-1])
+
+
+_TITLE_TAIL = re.compile(
+    r"^(?:according to\b.*|[A-ZÀ-Þ][^.!?]{2,60}[.,]\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+)\d{4}\.?)$",
+    re.I,
+)
 
 
 def clean_title(text: str) -> str:
