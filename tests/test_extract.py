@@ -337,3 +337,12 @@ def test_where_and_when_set_under_the_title_in_its_heading(corpus: Path) -> None
     doc = _doc(corpus, "mia-reader/_pages/marx/works/1883/death/burial.htm")
     assert doc.title == "Frederick Engels’ Speech at the Grave of Karl Marx"
     assert (doc.place, doc.date_written) == ("Highgate Cemetery, London", "1883-03-17")
+
+
+def test_year_written_once_after_several_issues(corpus: Path) -> None:
+    # "First published in the New York Daily Tribune, No. 4219, October 26; and the New York Weekly
+    # Tribune, No. 685, October 28, 1854": the first issue, with the year written once at the end.
+    assert _doc(corpus, "wikirouge-mecw/en/MECW/MECW13-066.html").date_published == "1854-10-26"
+    # "(Die Presse, July 7, 1862)" names a newspaper, not a place.
+    doc = _doc(corpus, "mia-mass-edits/archive/marx/works/1862/07/colonialism-modernization.htm")
+    assert doc.place != "Die Presse"

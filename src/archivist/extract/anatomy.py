@@ -65,7 +65,10 @@ _RUN_IN_DATELINE = re.compile(
 )
 _NOT_PLACES = re.compile(
     r"\b(?:discussions?|speech|letter|interview|report|meeting|session|written|published|notes?|issue|edition|"
-    r"volume|chapter|part|section|article|draft|copy|postscript|dear|comrades?)\b",
+    r"volume|chapter|part|section|article|draft|copy|postscript|dear|comrades?|"
+    # a periodical's name before its issue date: "(Die Presse, July 7, 1862)", "Pravda No. 60"
+    r"presse?|zeitung|gazette|times|tribune|herald|journal|review|revue|fahne|pravda|iskra|izvestia|worker|"
+    r"militant|vorwärts|bulletin|monthly|weekly|daily|courier)\b",
     re.I,
 )
 _WEEKDAYS = re.compile(

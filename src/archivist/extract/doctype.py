@@ -31,7 +31,7 @@ _EDITORIAL_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
         "speech",
         re.compile(r"\b(?:speech|speeches|address(?:ed)? (?:to|at|the)|lecture|speaks|spoke)\b", re.I),
     ),
-    ("letter", re.compile(r"\b(?:letters?|wrote to)\b", re.I)),
+    ("letter", re.compile(r"\bletters?\b", re.I)),  # not "wrote to": that is other correspondence
 ]
 # "see his letter to Marx of March 8": another document the editor refers to, not this one.
 _OTHER_DOCUMENT = re.compile(r"(?:\b(?:his|her|their|see)|[’']s)\s+(?:\w+\s+)?$", re.I)

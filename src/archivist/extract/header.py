@@ -357,8 +357,17 @@ _CITATION = re.compile(r"\b(?:pp?\.\s*\d|vol\.?\s*[\dIVXLC]|no\.\s*\d)", re.I)
 
 def read_labels(lines: list[str], title: str | None) -> list[tuple[str, str, str]]:
     """(key, label, value) for each line of the information block that says something."""
-    labels = []
+    labels: list[tuple[str, str, str]] = []
     for n, line in enumerate(lines):
+        if (
+            labels
+            and re.match(r"^and\s+(?:the\s+)?[A-Z]", line)
+            and not labels[-1][1].startswith("free:citation")
+        ):
+            # "First published in the … Tribune, No. 4219, October 26;" / "and the … Weekly Tribune, …, 1854"
+            key, label, value = labels[-1]
+            labels[-1] = (key, label, f"{value} {line}")
+            continue
         parsed = parse_label_line(line) or interpret_free_line(line)
         if parsed and not parsed[2] and n + 1 < len(lines) and not is_label_line(lines[n + 1]):
             parsed = (parsed[0], parsed[1], lines[n + 1])  # "Published:" with its value below it

@@ -11,7 +11,7 @@ from archivist.extract.dates import MONTHS, find_all_dates, find_date
 from archivist.extract.names import looks_like_name, same_person
 
 _VOLUME = re.compile(
-    r"\b(?:Vol(?:ume)?|Bd|Tome|t)\.?\s*(?P<v>[IVXLC]+\b|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    r"\b(?:Vol(?:ume)?|Bd|Tome|t|(?-i:v)(?=\.\s*\d))\.?\s*(?P<v>[IVXLC]+\b|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b",
     re.I,
 )
 _MONTH_ONLY = re.compile(
@@ -19,6 +19,11 @@ _MONTH_ONLY = re.compile(
     r"november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|spring|summer|autumn|fall|winter)\.?"
     r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:\s*[-–/]\s*(?:january|february|march|april|may|june|july|august|"
     r"september|october|november|december))?$",
+    re.I,
+)
+_MONTH_DAY = re.compile(
+    r"\b(?P<m>january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+(?P<d>[0-3]?\d)\b(?!\s*,?\s*\d{4})",
     re.I,
 )
 _ISSUE = re.compile(r"\b(?:No|Nos|Nr|Number|n°|nº|Issue|#)\.?\s*(?P<n>\d+(?:\s*[-–]\s*\d+)?)", re.I)
@@ -94,8 +99,15 @@ def parse_source_line(text: str | None, people: tuple[str, ...] = (), work: str 
     undated = _PAGE.sub(" ", _ISSUE.sub(" ", _VOLUME.sub(" ", text)))
     # The first publication's date comes before any reprint ("…, 39 (1948-49); reprinted in … 1971").
     undated = re.split(r"[;,.]?\s*\b(?:reprinted|republished)\b", undated, maxsplit=1, flags=re.I)[0]
-    dates = [value for value, _start, _end in find_all_dates(undated)]
+    found_dates = find_all_dates(undated)
+    dates = [value for value, _start, _end in found_dates]
     parts.date = dates[0] if dates else None
+    if found_dates and (early := _MONTH_DAY.search(undated[: found_dates[0][1]])):
+        # "… Tribune, No. 4219, October 26; and the … Weekly Tribune, No. 685, October 28, 1854": the
+        # year is written once, after the last date.
+        month = MONTHS.get(early.group("m").lower().rstrip("."))
+        if month:
+            parts.date = f"{found_dates[0][0][:4]}-{month:02d}-{int(early.group('d')):02d}"
     if len(dates) > 1 and re.fullmatch(r"\d{4}/\d{4}", dates[0]) and "/" not in dates[-1]:
         # A span of years inside a book's title ("… Mordspatrioten. 1806-1807, Hottingen-Zurich, 1888")
         # is its subject; the imprint's year comes after it.
@@ -122,6 +134,9 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
         r"^(?:in\s+)?[A-ZÀ-Þ][\w.]*(?:\s+(?:and\s+)?[A-ZÀ-Þ][\w.]*){1,4}[’']s\s+(?=[A-Z])", "", text
     )
     text = _LEADING.sub("", text)
+    text = re.sub(
+        r"^(?:(?:an\s+)?open\s+)?(?:letter|reply|answer)\s+to\s+(?=[A-Z])", "", text, flags=re.I
+    )  # "Letter to Radical America, Vol.11"
     # "Studi Sociali, 15 avril 1931 in E. Malatesta, Scritti, vol. III": a reprint; the first title is the source.
     text = re.sub(r"^(.{3,80}?\d{4})\s+in\s+[A-Z].*$", r"\1", text)
     # "Marx and Engels: Articles from the Neue Rheinische Zeitung" — an author prefix.
