@@ -346,3 +346,16 @@ def test_year_written_once_after_several_issues(corpus: Path) -> None:
     # "(Die Presse, July 7, 1862)" names a newspaper, not a place.
     doc = _doc(corpus, "mia-mass-edits/archive/marx/works/1862/07/colonialism-modernization.htm")
     assert doc.place != "Die Presse"
+
+
+def test_more_signature_forms_and_a_notes_heading_read_as_label(corpus: Path) -> None:
+    maclean = _doc(
+        corpus, "mia-mass-edits/archive/maclean/1917/07/letter.htm"
+    )  # "Yours / (Signed) John Maclean."
+    assert maclean.body is not None and maclean.body.rstrip().endswith("to the workers throughout the world.")
+    engels = _doc(
+        corpus, "mia-reader/_pages/marx/works/1873/letters/73_06_20.htm"
+    )  # "Sincerely yours F Engels"
+    assert engels.body is not None and engels.body.rstrip().endswith("Cordial greetings to Liebknecht.")
+    brinton = _doc(corpus, "mia-mass-edits/archive/brinton/1969/04/events-france.htm")  # <h3>Notes:</h3>
+    assert brinton.body is not None and "André Deutsch" not in brinton.body

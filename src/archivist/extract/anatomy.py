@@ -154,6 +154,10 @@ def _is_signature(text: str, authors: list[str]) -> bool:
     ):
         return True  # "President: Zinoviev."; "Secretary K. Radek"
     flat = re.sub(r"^\(\s*signed:?\s+(.+?)\s*\)$", r"\1", flat, flags=re.I)  # "(signed TOM MANN)"
+    flat = re.sub(r"^\(signed\)\s+", "", flat, flags=re.I)  # "(Signed) John Maclean."
+    flat = re.sub(
+        r"^([A-ZÀ-Þ])\s+(?=[A-ZÀ-Þ][a-zà-ÿ]{2,}$)", r"\1. ", flat
+    )  # "F Engels": an initial without its stop
     bare = re.sub(r"^(?:Comrade|Citizen|Dr\.?|Mr\.?|Mrs\.?)\s+", "", flat)
     if looks_like_name(bare, 5):
         return True

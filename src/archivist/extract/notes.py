@@ -173,7 +173,8 @@ def mark_notes(layout: Layout) -> None:
         item = items[i]
         if _NOTES_HEADING.match(item.text.strip().replace("’", "'")) and (
             (item.role == "body" and (item.block.is_heading or len(item.text) < 40))
-            or (item.role == "chrome" and item.block.is_heading)  # a heading that is an anchor link
+            # a heading that is an anchor link, or that was read as a "Notes:" label
+            or (item.role in ("chrome", "info") and item.block.is_heading)
         ):
             item.role = "header"
             for k in range(i + 1, len(items)):
