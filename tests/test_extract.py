@@ -359,3 +359,16 @@ def test_more_signature_forms_and_a_notes_heading_read_as_label(corpus: Path) ->
     assert engels.body is not None and engels.body.rstrip().endswith("Cordial greetings to Liebknecht.")
     brinton = _doc(corpus, "mia-mass-edits/archive/brinton/1969/04/events-france.htm")  # <h3>Notes:</h3>
     assert brinton.body is not None and "André Deutsch" not in brinton.body
+
+
+def test_titles_about_a_programme_and_pamphlets_named_in_the_source(corpus: Path) -> None:
+    for rel in (
+        "mia-mass-edits/archive/morrow-felix/1943/05/willkie.htm",  # "Wendell Willkie’s Program"
+        "mia-mass-edits/archive/kautsky/1904/xx/manifesto.htm",  # "To What Extent is the … Manifesto Obsolete?"
+        "wikirouge-mecw/en/MECW/MECW13-003.html",  # "Declaration of the Prussian Cabinet. Napoleon's Plans. …"
+    ):
+        assert _doc(corpus, rel).doc_type != "manifesto", rel
+    assert _doc(corpus, "mia-mass-edits/subject/left-wing/kapd/1920/programme.htm").doc_type == "manifesto"
+    assert _doc(corpus, "mia-mass-edits/archive/hyndman/1887/01/commune-london.htm").doc_type == "pamphlet"
+    # "Reply to an article by 'Outcast'" answers an article; it is not a letter.
+    assert _doc(corpus, "mia-mass-edits/archive/malatesta/1922/08/whattodo.htm").doc_type != "letter"

@@ -16,7 +16,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("manifesto", re.compile(r"\bmanifesto\b|\bmanifeste\b|\bprogram(?:me)?\b|\bdeclaration\b|"
                              r"\bprinciples of\b|\bproclamation\b|\bto the (?:oppressed|workers|peoples?)\b|\bplatform\b", re.I)),
     ("letter", re.compile(r"\bletter\b|\blettre\b|\bbrief an\b|\bcarta\b|\bcircular\b|\bnote to\b|^to the editors?\b|"
-                          r"\breply to\b|\bto [A-Z][a-z]+ [A-Z][a-z]+,? \d|"
+                          r"\breply to\b(?!\s+(?:an?|the)\s+(?:article|review|pamphlet|book|critic))|\bto [A-Z][a-z]+ [A-Z][a-z]+,? \d|"
                           r"^to (?:the )?[A-Z][\w .'’-]{3,80}? (?:in|at) [A-Z][a-z]+", re.I)),  # "To the Federal Council … in Madrid"
     ("pamphlet", re.compile(r"\bpamphlet\b|\bbrochure\b|\bfolleto\b", re.I)),
     ("book-chapter", re.compile(r"^(?:(?:chapter|chapitre|part|book|section|appendix)\b|ch\.|[IVXLC]+\s*[.–—:-]\s|"
@@ -178,11 +178,20 @@ def classify(
         )
     ):
         return "letter", "anatomy:salutation+signature"
-    about = re.match(
-        r"^(?:remarks|notes|comments?|critique|criticism|on|about|against|review|reply|"
-        r"answer|a note|observations)\b",
-        title,
-        re.I,
+    about = (
+        re.match(
+            r"^(?:remarks|notes|comments?|critique|criticism|on|about|against|review|reply|answer|a note|"
+            r"observations|defend|support|build|why|what|who|how|to what extent)\b",
+            title,
+            re.I,
+        )
+        or title.rstrip().endswith("?")  # "Why Does Labor Need a Program of Action?"
+        or re.search(
+            r"[’']s\s+(?:\w+\s+)?(?:program(?:me)?|manifesto|platform|declaration|theses)\b", title, re.I
+        )
+        or re.search(
+            r"\.\s+[A-Z]", title
+        )  # a newspaper's run of headlines: "Declaration of … Napoleon's Plans."
     )  # a text about a programme is not one
     for kind, pattern in _RULES:
         if about and kind in ("manifesto", "resolution"):
@@ -223,6 +232,8 @@ def classify(
             "other",
             "first-published:preface",
         )  # front matter of another's book: neither article nor chapter
+    if re.search(r"\b(?:pamph?let|brochure|leaflet)\b", source or "", re.I):
+        return "pamphlet", "source:pamphlet"  # "A Commune of London …, 16 pages SDF pamphlet"
     if published_alone(first_published):
         return "pamphlet", "first-published:alone"
     if source:
