@@ -372,3 +372,17 @@ def test_titles_about_a_programme_and_pamphlets_named_in_the_source(corpus: Path
     assert _doc(corpus, "mia-mass-edits/archive/hyndman/1887/01/commune-london.htm").doc_type == "pamphlet"
     # "Reply to an article by 'Outcast'" answers an article; it is not a letter.
     assert _doc(corpus, "mia-mass-edits/archive/malatesta/1922/08/whattodo.htm").doc_type != "letter"
+
+
+def test_bracketed_notes_before_the_text_and_bylines_with_the_book_title(corpus: Path) -> None:
+    # "(Report on behalf of the Executive Committee …)" before "COMRADES!"; "(To be continued)" after.
+    doc = _doc(corpus, "mia-mass-edits/archive/bukharin/works/1928/09/x01.htm")
+    assert doc.body is not None and doc.body.startswith("COMRADES!") and "To be continued" not in doc.body
+    # "Frederick Engels / Origins of the Family, …" in one byline paragraph.
+    assert _doc(corpus, "mia-reader/_pages/marx/works/1884/origin-family/preface.htm").authors == [
+        "Frederick Engels"
+    ]
+    # "Engels to C. Schmidt / In Berlin": where the letter went is not part of its title.
+    assert (
+        _doc(corpus, "mia-reader/_pages/marx/works/1890/letters/90_08_05.htm").title == "Engels to C. Schmidt"
+    )

@@ -226,6 +226,9 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             kinds[i] = [Segment("salutation", text, i)]
         elif i + 1 < n and (
             (flat.startswith("[") and flat.endswith("]") and len(flat) > 40)
+            or (
+                flat.startswith("(") and flat.endswith((")", ").")) and len(flat) > 60
+            )  # "(Report on behalf of …)"
             or _EDITORIAL_INTRO.search(flat)
             or (i == 0 and len(flat) < 400 and _EDITORIAL_LEADIN.search(flat))
         ):

@@ -124,7 +124,7 @@ def find_title(page: Page, layout: Layout) -> None:
 
 
 _TITLE_TAIL = re.compile(
-    r"^(?:according to\b.*|[A-ZÀ-Þ][^.!?]{2,60}[.,]\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+)\d{4}\.?)$",
+    r"^(?:according to\b.*|(?-i:In [A-Z][\w-]+(?:,? [A-Z][\w-]+)?)|[A-ZÀ-Þ][^.!?]{2,60}[.,]\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+)\d{4}\.?)$",
     re.I,
 )
 
@@ -340,6 +340,13 @@ def _strip_byline(text: str) -> str:
 def byline_authors(text: str | None) -> list[str]:
     if not text:
         return []
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if (
+        len(lines) > 1
+        and looks_like_name(_strip_byline(lines[0]))
+        and not any(looks_like_name(ln) for ln in lines[1:])
+    ):
+        text = lines[0]  # "Frederick Engels / Origins of the Family, Private Property, and the State"
     cleaned = _strip_byline(text)
     cleaned = cleaned.split(",")[0] if "," in cleaned and find_date(text) else cleaned
     return split_authors(cleaned)

@@ -31,7 +31,7 @@ _CHROME_LINE = re.compile(
     r"table of contents|marxists internet archive|marx/engels internet archive|mia\s*>.*|[^>]*\barchive\s*>.*|"
     r"home|download (?:pdf|epub|mobi).*|[^\n]*\bfile size\b.*|←.*|[^→]*→|»|«|\^|->|<-|retrieved from .*|"
     r"this page was last (?:edited|modified).*|(?:🔍\s*)?see also\s*:?.*alternative translations?.*|\*\s*\*\s*\*|"
-    r"[*_-]{3,}|\d{1,2}\.\d{1,2}\.\d{4}|further reading\s*:?|see also\s*:?)",
+    r"[*_-]{3,}|\d{1,2}\.\d{1,2}\.\d{4}|further reading\s*:?|see also\s*:?|\(?to be continued\.?\)?\.?)",
     re.I,
 )
 _CHROME_CLASSES = ("toplink", "updat", "link", "footer", "navigation", "nav", "next", "prev", "breadcrumb")
