@@ -86,7 +86,7 @@ def dialogue_form(paragraphs: list[str]) -> str | None:
     if dashes >= 3 and dashes >= 0.3 * len(paragraphs):
         return "interview"
     quoted = sum(1 for p in paragraphs if _QUOTED_ANSWER.match(p))
-    if len(_REPORTER.findall(" ".join(paragraphs))) >= 3 and quoted >= 0.15 * len(paragraphs):
+    if quoted >= 0.15 * len(paragraphs) and len(_REPORTER.findall(" ".join(paragraphs))) >= 3:
         return "interview"
     return None
 

@@ -245,8 +245,10 @@ def _chapter_under_book_title(layout: Layout, start: int) -> None:
     if not info:
         return
     info_text = " ".join(items[k].text for k in info)
+    if layout.title.lower() not in info_text.lower():
+        return  # (cheap test first: the pattern below is compiled afresh for every title)
     named = re.search(r"(?:source|published)\s*:\s*" + re.escape(layout.title), info_text, re.I) or any(
-        _IMPRINT.match(line.strip()) and layout.title in line for line in info_text.split("\n")
+        layout.title in line and _IMPRINT.match(line.strip()) for line in info_text.split("\n")
     )  # "New Park Publications, Problems of the British Revolution by Leon Trotsky, July 1972."
     if not named:
         return

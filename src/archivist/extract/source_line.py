@@ -118,9 +118,12 @@ def parse_source_line(text: str | None, people: tuple[str, ...] = (), work: str 
 
 def _names_the_work(segment: str, work: str) -> bool:
     a, b = (re.sub(r"[\W_]+", " ", t).strip().lower() for t in (segment, work))
-    return bool(a and b) and (
-        a == b or (len(b) >= 12 and b in a) or SequenceMatcher(None, a, b).ratio() >= 0.85
-    )
+    if not (a and b):
+        return False
+    if a == b or (len(b) >= 12 and b in a):
+        return True
+    # Lengths this far apart cannot reach the ratio; skip the costly comparison.
+    return 0.7 <= len(a) / len(b) <= 1.4 and SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
 def source_title(text: str, people: tuple[str, ...] = (), work: str | None = None) -> str | None:
