@@ -386,3 +386,12 @@ def test_bracketed_notes_before_the_text_and_bylines_with_the_book_title(corpus:
     assert (
         _doc(corpus, "mia-reader/_pages/marx/works/1890/letters/90_08_05.htm").title == "Engels to C. Schmidt"
     )
+
+
+def test_title_continued_in_a_smaller_heading_and_delivery_in_prose(corpus: Path) -> None:
+    # "# Inaugural Address" / "### of the International Working Men’s Association".
+    doc = _doc(corpus, "mia-reader/_pages/marx/works/1864/10/27.htm")
+    assert doc.title == "Inaugural Address of the International Working Men’s Association"
+    # "Speech delivered on the morning of September 5th, 1970, from the balcony … in Santiago."
+    speech = _doc(corpus, "mia-mass-edits/archive/allende/1970/september/victory-speech.htm")
+    assert (speech.date_written, speech.place) == ("1970-09-05", "Santiago")

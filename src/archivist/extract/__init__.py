@@ -16,7 +16,7 @@ from archivist.extract.doctype import classify, interviewee
 from archivist.extract.labels import clean_value
 from archivist.extract.language import detect_language
 from archivist.extract.layout import Layout, byline_authors, lay_out
-from archivist.extract.names import looks_like_name, looks_like_place, split_authors
+from archivist.extract.names import looks_like_name, looks_like_periodical, looks_like_place, split_authors
 from archivist.extract.source_line import SourceParts, parse_source_line, source_title
 from archivist.model import Document, Part, Provenance
 from archivist.sources.page import Page
@@ -360,6 +360,12 @@ def _label_place(labels: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
                            value[: found[1]])  # fmt: skip
         if before and looks_like_place(before.group("p")):
             return before.group("p").strip(" ,."), labels[key][1]
+        # "… September 5th, 1970, from the balcony of the building of the Federation … in Santiago."
+        last = re.search(
+            r"\bin\s+(?P<p>[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þ][\w'’.-]*){0,2})\s*\.?$", value[found[2] :]
+        )
+        if last and looks_like_place(last.group("p")) and not looks_like_periodical(last.group("p")):
+            return last.group("p").strip(" ,."), labels[key][1]
     return None
 
 

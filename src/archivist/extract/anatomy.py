@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from archivist.extract.dates import find_date, precision
-from archivist.extract.names import looks_like_name, looks_like_place, same_person
+from archivist.extract.names import looks_like_name, looks_like_periodical, looks_like_place, same_person
 
 CLASSIFICATIONS = re.compile(
     r"^(?:(?:strictly |top |most )?(?:secret|confidential)|private(?: and confidential)?|personal|"
@@ -65,10 +65,7 @@ _RUN_IN_DATELINE = re.compile(
 )
 _NOT_PLACES = re.compile(
     r"\b(?:discussions?|speech|letter|interview|report|meeting|session|written|published|notes?|issue|edition|"
-    r"volume|chapter|part|section|article|draft|copy|postscript|dear|comrades?|"
-    # a periodical's name before its issue date: "(Die Presse, July 7, 1862)", "Pravda No. 60"
-    r"presse?|zeitung|gazette|times|tribune|herald|journal|review|revue|fahne|pravda|iskra|izvestia|worker|"
-    r"militant|vorwärts|bulletin|monthly|weekly|daily|courier)\b",
+    r"volume|chapter|part|section|article|draft|copy|postscript|dear|comrades?)\b",
     re.I,
 )
 _WEEKDAYS = re.compile(
@@ -126,6 +123,7 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
         if (
             not looks_like_place(place, max_words=7)
             or _NOT_PLACES.search(place)
+            or looks_like_periodical(place)  # "(Die Presse, July 7, 1862)" names a newspaper
             or re.fullmatch(r"(?:[A-Z]\.\s?){1,4}", place)
         ):
             return None

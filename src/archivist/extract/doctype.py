@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from archivist.extract.dates import MONTHS
-from archivist.extract.names import looks_like_name
+from archivist.extract.names import looks_like_name, looks_like_periodical
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("interview", re.compile(r"\binterview|\bentretien|\bentrevista|\bconversation with|\bQ(?:uestion)?\s*:", re.I)),
@@ -52,13 +52,6 @@ _QUOTED_ANSWER = re.compile(r"^[‘“\"«]")
 _PAMPHLET_STATED = re.compile(r"\b(?:as|in) an? (?:pamphlet|brochure|leaflet)\b|^as brochure\b", re.I)
 _STANDALONE = re.compile(
     r"^(?P<title>(?![^,;]*\bin\s)[^,;]{4,80}),\s*(?P<city>[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)?),?\s+\[?(?P<year>1[5-9]\d\d)\]?[.;]?$"
-)
-
-
-_PERIODICAL = re.compile(
-    r"\b(?:Review|Revue|Rivista|Revista|Journal|Gazette|Zeitung|Zeit|Times|News|Bulletin|Magazine|Monthly|Weekly|"
-    r"Quarterly|Herald|Tribune|Worker|Standard|Daily|Courier|Bote|Vorwärts|Pravda|Iskra|Izvestia)\b",
-    re.I,
 )
 
 
@@ -118,7 +111,7 @@ def published_alone(first_published: str | None) -> bool:
     return (
         alone is not None
         and alone.group("city").lower().split()[0] not in MONTHS  # "Freedom, January 1953" is an issue
-        and not _PERIODICAL.search(alone.group("title"))  # "International Review, New York 1938"
+        and not looks_like_periodical(alone.group("title"))  # "International Review, New York 1938"
         and not re.search(
             r"\b(?:book|collection|works|edition|volume|minutes|anthology)\b", alone.group("title"), re.I
         )

@@ -87,6 +87,18 @@ def find_title(page: Page, layout: Layout) -> None:
             )
             items[headings[0]].role = "byline"
             chosen = classed[0]
+        elif (
+            later
+            and chosen == first_named
+            and re.match(r"^(?:of|on|for|to|and|in|at)\s", items[later[0]].text)
+            and items[later[0]].text[:1].islower()
+        ):
+            # "# Inaugural Address" / "### of the International Working Men’s Association": one title.
+            items[chosen].role = "title"
+            items[later[0]].role = "title"
+            layout.title_index = chosen
+            layout.title = clean_title(items[chosen].text + " " + items[later[0]].text)
+            return
         elif looks_like_name(items[chosen].text) and later and chosen == first_named:
             # "## Vladimir Ilyich Lenin" over "### Frederick Engels": the first name is the byline.
             layout.byline, layout.byline_origin = items[chosen].text, f"byline:{items[chosen].block.tag}"

@@ -130,6 +130,7 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
         r"^(?:Transcribed|Transcription|Marked[- ]up|Mark-?up|HTML|Digiti[sz]ed|Scanned)\b[^.]*?\bby\s+(?P<value>[A-Z][^.;]+)",
         re.I)),
     ("delivered", re.compile(r"^(?:This|The) (?:speech|address|lecture|talk) was (?:delivered|given|made)\b(?P<value>.+)$", re.I)),
+    ("delivered", re.compile(r"^(?:Speech|Address|Lecture|Talk|Report)\s+(?:delivered|given|made|read)\b(?P<value>.+)$", re.I)),
     ("written", re.compile(r"^(?:This|The) (?:letter|article|text|document) was written\b(?P<value>.+)$", re.I)),
     ("copied", re.compile(r"^(?P<value>Copied from .+)$", re.I)),
     # "Digitalized by kurasje.org; transcribed …": a web site that digitised the text is its source.

@@ -99,3 +99,16 @@ def split_authors(text: str) -> list[str]:
             return [f"{p} {last[-1]}" for p in parts[:-1]] + [parts[-1]]
         return parts
     return [text] if text else []
+
+
+# Words that name a periodical, not a place or a book: "Die Presse", "The Manchester Guardian".
+_PERIODICAL = re.compile(
+    r"\b(?:Review|Revue|Rivista|Revista|Journal|Gazette|Zeitung|Zeit|Times|News|Bulletin|Magazine|Monthly|Weekly|"
+    r"Quarterly|Herald|Tribune|Guardian|Worker|Militant|Standard|Daily|Courier|Bote|Presse?|Fahne|Vorwärts|Pravda|"
+    r"Iskra|Izvestia)\b",
+    re.I,
+)
+
+
+def looks_like_periodical(text: str) -> bool:
+    return _PERIODICAL.search(text) is not None
