@@ -56,8 +56,18 @@ def mark_leading_editorial(layout: Layout, fmt: str) -> None:
     if len(body) < 3:
         return
     first = body[0]
-    previous = next((it for it in reversed(items[:first]) if it.role not in ("chrome",)), None)
-    if previous is not None and previous.role == "subtitle" and _INTRO_HEADING.search(previous.text):
+    before = [it for it in items[:first] if it.role not in ("chrome",)]
+    previous = before[-1] if before else None
+    # "### Introduction: The political context" / "#### by Guy Desolre": an introduction by someone else.
+    introduced_by = (
+        len(before) >= 2
+        and re.match(r"^by\s+[A-ZÀ-Þ]", before[-1].text)
+        and re.match(r"^(?:introduction|preface|foreword)\b", before[-2].text, re.I)
+        and before[-2].block.is_heading
+    )
+    if previous is not None and (
+        introduced_by or (previous.role == "subtitle" and _INTRO_HEADING.search(previous.text))
+    ):
         k = first
         while k < len(items) and items[k].role == "body" and not items[k].block.is_heading:
             items[k].role = "editorial"
@@ -66,6 +76,20 @@ def mark_leading_editorial(layout: Layout, fmt: str) -> None:
                 k += 1
             if k < len(items) and items[k].block.tag == "hr":
                 break
+        if k < len(items) and _NOTES_HEADING.match(items[k].text.strip().replace("’", "'")):
+            # The introduction's own notes, before the text begins.
+            items[k].role = "header"
+            k += 1
+            while (
+                k < len(items)
+                and items[k].role == "body"
+                and (
+                    _NOTE_START.match(items[k].text)
+                    or items[k].block.has_class("endnote", "note", "footnote")
+                )
+            ):
+                items[k].role = "footnote"
+                k += 1
     elif items[first].block.in_quote and items[body[1]].block.is_heading:
         items[first].role = "editorial"
     elif fmt == "mediawiki" and items[first].block.in_quote:
@@ -115,6 +139,13 @@ _CONTENTS = re.compile(
 )
 
 
+# A heading that names the text which follows it: "Franz Mehring’s Article", "Trotsky's Speech".
+_NAMED_TEXT = re.compile(
+    r"^[A-ZÀ-Þ][\w.'’ -]{1,40}[’']s?\s+(?:article|speech|letter|report|address|text|reply|statement)\.?$",
+    re.I,
+)
+
+
 def _drop_contents(items: list[Item]) -> None:
     """A table of contents (a heading "Contents", then a list) is navigation, even where an item is
     not a link."""
@@ -134,6 +165,21 @@ def mark_front_matter(layout: Layout) -> None:
     items = layout.items
     _drop_contents(items)
     body = [i for i, it in enumerate(items) if it.role == "body"]
+    named = next(
+        (
+            n
+            for n, k in enumerate(body[:12])
+            if items[k].block.is_heading and _NAMED_TEXT.match(items[k].text.strip())
+        ),
+        None,
+    )
+    if named:
+        # "… the following article from comrade Franz Mehring …" / "### Franz Mehring’s Article": what
+        # comes before the heading that names the text is the editor's.
+        for k in body[:named]:
+            items[k].role = "editorial"
+        items[body[named]].role = "subtitle"
+        body = body[named + 1 :]
     # A second information paragraph after the header's ("The following is an excerpt from …").
     while len(body) > 3 and items[body[0]].block.has_class("information", "info"):
         items[body.pop(0)].role = "editorial"
