@@ -400,9 +400,8 @@ def test_title_continued_in_a_smaller_heading_and_delivery_in_prose(corpus: Path
 def test_an_introduction_by_someone_else_before_the_text(corpus: Path) -> None:
     # "### Introduction: The political context" / "#### by Guy Desolre", with its own notes, then the speech.
     speech = _doc(corpus, "mia-mass-edits/archive/trotsky/1922/02/tu.htm")
-    assert speech.body is not None and speech.body.startswith(
-        "Comrades, The resolution of the Tenth Congress"
-    )
+    assert [speech.part_text(p) for p in speech.parts_of("salutation")] == ["Comrades,"]
+    assert speech.body is not None and speech.body.startswith("The resolution of the Tenth Congress")
     # The editor's paragraph before "### Franz Mehring’s Article".
     article = _doc(corpus, "mia-mass-edits/archive/mehring/1911/12/anglo-german.htm")
     assert article.body is not None and article.body.startswith("In the discussion of the Budget Committee")
