@@ -410,3 +410,9 @@ def test_an_introduction_by_someone_else_before_the_text(corpus: Path) -> None:
 
 def _opening_editorial(doc: Document) -> str:
     return " ".join(doc.part_text(p) for p in doc.parts_of("editorial-note"))
+
+
+def test_the_collection_a_page_belongs_to_is_a_last_resort_source(corpus: Path) -> None:
+    # A MECW page with no Source or First-published line, only "Collection(s): New York Tribune".
+    doc = _doc(corpus, "wikirouge-mecw/en/MECW/MECW16-011.html")
+    assert (doc.source_title, doc.doc_type) == ("New York Tribune", "article")

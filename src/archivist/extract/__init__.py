@@ -93,7 +93,7 @@ def build_document(page: Page, doc_id: str) -> Document:
     put("authors", authors, author_origin or "byline", layout.byline)
     # -- source --------------------------------------------------------------------------------------
     source_raw, source_origin, source_key = None, None, None
-    for key in ("source", "copied", "edition", "first_published", "free_source", "publisher"):
+    for key in ("source", "copied", "edition", "first_published", "free_source", "publisher", "collection"):
         if key in labels and not _ARCHIVE_ITSELF.match(clean_value(labels[key][0]) or ""):
             source_raw, source_origin = labels[key]  # "This edition: Marxists Internet Archive" is not one
             source_key = key
