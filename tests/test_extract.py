@@ -416,3 +416,8 @@ def test_the_collection_a_page_belongs_to_is_a_last_resort_source(corpus: Path) 
     # A MECW page with no Source or First-published line, only "Collection(s): New York Tribune".
     doc = _doc(corpus, "wikirouge-mecw/en/MECW/MECW16-011.html")
     assert (doc.source_title, doc.doc_type) == ("New York Tribune", "article")
+
+
+def test_initials_without_stops_in_a_byline_heading(corpus: Path) -> None:
+    doc = _doc(corpus, "mia-mass-edits/archive/lenin/works/1913/apr/rl-acc-capital-article.htm")  # "## V I Lenin"
+    assert (doc.title, doc.authors) == ("Rosa Luxemburg's Unsuccessful Addition to Marx's Theory", ["V I Lenin"])

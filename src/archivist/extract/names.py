@@ -39,7 +39,14 @@ def looks_like_name(text: str, max_words: int = 6) -> bool:
         return False
     if any(w.endswith(("'s", "’s")) for w in content):
         return False
-    return all(_TOKEN.match(w.strip(",")) for w in content)
+    # Initials written without their stops ("V I Lenin") before a surname.
+    bare_initials = (
+        len(content) >= 2 and content[0] not in ("A", "I") and _TOKEN.match(content[-1]) is not None
+    )
+    return all(
+        _TOKEN.match(w.strip(",")) or (bare_initials and re.fullmatch(r"[A-ZÀ-ÞА-Я]", w) is not None)
+        for w in content
+    )
 
 
 _PLACE_PARTICLES = {
