@@ -421,3 +421,10 @@ def test_the_collection_a_page_belongs_to_is_a_last_resort_source(corpus: Path) 
 def test_initials_without_stops_in_a_byline_heading(corpus: Path) -> None:
     doc = _doc(corpus, "mia-mass-edits/archive/lenin/works/1913/apr/rl-acc-capital-article.htm")  # "## V I Lenin"
     assert (doc.title, doc.authors) == ("Rosa Luxemburg's Unsuccessful Addition to Marx's Theory", ["V I Lenin"])
+
+
+def test_author_named_in_the_title_and_a_place_alone_above_the_text(corpus: Path) -> None:
+    # "### As to Politics" (the series) over "# Ninth Letter By O. Eherich", then "Oakland, Cal.".
+    doc = _doc(corpus, "mia-mass-edits/archive/deleon/works/1907/answers/09-eherich.html")
+    assert (doc.authors, doc.place) == (["O. Eherich"], "Oakland, Cal.")
+    assert doc.body is not None and doc.body.startswith("Since the controversy")

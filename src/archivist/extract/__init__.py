@@ -13,6 +13,7 @@ from itertools import pairwise
 from archivist.extract.anatomy import Segment, analyse, parse_dateline
 from archivist.extract.dates import covers, find_date, parse_date, precision
 from archivist.extract.doctype import classify, interviewee
+from archivist.extract.header import title_author
 from archivist.extract.labels import clean_value
 from archivist.extract.language import detect_language
 from archivist.extract.layout import Layout, byline_authors, lay_out
@@ -85,6 +86,8 @@ def build_document(page: Page, doc_id: str) -> Document:
     letter_from = _letter_writer(layout.title)
     if letter_from and (not authors or author_origin == "byline:series"):
         authors, author_origin = [letter_from], "title:letter-writer"
+    if not authors and (named := title_author(layout.title)):
+        authors, author_origin = [named], "title:by"
     if not authors and (by := _written_by(labels, layout.title)):
         authors, author_origin = [by[0]], by[1]
     if not authors and anatomy.signatures:

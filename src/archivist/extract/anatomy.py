@@ -247,6 +247,20 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             kinds[i] = [seg]
             result.datelines.append(seg)
         elif (
+            i == 0
+            and n > 2
+            and re.fullmatch(r"[A-ZÀ-Þ][\w'’ -]{1,30},\s*[A-ZÀ-Þ][\w'’. -]{1,20}[.,]?", flat)
+            and looks_like_place(flat.rstrip(".,"), 4)
+            and not _NOT_PLACES.search(flat)
+        ):
+            # "Oakland, Cal." alone above the text: where it was written, with no date.
+            place = flat.rstrip(",")
+            if place.endswith(".") and not re.search(r"\b[A-Z][a-z]{0,3}\.$", place):
+                place = place[:-1]  # a full stop, not the dot of "Cal."
+            seg = Segment("dateline", text, i, place=place)
+            kinds[i] = [seg]
+            result.datelines.append(seg)
+        elif (
             result.datelines
             and len(flat) <= 60
             and not flat.endswith((".", "!", "?", ":"))

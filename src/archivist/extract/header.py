@@ -155,6 +155,15 @@ def clean_title(text: str) -> str:
     return title.strip()
 
 
+_TITLE_BY = re.compile(r"\s[Bb]y\s+(?P<who>[A-ZÀ-Þ][\w.'’-]*(?:\s+[A-ZÀ-Þ][\w.'’-]*){0,3})$")
+
+
+def title_author(title: str | None) -> str | None:
+    """ "Ninth Letter By O. Eherich" -> "O. Eherich"."""
+    match = _TITLE_BY.search(title or "")
+    return match.group("who") if match and looks_like_name(match.group("who")) else None
+
+
 def mark_header_zone(layout: Layout) -> None:
     """Everything before the first paragraph of text after the title is header: byline, series
     lines, subtitles and dates, the information block, leading headings."""
@@ -179,9 +188,9 @@ def mark_header_zone(layout: Layout) -> None:
             heads = [i for i in range(t) if items[i].role == "header" and items[i].block.is_heading
                      and not find_date(items[i].text)
                      and len(items[i].text.split()) <= 6]  # fmt: skip
-            if (
-                heads
-            ):  # the author slot above the title holds an organisation ("Kommunistische Arbeiter-Partei …")
+            # The author slot above the title holds an organisation ("Kommunistische Arbeiter-Partei …"),
+            # unless the title names its author ("Ninth Letter By O. Eherich" under a series heading).
+            if heads and not _TITLE_BY.search(layout.title or ""):
                 layout.byline, layout.byline_origin = (
                     items[heads[0]].text,
                     f"byline:{items[heads[0]].block.tag}",
