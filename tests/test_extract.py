@@ -428,3 +428,9 @@ def test_author_named_in_the_title_and_a_place_alone_above_the_text(corpus: Path
     doc = _doc(corpus, "mia-mass-edits/archive/deleon/works/1907/answers/09-eherich.html")
     assert (doc.authors, doc.place) == (["O. Eherich"], "Oakland, Cal.")
     assert doc.body is not None and doc.body.startswith("Since the controversy")
+
+
+def test_published_as_a_pamphlet_names_the_text_itself(corpus: Path) -> None:
+    # "Originally published as a pamphlet by Druck Julius Sittenfeld, Berlin W S, 1919."
+    doc = _doc(corpus, "mia-mass-edits/archive/kautsky/1919/01/guidelines.html")
+    assert doc.source_title == doc.title == "Guidelines for a Socialist Action Programme"

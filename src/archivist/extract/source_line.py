@@ -129,6 +129,12 @@ def _names_the_work(segment: str, work: str) -> bool:
 def source_title(text: str, people: tuple[str, ...] = (), work: str | None = None) -> str | None:
     text = re.sub(r"\s+", " ", text).strip().rstrip(".")
     text = re.sub(r"\s+here$", "", text)  # "… appeared in MRzine here" (the link's text)
+    if re.match(
+        r"^(?:(?:originally|first)\s+)?(?:published\s+|printed\s+)?as\s+an?\s+(?:pamphlet|brochure|leaflet)\b",
+        text,
+        re.I,
+    ):
+        return work  # "as a pamphlet by Druck Julius Sittenfeld, Berlin, 1919": the text itself was the publication
     text = re.sub(r"^as\s+.+?\s+in\s+(?=[A-Z])", "", text)  # "as <another title> in <periodical>"
     # "Originally as "Le Rôle de l'idéologie bolchevique …," Socialisme ou Barbarie, 35": the article's title.
     text = re.sub(r"^(?:originally\s+)?as\s+[\"“«][^\"”»]{3,200}[\"”»],?\s*", "", text, flags=re.I)
