@@ -130,7 +130,7 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
     text = re.sub(r"\s+", " ", text).strip().rstrip(".")
     text = re.sub(r"\s+here$", "", text)  # "… appeared in MRzine here" (the link's text)
     if re.match(
-        r"^(?:(?:originally|first)\s+)?(?:published\s+|printed\s+)?as\s+an?\s+(?:pamphlet|brochure|leaflet)\b",
+        r"^(?:(?:originally|first)\s+)?(?:published\s+|printed\s+)?as\s+(?:an?\s+)?(?:pamphlet|brochure|leaflet)\b",
         text,
         re.I,
     ):
