@@ -434,3 +434,9 @@ def test_published_as_a_pamphlet_names_the_text_itself(corpus: Path) -> None:
     # "Originally published as a pamphlet by Druck Julius Sittenfeld, Berlin W S, 1919."
     doc = _doc(corpus, "mia-mass-edits/archive/kautsky/1919/01/guidelines.html")
     assert doc.source_title == doc.title == "Guidelines for a Socialist Action Programme"
+
+
+def test_an_issue_dated_by_season_is_not_sharpened_by_a_heading_month(corpus: Path) -> None:
+    # "(December 1958)" over "Fourth International (Amsterdam), No. 4, Autumn 1958": written in December.
+    doc = _doc(corpus, "mia-mass-edits/archive/pablo/1958/xx/progjugo.htm")
+    assert (doc.date_published, doc.date_written) == ("1958", "1958-12")

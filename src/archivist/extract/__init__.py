@@ -163,9 +163,22 @@ def build_document(page: Page, doc_id: str) -> Document:
             and heading_date
             and covers(published, heading_date)
             and precision(heading_date) > precision(published)
+            # An issue dated by season ("Summer 1959") is not sharpened by a month: that month is the writing.
+            and not re.search(r"\b(?:spring|summer|autumn|fall|winter)\b", source or "", re.I)
         ):
             published, pub_origin = heading_date, "heading"  # "(May 1895)" over a source that gives only 1895
     written, written_origin = _date_written(page, layout, labels, anatomy.datelines, published)
+    if (
+        written is None
+        and published
+        and re.search(r"\b(?:spring|summer|autumn|fall|winter)\b", source or "", re.I)
+    ):
+        # "(December 1958)" over an issue of "Autumn 1958": the month the text was written.
+        for subtitle in layout.subtitles:
+            month = parse_date(subtitle) if subtitle.strip().startswith(("(", "[")) else None
+            if month and precision(month) >= 2:
+                written, written_origin = month, "heading"
+                break
     entries = _entry_span(body_texts, anatomy.datelines)
     if entries and (written is None or _within(written, entries)):
         written, written_origin = entries, "datelines:span"  # dated fragments: first to last
