@@ -440,3 +440,13 @@ def test_an_issue_dated_by_season_is_not_sharpened_by_a_heading_month(corpus: Pa
     # "(December 1958)" over "Fourth International (Amsterdam), No. 4, Autumn 1958": written in December.
     doc = _doc(corpus, "mia-mass-edits/archive/pablo/1958/xx/progjugo.htm")
     assert (doc.date_published, doc.date_written) == ("1958", "1958-12")
+
+
+def test_lenin_congress_and_meeting_pages(corpus: Path) -> None:
+    # "## V. I. Lenin" / "#### Eighth Congress … March 18-23, 1919" / "### Report On Work …" / "#### March 23".
+    report = _doc(corpus, "mia-mass-edits/archive/lenin/works/1919/rcp8th/06.htm")
+    assert (report.title, report.date_written) == ("Report On Work In The Countryside", "1919-03-23")
+    # "Delivered: 14 December, 1917" beside "Delivered At A Meeting … December 14(27), 1917": New Style.
+    speech = _doc(corpus, "mia-mass-edits/archive/lenin/works/1917/dec/14b.htm")
+    assert (speech.title, speech.date_written) == ("Speech On The Nationalisation Of The Banks", "1917-12-27")
+    assert speech.translator == "Yuri Sdobnikov and George Hanna"  # "…, Edited by George Hanna"

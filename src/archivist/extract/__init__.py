@@ -11,7 +11,7 @@ import re
 from itertools import pairwise
 
 from archivist.extract.anatomy import Segment, analyse, parse_dateline
-from archivist.extract.dates import covers, find_date, parse_date, precision
+from archivist.extract.dates import MONTHS, covers, find_date, parse_date, precision
 from archivist.extract.doctype import classify, interviewee
 from archivist.extract.header import title_author
 from archivist.extract.labels import clean_value
@@ -351,6 +351,7 @@ def _person_value(value: str) -> str | None:
     value = re.sub(r"^(?:(?:for|by)\s+(?:the\s+)?(?:marxists\.org|mia|marxists internet archive)\s+(?:by\s+)?)", "",
                    value, flags=re.I)  # fmt: skip
     value = re.sub(r"^(?:by|par|por|von)\s+", "", value, flags=re.I)
+    value = re.sub(r",?\s+(?:edited|revised|checked|annotated)\s+by\b.*$", "", value, flags=re.I)
     value = re.sub(r",?\s*(?:\d{4}|from the \w+|for [\w.]+|para [\w.]+|pour [\w.]+).*$", "", value)
     head, sep, _tail = value.partition(",")
     if sep and looks_like_name(head.strip()):
@@ -488,6 +489,14 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
         if key in labels:
             value = parse_date(labels[key][0])
             if value:
+                for heading in headings:
+                    # "Delivered: 14 December, 1917" beside "… December 14(27), 1917": the label gives the
+                    # Old Style day; the New Style one is the value.
+                    if (
+                        re.search(r"\d\s?\(\d{1,2}\)", heading)
+                        and parse_date(re.sub(r"\s?\(\d{1,2}\)", "", heading)) == value
+                    ):
+                        return parse_date(heading) or value, "heading:new-style"
                 return sharpened(value, labels[key][1])
     for subtitle in layout.subtitles:
         if _STATEMENT.search(subtitle):
@@ -509,6 +518,15 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
             return sharpened(value, labels["table_written"][1])
     if page.fields.get("date_written"):
         return page.fields["date_written"][0], "tei:creation"
+    # "#### March 23" under "Eighth Congress of the R.C.P.(B.) March 18-23, 1919": the year is above.
+    for heading in headings:
+        day = re.fullmatch(r"\(?(?P<m>[A-Za-z]{3,9})\.?\s+(?P<d>[0-3]?\d)\)?\.?", heading.strip())
+        month = MONTHS.get(day.group("m").lower()) if day else None
+        if day and month:
+            years = [y for item in layout.items[:first_body] if item.role in ("header", "title", "subtitle", "byline")
+                     for y in re.findall(r"\b1[5-9]\d\d\b", item.text)]  # fmt: skip
+            if len(set(years)) == 1:
+                return f"{years[0]}-{month:02d}-{int(day.group('d')):02d}", "heading:day+year"
     for subtitle in layout.subtitles:
         value = parse_date(subtitle)
         bare = re.fullmatch(r"[\w ,.]{0,30}\d{4}\.?", subtitle.strip()) is not None

@@ -35,7 +35,10 @@ SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24, "
            "automne": 23, "hiver": 24, "primavera": 21, "verano": 22, "otoño": 23, "invierno": 24}  # fmt: skip
 
 _MON = r"\b(?P<{n}>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\b\.?"
-_DAY = r"(?<![\d.])(?P<{n}>[0-3]?\d)(?:st|nd|rd|th|er|e|º|°)?\b"
+# "14(27)": a dual Old/New Style day; the New Style one, in brackets, is the value.
+_DAY = (
+    r"(?<![\d.])(?:[0-3]?\d\s?\((?=[0-3]?\d\)))?(?P<{n}>[0-3]?\d)\)?(?:st|nd|rd|th|er|e|º|°)?(?:\b|(?<=\)))"
+)
 _YEAR = r"(?P<{n}>1[0-9]{{3}}|20[0-2][0-9])"
 _SEP = r"[\s,.]*(?:of\s+|de\s+|del\s+)?"
 _DASH = r"\s*(?:-|–|—|to|through|till|until|and|au|et|a|al|bis|/)\s*"

@@ -69,8 +69,10 @@ def find_title(page: Page, layout: Layout) -> None:
     headings = [i for i in live if items[i].block.is_heading and i < first_long and items[i].role == "body"]
     chosen = None
     if headings:
-        top = min(items[i].block.level for i in headings)
-        h1s = [i for i in headings if items[i].block.level == top]
+        # "Delivered At A Meeting Of … December 14(27), 1917" is a statement about the text, not its title.
+        candidates = [i for i in headings if not _DELIVERY_HEADING.match(items[i].text)] or headings
+        top = min(items[i].block.level for i in candidates)
+        h1s = [i for i in candidates if items[i].block.level == top]
         chosen = h1s[0]
         # A byline heading above the title at a higher level ("## James Connolly" over "# …"): skip names.
         while chosen is not None and looks_like_name(items[chosen].text) and len(h1s) > 1:
@@ -100,10 +102,12 @@ def find_title(page: Page, layout: Layout) -> None:
             layout.title = clean_title(items[chosen].text + " " + items[later[0]].text)
             return
         elif looks_like_name(items[chosen].text) and later and chosen == first_named:
-            # "## Vladimir Ilyich Lenin" over "### Frederick Engels": the first name is the byline.
+            # "## Vladimir Ilyich Lenin" over "### Frederick Engels": the first name is the byline. The
+            # title is then the most prominent heading after it, not a statement of delivery.
             layout.byline, layout.byline_origin = items[chosen].text, f"byline:{items[chosen].block.tag}"
             items[chosen].role = "byline"
-            chosen = later[0]
+            titled = [i for i in later if not _DELIVERY_HEADING.match(items[i].text)] or later
+            chosen = min(titled, key=lambda i: (items[i].block.level, i))
     elif page.format in ("txt", "mediawiki-text"):
         cands = [
             i
@@ -135,6 +139,7 @@ def find_title(page: Page, layout: Layout) -> None:
         layout.subtitles.append(lines[-1])
 
 
+_DELIVERY_HEADING = re.compile(r"^(?:delivered|written|adopted|published|dated|read|spoken)\b", re.I)
 _TITLE_TAIL = re.compile(
     r"^(?:according to\b.*|(?-i:In [A-Z][\w-]+(?:,? [A-Z][\w-]+)?)|[A-ZÀ-Þ][^.!?]{2,60}[.,]\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+)\d{4}\.?)$",
     re.I,
