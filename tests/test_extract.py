@@ -450,3 +450,12 @@ def test_lenin_congress_and_meeting_pages(corpus: Path) -> None:
     speech = _doc(corpus, "mia-mass-edits/archive/lenin/works/1917/dec/14b.htm")
     assert (speech.title, speech.date_written) == ("Speech On The Nationalisation Of The Banks", "1917-12-27")
     assert speech.translator == "Yuri Sdobnikov and George Hanna"  # "…, Edited by George Hanna"
+
+
+def test_editorial_lines_around_the_text(corpus: Path) -> None:
+    # "This article first appeared in the January 1988 issue of …" before the text.
+    doc = _doc(corpus, "mia-mass-edits/archive/broue/1988/01/maydays.htm")
+    assert doc.body is not None and doc.body.startswith("Every workers’ revolution")
+    # Lenin's Collected Works: "Published according to the verbatim report corrected by Lenin" after it.
+    report = _doc(corpus, "mia-mass-edits/archive/lenin/works/1919/rcp8th/06.htm")
+    assert report.body is not None and "Published according to" not in report.body

@@ -54,7 +54,10 @@ _EDITORIAL_INTRO = re.compile(r"(?:[–—-]\s*(?:Ed|Eds|Editor|Editors|Translat
 # A newspaper's line before the text it prints: "Fred Brocklehurst lends us the following letter …"
 _EDITORIAL_LEADIN = re.compile(
     r"\b(?:the following|below|here(?:with)?)\b.{0,60}\b(?:letter|speech|article|statement|interview|resolution|"
-    r"appeal|manifesto|address|report|extracts?|contribution)\b",
+    r"appeal|manifesto|address|report|extracts?|contribution)\b|"
+    # "This article first appeared in the January 1988 issue of …", "This contribution was written as part of …"
+    r"^this (?:article|text|speech|letter|piece|interview|talk|review|contribution|essay|document) "
+    r"(?:first |originally )?(?:appeared|was (?:first |originally )?(?:published|written|given|delivered|printed))\b",
     re.I,
 )
 _RUN_IN_DATELINE = re.compile(
@@ -293,8 +296,11 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             (flat_last.startswith("(") and flat_last.endswith(")"))
             or (flat_last.startswith("[") and flat_last.endswith("]"))
             or _EDITORIAL_INTRO.search(flat_last)
+            # Lenin's Collected Works: "Published according to the verbatim report corrected by Lenin"
+            or re.match(r"^(?:first\s+)?published\s+(?:according to|from|in)\b", flat_last, re.I)
         )
         and len(flat_last) > 30
+        and len(flat_last) < 400
     ):
         kinds[last] = [Segment("editorial-note", texts[last], last)]
         end = last
