@@ -459,3 +459,18 @@ def test_editorial_lines_around_the_text(corpus: Path) -> None:
     # Lenin's Collected Works: "Published according to the verbatim report corrected by Lenin" after it.
     report = _doc(corpus, "mia-mass-edits/archive/lenin/works/1919/rcp8th/06.htm")
     assert report.body is not None and "Published according to" not in report.body
+
+
+def test_more_datelines_and_sign_offs(corpus: Path) -> None:
+    # "Berlin, March 18." closes an open letter: the place, the year being the document's.
+    liebknecht = _doc(corpus, "mia-mass-edits/archive/liebknecht-w/1899/03/friends.htm")
+    assert liebknecht.place == "Berlin" and liebknecht.body is not None
+    assert liebknecht.body.rstrip().endswith("such a chance for Socialism!")
+    # "London, 23 April 1892 122 Regent's Park Road, N.W.": a dateline with the sender's address.
+    assert _doc(corpus, "wikirouge-mecw/en/MECW/MECW49-204.html").place == "London"
+    # "… with its political clause.—Ed. The People": the editor's answer signed inline.
+    deleon = _doc(corpus, "mia-mass-edits/archive/deleon/works/1907/answers/02-labille.html")
+    assert deleon.body is not None and deleon.body.rstrip().endswith("with its political clause.")
+    assert deleon.place == "St. Louis. Mo."
+    # "Coyoacan, Mexico" on its own line after the dateline.
+    assert _doc(corpus, "mia-mass-edits/archive/sedova-natalia/1948/04/slander.htm").place == "Coyoacan, Mexico"

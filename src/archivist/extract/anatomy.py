@@ -40,6 +40,20 @@ _CLOSING_AND_NAME = re.compile(
     r"^(?P<closing>(?:Yours|Your|Ever yours)(?:\s+(?:devoted|affectionate|faithful|sincere|loving|old|ever|truly|"
     r"sincerely|faithfully|fraternally|cordially))*,?)\s+(?P<name>[A-ZÀ-Þ][\w.'’ -]{1,40})$"
 )
+_MONTH_NAMES = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
+)
+_YEARLESS_DATELINE = re.compile(
+    rf"^(?P<place>[A-ZÀ-Þ][\w'’. -]{{1,40}}?),\s*{_MONTH_NAMES}\.?\s+[0-3]?\d(?:st|nd|rd|th)?\.?$"
+)
+_ED_SIGNOFF = re.compile(
+    r"(?<=[.!?”\"])\s*(?P<dash>[—–]|--)\s*(?P<sig>Ed(?:itor)?s?\.(?:\s+[A-Z][\w ]{1,30})?)\s*$"
+)
+_STREET_ADDRESS = re.compile(
+    r"^\d{1,4}[a-z]?,?\s+[A-ZÀ-Þ][\w'’ .-]{1,40}\b(?:Road|Street|St|Square|Sq|Place|Terrace|Gardens|Avenue|Lane|Row|"
+    r"Hill|Crescent|Strasse|Straße|Str|rue|Rue|Platz|Gasse)\b.{0,30}$"
+)
 _POSTSCRIPT = re.compile(
     r"^(?:P\.\s?P\.\s?S\.|P\.\s?S\.|PS[.:]?\s|P\.S\b|Post-?scriptum|Postscript\s*[:.]|N\.\s?B\.)", re.I
 )
@@ -111,9 +125,11 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
     value, start, end = found
     before, after = inner[:start], inner[end:]
     after_clean = re.sub(r"^[\s.,;:)\]]+|[\s.,;:)\]]+$", "", after)
-    if after_clean and not re.fullmatch(
-        r"(?:\[?\d+\]?|\(?(?:new|old) style\)?|o\.s\.|n\.s\.)", after_clean, re.I
-    ):
+    if (
+        after_clean
+        and not re.fullmatch(r"(?:\[?\d+\]?|\(?(?:new|old) style\)?|o\.s\.|n\.s\.)", after_clean, re.I)
+        and not _STREET_ADDRESS.match(after_clean)
+    ):  # "London, 23 April 1892 122 Regent's Park Road, N.W."
         return None
     before = _WEEKDAYS.sub("", before)
     before = re.sub(r"\b(?:between|on|the|le|den|am|el|dated?|written)\b", "", before, flags=re.I)
@@ -252,7 +268,7 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
         elif (
             i == 0
             and n > 2
-            and re.fullmatch(r"[A-ZÀ-Þ][\w'’ -]{1,30},\s*[A-ZÀ-Þ][\w'’. -]{1,20}[.,]?", flat)
+            and re.fullmatch(r"[A-ZÀ-Þ][\w'’ .-]{1,30}?(?:,|\.)\s*[A-ZÀ-Þ][\w'’. -]{1,20}[.,]?", flat)
             and looks_like_place(flat.rstrip(".,"), 4)
             and not _NOT_PLACES.search(flat)
         ):
@@ -374,10 +390,42 @@ def _mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end:
             ]
             result.signatures.insert(0, both.group("name"))
             saw_signature = saw_closing = True
+        elif (
+            len(lines) == 1
+            and (yearless := _YEARLESS_DATELINE.match(flat))
+            and looks_like_place(yearless.group("place"), 4)
+            and not looks_like_periodical(yearless.group("place"))
+        ):  # "Berlin, March 18.": the year is the document's
+            seg = Segment("dateline", text, j, place=yearless.group("place"))
+            kinds[j] = [seg]
+            result.datelines.insert(0, seg)
+        elif j == end - 1 and (signoff := _ED_SIGNOFF.search(text)):
+            # "… with its political clause.—Ed. The People": the editor's answer, signed inline.
+            kinds[j] = [
+                Segment("body", text[: signoff.start("dash")], j),
+                Segment("signature", signoff.group("sig"), j),
+            ]
+            result.signatures.insert(0, signoff.group("sig"))
+            saw_signature = True
         elif (line_kind := _line_kind(flat, authors)) is not None and len(lines) == 1:
             kind = line_kind
             if kind == "signature" and saw_signature and not saw_closing and len(result.signatures) >= 2:
                 break
+            if (
+                kind == "signature"
+                and authors
+                and "," in flat
+                and not _signed_by_author(flat, authors)
+                and _bare_place(flat)
+            ):
+                # "Coyoacan, Mexico" on its own line near the signature: where, not who.
+                seg = Segment("dateline", text, j, place=flat.strip(" ,."))
+                kinds[j] = [seg]
+                result.datelines.insert(0, seg)
+                zone_first = j
+                j -= 1
+                steps += 1
+                continue
             kinds[j] = [Segment(kind, text, j)]
             saw_signature |= kind == "signature"
             saw_closing |= kind == "closing"
