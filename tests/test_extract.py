@@ -474,3 +474,16 @@ def test_more_datelines_and_sign_offs(corpus: Path) -> None:
     assert deleon.place == "St. Louis. Mo."
     # "Coyoacan, Mexico" on its own line after the dateline.
     assert _doc(corpus, "mia-mass-edits/archive/sedova-natalia/1948/04/slander.htm").place == "Coyoacan, Mexico"
+
+
+def test_author_lists_wiki_suffixes_and_reviews_without_by(corpus: Path) -> None:
+    assert _doc(corpus, "mia-mass-edits/archive/bensaid/2008/12/lcr-npa.htm").authors == [
+        "Pierre Rousset",
+        "Daniel Bensaïd",
+    ]  # "Pierre Rousset, Daniel Bensaïd et al."
+    assert _doc(corpus, "wikirouge-mecw/en/MECW/MECW14-050.html").title == "The Agitation Outside Parliament"
+    # … but "Preface to Marx-Engels Collected Works Volume (11)" keeps its volume.
+    assert _doc(corpus, "wikirouge-mecw/en/MECW/MECW11-001.html").title.endswith("Volume (11)")
+    # "John Foster: Class Struggle and the Industrial Revolution / … £4.75": a reviewed book's details.
+    review = _doc(corpus, "mia-mass-edits/archive/saville/1974/xx/foster.htm")
+    assert review.body is not None and review.body.startswith("THIS is an important book")

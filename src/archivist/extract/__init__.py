@@ -171,6 +171,7 @@ def build_document(page: Page, doc_id: str) -> Document:
     if (
         written is None
         and published
+        and pub_origin == f"{source_origin}:date"
         and re.search(r"\b(?:spring|summer|autumn|fall|winter)\b", source or "", re.I)
     ):
         # "(December 1958)" over an issue of "Autumn 1958": the month the text was written.

@@ -130,6 +130,11 @@ def find_title(page: Page, layout: Layout) -> None:
         return
     layout.title_index = chosen
     layout.title = clean_title(items[chosen].text)
+    if page.format == "mediawiki":
+        # "The Agitation Outside Parliament (1855)": the wiki's disambiguation, not part of the title.
+        layout.title = re.sub(
+            r"(?<!Volume)(?<!Vol\.)(?<!Part)(?<!No\.)\s+\((?:\d{4}|\d{1,2})\)$", "", layout.title
+        )
     items[chosen].role = "title"
     lines = [ln.strip() for ln in items[chosen].text.split("\n") if ln.strip()]
     if len(lines) > 1 and _TITLE_TAIL.search(lines[-1]):

@@ -97,7 +97,14 @@ def same_person(a: str, b: str) -> bool:
 def split_authors(text: str) -> list[str]:
     """ "C.L.R. James & John Fitzpatrick" -> two names; "Marx and Engels" -> two."""
     text = re.sub(r"\s+", " ", text).strip().strip(",.;")
+    text = re.sub(r",?\s+(?:et\s+al|and\s+others)\.?$", "", text)  # "Pierre Rousset, Daniel Bensaïd et al."
     parts = re.split(r"\s*(?:&|\band\b|\bund\b|\bet\b|\by\b|;|\n)\s*", text)
+    if (
+        len(parts) == 1
+        and "," in text
+        and all(looks_like_name(p.strip(), 4) and len(p.split()) >= 2 for p in text.split(","))
+    ):
+        parts = [p.strip() for p in text.split(",")]  # "Pierre Rousset, Daniel Bensaïd"
     parts = [p.strip(" ,") for p in parts if p.strip(" ,")]
     if len(parts) > 1 and all(looks_like_name(p) for p in parts):
         last = parts[-1].split()

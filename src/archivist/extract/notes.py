@@ -187,7 +187,14 @@ def mark_front_matter(layout: Layout) -> None:
         return
     first = items[body[0]]
     lines = first.text.split("\n")
-    if len(first.text) <= 250 and _REVIEWED_BOOK.match(first.text) and _PRICE.search(first.text):
+    if (
+        len(first.text) <= 250
+        and _PRICE.search(first.text)
+        and (
+            _REVIEWED_BOOK.match(first.text)
+            or len(lines) >= 2  # "G.A. Almond / The Appeals of Communism / …, 22s."
+        )
+    ):
         first.role = "header"
         return
     if len(lines) > 1 and len(lines[0]) <= 200 and _REVIEWED_BOOK.match(lines[0]) and _PRICE.search(lines[0]):
