@@ -419,8 +419,13 @@ def test_the_collection_a_page_belongs_to_is_a_last_resort_source(corpus: Path) 
 
 
 def test_initials_without_stops_in_a_byline_heading(corpus: Path) -> None:
-    doc = _doc(corpus, "mia-mass-edits/archive/lenin/works/1913/apr/rl-acc-capital-article.htm")  # "## V I Lenin"
-    assert (doc.title, doc.authors) == ("Rosa Luxemburg's Unsuccessful Addition to Marx's Theory", ["V I Lenin"])
+    doc = _doc(
+        corpus, "mia-mass-edits/archive/lenin/works/1913/apr/rl-acc-capital-article.htm"
+    )  # "## V I Lenin"
+    assert (doc.title, doc.authors) == (
+        "Rosa Luxemburg's Unsuccessful Addition to Marx's Theory",
+        ["V I Lenin"],
+    )
 
 
 def test_author_named_in_the_title_and_a_place_alone_above_the_text(corpus: Path) -> None:
@@ -473,7 +478,9 @@ def test_more_datelines_and_sign_offs(corpus: Path) -> None:
     assert deleon.body is not None and deleon.body.rstrip().endswith("with its political clause.")
     assert deleon.place == "St. Louis. Mo."
     # "Coyoacan, Mexico" on its own line after the dateline.
-    assert _doc(corpus, "mia-mass-edits/archive/sedova-natalia/1948/04/slander.htm").place == "Coyoacan, Mexico"
+    assert (
+        _doc(corpus, "mia-mass-edits/archive/sedova-natalia/1948/04/slander.htm").place == "Coyoacan, Mexico"
+    )
 
 
 def test_author_lists_wiki_suffixes_and_reviews_without_by(corpus: Path) -> None:
@@ -487,3 +494,19 @@ def test_author_lists_wiki_suffixes_and_reviews_without_by(corpus: Path) -> None
     # "John Foster: Class Struggle and the Industrial Revolution / … £4.75": a reviewed book's details.
     review = _doc(corpus, "mia-mass-edits/archive/saville/1974/xx/foster.htm")
     assert review.body is not None and review.body.startswith("THIS is an important book")
+
+
+def test_web_credits_stage_directions_and_author_prefixes(corpus: Path) -> None:
+    # "Downloaded with thanks from the Europe Solidaire Sans Frontières Website.": a source, not a title.
+    doc = _doc(corpus, "mia-mass-edits/archive/bensaid/2008/12/lcr-npa.htm")
+    assert doc.source and "Europe Solidaire" in doc.source and doc.source_title is None
+    # "(Prolonged applause.) Comrades, …": a speech under its stage direction.
+    assert _doc(corpus, "mia-mass-edits/archive/lenin/works/1919/rcp8th/06.htm").doc_type == "speech"
+    # "Bukharin/Fabbri - The Poverty of Statism"; "Lenin's Collected Works".
+    assert (
+        _doc(corpus, "mia-mass-edits/archive/bukharin/works/1918/ps.htm").source_title
+        == "The Poverty of Statism"
+    )
+    assert (
+        _doc(corpus, "mia-mass-edits/archive/lenin/works/1917/dec/14b.htm").source_title == "Collected Works"
+    )

@@ -96,7 +96,16 @@ def build_document(page: Page, doc_id: str) -> Document:
     put("authors", authors, author_origin or "byline", layout.byline)
     # -- source --------------------------------------------------------------------------------------
     source_raw, source_origin, source_key = None, None, None
-    for key in ("source", "copied", "edition", "first_published", "free_source", "publisher", "collection"):
+    for key in (
+        "source",
+        "copied",
+        "edition",
+        "first_published",
+        "free_source",
+        "downloaded",
+        "publisher",
+        "collection",
+    ):
         if key in labels and not _ARCHIVE_ITSELF.match(clean_value(labels[key][0]) or ""):
             source_raw, source_origin = labels[key]  # "This edition: Marxists Internet Archive" is not one
             source_key = key
@@ -126,6 +135,10 @@ def build_document(page: Page, doc_id: str) -> Document:
     parts_of_source = parse_source_line(source, people, layout.title)
     if translation_cited:
         parts_of_source.date = None  # the translation's year, not the text's publication
+    if source_key == "downloaded":
+        parts_of_source.title = parts_of_source.date = (
+            None  # a web site the file came from, not a publication
+        )
     if source_key == "publisher" and _PUBLISHING_BODY.search(source or ""):
         # "Publisher: Progress Publishers, 1974": who printed an edition, not a title or a first publication.
         parts_of_source.title = parts_of_source.date = None

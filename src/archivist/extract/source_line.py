@@ -140,7 +140,7 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
     text = re.sub(r"^(?:originally\s+)?as\s+[\"“«][^\"”»]{3,200}[\"”»],?\s*", "", text, flags=re.I)
     # "in Dwight and Nancy MacDonald's Politics": the periodical, not its editors.
     text = re.sub(
-        r"^(?:in\s+)?[A-ZÀ-Þ][\w.]*(?:\s+(?:and\s+)?[A-ZÀ-Þ][\w.]*){1,4}[’']s\s+(?=[A-Z])", "", text
+        r"^(?:in\s+)?[A-ZÀ-Þ][\w.]*(?:\s+(?:and\s+)?[A-ZÀ-Þ][\w.]*){0,4}[’']s\s+(?=[A-Z])", "", text
     )
     text = _LEADING.sub("", text)
     text = re.sub(
@@ -149,6 +149,8 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
     # "Studi Sociali, 15 avril 1931 in E. Malatesta, Scritti, vol. III": a reprint; the first title is the source.
     text = re.sub(r"^(.{3,80}?\d{4})\s+in\s+[A-Z].*$", r"\1", text)
     # "Marx and Engels: Articles from the Neue Rheinische Zeitung" — an author prefix.
+    # "Bukharin/Fabbri - The Poverty of Statism": the authors, a dash, the title.
+    text = re.sub(r"^[A-ZÀ-Þ][\w.'’-]+(?:\s*[/&]\s*[A-ZÀ-Þ][\w.'’-]+)+\s+[-–—]\s+(?=[A-Z])", "", text)
     head, sep, tail = text.partition(": ")
     if (
         sep
