@@ -1,7 +1,7 @@
 """Where things are on a page: the page's blocks as items, each given a role (chrome, title,
 byline, subtitle, info, header, body, editorial, footnote) by passes run in order. This module
-knows the items and the chrome; the header zone's passes are in `header`, the editorial and notes
-zones' in `notes`."""
+knows the items and the chrome; the header zone's passes are in `header` (its information block's
+in `info`), the editorial and notes zones' in `notes`."""
 
 from __future__ import annotations
 
@@ -9,15 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from archivist.extract.header import (
-    byline_authors,
-    find_title,
-    info_lines,
-    mark_header_zone,
-    mark_info,
-    read_labels,
-    read_table_fields,
-)
+from archivist.extract.header import byline_authors, find_title, mark_header_zone
+from archivist.extract.info import info_lines, mark_info, read_labels, read_table_fields
 from archivist.extract.labels import is_label_line
 from archivist.extract.names import looks_like_name
 from archivist.extract.notes import mark_front_matter, mark_leading_editorial, mark_notes, notes_start

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from archivist.extract.anatomy import parse_dateline
+from archivist.extract.dateline import parse_dateline
 from archivist.extract.header import opens_catechism
 from archivist.extract.labels import is_label_line
 

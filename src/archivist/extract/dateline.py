@@ -1,0 +1,62 @@
+"""Datelines: a line that is only a place and a date ("Coyoacan, D.F., Sept. 14, 1939"), read into
+(place, date). The anatomy's opening and closing, the header zone and the notes zone all ask it."""
+
+from __future__ import annotations
+
+import re
+
+from archivist.extract.dates import find_date, precision
+from archivist.extract.names import looks_like_periodical, looks_like_place
+
+_STREET_ADDRESS = re.compile(
+    r"^\d{1,4}[a-z]?,?\s+[A-ZÀ-Þ][\w'’ .-]{1,40}\b(?:Road|Street|St|Square|Sq|Place|Terrace|Gardens|Avenue|Lane|Row|"
+    r"Hill|Crescent|Strasse|Straße|Str|rue|Rue|Platz|Gasse)\b.{0,30}$"
+)
+NOT_PLACES = re.compile(
+    r"\b(?:discussions?|speech|letter|interview|report|meeting|session|written|published|notes?|issue|edition|"
+    r"volume|chapter|part|section|article|draft|copy|postscript|dear|comrades?)\b",
+    re.I,
+)
+_WEEKDAYS = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b,?",
+    re.I,
+)
+
+
+def parse_dateline(text: str) -> tuple[str | None, str] | None:
+    """(place or None, date) when the whole of `text` is a dateline, e.g. "Coyoacan, D.F., Sept. 14, 1939"."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    if not flat or len(flat) > 110:
+        return None
+    inner = flat.strip("[]().* ").replace("[", "").replace("]", "")
+    found = find_date(inner)
+    if not found:
+        return None
+    value, start, end = found
+    before, after = inner[:start], inner[end:]
+    after_clean = re.sub(r"^[\s.,;:)\]]+|[\s.,;:)\]]+$", "", after)
+    if (
+        after_clean
+        and not re.fullmatch(r"(?:\[?\d+\]?|\(?(?:new|old) style\)?|o\.s\.|n\.s\.)", after_clean, re.I)
+        and not _STREET_ADDRESS.match(after_clean)
+    ):  # "London, 23 April 1892 122 Regent's Park Road, N.W."
+        return None
+    before = _WEEKDAYS.sub("", before)
+    before = re.sub(r"\b(?:between|on|the|le|den|am|el|dated?|written)\b", "", before, flags=re.I)
+    place = re.sub(r"^[\s,.;:]+|[\s,;:(]+$", "", before).strip()
+    if place.endswith(".") and not re.search(r"\b[A-Z]\.$", place):
+        place = place[:-1].rstrip()
+    if place:
+        if len(place) > 60 or not re.match(r"^[A-ZÀ-ÞА-Я]", place) or re.search(r"[!?\"“”]", place):
+            return None
+        if (
+            not looks_like_place(place, max_words=7)
+            or NOT_PLACES.search(place)
+            or looks_like_periodical(place)  # "(Die Presse, July 7, 1862)" names a newspaper
+            or re.fullmatch(r"(?:[A-Z]\.\s?){1,4}", place)
+        ):
+            return None
+    elif precision(value) < 2:
+        return None
+    return (place or None), value
