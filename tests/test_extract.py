@@ -510,3 +510,11 @@ def test_web_credits_stage_directions_and_author_prefixes(corpus: Path) -> None:
     assert (
         _doc(corpus, "mia-mass-edits/archive/lenin/works/1917/dec/14b.htm").source_title == "Collected Works"
     )
+
+
+def test_series_heading_over_a_numbered_item_and_centred_credits(corpus: Path) -> None:
+    # "# History of the World Crisis" / "## Lecture 7: The Hungarian Revolution" / "by" / "J. C. MARIATEGUI"
+    # / "Translated by Juan R. Fajardo, 1998", each line centred on its own.
+    doc = _doc(corpus, "mia-mass-edits/archive/mariateg/works/1924-hwc/hwc07.htm")
+    assert doc.title == "Lecture 7: The Hungarian Revolution"
+    assert (doc.authors, doc.translator) == (["J. C. MARIATEGUI"], "Juan R. Fajardo")

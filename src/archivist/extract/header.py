@@ -97,6 +97,19 @@ def find_title(page: Page, layout: Layout) -> None:
                 chosen = cands[1]
     if chosen is None:
         return
+    following = next((i for i in live if i > chosen), None)
+    if (
+        following is not None
+        and items[following].block.is_heading
+        and items[following].role == "body"
+        and _NUMBERED_ITEM.match(items[following].text)
+        and not _NUMBERED_ITEM.match(items[chosen].text)
+    ):
+        # "# History of the World Crisis" / "## Lecture 7: The Hungarian Revolution": the series, then
+        # the item this page holds.
+        items[chosen].role = "subtitle"  # the series, not a byline
+        layout.subtitles.append(clean_title(items[chosen].text))
+        chosen = following
     layout.title_index = chosen
     layout.title = clean_title(items[chosen].text)
     if page.format == "mediawiki":
@@ -113,6 +126,7 @@ def find_title(page: Page, layout: Layout) -> None:
         layout.subtitles.append(lines[-1])
 
 
+_NUMBERED_ITEM = re.compile(r"^(?:lecture|chapter|ch\.|part|book|letter|section)\s+(?:\d+|[IVXLC]+)\b", re.I)
 _DELIVERY_HEADING = re.compile(r"^(?:delivered|written|adopted|published|dated|read|spoken)\b", re.I)
 _TITLE_TAIL = re.compile(
     r"^(?:according to\b.*|(?-i:In [A-Z][\w-]+(?:,? [A-Z][\w-]+)?)|[A-ZÀ-Þ][^.!?]{2,60}[.,]\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+)\d{4}\.?)$",
@@ -195,6 +209,26 @@ def mark_header_zone(layout: Layout) -> None:
             continue
         block = item.block
         text = item.text
+        if (
+            re.fullmatch(r"by", text.strip(), re.I)
+            and i + 1 < len(items)
+            and looks_like_name(items[i + 1].text.strip())
+        ):
+            # "by" / "J. C. MARIATEGUI" on lines of their own under the title.
+            item.role = "header"
+            if layout.byline is None:
+                layout.byline, layout.byline_origin = (
+                    items[i + 1].text.strip(),
+                    f"byline:{items[i + 1].block.tag}",
+                )
+                items[i + 1].role = "byline"
+            i += 2
+            continue
+        if re.match(r"^translated\s+(?:\w+\s+){0,3}by\s+[A-ZÀ-Þ]", text.strip(), re.I) and len(text) < 120:
+            item.role = "info"  # "Translated by Juan R. Fajardo, 1998" set as a line of the header
+            seen_info = True
+            i += 1
+            continue
         if (dl := parse_dateline(text)) is not None and dl[0] and not text.startswith(("(", "[")):
             break  # "London, Wednesday, December 1, 1852" opens the text, even set as a heading
         if block.has_class(*INFO_CLASSES) or in_info_rules(items, i):

@@ -125,7 +125,7 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("first_published", re.compile(r"^(?:Originally|First)\s+published[,\s]+(?:in\s+(?:English|Russian|German|French|Italian|Spanish|Polish|Yiddish|Chinese|"
                                    r"Japanese|Dutch|Swedish|Portuguese|Hungarian|Czech|Bulgarian|the original)[,\s]+)?"
                                    r"(?:in\s+|by\s+)?(?P<value>(?:as\s+)?.+)$", re.I)),
-    ("translated", re.compile(r"^(?:Translated|Translation)\b[^.]*?\bby\s+(?P<value>[A-Z][^.;]+)", re.I)),
+    ("translated", re.compile(r"^(?:Translated|Translation)\b[^.]*?\bby\s+(?P<value>[A-Z](?:[^.;]|(?<=\b[A-Z])\.)+)", re.I)),
     ("transcribed", re.compile(
         r"^(?:Transcribed|Transcription|Marked[- ]up|Mark-?up|HTML|Digiti[sz]ed|Scanned)\b[^.]*?\bby\s+(?P<value>[A-Z][^.;]+)",
         re.I)),
