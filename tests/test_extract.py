@@ -518,3 +518,19 @@ def test_series_heading_over_a_numbered_item_and_centred_credits(corpus: Path) -
     doc = _doc(corpus, "mia-mass-edits/archive/mariateg/works/1924-hwc/hwc07.htm")
     assert doc.title == "Lecture 7: The Hungarian Revolution"
     assert (doc.authors, doc.translator) == (["J. C. MARIATEGUI"], "Juan R. Fajardo")
+
+
+def test_closings_with_dashes_addresses_and_signing_bodies(corpus: Path) -> None:
+    nin = _doc(
+        corpus, "mia-mass-edits/archive/nin/1931/11/danger1.htm"
+    )  # "Barcelona, Nov. 27, 1931" / "—ANDRES NIN"
+    assert (nin.place, nin.date_written) == ("Barcelona", "1931-11-27")
+    # "E. SYLVIA PANKHURST" / "3 Charteris Road, / Woodford Green, Essex."
+    preface = _doc(corpus, "mia-mass-edits/archive/pankhurst-sylvia/1955/ethiopia/preface.htm")
+    assert preface.body is not None and preface.body.rstrip().endswith("in that entrancing wonderland.")
+    # "II." is a part number; "Communist League of Struggle" signs.
+    assert _doc(corpus, "mia-mass-edits/archive/weisbord/1932/reply2.htm").authors == [
+        "Communist League of Struggle"
+    ]
+    # "… probably written in May, 1949" in the information block.
+    assert _doc(corpus, "mia-mass-edits/archive/dunayevskaya/works/1949/varga.htm").date_written == "1949-05"

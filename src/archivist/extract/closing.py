@@ -20,6 +20,16 @@ _CLOSING = re.compile(
     r"your(?:\s+(?:devoted|affectionate|faithful|loving|old|sincere|grateful))?\s*,?$|salut\.?$)",
     re.I,
 )
+_ADDRESS_BLOCK = re.compile(
+    r"^\d{1,4}[a-z]?,?\s+[A-ZÀ-Þ][\w'’ .-]{1,40}\b(?:Road|Street|St|Square|Place|Terrace|Gardens|Avenue|Lane|Row|Hill|"
+    r"Crescent|Strasse|Straße|rue|Platz)\b[\w'’ ,.-]{0,60}$"
+)
+# An organisation signing: "Communist League of Struggle", "The Executive Committee of the …".
+_SIGNING_BODY = re.compile(
+    r"^(?:the\s+)?[A-ZÀ-Þ][\w'’-]*(?:\s+(?:of|for|and|the|de|[A-ZÀ-Þ][\w'’.()-]*)){0,7}\s+"
+    r"(?:League|Party|Committee|Union|Group|Federation|Council|Bureau|Association|Board|Secretariat|Executive)"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-ZÀ-Þ][\w'’ ()-]{1,60})?$"
+)
 _CLOSING_AND_NAME = re.compile(
     r"^(?P<closing>(?:Yours|Your|Ever yours)(?:\s+(?:devoted|affectionate|faithful|sincere|loving|old|ever|truly|"
     r"sincerely|faithfully|fraternally|cordially))*,?)\s+(?P<name>[A-ZÀ-Þ][\w.'’ -]{1,40})$"
@@ -37,7 +47,11 @@ _ED_SIGNOFF = re.compile(
 
 
 def is_signature(text: str, authors: list[str]) -> bool:
-    flat = re.sub(r"\s+", " ", text).strip().rstrip(",")
+    flat = re.sub(r"\s+", " ", text).strip().rstrip(",").lstrip("—–- ")  # "—ANDRES NIN"
+    if re.fullmatch(r"[IVXLC]+\.?", flat):
+        return False  # a part number, not a name
+    if _SIGNING_BODY.match(flat):
+        return True  # "Communist League of Struggle"
     if flat.endswith(".") and not re.search(r"\b[A-ZÀ-Þ]\.$", flat):
         flat = flat[:-1]
     if not flat or len(flat) > 80 or "!" in flat:
@@ -108,6 +122,11 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
         dl = parse_dateline(flat) if joined else None
         if dl is not None:
             seg = Segment("dateline", text, j, place=dl[0], date=dl[1])
+            kinds[j] = [seg]
+            result.datelines.insert(0, seg)
+        elif j > start + 1 and joined and _ADDRESS_BLOCK.match(flat):
+            # "3 Charteris Road, / Woodford Green, Essex.": the writer's address under the signature.
+            seg = Segment("dateline", text, j, place=flat.rstrip(". "))
             kinds[j] = [seg]
             result.datelines.insert(0, seg)
         elif len(lines) > 1 and all(_line_kind(ln, authors) for ln in lines):

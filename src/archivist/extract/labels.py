@@ -132,6 +132,8 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("delivered", re.compile(r"^(?:This|The) (?:speech|address|lecture|talk) was (?:delivered|given|made)\b(?P<value>.+)$", re.I)),
     ("delivered", re.compile(r"^(?:Speech|Address|Lecture|Talk|Report)\s+(?:delivered|given|made|read)\b(?P<value>.+)$", re.I)),
     ("written", re.compile(r"^(?:This|The) (?:letter|article|text|document) was written\b(?P<value>.+)$", re.I)),
+    # "… describes this piece as an “unpublished mss. article …, probably written in May, 1949.”"
+    ("written", re.compile(r"^.*?\b(?:probably|apparently|presumably)\s+written\s+(?:in|on|around|about)\s+(?P<value>[^.;”\"]{3,40})", re.I)),
     ("copied", re.compile(r"^(?P<value>Copied from .+)$", re.I)),
     # "Downloaded with thanks from the Europe Solidaire Sans Frontières Website."
     ("downloaded", re.compile(r"^(?:Downloaded|Retrieved)\s+(?:with thanks\s+)?from\s+(?:the\s+)?(?P<value>[A-Z].+)$", re.I)),

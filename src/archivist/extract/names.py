@@ -35,6 +35,8 @@ def looks_like_name(text: str, max_words: int = 6) -> bool:
     if not 1 <= len(words) <= max_words:
         return False
     content = [w for w in words if w.lower() not in _PARTICLES]
+    if content and all(re.fullmatch(r"[IVXLC]+\.?", w) for w in content):
+        return False  # "II.": a part number
     if not content or any(w.lower().strip(".,") in _NOT_NAMES for w in content if not w.endswith(".")):
         return False
     if any(w.endswith(("'s", "’s")) for w in content):

@@ -85,7 +85,7 @@ def person_value(value: str) -> str | None:
         value = value.rsplit(" by ", 1)[1]  # "from the Portugese by Isabel O'Sullivan"
     if re.fullmatch(r"(?:unknown|anonymous|n/?a|none|not known|\?)", value.strip(" .()"), re.I):
         return None
-    value = re.sub(r"^the\s+(?=[A-Z])", "", value)
+    value = re.sub(r"^(?:the\s+|[Tt]he\s+[Ll]ate\s+)(?=[A-Z])", "", value)  # "The Late George Hanna"
     value = re.sub(r"\s+in\s+the\s+.*$", "", value)
     value = re.sub(r"^(?:(?:for|by)\s+(?:the\s+)?(?:marxists\.org|mia|marxists internet archive)\s+(?:by\s+)?)", "",
                    value, flags=re.I)  # fmt: skip

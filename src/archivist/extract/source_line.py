@@ -182,6 +182,8 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
             if first_numbered is None:
                 first_numbered = len(kept)
             continue
+        if re.fullmatch(r"\d+(?:st|nd|rd|th)\s+series|new series|n\.\s?s\.", segment, re.I):
+            continue  # "Publications of the American Economic Association, 3rd Series, Vol. IV"
         if _MONTH_ONLY.match(segment) or segment.lower() in ("editorial", "undated", "n.d."):
             continue
         date = find_date(segment)
@@ -229,7 +231,7 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
     title = re.sub(
         r"^(.{12,}?)\s+An?\s+[a-z].*$", r"\1", title
     )  # "… in the United States An uncopyrighted pamphlet …"
-    title = re.sub(r"\s+(?:No|Vol)\.?\s*\d.*$", "", title)
+    title = re.sub(r"\s+(?:No|Nr|Nos|Vol)\.?\s*\d.*$", "", title)
     title = re.sub(
         r"\s+\([A-Z][a-z]+(?:[ ,]+[A-Z][a-z]+)?\)(?=\s+\d|$)", "", title
     )  # "International (London) 4.2"
