@@ -534,3 +534,10 @@ def test_closings_with_dashes_addresses_and_signing_bodies(corpus: Path) -> None
     ]
     # "… probably written in May, 1949" in the information block.
     assert _doc(corpus, "mia-mass-edits/archive/dunayevskaya/works/1949/varga.htm").date_written == "1949-05"
+
+
+def test_a_dateline_without_its_year_takes_the_documents(corpus: Path) -> None:
+    # "Moscow, November 14" above a speech printed on 24 November 1922.
+    doc = _doc(corpus, "mia-mass-edits/archive/zetkin/1922/11/speech-conclusion.htm")
+    assert (doc.place, doc.date_written, doc.date_published) == ("Moscow", "1922-11-14", "1922-11-24")
+    assert doc.body is not None and doc.body.startswith("Comrade Zetkin concluded her speech")

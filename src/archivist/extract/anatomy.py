@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from archivist.extract.closing import is_signature, mark_closing
+from archivist.extract.closing import YEARLESS_DATELINE, is_signature, mark_closing
 from archivist.extract.dateline import NOT_PLACES, parse_dateline
 from archivist.extract.names import looks_like_place
 from archivist.extract.segment import Anatomy, Segment
@@ -77,6 +77,14 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             kinds[i] = [Segment("header", text, i)]
         elif (dl := parse_dateline(flat)) is not None:
             seg = Segment("dateline", text, i, place=dl[0], date=dl[1])
+            kinds[i] = [seg]
+            result.datelines.append(seg)
+        elif (
+            (yearless := YEARLESS_DATELINE.match(flat))
+            and looks_like_place(yearless.group("place"), 4)
+            and not NOT_PLACES.search(yearless.group("place"))
+        ):  # "Moscow, November 14": the year is the document's
+            seg = Segment("dateline", text, i, place=yearless.group("place"))
             kinds[i] = [seg]
             result.datelines.append(seg)
         elif (

@@ -38,7 +38,7 @@ _MONTH_NAMES = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 )
-_YEARLESS_DATELINE = re.compile(
+YEARLESS_DATELINE = re.compile(
     rf"^(?P<place>[A-ZÀ-Þ][\w'’. -]{{1,40}}?),\s*{_MONTH_NAMES}\.?\s+[0-3]?\d(?:st|nd|rd|th)?\.?$"
 )
 _ED_SIGNOFF = re.compile(
@@ -162,7 +162,7 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
             saw_signature = saw_closing = True
         elif (
             len(lines) == 1
-            and (yearless := _YEARLESS_DATELINE.match(flat))
+            and (yearless := YEARLESS_DATELINE.match(flat))
             and looks_like_place(yearless.group("place"), 4)
             and not looks_like_periodical(yearless.group("place"))
         ):  # "Berlin, March 18.": the year is the document's

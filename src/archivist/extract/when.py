@@ -43,6 +43,13 @@ def read_dates(
             if month and precision(month) >= 2:
                 written, written_origin = month, "heading"
                 break
+    anchor = written or published
+    if (
+        anchor
+        and (dated := _yearless_dateline(datelines, anchor))
+        and (written is None or covers(written, dated))
+    ):
+        written, written_origin = dated, "dateline:year-of-document"
     entries = _entry_span(body_texts, datelines)
     if entries and (written is None or _within(written, entries)):
         written, written_origin = entries, "datelines:span"  # dated fragments: first to last
@@ -57,6 +64,32 @@ def read_dates(
             None  # the source is a later edition ("Merit Publishers, 1969"), not the first publication
         )
     return published, pub_origin, written, written_origin
+
+
+_MONTH_DAY = re.compile(
+    r"\b(?P<m>[A-Z][a-z]{2,8})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b|\b(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<m2>[A-Z][a-z]{2,8})\b"
+)
+
+
+def _yearless_dateline(datelines: list[Segment], anchor: str) -> str | None:
+    """ "Berlin, March 18." in a text published on 25 March 1899: 1899-03-18. A day after the anchor
+    belongs to the year before (a letter of December printed in January)."""
+    for segment in datelines:
+        if segment.date or not segment.place:
+            continue
+        match = _MONTH_DAY.search(segment.text[len(segment.place) :])
+        if not match:
+            continue
+        month = MONTHS.get((match.group("m") or match.group("m2") or "").lower())
+        day = int(match.group("d") or match.group("d2"))
+        if not month or not 1 <= day <= 31:
+            continue
+        year = int(anchor[:4])
+        value = f"{year}-{month:02d}-{day:02d}"
+        if precision(anchor) >= 2 and value[:7] > anchor.split("/")[-1][:7]:
+            value = f"{year - 1}-{month:02d}-{day:02d}"
+        return value
+    return None
 
 
 def _date_published(
