@@ -541,3 +541,10 @@ def test_a_dateline_without_its_year_takes_the_documents(corpus: Path) -> None:
     doc = _doc(corpus, "mia-mass-edits/archive/zetkin/1922/11/speech-conclusion.htm")
     assert (doc.place, doc.date_written, doc.date_published) == ("Moscow", "1922-11-14", "1922-11-24")
     assert doc.body is not None and doc.body.startswith("Comrade Zetkin concluded her speech")
+
+
+def test_an_anthology_named_as_the_source(corpus: Path) -> None:
+    # "Collection of writings of various dates from Verne Richards (ed.), Malatesta: Life and Ideas,
+    # Freedom Press 1966." above "Downloaded with thanks from Endpage.com.".
+    doc = _doc(corpus, "mia-mass-edits/archive/malatesta/unk/xx/propaganda.htm")
+    assert doc.source_title == "Malatesta: Life and Ideas" and doc.date_published is None

@@ -135,6 +135,9 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     # "… describes this piece as an “unpublished mss. article …, probably written in May, 1949.”"
     ("written", re.compile(r"^.*?\b(?:probably|apparently|presumably)\s+written\s+(?:in|on|around|about)\s+(?P<value>[^.;”\"]{3,40})", re.I)),
     ("copied", re.compile(r"^(?P<value>Copied from .+)$", re.I)),
+    # "Collection of writings of various dates from Verne Richards (ed.), Malatesta: Life and Ideas, Freedom Press 1966."
+    ("anthology", re.compile(r"^(?:An?\s+)?(?:Collection|Selection|Anthology)\b.{0,60}?\bfrom\s+(?P<value>[A-Z].+?)\.?$", re.I)),
+    ("free_source", re.compile(r"^.{0,60}?\bfrom\s+(?P<value>[A-Z][^;]{5,200}?(?:\(eds?\.?\)|Press|Publish\w*|Books|Verlag|[EÉ]ditions)[^;]*?\b1[5-9]\d\d)\.?$")),
     # "Downloaded with thanks from the Europe Solidaire Sans Frontières Website."
     ("downloaded", re.compile(r"^(?:Downloaded|Retrieved)\s+(?:with thanks\s+)?from\s+(?:the\s+)?(?P<value>[A-Z].+)$", re.I)),
     # "Digitalized by kurasje.org; transcribed …": a web site that digitised the text is its source.

@@ -55,6 +55,7 @@ def read_source(
         "edition",
         "first_published",
         "free_source",
+        "anthology",
         "downloaded",
         "publisher",
         "collection",
@@ -87,6 +88,8 @@ def read_source(
     parts_of_source = parse_source_line(source, people, title)
     if translation_cited:
         parts_of_source.date = None  # the translation's year, not the text's publication
+    if source_key == "anthology":
+        parts_of_source.date = None  # an anthology's year is not the first publication of what it collects
     if source_key == "downloaded":
         parts_of_source.title = parts_of_source.date = (
             None  # a web site the file came from, not a publication

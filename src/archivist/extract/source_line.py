@@ -169,6 +169,8 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
     first_numbered = None
     for index, segment in enumerate(segments):
         segment = _LEADING.sub("", segment).strip(" .")
+        if re.search(r"\((?:eds?|hrsg|dir)\.?\)$", segment, re.I):
+            continue  # "Verne Richards (ed.)": the editor
         segment = re.sub(r"\s*[\[(][^\])]*[\])]\s*$", "", segment).strip()
         if not segment:
             continue
