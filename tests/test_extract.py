@@ -548,3 +548,23 @@ def test_an_anthology_named_as_the_source(corpus: Path) -> None:
     # Freedom Press 1966." above "Downloaded with thanks from Endpage.com.".
     doc = _doc(corpus, "mia-mass-edits/archive/malatesta/unk/xx/propaganda.htm")
     assert doc.source_title == "Malatesta: Life and Ideas" and doc.date_published is None
+
+
+def test_more_conventions_from_unseen_pages(corpus: Path) -> None:
+    # "41 Maitland Park Road, N. W." above "My dear and honoured Friend,"; "Your most devoted friend".
+    letter = _doc(corpus, "wikirouge-mecw/en/MECW/MECW45-113.html")
+    first = next(p for p in letter.parts if p.kind in ("salutation", "body"))
+    assert letter.part_text(first).startswith("My dear and honoured Friend")
+    assert letter.body is not None and letter.body.rstrip().endswith("this irreparable loss.")
+    # "… to avert the Revolution. F. Kitz." run into the last paragraph.
+    kitz = _doc(corpus, "mia-mass-edits/archive/kitz/strikes.htm")
+    assert kitz.body is not None and kitz.body.rstrip().endswith("to avert the Revolution.")
+    # "First article of a 3-part series by Karl Kautsky …" before the text.
+    kautsky = _doc(corpus, "mia-mass-edits/archive/kautsky/1881/state/1-statesoc.htm")
+    assert kautsky.body is not None and kautsky.body.startswith("I do not want to talk here of")
+    # "An Interview with Lenin"; "…, under the headline “…”" is not part of the citation.
+    interview = _doc(corpus, "mia-mass-edits/archive/lenin/works/1919/mar/guardian.htm")
+    assert (
+        interview.authors == ["Lenin"]
+        and interview.source == "The Furnishing Worker (Australia), August 4, 1919"
+    )

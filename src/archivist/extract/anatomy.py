@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from archivist.extract.closing import YEARLESS_DATELINE, is_signature, mark_closing
+from archivist.extract.closing import ADDRESS_BLOCK, YEARLESS_DATELINE, is_signature, mark_closing
 from archivist.extract.dateline import NOT_PLACES, parse_dateline
 from archivist.extract.names import looks_like_place
 from archivist.extract.segment import Anatomy, Segment
@@ -45,6 +45,9 @@ _EDITORIAL_LEADIN = re.compile(
     r"\b(?:the following|below|here(?:with)?)\b.{0,60}\b(?:letter|speech|article|statement|interview|resolution|"
     r"appeal|manifesto|address|report|extracts?|contribution)\b|"
     # "This article first appeared in the January 1988 issue of …", "This contribution was written as part of …"
+    # "First article of a 3-part series by …", "Chapter 4 of “Practical Socialism …”"
+    r"^(?:(?:first|second|third|fourth|fifth|last|final|\d+(?:st|nd|rd|th)?)\s+)?(?:article|part|chapter|instal?ment|section)"
+    r"(?:\s+[\dIVXLC]+)?\s+of\s+(?:a|an|the|[\"“‘])|"
     r"^this (?:article|text|speech|letter|piece|interview|talk|review|contribution|essay|document) "
     r"(?:first |originally )?(?:appeared|was (?:first |originally )?(?:published|written|given|delivered|printed))\b",
     re.I,
@@ -140,6 +143,10 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             seg = Segment("dateline", text, i, place=place)
             kinds[i] = [seg]
             result.datelines.append(seg)
+        elif ADDRESS_BLOCK.match(flat) and any(
+            _SALUTATION.match(re.sub(r"\s+", " ", t).strip()) for t in texts[i + 1 : i + 3]
+        ):
+            kinds[i] = [Segment("header", text, i)]  # "41 Maitland Park Road, N. W." above "My dear …"
         elif (
             result.datelines
             and len(flat) <= 60

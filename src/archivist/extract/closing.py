@@ -17,10 +17,11 @@ _CLOSING = re.compile(
     r"(?:greetings?|regards)|salut(?:ations)?|adieu|au revoir|bien à (?:vous|toi)|votre|ihr |dein |saludos|"
     r"with (?:revolutionary|socialist|communist) \w+|long live|yours for|in solidarity|"
     r"in the name (?:and on the (?:mandate|behalf) )?of|on behalf of|by order of)\b|"
-    r"your(?:\s+(?:devoted|affectionate|faithful|loving|old|sincere|grateful))?\s*,?$|salut\.?$)",
+    r"your(?:\s+(?:most|very|ever))?(?:\s+(?:devoted|affectionate|faithful|loving|old|sincere|grateful|obedient))?"
+    r"(?:\s+(?:friend|comrade|servant))?\s*,?$|salut\.?$)",  # "Your most devoted friend"
     re.I,
 )
-_ADDRESS_BLOCK = re.compile(
+ADDRESS_BLOCK = re.compile(
     r"^\d{1,4}[a-z]?,?\s+[A-ZÀ-Þ][\w'’ .-]{1,40}\b(?:Road|Street|St|Square|Place|Terrace|Gardens|Avenue|Lane|Row|Hill|"
     r"Crescent|Strasse|Straße|rue|Platz)\b[\w'’ ,.-]{0,60}$"
 )
@@ -29,6 +30,11 @@ _SIGNING_BODY = re.compile(
     r"^(?:the\s+)?[A-ZÀ-Þ][\w'’-]*(?:\s+(?:of|for|and|the|de|[A-ZÀ-Þ][\w'’.()-]*)){0,7}\s+"
     r"(?:League|Party|Committee|Union|Group|Federation|Council|Bureau|Association|Board|Secretariat|Executive)"
     r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-ZÀ-Þ][\w'’ ()-]{1,60})?$"
+)
+# "… to avert the Revolution. F. Kitz.": the author's name run into the last paragraph.
+_RUN_IN_SIGNATURE = re.compile(
+    r"(?<=[a-zà-ÿ)”\"][.!?])(?P<dash>[ \t]+)"
+    r"(?P<sig>(?:[A-ZÀ-Þ]\.\s?){0,3}(?:[A-ZÀ-Þ][\w'’-]+\s+){0,2}[A-ZÀ-Þ][\w'’-]+)\.?\s*$"
 )
 _CLOSING_AND_NAME = re.compile(
     r"^(?P<closing>(?:Yours|Your|Ever yours)(?:\s+(?:devoted|affectionate|faithful|sincere|loving|old|ever|truly|"
@@ -124,7 +130,7 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
             seg = Segment("dateline", text, j, place=dl[0], date=dl[1])
             kinds[j] = [seg]
             result.datelines.insert(0, seg)
-        elif j > start + 1 and joined and _ADDRESS_BLOCK.match(flat):
+        elif j > start + 1 and joined and ADDRESS_BLOCK.match(flat):
             # "3 Charteris Road, / Woodford Green, Essex.": the writer's address under the signature.
             seg = Segment("dateline", text, j, place=flat.rstrip(". "))
             kinds[j] = [seg]
@@ -169,7 +175,11 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
             seg = Segment("dateline", text, j, place=yearless.group("place"))
             kinds[j] = [seg]
             result.datelines.insert(0, seg)
-        elif j == end - 1 and (signoff := _ED_SIGNOFF.search(text)):
+        elif (
+            j == end - 1
+            and (signoff := _ED_SIGNOFF.search(text) or _RUN_IN_SIGNATURE.search(text))
+            and (signoff.re is _ED_SIGNOFF or _signed_by_author(signoff.group("sig"), authors))
+        ):
             # "… with its political clause.—Ed. The People": the editor's answer, signed inline.
             kinds[j] = [
                 Segment("body", text[: signoff.start("dash")], j),

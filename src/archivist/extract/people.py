@@ -52,6 +52,11 @@ def settle_authors(
         authors, origin = [named], "title:by"
     if not authors and (by := _written_by(labels, title)):
         authors, origin = [by[0]], by[1]
+    interviewed = re.match(
+        r"^(?:an?\s+)?interview\s+with\s+(?P<who>[A-ZÀ-Þ][\w.'’ -]{1,40})$", title or "", re.I
+    )
+    if not authors and interviewed and looks_like_name(interviewed.group("who"), 4):
+        authors, origin = [interviewed.group("who").strip()], "title:interviewee"  # "An Interview with Lenin"
     if not authors and signatures:
         signed = re.sub(r"^\(\s*signed:?\s+(.+?)\s*\)$", r"\1", signatures[-1], flags=re.I)
         authors, origin = split_authors(signed), "signature"  # "(signed TOM MANN)"

@@ -60,7 +60,9 @@ def read_source(
         "publisher",
         "collection",
     ):
-        if key in labels and not _ARCHIVE_ITSELF.match(clean_value(labels[key][0]) or ""):
+        value = clean_value(labels[key][0]) if key in labels else None
+        if value and not _ARCHIVE_ITSELF.match(value) and not re.fullmatch(r"\W*\d{4}\W*", value):
+            # (a bare year, "First Published: 1953;", dates the text but names no publication)
             source_raw, source_origin = labels[key]  # "This edition: Marxists Internet Archive" is not one
             source_key = key
             break
@@ -128,6 +130,10 @@ def cut_source(raw: str | None) -> str | None:
     if not raw:
         return None
     value = re.sub(r"\s+", " ", raw).strip().rstrip(";").strip()
+    # ", under the headline “An Interview With …”": how the periodical titled it, not the citation.
+    value = re.sub(
+        r",?\s+(?:under the (?:head(?:line|ing)|title)|with the (?:title|headline))\b.*$", "", value
+    )
     match = next(
         (
             m
