@@ -568,3 +568,17 @@ def test_more_conventions_from_unseen_pages(corpus: Path) -> None:
         interview.authors == ["Lenin"]
         and interview.source == "The Furnishing Worker (Australia), August 4, 1919"
     )
+
+
+def test_run_in_datelines_places_above_salutations_and_long_greetings(corpus: Path) -> None:
+    # "Petrograd, February, 1921.—The cold is extreme …": a diary entry's dateline run into it.
+    diary = _doc(corpus, "mia-mass-edits/reference/archive/berkman/1925/bolshevik-myth/38.htm")
+    assert (diary.place, diary.date_written) == ("Petrograd", "1921-02")
+    # "… 2 Huddersfield Road," / "Barnsley, Yorks." / "Dear Sir and Brother,".
+    grant = _doc(corpus, "mia-mass-edits/archive/grant/1942/07/miners.htm")
+    assert [grant.part_text(p) for p in grant.parts_of("salutation")] == ["Dear Sir and Brother,"]
+    # "Best greetings to your wife and the girls. Lafargue is in a really frightful hurry." is text.
+    engels = _doc(corpus, "wikirouge-mecw/en/MECW/MECW43-279.html")
+    assert engels.body is not None and engels.body.rstrip().endswith(
+        "Lafargue is in a really frightful hurry."
+    )

@@ -14,6 +14,7 @@ import re
 
 from archivist.extract.closing import ADDRESS_BLOCK, YEARLESS_DATELINE, is_signature, mark_closing
 from archivist.extract.dateline import NOT_PLACES, parse_dateline
+from archivist.extract.dates import parse_date
 from archivist.extract.names import looks_like_place
 from archivist.extract.segment import Anatomy, Segment
 
@@ -52,10 +53,11 @@ _EDITORIAL_LEADIN = re.compile(
     r"(?:first |originally )?(?:appeared|was (?:first |originally )?(?:published|written|given|delivered|printed))\b",
     re.I,
 )
+_MONTHS_RE = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+# "Cologne, June 1. Every new organ …", "Petrograd, February, 1921.—The cold is extreme …"
 _RUN_IN_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2}), (?:(?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december) \d{1,2}|\d{1,2} (?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december))\.\s+(?=[A-Z„“\"])",
+    rf"^(?P<place>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){{0,2}}), (?:{_MONTHS_RE} \d{{1,2}}(?:, \d{{4}})?|"
+    rf"\d{{1,2}} {_MONTHS_RE}(?: \d{{4}})?|{_MONTHS_RE},? \d{{4}})\.(?:\s*[—–]\s*|\s+)(?=[A-Z„“\"])",
     re.I,
 )
 
@@ -68,7 +70,7 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
     # -- the opening -----------------------------------------------------------------------------
     if n > 1 and (m := _RUN_IN_DATELINE.match(texts[0])) is not None:
         # "Cologne, June 1. Every new organ …": a dateline run into the first paragraph.
-        kinds[0] = [Segment("dateline", m.group(0).strip(), 0, place=m.group("place"), date=None),
+        kinds[0] = [Segment("dateline", m.group(0).strip(), 0, place=m.group("place"), date=parse_date(m.group(0))),
                     Segment("body", texts[0][m.end() :], 0)]  # fmt: skip
         result.datelines.append(kinds[0][0])
     i = 0
@@ -150,7 +152,11 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
         elif (
             result.datelines
             and len(flat) <= 60
-            and not flat.endswith((".", "!", "?", ":"))
+            and (
+                not flat.endswith((".", "!", "?", ":"))
+                or re.fullmatch(r"[A-ZÀ-Þ][\w'’ .-]{1,30},\s*[A-ZÀ-Þ][\w'’ -]{1,20}\.", flat)
+                is not None  # "Barnsley, Yorks."
+            )
             and any(_SALUTATION.match(re.sub(r"\s+", " ", t).strip()) for t in texts[i + 1 : i + 4])
         ):
             kinds[i] = [Segment("header", text, i)]  # the sender's address under the dateline

@@ -232,7 +232,13 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
 
 def _line_kind(line: str, authors: list[str]) -> str | None:
     flat = line.strip()
-    if _CLOSING.match(flat) and len(flat) < 90 and not flat.lower().startswith("long live"):
+    if (
+        _CLOSING.match(flat)
+        and len(flat) < 90
+        and not flat.lower().startswith("long live")
+        # "Best greetings to your wife and the girls. Lafargue is in a really frightful hurry.": more than a formula
+        and not re.search(r"[a-z][.!?]\s+[A-ZÀ-Þ][a-z]", flat)
+    ):
         return "closing"
     if is_signature(flat, authors):
         return "signature"
