@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from archivist.extract.closing import ADDRESS_BLOCK, YEARLESS_DATELINE, is_signature, mark_closing
-from archivist.extract.dateline import NOT_PLACES, parse_dateline
+from archivist.extract.closing import YEARLESS_DATELINE, is_signature, mark_closing
+from archivist.extract.dateline import NOT_PLACES, STREET_ADDRESS, parse_dateline
 from archivist.extract.dates import parse_date
 from archivist.extract.names import looks_like_place
 from archivist.extract.segment import Anatomy, Segment
@@ -145,7 +145,7 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             seg = Segment("dateline", text, i, place=place)
             kinds[i] = [seg]
             result.datelines.append(seg)
-        elif ADDRESS_BLOCK.match(flat) and any(
+        elif STREET_ADDRESS.match(flat) and any(
             _SALUTATION.match(re.sub(r"\s+", " ", t).strip()) for t in texts[i + 1 : i + 3]
         ):
             kinds[i] = [Segment("header", text, i)]  # "41 Maitland Park Road, N. W." above "My dear …"

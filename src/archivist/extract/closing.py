@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from archivist.extract.dateline import parse_dateline
+from archivist.extract.dateline import STREET_ADDRESS, parse_dateline
 from archivist.extract.names import looks_like_name, looks_like_periodical, looks_like_place, same_person
 from archivist.extract.segment import Anatomy, Segment
 
@@ -20,10 +20,6 @@ _CLOSING = re.compile(
     r"your(?:\s+(?:most|very|ever))?(?:\s+(?:devoted|affectionate|faithful|loving|old|sincere|grateful|obedient))?"
     r"(?:\s+(?:friend|comrade|servant))?\s*,?$|salut\.?$)",  # "Your most devoted friend"
     re.I,
-)
-ADDRESS_BLOCK = re.compile(
-    r"^\d{1,4}[a-z]?,?\s+[A-ZÀ-Þ][\w'’ .-]{1,40}\b(?:Road|Street|St|Square|Place|Terrace|Gardens|Avenue|Lane|Row|Hill|"
-    r"Crescent|Strasse|Straße|rue|Platz)\b[\w'’ ,.-]{0,60}$"
 )
 # An organisation signing: "Communist League of Struggle", "The Executive Committee of the …".
 _SIGNING_BODY = re.compile(
@@ -130,7 +126,7 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
             seg = Segment("dateline", text, j, place=dl[0], date=dl[1])
             kinds[j] = [seg]
             result.datelines.insert(0, seg)
-        elif j > start + 1 and joined and ADDRESS_BLOCK.match(flat):
+        elif j > start + 1 and joined and STREET_ADDRESS.match(flat):
             # "3 Charteris Road, / Woodford Green, Essex.": the writer's address under the signature.
             seg = Segment("dateline", text, j, place=flat.rstrip(". "))
             kinds[j] = [seg]

@@ -8,9 +8,11 @@ import re
 from archivist.extract.dates import find_date, precision
 from archivist.extract.names import looks_like_periodical, looks_like_place
 
-_STREET_ADDRESS = re.compile(
+# A street address: after a dateline ("London, 23 April 1892 122 Regent's Park Road, N.W."), under a
+# signature or above a salutation ("3 Charteris Road, Woodford Green, Essex.").
+STREET_ADDRESS = re.compile(
     r"^\d{1,4}[a-z]?,?\s+[A-ZÀ-Þ][\w'’ .-]{1,40}\b(?:Road|Street|St|Square|Sq|Place|Terrace|Gardens|Avenue|Lane|Row|"
-    r"Hill|Crescent|Strasse|Straße|Str|rue|Rue|Platz|Gasse)\b.{0,30}$"
+    r"Hill|Crescent|Strasse|Straße|Str|rue|Rue|Platz|Gasse)\b[\w'’ ,.()-]{0,60}$"
 )
 NOT_PLACES = re.compile(
     r"\b(?:discussions?|speech|letter|interview|report|meeting|session|written|published|notes?|issue|edition|"
@@ -39,7 +41,7 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
     if (
         after_clean
         and not re.fullmatch(r"(?:\[?\d+\]?|\(?(?:new|old) style\)?|o\.s\.|n\.s\.)", after_clean, re.I)
-        and not _STREET_ADDRESS.match(after_clean)
+        and not STREET_ADDRESS.match(after_clean)
     ):  # "London, 23 April 1892 122 Regent's Park Road, N.W."
         return None
     before = _WEEKDAYS.sub("", before)
