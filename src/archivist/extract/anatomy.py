@@ -14,7 +14,7 @@ import re
 
 from archivist.extract.closing import YEARLESS_DATELINE, is_signature, mark_closing
 from archivist.extract.dateline import NOT_PLACES, STREET_ADDRESS, parse_dateline
-from archivist.extract.dates import parse_date
+from archivist.extract.dates import MONTH_NAME, parse_date
 from archivist.extract.names import looks_like_place
 from archivist.extract.segment import Anatomy, Segment
 
@@ -53,11 +53,10 @@ _EDITORIAL_LEADIN = re.compile(
     r"(?:first |originally )?(?:appeared|was (?:first |originally )?(?:published|written|given|delivered|printed))\b",
     re.I,
 )
-_MONTHS_RE = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 # "Cologne, June 1. Every new organ …", "Petrograd, February, 1921.—The cold is extreme …"
 _RUN_IN_DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){{0,2}}), (?:{_MONTHS_RE} \d{{1,2}}(?:, \d{{4}})?|"
-    rf"\d{{1,2}} {_MONTHS_RE}(?: \d{{4}})?|{_MONTHS_RE},? \d{{4}})\.(?:\s*[—–]\s*|\s+)(?=[A-Z„“\"])",
+    rf"^(?P<place>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){{0,2}}), (?:{MONTH_NAME} \d{{1,2}}(?:, \d{{4}})?|"
+    rf"\d{{1,2}} {MONTH_NAME}(?: \d{{4}})?|{MONTH_NAME},? \d{{4}})\.(?:\s*[—–]\s*|\s+)(?=[A-Z„“\"])",
     re.I,
 )
 

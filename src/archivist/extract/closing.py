@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from archivist.extract.dateline import STREET_ADDRESS, parse_dateline
+from archivist.extract.dates import MONTH_NAME
 from archivist.extract.names import looks_like_name, looks_like_periodical, looks_like_place, same_person
 from archivist.extract.segment import Anatomy, Segment
 
@@ -36,12 +37,8 @@ _CLOSING_AND_NAME = re.compile(
     r"^(?P<closing>(?:Yours|Your|Ever yours)(?:\s+(?:devoted|affectionate|faithful|sincere|loving|old|ever|truly|"
     r"sincerely|faithfully|fraternally|cordially))*,?)\s+(?P<name>[A-ZÀ-Þ][\w.'’ -]{1,40})$"
 )
-_MONTH_NAMES = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
-)
 YEARLESS_DATELINE = re.compile(
-    rf"^(?P<place>[A-ZÀ-Þ][\w'’. -]{{1,40}}?),\s*{_MONTH_NAMES}\.?\s+[0-3]?\d(?:st|nd|rd|th)?\.?$"
+    rf"^(?P<place>[A-ZÀ-Þ][\w'’. -]{{1,40}}?),\s*(?i:{MONTH_NAME})\.?\s+[0-3]?\d(?:st|nd|rd|th)?\.?$"
 )
 _ED_SIGNOFF = re.compile(
     r"(?<=[.!?”\"])\s*(?P<dash>[—–]|--)\s*(?P<sig>Ed(?:itor)?s?\.(?:\s+[A-Z][\w ]{1,30})?)\s*$"

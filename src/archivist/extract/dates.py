@@ -34,7 +34,12 @@ for _number, _names in enumerate(
 SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24, "printemps": 21, "été": 22,
            "automne": 23, "hiver": 24, "primavera": 21, "verano": 22, "otoño": 23, "invierno": 24}  # fmt: skip
 
-_MON = r"\b(?P<{n}>" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + r")\b\.?"
+# Every month and season name above, as a regex alternative (longest first), for the other readers of
+# dates written in words (datelines, source lines).
+MONTH_NAME = "(?:" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + ")"
+SEASON_NAME = "(?:" + "|".join(sorted((re.escape(s) for s in SEASONS), key=len, reverse=True)) + ")"
+
+_MON = r"\b(?P<{n}>" + MONTH_NAME + r")\b\.?"
 # "14(27)": a dual Old/New Style day; the New Style one, in brackets, is the value.
 _DAY = (
     r"(?<![\d.])(?:[0-3]?\d\s?\((?=[0-3]?\d\)))?(?P<{n}>[0-3]?\d)\)?(?:st|nd|rd|th|er|e|º|°)?(?:\b|(?<=\)))"
@@ -95,7 +100,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 14-1-1919, 14/1 1919, 14.1.1919 (day first: the European archives' habit)
     ("num", re.compile(r"(?<![\d.])(?P<d1>[0-3]?\d)[-/.](?P<m1>[01]?\d)[-/. ]\s?(?P<y1>1[0-9]{3}|20[0-2][0-9])(?!\d)")),
     ("season-y", re.compile(
-        r"(?P<s1>" + "|".join(SEASONS) + r")\s*(?:of\s+|de\s+)?(?P<y1>1[0-9]{3}|20[0-2][0-9])", re.I)),
+        r"(?P<s1>" + SEASON_NAME + r")\s*(?:of\s+|de\s+)?(?P<y1>1[0-9]{3}|20[0-2][0-9])", re.I)),
     ("m-y", re.compile(rf"{_mon('m1')}{_SEP}{_year('y1')}", re.I)),
     ("y-y", re.compile(r"(?<!\d)(?P<y1>1[0-9]{3})\s*(?:-|–|—|/|to)\s*(?P<y2>1[0-9]{3}|[0-9]{2})(?!\d)")),
     ("y", re.compile(r"(?<![\d/.-])(?P<y1>1[0-9]{3}|20[0-2][0-9])(?![\d])")),

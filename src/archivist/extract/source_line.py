@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from archivist.extract.dates import MONTHS, find_all_dates, find_date
+from archivist.extract.dates import MONTH_NAME, MONTHS, SEASON_NAME, find_all_dates, find_date
 from archivist.extract.names import looks_like_name, same_person
 
 _VOLUME = re.compile(
@@ -15,17 +15,11 @@ _VOLUME = re.compile(
     re.I,
 )
 _MONTH_ONLY = re.compile(
-    r"^(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:january|february|march|april|may|june|july|august|september|october|"
-    r"november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|spring|summer|autumn|fall|winter)\.?"
-    r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:\s*[-–/]\s*(?:january|february|march|april|may|june|july|august|"
-    r"september|october|november|december))?$",
+    rf"^(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_NAME}|{SEASON_NAME})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
+    rf"(?:\s*[-–/]\s*{MONTH_NAME})?$",
     re.I,
 )
-_MONTH_DAY = re.compile(
-    r"\b(?P<m>january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+(?P<d>[0-3]?\d)\b(?!\s*,?\s*\d{4})",
-    re.I,
-)
+_MONTH_DAY = re.compile(rf"\b(?P<m>{MONTH_NAME})\.?\s+(?P<d>[0-3]?\d)\b(?!\s*,?\s*\d{{4}})", re.I)
 _ISSUE = re.compile(r"\b(?:No|Nos|Nr|Number|n°|nº|Issue|#)\.?\s*(?P<n>\d+(?:\s*[-–]\s*\d+)?)", re.I)
 _PAGE = re.compile(r"\b(?:pp?|pages?|S)\.?\s*(?P<p>\d+(?:\s*(?:[-–]|&|and)\s*\d+)?)", re.I)
 _PUBLISHER = re.compile(

@@ -8,7 +8,7 @@ import re
 from itertools import pairwise
 
 from archivist.extract.dateline import parse_dateline
-from archivist.extract.dates import MONTHS, covers, find_date, parse_date, precision
+from archivist.extract.dates import MONTHS, SEASON_NAME, covers, find_date, parse_date, precision
 from archivist.extract.layout import Layout
 from archivist.extract.segment import Segment
 from archivist.extract.source import Source, is_edition
@@ -35,7 +35,7 @@ def read_dates(
         written is None
         and published
         and pub_origin == f"{source.origin}:date"
-        and re.search(r"\b(?:spring|summer|autumn|fall|winter)\b", source.text or "", re.I)
+        and _dated_by_season(source.text)
     ):
         # "(December 1958)" over an issue of "Autumn 1958": the month the text was written.
         for subtitle in layout.subtitles:
@@ -92,6 +92,11 @@ def _yearless_dateline(datelines: list[Segment], anchor: str) -> str | None:
     return None
 
 
+def _dated_by_season(source_text: str | None) -> bool:
+    """An issue dated by its season ("Autumn 1958"): a month in a heading is then the writing's."""
+    return re.search(rf"\b{SEASON_NAME}\b", source_text or "", re.I) is not None
+
+
 def _date_published(
     labels: dict[str, tuple[str, str]], source: Source, subtitles: list[str]
 ) -> tuple[str | None, str | None]:
@@ -118,7 +123,7 @@ def _date_published(
             and covers(published, heading_date)
             and precision(heading_date) > precision(published)
             # An issue dated by season ("Summer 1959") is not sharpened by a month: that month is the writing.
-            and not re.search(r"\b(?:spring|summer|autumn|fall|winter)\b", source.text or "", re.I)
+            and not _dated_by_season(source.text)
         ):
             published, pub_origin = heading_date, "heading"  # "(May 1895)" over a source that gives only 1895
     return published, pub_origin
