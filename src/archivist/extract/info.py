@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from archivist.extract.dates import find_date
 from archivist.extract.labels import interpret_free_line, is_label_line, other_duties, parse_label_line
+from archivist.extract.names import PUBLISHER_WORD
 
 if TYPE_CHECKING:
     # Only for annotations: layout.py imports this module, so a run-time import would be a cycle.
@@ -74,7 +75,7 @@ def in_info_rules(items: list[Item], index: int) -> bool:
 # "New Park Publications, Problems of the British Revolution by Leon Trotsky, July 1972.": a publisher
 # leads, a date ends.
 IMPRINT = re.compile(
-    r"^[A-Z][\w&'’ .-]{1,40}\b(?:Publications|Publishers|Publishing(?: House)?|Press|Books|Verlag)\s*,\s*"
+    rf"^[A-Z][\w&'’ .-]{{1,40}}\b(?:{PUBLISHER_WORD}|Books)(?: House)?\s*,\s*"
     r".{3,200}?\b\d{4}\.?$"
 )
 _CITATION = re.compile(r"\b(?:pp?\.\s*\d|vol\.?\s*[\dIVXLC]|no\.\s*\d)", re.I)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from archivist.extract.names import PUBLISHER_WORD
+
 LABELS: dict[str, tuple[str, ...]] = {
     "written": ("written", "written on", "date written", "date", "dated", "composed", "written in",
                 "skrifaður", "skrifað", "redacción", "redactado", "écrit", "rédigé", "geschrieben", "scritto",
@@ -137,7 +139,8 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("copied", re.compile(r"^(?P<value>Copied from .+)$", re.I)),
     # "Collection of writings of various dates from Verne Richards (ed.), Malatesta: Life and Ideas, Freedom Press 1966."
     ("anthology", re.compile(r"^(?:An?\s+)?(?:Collection|Selection|Anthology)\b.{0,60}?\bfrom\s+(?P<value>[A-Z].+?)\.?$", re.I)),
-    ("free_source", re.compile(r"^.{0,60}?\bfrom\s+(?P<value>[A-Z][^;]{5,200}?(?:\(eds?\.?\)|Press|Publish\w*|Books|Verlag|[EÉ]ditions)[^;]*?\b1[5-9]\d\d)\.?$")),
+    ("free_source", re.compile(r"^.{0,60}?\bfrom\s+(?P<value>[A-Z][^;]{5,200}?(?:\(eds?\.?\)|Books|" + PUBLISHER_WORD
+                                          + r")[^;]*?\b1[5-9]\d\d)\.?$")),
     # "Downloaded with thanks from the Europe Solidaire Sans Frontières Website."
     ("downloaded", re.compile(r"^(?:Downloaded|Retrieved)\s+(?:with thanks\s+)?from\s+(?:the\s+)?(?P<value>[A-Z].+)$", re.I)),
     # "Digitalized by kurasje.org; transcribed …": a web site that digitised the text is its source.

@@ -128,3 +128,8 @@ _PERIODICAL = re.compile(
 
 def looks_like_periodical(text: str) -> bool:
     return _PERIODICAL.search(text) is not None
+
+
+# Words that name a publisher ("Merit Publishers", "Pluto Press", "Éditions Sociales"): an imprint, a
+# book edition, not a periodical.
+PUBLISHER_WORD = r"(?:Publish(?:ers?|ing)|Publisers|Publications|Press|Verlag|[EÉ]ditions|Editores)"

@@ -9,15 +9,14 @@ from dataclasses import dataclass
 
 from archivist.extract.dates import precision
 from archivist.extract.labels import clean_value
-from archivist.extract.names import looks_like_name
+from archivist.extract.names import PUBLISHER_WORD, looks_like_name
 from archivist.extract.people import person_value
 from archivist.extract.source_line import SourceParts, parse_source_line, source_title
 
 # A source that names its publisher is a book edition; when it is later than the writing it is not
 # the first publication ("Merit Publishers, 1969" for discussions of 1938).
 _EDITION = re.compile(
-    r"\b(?:Publish(?:ers?|ing)|Publisers|Publications|Press|Verlag|[EÉ]ditions|Editores|"
-    r"published by)\b",
+    rf"\b(?:{PUBLISHER_WORD}|published by)\b",
     re.I,
 )
 _ARCHIVE_ITSELF = re.compile(
@@ -29,8 +28,7 @@ _WEB_ADDRESS = re.compile(r"^(?:https?://\S+|www\.\S+|(?:[\w-]+\.)+[a-z]{2,6}(?:
 # A translator credited with the book the translation appeared in: "Name, Title, 2007".
 _CITED_TRANSLATION = re.compile(r"^[^,]{3,60},\s*[^,]{3,120},\s*(?:\d{4})$")
 _PUBLISHING_BODY = re.compile(
-    r"\b(?:Publish(?:ers?|ing)|Publications|Press|House|Verlag|[EÉ]ditions|Editores|Party|Committee|Union|League|"
-    r"Federation|Association|Society|Bureau)\b"
+    rf"\b(?:{PUBLISHER_WORD}|House|Party|Committee|Union|League|Federation|Association|Society|Bureau)\b"
 )
 
 

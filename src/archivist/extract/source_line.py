@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from archivist.extract.dates import MONTH_NAME, MONTHS, SEASON_NAME, find_all_dates, find_date
-from archivist.extract.names import looks_like_name, same_person
+from archivist.extract.names import PUBLISHER_WORD, looks_like_name, same_person
 
 _VOLUME = re.compile(
     r"\b(?:Vol(?:ume)?|Bd|Tome|t|(?-i:v)(?=\.\s*\d))\.?\s*(?P<v>[IVXLC]+\b|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b",
@@ -22,9 +22,7 @@ _MONTH_ONLY = re.compile(
 _MONTH_DAY = re.compile(rf"\b(?P<m>{MONTH_NAME})\.?\s+(?P<d>[0-3]?\d)\b(?!\s*,?\s*\d{{4}})", re.I)
 _ISSUE = re.compile(r"\b(?:No|Nos|Nr|Number|n°|nº|Issue|#)\.?\s*(?P<n>\d+(?:\s*[-–]\s*\d+)?)", re.I)
 _PAGE = re.compile(r"\b(?:pp?|pages?|S)\.?\s*(?P<p>\d+(?:\s*(?:[-–]|&|and)\s*\d+)?)", re.I)
-_PUBLISHER = re.compile(
-    r"\b(?:Publish(?:ers?|ing)|Publications?|Press|Verlag|Editions?|Éditions|Editores|Books|Library|House|Ltd)\.?$"
-)
+_PUBLISHER = re.compile(rf"\b(?:{PUBLISHER_WORD}|Publication|Edition|Books|Library|House|Ltd)\.?$")
 _PLACE_ONLY = re.compile(
     r"^(?:Moscow|Moscú|Moscou|London|New York|Paris|Berlin|Peking|Beijing|Chicago|Leningrad|Petrograd|"
     r"Zurich|Zürich|Geneva|Vienna|Sydney|Toronto|Dublin|Glasgow|Edinburgh|Calcutta|Colombo|USSR|Hottingen-Zurich)"
