@@ -6,17 +6,13 @@ these passes."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from archivist.extract.dateline import parse_dateline
 from archivist.extract.dates import find_date
 from archivist.extract.info import IMPRINT, INFO_CLASSES, in_info_rules, mark_ruled_info
+from archivist.extract.item import Item, Layout
 from archivist.extract.names import looks_like_name, split_authors
 from archivist.sources.page import Page
-
-if TYPE_CHECKING:
-    # Only for annotations: layout.py imports this module, so a run-time import would be a cycle.
-    from archivist.extract.layout import Item, Layout
 
 _DATE_ONLY = re.compile(r"^[\[(]?[^\w]*[\w ,.–-]{0,40}\d{4}[^\w]*[\])]?\.?$")
 

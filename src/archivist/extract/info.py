@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 from archivist.extract.dates import find_date
+from archivist.extract.item import Item, Layout
 from archivist.extract.labels import interpret_free_line, is_label_line, other_duties, parse_label_line
 from archivist.extract.names import PUBLISHER_WORD
-
-if TYPE_CHECKING:
-    # Only for annotations: layout.py imports this module, so a run-time import would be a cycle.
-    from archivist.extract.layout import Item, Layout
 
 INFO_CLASSES = ("information", "info", "infobox", "publication", "metadata", "headertable", "source")
 

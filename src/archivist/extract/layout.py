@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
 from archivist.extract.header import byline_authors, find_title, mark_header_zone
 from archivist.extract.info import info_lines, mark_info, read_labels, read_table_fields
+from archivist.extract.item import Item, Layout
 from archivist.extract.labels import is_label_line
 from archivist.extract.names import looks_like_name
 from archivist.extract.notes import mark_front_matter, mark_leading_editorial, mark_notes, notes_start
-from archivist.sources.page import Block, Page
+from archivist.sources.page import Page
 
 # byline_authors lives with the header zone; build_document imports it from here.
 __all__ = ["Item", "Layout", "byline_authors", "lay_out", "normalise"]
@@ -47,26 +47,6 @@ def normalise(text: str) -> str:
         text = text.replace("\t", " ")
     text = _RUNS.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()
-
-
-@dataclass(slots=True)
-class Item:
-    text: str
-    block: Block
-    role: str = "body"  # chrome, title, byline, subtitle, info, body, footnote, header
-
-
-@dataclass(slots=True)
-class Layout:
-    items: list[Item]
-    title: str | None = None
-    title_index: int | None = None
-    byline: str | None = None
-    byline_origin: str | None = None
-    subtitles: list[str] = field(default_factory=list)
-    labels: list[tuple[str, str, str]] = field(default_factory=list)  # key, label as written, value
-    table_fields: dict[str, list[str]] = field(default_factory=dict)
-    body: list[int] = field(default_factory=list)
 
 
 def lay_out(page: Page) -> Layout:

@@ -6,15 +6,11 @@ passes after the header zone is marked."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from archivist.extract.dateline import parse_dateline
 from archivist.extract.header import opens_catechism
+from archivist.extract.item import Item, Layout
 from archivist.extract.labels import is_label_line
-
-if TYPE_CHECKING:
-    # Only for annotations: layout.py imports this module, so a run-time import would be a cycle.
-    from archivist.extract.layout import Item, Layout
 
 _NOTES_HEADING = re.compile(
     r"^(?:(?:foot-?)?notes? (?:by|from) (?:the )?[\w ]{1,30}|notes?|foot-?notes?|end-?notes?|notes and references|references|glossary|editor'?s'? notes?|"
@@ -199,10 +195,9 @@ def mark_front_matter(layout: Layout) -> None:
         return
     if len(lines) > 1 and len(lines[0]) <= 200 and _REVIEWED_BOOK.match(lines[0]) and _PRICE.search(lines[0]):
         # The book's details run into the review with a line break: split them off.
-        make = type(first)  # Item, without importing layout.py (it imports this module)
         items[body[0] : body[0] + 1] = [
-            make(lines[0], first.block, "header"),
-            make("\n".join(lines[1:]), first.block, "body"),
+            Item(lines[0], first.block, "header"),
+            Item("\n".join(lines[1:]), first.block, "body"),
         ]
         return
     second = items[body[1]]

@@ -1,0 +1,29 @@
+"""The units a page is laid out in: an `Item` (a block's text and the role it plays on the page) and
+the `Layout` the passes of `layout`, `header`, `info` and `notes` fill in. A module of its own so
+that those passes can make and read items without importing each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from archivist.sources.page import Block
+
+
+@dataclass(slots=True)
+class Item:
+    text: str
+    block: Block
+    role: str = "body"  # chrome, title, byline, subtitle, info, body, footnote, header
+
+
+@dataclass(slots=True)
+class Layout:
+    items: list[Item]
+    title: str | None = None
+    title_index: int | None = None
+    byline: str | None = None
+    byline_origin: str | None = None
+    subtitles: list[str] = field(default_factory=list)
+    labels: list[tuple[str, str, str]] = field(default_factory=list)  # key, label as written, value
+    table_fields: dict[str, list[str]] = field(default_factory=dict)
+    body: list[int] = field(default_factory=list)
