@@ -32,6 +32,7 @@ def build_document(page: Page, doc_id: str) -> Document:
     authors, author_origin = authors_of(page, layout)
     body_texts = [items[i].text for i in layout.body]
     anatomy = analyse(body_texts, authors)
+    paragraphs = [p for t in body_texts for p in t.split("\n\n") if p.strip()]
     by_block: dict[int, list[Segment]] = {}
     for seg in anatomy.segments:
         by_block.setdefault(layout.body[seg.block], []).append(seg)
@@ -63,7 +64,7 @@ def build_document(page: Page, doc_id: str) -> Document:
     put("source_page", source.parts.page, f"{origin}:page" if origin else "")
     # -- dates -----------------------------------------------------------------------------------
     published, pub_origin, written, written_origin = read_dates(
-        page, layout, labels, anatomy.datelines, body_texts, source
+        page, layout, labels, anatomy.datelines, paragraphs, source
     )
     put("date_published", published, pub_origin or "")
     put("date_written", written, written_origin or "")
@@ -90,7 +91,6 @@ def build_document(page: Page, doc_id: str) -> Document:
         language or (fields["language"][0] if fields.get("language") else None),
         "lingua" if language else "tei:language",
     )
-    paragraphs = [p for t in body_texts for p in t.split("\n\n") if p.strip()]
     doc_type, why = classify(
         doc.title, layout.subtitles + ([layout.byline] if layout.byline else []) + _headings_above(layout),
         set(labels) | {k for k, *_ in

@@ -25,7 +25,7 @@ def read_dates(
     layout: Layout,
     labels: dict[str, tuple[str, str]],
     datelines: list[Segment],
-    body_texts: list[str],
+    paragraphs: list[str],
     source: Source,
 ) -> tuple[str | None, str | None, str | None, str | None]:
     """(published, its origin, written, its origin)."""
@@ -50,7 +50,7 @@ def read_dates(
         and (written is None or covers(written, dated))
     ):
         written, written_origin = dated, "dateline:year-of-document"
-    entries = _entry_span(body_texts, datelines)
+    entries = _entry_span(paragraphs, datelines)
     if entries and (written is None or _within(written, entries)):
         written, written_origin = entries, "datelines:span"  # dated fragments: first to last
     if (
@@ -146,10 +146,9 @@ def _entry_date(paragraph: str) -> str | None:
     return None
 
 
-def _entry_span(body_texts: list[str], datelines: list[Segment]) -> str | None:
+def _entry_span(paragraphs: list[str], datelines: list[Segment]) -> str | None:
     """A text made of dated entries (a diary, minutes of successive meetings, fragments written over
     months) was written from its first entry to its last."""
-    paragraphs = [p for text in body_texts for p in text.split("\n\n") if p.strip()]
     # An entry heads prose; a date followed by another short line is a table cell or a list item.
     dates = {d for p, following in pairwise(paragraphs) if len(following) >= 150 and (d := _entry_date(p))}
     dates |= {d.date for d in datelines if d.date and precision(d.date) == 3}
