@@ -213,3 +213,20 @@ def covers(broad: str | None, narrow: str | None) -> bool:
     if not broad or not narrow:
         return False
     return narrow.split("/")[0].startswith(broad.split("/")[0])
+
+
+_MONTH_DAY = re.compile(
+    rf"\b(?P<m>{MONTH_NAME})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})"
+    rf"|\b(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<m2>{MONTH_NAME})\b(?!\.?\s*,?\s*\d{{4}})",
+    re.I,
+)
+
+
+def month_and_day(text: str) -> tuple[int, int, int] | None:
+    """(month, day, start) of the first day written without its year ("March 18", "18th March")."""
+    for match in _MONTH_DAY.finditer(text):
+        month = MONTHS.get((match.group("m") or match.group("m2")).lower())
+        day = int(match.group("d") or match.group("d2"))
+        if month and 1 <= day <= 31:
+            return month, day, match.start()
+    return None

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from archivist.extract.dates import MONTH_NAME, MONTHS, SEASON_NAME, find_all_dates, find_date
+from archivist.extract.dates import MONTH_NAME, MONTHS, SEASON_NAME, find_all_dates, find_date, month_and_day
 from archivist.extract.names import PUBLISHER_WORD, looks_like_name, same_person
 
 _VOLUME = re.compile(
@@ -19,7 +19,6 @@ _MONTH_ONLY = re.compile(
     rf"(?:\s*[-–/]\s*{MONTH_NAME})?$",
     re.I,
 )
-_MONTH_DAY = re.compile(rf"\b(?P<m>{MONTH_NAME})\.?\s+(?P<d>[0-3]?\d)\b(?!\s*,?\s*\d{{4}})", re.I)
 _ISSUE = re.compile(r"\b(?:No|Nos|Nr|Number|n°|nº|Issue|#)\.?\s*(?P<n>\d+(?:\s*[-–]\s*\d+)?)", re.I)
 _PAGE = re.compile(r"\b(?:pp?|pages?|S)\.?\s*(?P<p>\d+(?:\s*(?:[-–]|&|and)\s*\d+)?)", re.I)
 _PUBLISHER = re.compile(rf"\b(?:{PUBLISHER_WORD}|Publication|Edition|Books|Library|House|Ltd)\.?$")
@@ -94,12 +93,10 @@ def parse_source_line(text: str | None, people: tuple[str, ...] = (), work: str 
     found_dates = find_all_dates(undated)
     dates = [value for value, _start, _end in found_dates]
     parts.date = dates[0] if dates else None
-    if found_dates and (early := _MONTH_DAY.search(undated[: found_dates[0][1]])):
+    if found_dates and (early := month_and_day(undated[: found_dates[0][1]])):
         # "… Tribune, No. 4219, October 26; and the … Weekly Tribune, No. 685, October 28, 1854": the
         # year is written once, after the last date.
-        month = MONTHS.get(early.group("m").lower().rstrip("."))
-        if month:
-            parts.date = f"{found_dates[0][0][:4]}-{month:02d}-{int(early.group('d')):02d}"
+        parts.date = f"{found_dates[0][0][:4]}-{early[0]:02d}-{early[1]:02d}"
     if len(dates) > 1 and re.fullmatch(r"\d{4}/\d{4}", dates[0]) and "/" not in dates[-1]:
         # A span of years inside a book's title ("… Mordspatrioten. 1806-1807, Hottingen-Zurich, 1888")
         # is its subject; the imprint's year comes after it.

@@ -8,7 +8,7 @@ import re
 from itertools import pairwise
 
 from archivist.extract.dateline import parse_dateline
-from archivist.extract.dates import MONTHS, SEASON_NAME, covers, find_date, parse_date, precision
+from archivist.extract.dates import SEASON_NAME, covers, find_date, month_and_day, parse_date, precision
 from archivist.extract.layout import Layout
 from archivist.extract.segment import Segment
 from archivist.extract.source import Source, is_edition
@@ -66,24 +66,16 @@ def read_dates(
     return published, pub_origin, written, written_origin
 
 
-_MONTH_DAY = re.compile(
-    r"\b(?P<m>[A-Z][a-z]{2,8})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b|\b(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<m2>[A-Z][a-z]{2,8})\b"
-)
-
-
 def _yearless_dateline(datelines: list[Segment], anchor: str) -> str | None:
     """ "Berlin, March 18." in a text published on 25 March 1899: 1899-03-18. A day after the anchor
     belongs to the year before (a letter of December printed in January)."""
     for segment in datelines:
         if segment.date or not segment.place:
             continue
-        match = _MONTH_DAY.search(segment.text[len(segment.place) :])
-        if not match:
+        found = month_and_day(segment.text[len(segment.place) :])
+        if not found:
             continue
-        month = MONTHS.get((match.group("m") or match.group("m2") or "").lower())
-        day = int(match.group("d") or match.group("d2"))
-        if not month or not 1 <= day <= 31:
-            continue
+        month, day, _ = found
         year = int(anchor[:4])
         value = f"{year}-{month:02d}-{day:02d}"
         if precision(anchor) >= 2 and value[:7] > anchor.split("/")[-1][:7]:
@@ -219,13 +211,12 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
         return page.fields["date_written"][0], "tei:creation"
     # "#### March 23" under "Eighth Congress of the R.C.P.(B.) March 18-23, 1919": the year is above.
     for heading in headings:
-        day = re.fullmatch(r"\(?(?P<m>[A-Za-z]{3,9})\.?\s+(?P<d>[0-3]?\d)\)?\.?", heading.strip())
-        month = MONTHS.get(day.group("m").lower()) if day else None
-        if day and month:
+        alone = re.fullmatch(r"\(?[A-Za-z]{3,9}\.?\s+[0-3]?\d\)?\.?", heading.strip())
+        if alone and (found := month_and_day(heading)):
             years = [y for item in layout.items[:first_body] if item.role in ("header", "title", "subtitle", "byline")
                      for y in re.findall(r"\b1[5-9]\d\d\b", item.text)]  # fmt: skip
             if len(set(years)) == 1:
-                return f"{years[0]}-{month:02d}-{int(day.group('d')):02d}", "heading:day+year"
+                return f"{years[0]}-{found[0]:02d}-{found[1]:02d}", "heading:day+year"
     for subtitle in layout.subtitles:
         value = parse_date(subtitle)
         bare = re.fullmatch(r"[\w ,.]{0,30}\d{4}\.?", subtitle.strip()) is not None
