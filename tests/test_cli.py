@@ -48,12 +48,12 @@ def test_ingest_stats_show_roundtrip(seeds: Path, tmp_path: Path) -> None:
     assert by_id.exit_code == 0 and "A Letter to the Politburo" in by_id.output
 
 
-def test_failures_set_exit_code_2(tmp_path: Path) -> None:
+def test_failures_set_exit_code_3(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
     (tmp_path / "in" / "ok.txt").write_text("A Title\n\nSome text of a page, long enough to be a page.\n")
     result = CliRunner().invoke(main, ["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "a.db"), "-q"])
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "empty.txt: the file is empty or only whitespace [empty]" in result.output
 
 

@@ -70,10 +70,13 @@ def test_changed_file_makes_a_new_version_and_keeps_the_old(sample_dir: Path, tm
         report = ingest([sample_dir], archive)
         assert (report.counts.changed, report.counts.unchanged) == (1, 4)
         new = archive.document_at(f"pages/{SAMPLE[0]}")
-        assert old is not None and new is not None and old.id != new.id
-        assert archive.document(old.id) is not None  # kept
-        current_ids = {d.id for d in archive.documents()}
-        assert new.id in current_ids and old.id not in current_ids
+        assert old is not None and new is not None
+        assert old.id == new.id and old.version != new.version  # one document, a new version
+        kept = archive.document(old.version or "")
+        assert kept is not None and kept.status == "superseded" and "Cordially yours" in kept.text
+        assert "Fraternally yours" in new.text
+        assert [d.id for d in archive.documents()].count(new.id) == 1
+        assert [v["version"] for v in archive.versions(new.id)] == [old.version, new.version]
         versions = archive.conn.execute(
             "SELECT version FROM file_versions WHERE path=?", (f"pages/{SAMPLE[0]}",)
         )

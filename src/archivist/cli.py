@@ -1,45 +1,75 @@
 """The command line: each command is one call into the library, errors are one line.
 
-archivist ingest DIR... --db archive.db [--jobs N] [--engine local|dask]
+archivist ingest DIR... --db archive.db [--collection NAME] [--jobs N] [--engine local|dask]
 archivist extract FILE... [--format jsonl|json|text]
 archivist show DOC_ID|--path PATH --db archive.db [--format text|json]
-archivist stats --db archive.db [--format text|json]
-archivist failures --db archive.db [--format text|json]
+archivist original DOC_ID --db archive.db > file
+archivist stats | failures | collections --db archive.db [--format text|json]
+archivist correct DOC_ID FIELD VALUE [--note TEXT] | correct DOC_ID --part N --kind KIND | --undo ID
+archivist corrections --db archive.db [--format json]
+archivist annotate --db archive.db --stage NAME [--jobs N | --engine dask]
 archivist eval metadata|seeds --gold FILE
+
+Exit status, every command: 0 done; 1 an error (one line on stderr; --debug for a traceback);
+2 a usage error (a bad option or argument); 3 done, but some files failed (ingest, extract);
+130 interrupted (Ctrl-C or SIGTERM; everything finished is kept).
 """
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
+import re
+import signal
+import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from archivist import __version__
 from archivist.errors import ArchivistError
-from archivist.model import Extraction
+from archivist.model import METADATA_FIELDS, Extraction
 from archivist.pipeline import Executor
 from archivist.pipeline import Progress as IngestProgress
 from archivist.store import DEFAULT_DB, Archive
 
 FORMATS = click.Choice(["text", "json"])
-EXIT_FAILURES = 2  # the run finished, but some files could not be read
+EXIT_ERROR = 1
+EXIT_USAGE = 2  # click's own code for a usage error
+EXIT_FAILURES = 3  # the run finished, but some files could not be read
 EXIT_INTERRUPTED = 130
+EXIT_CODES_HELP = (
+    "Exit status: 0 done; 1 error (one line); 2 usage error; 3 some files failed; 130 interrupted."
+)
 
-err_console = Console(stderr=True, soft_wrap=True)
-out_console = Console(soft_wrap=True)
+# Text from archive pages is printed literally: no console markup, no emoji codes, no escape
+# sequences reaching the terminal.
+err_console = Console(stderr=True, soft_wrap=True, emoji=False, markup=False, highlight=False)
+out_console = Console(soft_wrap=True, emoji=False, markup=False, highlight=False)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _fail(message: str, code: int = 1) -> None:
-    # escape: a message holds paths and extras such as "archivist[cluster]", not console markup
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+def literal(text: str) -> str:
+    """`text` safe for a terminal: control characters (escape sequences, bidi overrides) shown as
+    escapes instead of acted on."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> None:
+    err_console.print(Text.assemble(("error: ", "bold red"), literal(message)))
     sys.exit(code)
+
+
+def _debugging(ctx: click.Context) -> bool:
+    return bool(ctx.find_root().meta.get("debug") or ctx.find_root().params.get("debug"))
 
 
 class _Group(click.Group):
@@ -47,12 +77,37 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ArchivistError as err:
-            if ctx.params.get("debug"):
+            if _debugging(ctx):
                 raise
             _fail(str(err))
+        except sqlite3.DatabaseError as err:
+            if _debugging(ctx):
+                raise
+            from archivist.store.archive import _explain
+
+            _fail(f"the archive: {_explain(err)}")
+        except OSError as err:
+            if _debugging(ctx):
+                raise
+            _fail(f"{err.filename or ''}: {err.strerror or err}" if err.filename else str(err))
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_root().meta["debug"] = True
+
+
+def debug_option(f: F) -> F:
+    """--debug is accepted after the subcommand too (`archivist show X --debug`)."""
+    return click.option("--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
+                        help="Show tracebacks instead of one-line errors.")(f)  # fmt: skip
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog=EXIT_CODES_HELP)  # fmt: skip
 @click.version_option(__version__, prog_name="archivist")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 def main(debug: bool) -> None:
@@ -61,6 +116,8 @@ def main(debug: bool) -> None:
     Point it at folders of saved archive pages (Marxists Internet Archive HTML, MediaWiki pages,
     plain text, Markdown, TEI) and it recovers each document — title, authors, dates, source,
     place, translator, language, type and its parts — into one archive file (default ./archive.db).
+    Each folder is a collection; a document's id comes from its collection and path, so it stays
+    the same when the file is edited, the folder moves or the archive is rebuilt.
     """
 
 
@@ -97,9 +154,15 @@ class _RichProgress(IngestProgress):
         self.bar.stop()
 
 
-@main.command()
+def _terminate_as_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@main.command(epilog=EXIT_CODES_HELP)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file to create or update.")
+@click.option("--collection", "-c", default=None,
+              help="Name the inputs' collection (default: each folder's own name). Keys are COLLECTION/PATH.")  # fmt: skip
 @click.option(
     "--jobs",
     "-j",
@@ -121,13 +184,18 @@ class _RichProgress(IngestProgress):
 @click.option("--force", is_flag=True, help="Re-extract files even when unchanged since the last run.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True, help="Summary format.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(inputs: tuple[str, ...], db: str, jobs: int, engine: str, scheduler: str | None, batch_size: int,
-           force: bool, fmt: str, quiet: bool) -> None:  # fmt: skip
+@debug_option
+def ingest(inputs: tuple[str, ...], db: str, collection: str | None, jobs: int, engine: str, scheduler: str | None,
+           batch_size: int, force: bool, fmt: str, quiet: bool) -> None:  # fmt: skip
     """Read files and folders of archive pages into the archive.
 
-    Every file's original bytes are kept (by SHA-256). Unchanged files are skipped; a changed file
-    becomes a new version with the old one kept. Files that cannot be read are recorded as failures
-    with a reason and the run goes on. Exit status: 0 all read, 2 some files failed, 130 interrupted.
+    Each folder given is a collection, named by the folder (or --collection); a document's key is
+    COLLECTION/PATH-INSIDE and its id is derived from the key. Every file's original bytes are kept
+    (by SHA-256). Unchanged files are skipped; a changed file becomes a new version with the old
+    one kept; a file gone from a folder given again is withdrawn (kept, no longer current). Files
+    that cannot be read are recorded as failures with a reason and the run goes on; links leaving
+    the inputs, hidden files, FIFOs and the archive's own files are skipped and counted. Ctrl-C or
+    SIGTERM stops the run with every finished batch kept; the same command finishes it.
     """
     from archivist.pipeline import default_jobs, pool_executor
     from archivist.pipeline import ingest as run_ingest
@@ -143,55 +211,69 @@ def ingest(inputs: tuple[str, ...], db: str, jobs: int, engine: str, scheduler: 
         n = jobs or default_jobs()
         executor = pool_executor(n) if n > 1 else None
     progress: IngestProgress | None = None if quiet or fmt == "json" else _RichProgress()
-    with Archive(db) as archive:
-        try:
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        with Archive(db) as archive:
             report = run_ingest(inputs, archive, executor=executor, engine=engine, batch_size=batch_size,
-                                force=force, progress=progress)  # fmt: skip
-        except KeyboardInterrupt:
-            err_console.print(
-                "interrupted: every finished batch is kept; run the same command again to finish"
-            )
-            sys.exit(EXIT_INTERRUPTED)
+                                force=force, progress=progress, collection=collection)  # fmt: skip
+    except KeyboardInterrupt:
+        err_console.print("interrupted: every finished batch is kept; run the same command again to finish")
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     data = report.to_dict()
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        out_console.print(
+        summary = Text(
             f"{report.files_seen} files: {data['new']} new, {data['changed']} changed, {data['unchanged']} unchanged, "
-            f"[{'red' if report.counts.failed else 'green'}]{report.counts.failed} failed[/] "
-            f"in {report.seconds:.1f}s → {db}",
-            highlight=False,
         )
+        summary.append(f"{report.counts.failed} failed", style="red" if report.counts.failed else "green")
+        if report.withdrawn:
+            summary.append(f", {report.withdrawn} withdrawn (their files are gone)")
+        summary.append(f" in {report.seconds:.1f}s → {db}")
+        out_console.print(summary)
+        if report.still_failing:
+            out_console.print(
+                f"{report.still_failing} unchanged files still fail: `archivist failures --db {db}`"
+            )
+        if report.skipped:
+            shown = ", ".join(f"{reason} {n}" for reason, n in report.skipped.items())
+            out_console.print(f"skipped, not read: {shown}")
         for failure in data["failures"][:20]:  # type: ignore[index]
-            err_console.print("  [red]failed[/] " + escape(f"{failure['path']}: {failure['message']} [{failure['reason']}]"),
-                              highlight=False)  # fmt: skip
-    if report.counts.failed:
+            err_console.print(Text.assemble(("  failed ", "red"),
+                                            literal(f"{failure['path']}: {failure['message']} [{failure['reason']}]")))  # fmt: skip
+        if report.counts.failed > 20:
+            err_console.print(f"  … and {report.counts.failed - 20} more: `archivist failures --db {db}`")
+    if report.failing:
         sys.exit(EXIT_FAILURES)
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES_HELP)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
 @click.option(
     "--format", "fmt", type=click.Choice(["jsonl", "json", "text"]), default="jsonl", show_default=True
 )
 @click.option("--no-text", is_flag=True, help="Leave the canonical text out of the JSON (parts keep theirs).")
-def extract(files: tuple[str, ...], fmt: str, no_text: bool) -> None:
+@click.option(
+    "--collection", "-c", default=None, help="Name the inputs' collection (default: the folder's name)."
+)
+@debug_option
+def extract(files: tuple[str, ...], fmt: str, no_text: bool, collection: str | None) -> None:
     """Extract documents from files without a database: one JSON object per document on stdout.
 
-    Failures go to stderr as one line each; the exit status is 2 when any file failed.
+    Failures go to stderr as one line each; the exit status is 3 when any file failed.
     """
     from archivist.pipeline import collect_inputs, extract_input
 
     failed = 0
     records = []
-    for item in collect_inputs(files):
+    for item in collect_inputs(files, collection=collection).files:
         result = extract_input(item)
         if result.document is None:
             failed += 1
-            err_console.print(
-                "[red]failed[/] " + escape(f"{item.path}: {result.failure_detail} [{result.failure}]"),
-                highlight=False,
-            )
+            err_console.print(Text.assemble(("failed ", "red"),
+                                            literal(f"{item.path}: {result.failure_detail} [{result.failure}]")))  # fmt: skip
             continue
         record = result.document.to_record()
         if no_text:
@@ -208,82 +290,154 @@ def extract(files: tuple[str, ...], fmt: str, no_text: bool) -> None:
         sys.exit(EXIT_FAILURES)
 
 
+_SHOWN_FIELDS = ("id", "path", "version", "status", *METADATA_FIELDS)
+
+
 def _print_document(record: dict[str, Any]) -> None:
+    corrected = {c["field"]: c for c in record.get("corrections", []) if c["target"] == "field"}
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
-    for key in ("id", "path", "title", "authors", "date_written", "date_published", "source", "source_title",
-                "source_volume", "source_issue", "source_page", "place", "translator", "transcriber", "rights",
-                "language", "doc_type", "classification", "addressee"):  # fmt: skip
+    for key in _SHOWN_FIELDS:
         value = record.get(key)
-        if value not in (None, [], ""):
-            table.add_row(key, "; ".join(value) if isinstance(value, list) else str(value))
+        if value in (None, [], "") and key not in corrected:
+            continue
+        shown = Text(literal("; ".join(value) if isinstance(value, list) else str(value)))
+        if key in corrected:
+            c = corrected[key]
+            was = c["extracted"]
+            was_text = "; ".join(was) if isinstance(was, list) else str(was)
+            shown.append(
+                f"   (corrected #{c['id']} by {c['author']}; extracted: {literal(was_text)})", style="yellow"
+            )
+        table.add_row(key, shown)
     out_console.print(table)
-    for part in record["parts"]:
+    for seq, part in enumerate(record["parts"]):
         extra = ", ".join(f"{k}={part[k]}" for k in ("author", "date", "place", "title") if k in part)
         snippet = part["text"].replace("\n", " ")
         snippet = snippet if len(snippet) < 90 else snippet[:60] + " … " + snippet[-25:]
-        out_console.print(f"  [magenta]{part['kind']:>14}[/] {part['start']:>6}–{part['end']:<6} {snippet}"
-                          + (f"  [dim]({extra})[/]" if extra else ""), highlight=False)  # fmt: skip
+        line = Text.assemble(f"{seq:>3} ", (f"{part['kind']:>14}", "magenta"),
+                             f" {part['start']:>6}–{part['end']:<6} ", literal(snippet))  # fmt: skip
+        if extra:
+            line.append(f"  ({literal(extra)})", style="dim")
+        out_console.print(line)
+    for c in record.get("corrections", []):
+        if c["target"] == "part":
+            style = "yellow" if c["status"] == "applied" else "red"
+            out_console.print(Text(literal(f"  part correction #{c['id']} by {c['author']}: {c['value']} "
+                                           f"[{c['status']}]" + (f" — {c['note']}" if c["note"] else "")), style=style))  # fmt: skip
 
 
-@main.command()
+def _resolve(archive: Archive, doc_id: str | None, path: str | None) -> Any:
+    """The document a user named by id or by path (or path suffix); several matches are listed."""
+    if not doc_id and not path:
+        raise click.UsageError("give a DOC_ID or --path PATH")
+    doc = archive.document(doc_id) if doc_id else archive.document_at(path or "")
+    if doc is not None:
+        return doc
+    if path:
+        matches = archive.matching_paths(path, limit=21)
+        if len(matches) > 1:
+            listed = "\n  ".join(matches[:20]) + ("\n  …" if len(matches) > 20 else "")
+            raise ArchivistError(f"{path!r} matches {len(matches) if len(matches) <= 20 else 'over 20'} "
+                                 f"documents; give one of:\n  {listed}")  # fmt: skip
+    raise ArchivistError(
+        f"{archive.path}: no document {doc_id or path!r}; `archivist stats --db {archive.path}` lists what is there"
+    )
+
+
+@main.command(epilog=EXIT_CODES_HELP)
 @click.argument("doc_id", required=False)
-@click.option(
-    "--path", "path", default=None, help="Show the current document of this file path (or path suffix)."
-)
+@click.option("--path", "path", default=None, help="Show the document of this file path (or path suffix).")
 @click.option("--db", default=DEFAULT_DB, show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option(
-    "--text/--no-text", "with_text", default=False, help="Print the whole canonical text (text format)."
-)
-def show(doc_id: str | None, path: str | None, db: str, fmt: str, with_text: bool) -> None:
-    """Show one document: its fields, provenance and parts."""
-    if not doc_id and not path:
-        raise click.UsageError("give a DOC_ID or --path PATH")
+    "--text/--no-text", "with_text", default=None,
+    help="Print the whole canonical text (text format: off by default; JSON: on by default).",
+)  # fmt: skip
+@click.option("--extracted", is_flag=True, help="As extracted, without people's corrections.")
+@debug_option
+def show(
+    doc_id: str | None, path: str | None, db: str, fmt: str, with_text: bool | None, extracted: bool
+) -> None:
+    """Show one document: its fields (corrections marked, with the extracted value), provenance,
+    parts, versions and layers. DOC_ID is a document id, or a version id for an older version."""
     with Archive(db, readonly=True) as archive:
-        doc = archive.document(doc_id) if doc_id else archive.document_at(path or "")
-    if doc is None:
-        raise ArchivistError(
-            f"{db}: no document {doc_id or path!r}; `archivist stats --db {db}` lists what is there"
-        )
+        doc = _resolve(archive, doc_id, path)
+        if extracted:
+            doc = archive.document(doc.id, corrected=False) if doc.status != "superseded" else doc
+        versions = archive.versions(doc.id)
     record = doc.to_record()
+    record["versions"] = versions
     if fmt == "json":
+        if with_text is False:
+            record.pop("text")
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
     _print_document(record)
+    if len(versions) > 1:
+        out_console.print("versions: " + ", ".join(
+            f"{v['version']}{' (current)' if v['current'] else ''}" for v in versions))  # fmt: skip
     if with_text:
         out_console.print()
-        out_console.print(record["text"], highlight=False, markup=False)
+        out_console.print(literal(record["text"]))
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("doc_id")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of standard output.")  # fmt: skip
+@debug_option
+def original(doc_id: str, db: str, output: str | None) -> None:
+    """Write a document's original file, byte for byte: `archivist original DOC_ID > page.htm`.
+
+    DOC_ID is a document id (its current version), a version id or a SHA-256.
+    """
+    with Archive(db, readonly=True) as archive:
+        data = archive.original_bytes(doc_id)
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+@main.command(epilog=EXIT_CODES_HELP)
 @click.option("--db", default=DEFAULT_DB, show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-def stats(db: str, fmt: str) -> None:
-    """Counts by source, format, language, decade, type and author; failures by reason."""
+@click.option("--top", type=int, default=0, help="Show at most this many rows per count (0: all).")
+@debug_option
+def stats(db: str, fmt: str, top: int) -> None:
+    """Counts by collection, source, format, language, decade, type and author (as corrected);
+    failures by reason."""
     with Archive(db, readonly=True) as archive:
         data = archive.stats()
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    out_console.print(
-        f"[bold]{data['documents']}[/] documents from [bold]{data['files']}[/] files "
-        f"({data['originals_bytes']:,} bytes of originals), {data['parts']} parts, "
-        f"[{'red' if data['failures'] else 'green'}]{data['failures']} failures[/]",
-        highlight=False,
-    )
-    for key, label in (("by_source", "source"), ("by_format", "format"), ("by_language", "language"),
-                       ("by_type", "type"), ("by_decade", "decade"), ("top_authors", "author"),
-                       ("failure_reasons", "failure")):  # fmt: skip
-        if data[key]:
-            shown = ", ".join(f"{k} {v}" for k, v in list(data[key].items())[:15])
-            out_console.print(f"  [cyan]{label:>9}[/]  {shown}", highlight=False)
+    head = Text(f"{data['documents']} documents from {data['files']} files "
+                f"({data['originals_bytes']:,} bytes of originals), {data['parts']} parts, ")  # fmt: skip
+    head.append(f"{data['failures']} failures", style="red" if data["failures"] else "green")
+    if data["withdrawn"]:
+        head.append(f", {data['withdrawn']} withdrawn")
+    if data["corrections"]:
+        head.append(f", {data['corrections']} corrections")
+    out_console.print(head)
+    for key, label in (("by_collection", "collection"), ("by_source", "source"), ("by_format", "format"),
+                       ("by_language", "language"), ("by_type", "type"), ("by_decade", "decade"),
+                       ("top_authors", "author"), ("failure_reasons", "failure")):  # fmt: skip
+        items = list(data[key].items())
+        if items:
+            shown = ", ".join(f"{k} {v}" for k, v in (items[:top] if top else items))
+            more = f", … {len(items) - top} more" if top and len(items) > top else ""
+            out_console.print(Text.assemble((f"  {label:>10}", "cyan"), "  ", literal(shown + more)))
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES_HELP)
 @click.option("--db", default=DEFAULT_DB, show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@debug_option
 def failures(db: str, fmt: str) -> None:
     """Files that could not be read, with the reason."""
     with Archive(db, readonly=True) as archive:
@@ -291,8 +445,200 @@ def failures(db: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    if not rows:
+        out_console.print("no failures: every file was read")
     for row in rows:
-        click.echo(f"{row['path']}: {row['message']} [{row['reason']}]")
+        out_console.print(literal(f"{row['path']}: {row['message']} [{row['reason']}]"))
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@debug_option
+def collections(db: str, fmt: str) -> None:
+    """The collections in the archive: name, the folder last ingested, current documents."""
+    with Archive(db, readonly=True) as archive:
+        rows = archive.collections()
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        out_console.print(literal(f"{row['name']}: {row['documents']} documents, from {row['root']}"))
+
+
+def _who(by: str | None) -> str:
+    if by:
+        return by
+    try:
+        return os.environ.get("ARCHIVIST_USER") or getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def _field_value(field: str, value: str) -> Any:
+    """A value as typed on the command line, in the field's own shape."""
+    if field == "authors":
+        if value.strip().startswith("["):
+            parsed = json.loads(value)
+            if not isinstance(parsed, list) or not all(isinstance(v, str) for v in parsed):
+                raise click.BadParameter("authors: a JSON list of names, or names separated by ';'")
+            return parsed
+        return [v.strip() for v in value.split(";") if v.strip()]
+    if value in ("", "null", "none", "None"):
+        return None
+    if field in ("date_written", "date_published") and not re.fullmatch(
+        r"[0-9X]{4}(-[0-9X]{2}(-[0-9X]{2})?)?[~?%]?(/[0-9X]{4}(-[0-9X]{2}(-[0-9X]{2})?)?[~?%]?)?", value
+    ):
+        raise click.BadParameter(
+            f"{field}: an ISO 8601 / EDTF date such as 1939-09-14, 1933-03, 1917, 1917-03/1917-04"
+        )
+    return value
+
+
+CORRECT_HELP = (
+    """Correct a document's metadata field, or one of its parts, by hand.
+
+    \b
+      archivist correct DOC_ID title "Sees Closer Hitler-Stalin Ties" --note "typo"
+      archivist correct --path seeds/000.txt authors "Leon Trotsky; Natalia Sedova"
+      archivist correct DOC_ID --part 5 --kind postscript
+      archivist correct DOC_ID --part 3 --span "exact text the part covers"
+      archivist correct --undo 7
+
+    Corrections are kept apart from what the extractor found (which stays, shown beside them),
+    applied wherever the document is read, and survive re-ingests and edited files; a part
+    correction is found again by the part's text, and reported when it no longer can be.
+    FIELD is one of: """
+    + ", ".join(METADATA_FIELDS)
+    + """. `null` clears a field; authors are separated by ';'."""
+)
+
+
+@main.command(help=CORRECT_HELP, epilog=EXIT_CODES_HELP)
+@click.argument("doc_id", required=False)
+@click.argument("field", required=False)
+@click.argument("value", required=False)
+@click.option("--path", default=None, help="The document by file path (or path suffix) instead of DOC_ID.")
+@click.option("--part", "part", type=int, default=None, help="Correct part N (as `show` numbers them).")
+@click.option("--kind", default=None, help="With --part: the part's right kind (postscript, signature, …).")
+@click.option("--span", "span_text", default=None,
+              help="With --part: the exact text the part should cover (its new boundaries).")  # fmt: skip
+@click.option("--note", default=None, help="Why: kept with the correction.")
+@click.option("--by", default=None, help="Who corrects (default: $ARCHIVIST_USER or the login name).")
+@click.option("--undo", type=int, default=None, help="Undo correction ID (it is kept, marked undone).")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@debug_option
+def correct(doc_id: str | None, field: str | None, value: str | None, path: str | None, part: int | None,
+            kind: str | None, span_text: str | None, note: str | None, by: str | None, undo: int | None, db: str,
+            fmt: str) -> None:  # fmt: skip
+    who = _who(by)
+    with Archive(db) as archive:
+        if undo is not None:
+            archive.undo_correction(undo, who)
+            result: dict[str, Any] = {"undone": undo, "by": who}
+        else:
+            if doc_id and field is None and path is None and part is None:
+                raise click.UsageError("say what to correct: FIELD VALUE, or --part N with --kind/--span")
+            if path and doc_id:  # `correct --path P FIELD VALUE`: the arguments shift left
+                doc_id, field, value = None, doc_id, field
+            doc = _resolve(archive, doc_id, path)
+            if part is not None:
+                number = archive.correct_part(doc.id, part, who, kind=kind, text=span_text, note=note)
+            else:
+                if field is None or value is None:
+                    raise click.UsageError("give FIELD and VALUE (or --part N)")
+                if field not in METADATA_FIELDS:
+                    raise click.BadParameter(
+                        f"{field!r}; one of: {', '.join(METADATA_FIELDS)}", param_hint="FIELD"
+                    )
+                number = archive.correct_field(doc.id, field, _field_value(field, value), who, note)
+            result = {"correction": number, "document": doc.id, "path": doc.path, "by": who}
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False))
+    elif "undone" in result:
+        out_console.print(f"correction {undo} undone")
+    else:
+        out_console.print(
+            literal(f"correction {result['correction']} recorded on {result['path']} ({result['document']})")
+        )
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("doc_id", required=False)
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--all", "include_undone", is_flag=True, help="Include corrections that were undone.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@debug_option
+def corrections(doc_id: str | None, db: str, include_undone: bool, fmt: str) -> None:
+    """People's corrections: who, when, why, the extracted value, and whether each still applies
+    (`unanchored`: the part it was made on is no longer in the document)."""
+    with Archive(db, readonly=True) as archive:
+        rows = archive.corrections(doc_id, include_undone=include_undone)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        out_console.print("no corrections")
+    for row in rows:
+        what = row["field"] if row["target"] == "field" else f"part ({row['part_kind']})"
+        line = (f"#{row['id']} {row['path']} {what}: {json.dumps(row['extracted'], ensure_ascii=False)} → "
+                f"{json.dumps(row['value'], ensure_ascii=False)}  [{row['status']}] by {row['author']} "
+                f"{row['created_at']}" + (f" — {row['note']}" if row["note"] else ""))  # fmt: skip
+        out_console.print(Text(literal(line), style="red" if row["status"] == "unanchored" else ""))
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--stage", "stage_names", multiple=True, help="Stage(s) to run (default: all). See --list.")
+@click.option("--list", "list_stages", is_flag=True, help="List the stages: what each needs and adds.")
+@click.option(
+    "--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (0: one per core)."
+)
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", default=None, help="With --engine dask: address of an existing scheduler.")
+@click.option("--force", is_flag=True, help="Run on every document, not only those not yet annotated.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@debug_option
+def annotate(db: str, stage_names: tuple[str, ...], list_stages: bool, jobs: int, engine: str,
+             scheduler: str | None, force: bool, fmt: str, quiet: bool) -> None:  # fmt: skip
+    """Run annotation stages over the documents of an archive, incrementally.
+
+    A stage reads a stored document and adds spans in layers of its own (paragraphs, dates, …);
+    it runs only on documents it has not read in their current version (--force: all). Results are
+    written in batches by this process alone, so --jobs N and --engine dask only add workers.
+    """
+    from archivist.enrich import STAGES, run_stages
+
+    if list_stages:
+        listing = [s.describe() for s in STAGES.values()]
+        if fmt == "json":
+            click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        else:
+            for item in listing:
+                out_console.print(f"{item['name']} {item['version']}: needs {', '.join(item['needs']) or '-'}; "
+                                  f"adds {', '.join(item['adds'])} — {item['about']}")  # fmt: skip
+        return
+    unknown = [n for n in stage_names if n not in STAGES]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}; stages: {', '.join(STAGES)}", param_hint="--stage")
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        with Archive(db) as archive:
+            reports = run_stages(archive, list(stage_names) or list(STAGES), jobs=jobs, engine=engine,
+                                 scheduler=scheduler, force=force, progress=not quiet and fmt == "text")  # fmt: skip
+    except KeyboardInterrupt:
+        err_console.print("interrupted: every finished batch is kept; run the same command again to finish")
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if fmt == "json":
+        click.echo(json.dumps(reports, ensure_ascii=False, indent=2))
+    else:
+        for r in reports:
+            out_console.print(f"{r['stage']}: {r['documents']} documents annotated, {r['spans']} spans "
+                              f"({r['up_to_date']} already up to date) in {r['seconds']:.1f}s")  # fmt: skip
 
 
 @main.group("eval")

@@ -93,9 +93,9 @@ def extract_files(
     return [function(item) for item in items]
 
 
-def extract_payloads(payloads: list[tuple[bytes, str]]) -> list[Extraction]:
-    """One task with `send_bytes`: `extract_data` on each (bytes, path) sent with it."""
-    return [extract_data(data, path) for data, path in payloads]
+def extract_payloads(payloads: list[tuple[bytes, str, str | None]]) -> list[Extraction]:
+    """One task with `send_bytes`: `extract_data` on each (bytes, path, url) sent with it."""
+    return [extract_data(data, path, url) for data, path, url in payloads]
 
 
 def dask_executor(
@@ -227,7 +227,7 @@ def _submitter(
     def by_bytes(chunks: list[list[InputFile]]) -> tuple[list[Task], list[Extraction]]:
         failed: list[Extraction] = []
         kept_chunks: list[list[InputFile]] = []
-        payloads: list[list[tuple[Any, str]]] = []
+        payloads: list[list[tuple[Any, str, str | None]]] = []
         for chunk in chunks:
             kept, sent = [], []
             for item in chunk:
@@ -237,7 +237,11 @@ def _submitter(
                     failed.append(_failure(item, "unreadable", f"cannot read: {err.strerror}"))
                     continue
                 sent.append(
-                    (client.scatter(data, hash=False) if len(data) > inline_limit else data, item.path)
+                    (
+                        client.scatter(data, hash=False) if len(data) > inline_limit else data,
+                        item.path,
+                        item.url,
+                    )
                 )
                 kept.append(item)
             if kept:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 PART_KINDS = (
@@ -58,15 +59,44 @@ METADATA_FIELDS = (
     "doc_type",
     "classification",
     "addressee",
+    "url",
 )
 
-# Bumped whenever extraction output changes, so a store knows which documents are stale.
-EXTRACTOR_VERSION = "1"
+# The code that turns bytes into a document; its hash is the extractor's version (see below).
+_EXTRACTION_CODE = ("model.py", "extract", "sources")
 
 
-def document_id(data: bytes) -> str:
-    """A document is named by its bytes: the same file anywhere gets the same id."""
+def _extractor_version() -> str:
+    """A hash of the extraction code itself, so that a store knows which documents are stale after
+    an upgrade without anyone remembering to bump a number."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _EXTRACTION_CODE:
+        target = root / name
+        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        for file in files:
+            digest.update(file.relative_to(root).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+EXTRACTOR_VERSION = _extractor_version()
+
+
+def version_id(data: bytes) -> str:
+    """A version of a document is named by its file's bytes: the first 16 hex digits of SHA-256."""
     return hashlib.sha256(data).hexdigest()[:16]
+
+
+def document_id(key: str) -> str:
+    """A document is named by its key — its collection and its path inside it, e.g.
+    ``corpus/mia/1939/sees.htm`` — so the id survives any edit of the file, a moved folder and a
+    rebuilt archive: the same key gives the same id in every archive."""
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def collection_of(key: str) -> str:
+    return key.split("/", 1)[0]
 
 
 @dataclass(slots=True)
@@ -100,6 +130,57 @@ class Part:
 
 
 @dataclass(slots=True)
+class Span:
+    """One annotation of the canonical text in a named layer: the extractor's parts are the layer
+    ``parts``, the lines of the header ``header``, and each later stage adds layers of its own
+    (paragraphs, dates, mentions, quotations). `agent` says who made it — ``extractor@<version>``,
+    ``stage:<name>@<version>``, or a person — and `attrs` holds what the span says (a normalised
+    date, an entity id)."""
+
+    layer: str
+    kind: str
+    start: int
+    end: int
+    attrs: dict[str, Any] = field(default_factory=dict)
+    agent: str = ""
+    confidence: float = 1.0
+
+    def to_record(self, text: str | None = None) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "layer": self.layer,
+            "kind": self.kind,
+            "start": self.start,
+            "end": self.end,
+        }
+        if text is not None:
+            record["text"] = text[self.start : self.end]
+        if self.attrs:
+            record["attrs"] = self.attrs
+        record["agent"] = self.agent
+        record["confidence"] = self.confidence
+        return record
+
+
+@dataclass(slots=True)
+class Correction:
+    """A person's correction as it applies to the document read: the extracted value is kept."""
+
+    id: int
+    target: str  # "field" or "part"
+    field: str | None
+    value: Any
+    extracted: Any
+    note: str | None
+    author: str
+    at: str
+    status: str = "applied"  # applied, or unanchored (a part correction whose text is gone)
+    part: int | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
 class Document:
     path: str
     id: str
@@ -121,10 +202,22 @@ class Document:
     doc_type: str = "other"
     classification: str | None = None
     addressee: str | None = None
+    url: str | None = None
     parts: list[Part] = field(default_factory=list)
     provenance: dict[str, Provenance] = field(default_factory=dict)
     format: str | None = None
     encoding: str | None = None
+    version: str | None = None  # the version read: the id of the file's bytes (see version_id)
+    spans: list[Span] = field(default_factory=list)  # layers other than the parts
+    corrections: list[Correction] = field(default_factory=list)  # applied on read by the store
+    status: str = "current"  # current, superseded (an older version) or withdrawn (file gone)
+
+    @property
+    def collection(self) -> str:
+        return collection_of(self.path)
+
+    def layer(self, name: str) -> list[Span]:
+        return [s for s in self.spans if s.layer == name]
 
     def part_text(self, part: Part) -> str:
         return self.text[part.start : part.end]
@@ -147,6 +240,13 @@ class Document:
         record["provenance"] = {k: asdict(v) for k, v in self.provenance.items()}
         record["format"] = self.format
         record["encoding"] = self.encoding
+        record["version"] = self.version
+        if self.spans:
+            record["spans"] = [s.to_record(self.text) for s in self.spans]
+        if self.corrections:
+            record["corrections"] = [c.to_record() for c in self.corrections]
+        if self.status != "current":
+            record["status"] = self.status
         return record
 
     @classmethod
@@ -167,6 +267,19 @@ class Document:
         fields: dict[str, Any] = {name: record.get(name) for name in METADATA_FIELDS}
         fields["authors"] = list(fields["authors"] or [])
         fields["doc_type"] = fields["doc_type"] or "other"
+        spans = [
+            Span(
+                layer=s["layer"],
+                kind=s["kind"],
+                start=s["start"],
+                end=s["end"],
+                attrs=s.get("attrs") or {},
+                agent=s.get("agent", ""),
+                confidence=s.get("confidence", 1.0),
+            )
+            for s in record.get("spans", [])
+        ]
+        corrections = [Correction(**c) for c in record.get("corrections", [])]
         return cls(
             path=record["path"],
             id=record["id"],
@@ -175,6 +288,10 @@ class Document:
             provenance=provenance,
             format=record.get("format"),
             encoding=record.get("encoding"),
+            version=record.get("version"),
+            spans=spans,
+            corrections=corrections,
+            status=record.get("status", "current"),
             **fields,
         )
 
@@ -202,6 +319,7 @@ class SourceFile:
     size: int
     format: str | None = None
     encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what reading it had to guess or repair
 
 
 @dataclass(slots=True)

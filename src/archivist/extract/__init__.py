@@ -20,13 +20,15 @@ from archivist.extract.place import read_place
 from archivist.extract.segment import Segment
 from archivist.extract.source import read_source
 from archivist.extract.when import read_dates
-from archivist.model import Document, Provenance
+from archivist.model import EXTRACTOR_VERSION, Document, Provenance
 from archivist.sources.page import Page
 
 __all__ = ["build_document"]
 
 
 def build_document(page: Page, doc_id: str) -> Document:
+    """The document a page holds: its canonical text, its parts and header lines as layers, and
+    every metadata field with where it came from."""
     layout = lay_out(page)
     items = layout.items
     authors, author_origin = authors_of(page, layout)
@@ -36,10 +38,11 @@ def build_document(page: Page, doc_id: str) -> Document:
     by_block: dict[int, list[Segment]] = {}
     for seg in anatomy.segments:
         by_block.setdefault(layout.body[seg.block], []).append(seg)
-    text, parts = assemble(layout, by_block)
+    text, parts, header_lines = assemble(layout, by_block, agent=f"extractor@{EXTRACTOR_VERSION}")
     doc = Document(
-        path=page.path, id=doc_id, text=text, parts=parts, format=page.format, encoding=page.encoding
-    )
+        path=page.path, id=doc_id, text=text, parts=parts, format=page.format, encoding=page.encoding,
+        spans=header_lines,
+    )  # fmt: skip
     prov = doc.provenance
 
     def put(name: str, value: object, origin: str, raw: str | None = None, confidence: float = 1.0) -> None:
@@ -101,6 +104,8 @@ def build_document(page: Page, doc_id: str) -> Document:
         path=page.path,
     )  # fmt: skip
     put("doc_type", doc_type, why)
+    if page.address:
+        put("url", page.address[0], page.address[1])
     if not doc.authors and why == "form:dialogue" and (speaker := interviewee(paragraphs)):
         put("authors", [speaker], "form:interviewee")
     return doc

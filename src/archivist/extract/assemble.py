@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from archivist.extract.layout import Layout
 from archivist.extract.segment import Segment
-from archivist.model import Part
+from archivist.model import Part, Span
 
 _MERGED = {"header", "body", "postscript", "editorial-note"}
+# What each line of the header is, as the layout passes found it: the ``header`` layer keeps them
+# apart (the ``parts`` layer has one merged header), so an export can say which line is the title.
+_HEADER_LINE = {"title": "title", "byline": "byline", "subtitle": "subtitle", "info": "info"}
 
 
-def assemble(layout: Layout, by_block: dict[int, list[Segment]]) -> tuple[str, list[Part]]:
-    """Join kept blocks into the canonical text and record each part's span."""
+def assemble(
+    layout: Layout, by_block: dict[int, list[Segment]], agent: str = ""
+) -> tuple[str, list[Part], list[Span]]:
+    """Join kept blocks into the canonical text; record each part's span, and each header line's."""
     pieces: list[str] = []
     parts: list[Part] = []
+    lines: list[Span] = []
     pos = 0
     last_key: tuple[object, ...] | None = None
     for index, item in enumerate(layout.items):
@@ -37,6 +43,8 @@ def assemble(layout: Layout, by_block: dict[int, list[Segment]]) -> tuple[str, l
             start = pos
             pieces.append(text)
             pos += len(text)
+            if seg.kind == "header":
+                lines.append(Span("header", _HEADER_LINE.get(item.role, "line"), start, pos, agent=agent))
             key = (seg.kind, seg.author, seg.date, seg.place, seg.title)
             if seg.kind in _MERGED and last_key == key and parts:
                 parts[-1].end = pos
@@ -44,4 +52,4 @@ def assemble(layout: Layout, by_block: dict[int, list[Segment]]) -> tuple[str, l
                 parts.append(Part(kind=seg.kind, start=start, end=pos, author=seg.author, date=seg.date,
                                   place=seg.place, title=seg.title))  # fmt: skip
             last_key = key
-    return "".join(pieces), parts
+    return "".join(pieces), parts, lines

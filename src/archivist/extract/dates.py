@@ -222,6 +222,17 @@ _MONTH_DAY = re.compile(
 )
 
 
+def month_days(text: str) -> list[tuple[int, int, int, int]]:
+    """(month, day, start, end) of every day written without its year ("March 18", "18th March")."""
+    out = []
+    for match in _MONTH_DAY.finditer(text):
+        month = MONTHS.get((match.group("m") or match.group("m2")).lower())
+        day = int(match.group("d") or match.group("d2"))
+        if month and 1 <= day <= 31:
+            out.append((month, day, match.start(), match.end()))
+    return out
+
+
 def month_and_day(text: str) -> tuple[int, int, int] | None:
     """(month, day, start) of the first day written without its year ("March 18", "18th March")."""
     for match in _MONTH_DAY.finditer(text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from archivist.errors import UnreadableFile
+from archivist.sources.address import page_address
 from archivist.sources.decode import decode_bytes
 from archivist.sources.html import read_html
 from archivist.sources.markdown import read_markdown
@@ -49,4 +50,6 @@ def read_page(data: bytes, path: str) -> Page:
         page = read_text(text, path, encoding)
     if not any(block.text.strip() for block in page.blocks):
         raise UnreadableFile(path, "no-text", f"the {fmt} file holds no text")
+    if fmt != "tei" and (address := page_address(text)):
+        page.address = address
     return page

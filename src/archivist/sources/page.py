@@ -43,3 +43,4 @@ class Page:
     meta: dict[str, str] = field(default_factory=dict)  # <meta name=...> values
     fields: dict[str, list[str]] = field(default_factory=dict)  # structured header fields
     warnings: list[str] = field(default_factory=list)
+    address: tuple[str, str] | None = None  # the page's own published URL and where it says so
