@@ -376,6 +376,8 @@ class Archive:
             counts.new += 1
         elif not same_bytes:
             counts.changed += 1
+        else:  # the same bytes read again by a newer extractor
+            counts.unchanged += 1
         if not same_bytes and f.size:
             last = self.conn.execute(
                 "SELECT MAX(version) FROM file_versions WHERE path=?", (f.path,)
