@@ -137,7 +137,9 @@ def test_writes_upsert_in_place_and_a_new_extractor_re_extracts(seed_dir: Path, 
 
 
 # -- layers and stages --------------------------------------------------------------------------------------
-def test_parts_and_header_lines_are_layers_and_stages_run_incrementally(seed_dir: Path, tmp_path: Path) -> None:
+def test_parts_and_header_lines_are_layers_and_stages_run_incrementally(
+    seed_dir: Path, tmp_path: Path
+) -> None:
     db = str(tmp_path / "a.db")
     runner = CliRunner()
     assert runner.invoke(main, ["ingest", str(seed_dir), "--db", db, "-q"]).exit_code == 0
@@ -146,7 +148,9 @@ def test_parts_and_header_lines_are_layers_and_stages_run_incrementally(seed_dir
         assert article is not None
         header = {s.kind: article.text[s.start : s.end] for s in article.layer("header")}
         assert header["title"] == "Sees Closer Hitler-Stalin Ties" and header["byline"] == "Leon Trotsky"
-        kinds = [r[0] for r in archive.conn.execute("SELECT kind FROM parts WHERE document_id=?", (article.id,))]
+        kinds = [
+            r[0] for r in archive.conn.execute("SELECT kind FROM parts WHERE document_id=?", (article.id,))
+        ]
         assert "postscript" in kinds and "signature" in kinds  # the `parts` view over the spans
     first = json.loads(runner.invoke(main, ["annotate", "--db", db, "--format", "json"]).output)
     assert {r["stage"]: r["documents"] for r in first} == {"paragraphs": 2, "dates": 2}
@@ -161,7 +165,9 @@ def test_parts_and_header_lines_are_layers_and_stages_run_incrementally(seed_dir
         assert all(s.agent.startswith("stage:dates@") for s in article.layer("dates"))
     # an edited file: only its document is annotated again
     target = seed_dir / SEED_LETTER
-    target.write_bytes(target.read_bytes() + b"\n\nAn added paragraph, written on June 1, 1933, at the end.\n")
+    target.write_bytes(
+        target.read_bytes() + b"\n\nAn added paragraph, written on June 1, 1933, at the end.\n"
+    )
     assert runner.invoke(main, ["ingest", str(seed_dir), "--db", db, "-q"]).exit_code == 0
     third = json.loads(runner.invoke(main, ["annotate", "--db", db, "--format", "json", "-j", "2"]).output)
     assert {r["stage"]: r["documents"] for r in third} == {"paragraphs": 1, "dates": 1}
@@ -185,7 +191,9 @@ def test_corrections_survive_edits_moves_and_re_extraction(seed_dir: Path, tmp_p
     run("correct", article["id"], "authors", "Leon Trotsky; L. D. Trotsky")
     ps = next(i for i, p in enumerate(article["parts"]) if p["kind"] == "postscript")
     run("correct", article["id"], "--part", str(ps), "--kind", "editorial-note", "--note", "test")
-    undone = json.loads(run("correct", letter["id"], "title", "Wrong title", "--format", "json"))["correction"]
+    undone = json.loads(run("correct", letter["id"], "title", "Wrong title", "--format", "json"))[
+        "correction"
+    ]
     run("correct", "--undo", str(undone))
     # edit both files, move the folder, re-ingest it under the same collection name, and force
     # a re-extraction too
@@ -197,7 +205,9 @@ def test_corrections_survive_edits_moves_and_re_extraction(seed_dir: Path, tmp_p
     letter2 = json.loads(run("show", letter["id"], "--format", "json"))
     article2 = json.loads(run("show", article["id"], "--format", "json"))
     assert letter2["version"] != letter["version"]
-    assert letter2["place"] == "Prinkipo" and letter2["provenance"]["place"]["origin"].startswith("correction:")
+    assert letter2["place"] == "Prinkipo" and letter2["provenance"]["place"]["origin"].startswith(
+        "correction:"
+    )
     assert letter2["title"] == letter["title"]  # the undone correction does not apply
     assert article2["authors"] == ["Leon Trotsky", "L. D. Trotsky"]
     assert [p["kind"] for p in article2["parts"]].count("postscript") == 0
@@ -211,7 +221,9 @@ def test_corrections_survive_edits_moves_and_re_extraction(seed_dir: Path, tmp_p
     stats = json.loads(run("stats", "--format", "json"))
     assert stats["corrections"] == 4 and stats["top_authors"]["L. D. Trotsky"] == 1
     with Archive(db, readonly=True) as archive:
-        view = archive.conn.execute("SELECT place FROM current_documents WHERE id=?", (letter["id"],)).fetchone()
+        view = archive.conn.execute(
+            "SELECT place FROM current_documents WHERE id=?", (letter["id"],)
+        ).fetchone()
         raw = archive.conn.execute("SELECT place FROM documents WHERE id=?", (letter["id"],)).fetchone()
         assert (view[0], raw[0]) == ("Prinkipo", letter["place"])
         assert archive.document(letter["id"], corrected=False).place == letter["place"]  # type: ignore[union-attr]
@@ -353,7 +365,9 @@ def test_another_applications_database_is_refused_unchanged(tmp_path: Path) -> N
 def test_two_processes_creating_one_archive_do_not_race(tmp_path: Path) -> None:
     db = tmp_path / "race.db"
     code = "import sys; from archivist.store import Archive; Archive(sys.argv[1]).close()"
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE) for _ in range(4)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE) for _ in range(4)
+    ]
     errors = [p.communicate()[1].decode() for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
     with Archive(db) as archive:
@@ -466,7 +480,11 @@ def test_migration_from_schema_1_keeps_documents_versions_and_parts(tmp_path: Pa
         assert archive.schema_version == SCHEMA_VERSION
         doc = archive.document_at("pages/a.txt")
         assert doc is not None and doc.id == document_id("pages/a.txt") and doc.text == "New text"
-        assert doc.version == "bbbbbbbbbbbbbbbb" and doc.parts[0].date == "1933" and doc.authors == ["Leon Trotsky"]
+        assert (
+            doc.version == "bbbbbbbbbbbbbbbb"
+            and doc.parts[0].date == "1933"
+            and doc.authors == ["Leon Trotsky"]
+        )
         old = archive.document("aaaaaaaaaaaaaaaa")
         assert old is not None and old.text == "Old text" and old.status == "superseded"
         assert [v["version"] for v in archive.versions(doc.id)] == ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"]

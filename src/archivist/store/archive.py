@@ -209,7 +209,9 @@ class Archive:
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             broken = self.conn.execute("PRAGMA foreign_key_check").fetchall()
             if broken:
-                raise StoreError(f"{self.path}: migration left {len(broken)} broken references; nothing was changed")
+                raise StoreError(
+                    f"{self.path}: migration left {len(broken)} broken references; nothing was changed"
+                )
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
