@@ -214,7 +214,10 @@ def test_cli_ingest_engine_dask(tmp_path: Path) -> None:
         assert {d.path for d in archive.documents()} == {f"seeds/{p.name}" for p in seeds.iterdir()}
 
 
-def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(serial_db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(serial_db: Path, tmp_path: Path, how: str) -> None:
+    """Ctrl-C (SIGINT to the terminal's process group) and SIGTERM (to the ingest alone, as a
+    service manager or `kill` sends it) stop the run the same way."""
     db = tmp_path / "interrupted.db"
     command = [sys.executable, "-m", "archivist.cli", "ingest", str(CORPUS), "--db", str(db), "--engine", "dask",
                "-j", "2", "-q", "--batch-size", "16"]  # fmt: skip
@@ -224,7 +227,10 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(serial_db: Path, tmp_path: Pa
         while _files_in(db) < 48:  # some batches committed, most of the corpus still to do
             assert proc.poll() is None and time.monotonic() < deadline, "the ingest ended before Ctrl-C"
             time.sleep(0.2)
-        os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole process group
+        if how == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole process group
+        else:
+            proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
@@ -285,3 +291,19 @@ def test_missing_dask_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert result.exit_code == 1
     assert "pip install 'archivist[cluster]'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_stages_on_dask_give_the_same_layers_as_in_process(tmp_path: Path, cluster: Any) -> None:
+    from archivist.enrich import run_stages
+
+    seeds = shared_or_skip(SEEDS)
+    layers = {}
+    for engine in ("local", "dask"):
+        db = tmp_path / f"{engine}.db"
+        with Archive(db) as archive:
+            ingest([seeds], archive)
+            reports = run_stages(archive, ["paragraphs", "dates"], engine=engine, jobs=2,
+                                 scheduler=cluster.scheduler_address if engine == "dask" else None)  # fmt: skip
+            assert [r["documents"] for r in reports] == [2, 2]
+            layers[engine] = [(d.id, [s.to_record() for s in d.spans]) for d in archive.documents()]
+    assert layers["dask"] == layers["local"] and layers["local"][0][1]

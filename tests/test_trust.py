@@ -489,3 +489,57 @@ def test_migration_from_schema_1_keeps_documents_versions_and_parts(tmp_path: Pa
         assert old is not None and old.text == "Old text" and old.status == "superseded"
         assert [v["version"] for v in archive.versions(doc.id)] == ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"]
         assert archive.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_datasette_opens_the_archive_with_its_views(seed_dir: Path, tmp_path: Path) -> None:
+    datasette_app = pytest.importorskip("datasette.app")
+    db = tmp_path / "archive.db"
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(seed_dir), "--db", str(db), "-q"]).exit_code == 0
+    doc = json.loads(
+        runner.invoke(main, ["show", "--path", SEED_LETTER, "--db", str(db), "--format", "json"]).output
+    )
+    runner.invoke(main, ["correct", doc["id"], "place", "Prinkipo", "--db", str(db)])
+    result = runner.invoke(main, ["datasette", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    metadata = json.loads((tmp_path / "archive.datasette.json").read_text())
+    ds = datasette_app.Datasette([str(db)], metadata=metadata)
+
+    async def fetch() -> tuple[dict, dict, dict]:  # type: ignore[type-arg]
+        tables = (await ds.client.get("/archive.json")).json()
+        current = (await ds.client.get("/archive/current_documents.json?_shape=objects")).json()
+        parts = (await ds.client.get("/archive/parts_text.json?_shape=objects&kind=postscript")).json()
+        return tables, current, parts
+
+    import asyncio
+
+    tables, current, parts = asyncio.run(fetch())
+    hidden = {t["name"]: t["hidden"] for t in tables["tables"]}
+    assert hidden["blobs"] is True and hidden["documents"] is False
+    assert {v["name"] for v in tables["views"]} >= {"current_documents", "parts_text", "parts"}
+    places = {r["id"]: r["place"] for r in current["rows"]}
+    assert places[doc["id"]] == "Prinkipo"
+    assert parts["rows"] and parts["rows"][0]["text"].startswith("P.S.")
+
+
+def test_kill_9_of_a_pooled_ingest_leaves_no_workers_and_a_rerun_finishes(
+    corpus: Path, tmp_path: Path
+) -> None:
+    psutil = pytest.importorskip("psutil")
+    db = tmp_path / "k.db"
+    cmd = [sys.executable, "-m", "archivist.cli", "ingest", str(corpus), "--db", str(db), "-j", "2", "-q",
+           "--batch-size", "8"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(psutil.Process(proc.pid).children()) < 2:
+        time.sleep(0.05)
+    children = psutil.Process(proc.pid).children(recursive=True)
+    time.sleep(1.0)
+    proc.kill()
+    proc.wait()
+    _gone, alive = psutil.wait_procs(children, timeout=10)
+    assert children and not alive, "pool workers outlived a killed parent"
+    assert subprocess.run(cmd, check=False).returncode == 0
+    with Archive(db) as archive:
+        paths = [r[0] for r in archive.conn.execute("SELECT path FROM files")]
+        assert len(paths) == len(set(paths)) >= 529

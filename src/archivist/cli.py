@@ -641,6 +641,24 @@ def annotate(db: str, stage_names: tuple[str, ...], list_stages: bool, jobs: int
                               f"({r['up_to_date']} already up to date) in {r['seconds']:.1f}s")  # fmt: skip
 
 
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--output", "-o", default=None, help="Where to write the metadata (default: ARCHIVE.datasette.json).")
+@debug_option
+def datasette(db: str, output: str | None) -> None:
+    """Write Datasette metadata beside the archive (descriptions, label columns, facets, the
+    original bytes hidden) and say how to open it: `datasette archive.db -m archive.datasette.json`.
+    The views `current_documents` (corrections applied) and `parts_text` (each part with its text)
+    are in the archive itself."""
+    from archivist.store.datasette import datasette_metadata
+
+    with Archive(db, readonly=True):
+        pass  # an archive, not any file
+    target = Path(output) if output else Path(db).with_suffix(".datasette.json")
+    target.write_text(json.dumps(datasette_metadata(db), ensure_ascii=False, indent=2) + "\n")
+    out_console.print(literal(f"wrote {target}; open the archive with: datasette {db} -m {target}"))
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Score extraction against hand-checked gold labels (../shared/gold)."""
