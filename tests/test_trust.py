@@ -543,3 +543,45 @@ def test_kill_9_of_a_pooled_ingest_leaves_no_workers_and_a_rerun_finishes(
     with Archive(db) as archive:
         paths = [r[0] for r in archive.conn.execute("SELECT path FROM files")]
         assert len(paths) == len(set(paths)) >= 529
+
+
+def test_a_held_lock_and_a_full_disk_are_one_line_errors(
+    seed_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "a.db"
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(seed_dir), "--db", str(db), "-q"]).exit_code == 0
+    from archivist.store import archive as archive_module
+
+    monkeypatch.setattr(archive_module, "LOCK_SECONDS", 0.2)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        doc = json.loads(
+            runner.invoke(main, ["show", "--path", SEED_LETTER, "--db", str(db), "--format", "json"]).output
+        )
+        result = runner.invoke(main, ["correct", doc["id"], "place", "Prinkipo", "--db", str(db)])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1 and "busy" in result.output and "Traceback" not in result.output
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(archive_module.Archive, "write_batch", full)
+    result = runner.invoke(main, ["ingest", str(seed_dir), "--db", str(db), "-q", "--force"])
+    assert result.exit_code == 1 and "free some space" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_rerun_says_how_many_files_still_fail(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "ok.txt").write_text("A Title\n\nSome text of a page, long enough to be a page of its own.\n")
+    runner = CliRunner()
+    first = runner.invoke(main, ["ingest", str(folder), "--db", str(tmp_path / "a.db"), "-q"])
+    again = runner.invoke(main, ["ingest", str(folder), "--db", str(tmp_path / "a.db"), "-q"])
+    assert first.exit_code == again.exit_code == 3
+    assert "1 unchanged files still fail" in again.output

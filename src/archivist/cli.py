@@ -643,7 +643,9 @@ def annotate(db: str, stage_names: tuple[str, ...], list_stages: bool, jobs: int
 
 @main.command(epilog=EXIT_CODES_HELP)
 @click.option("--db", default=DEFAULT_DB, show_default=True)
-@click.option("--output", "-o", default=None, help="Where to write the metadata (default: ARCHIVE.datasette.json).")
+@click.option(
+    "--output", "-o", default=None, help="Where to write the metadata (default: ARCHIVE.datasette.json)."
+)
 @debug_option
 def datasette(db: str, output: str | None) -> None:
     """Write Datasette metadata beside the archive (descriptions, label columns, facets, the

@@ -9,6 +9,7 @@ SHA-256, so every document can be rebuilt from the archive alone.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import time
@@ -37,6 +38,8 @@ from archivist.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 EXTRACTOR_LAYERS = ("parts", "header")  # the layers the extractor writes; stages write others
 
 DEFAULT_DB = "archive.db"
+# How long to wait for another process's write lock before saying so (ARCHIVIST_LOCK_TIMEOUT).
+LOCK_SECONDS = float(os.environ.get("ARCHIVIST_LOCK_TIMEOUT", "30"))
 
 
 def pack_original(data: bytes) -> tuple[bytes, str]:
@@ -151,9 +154,11 @@ class Archive:
     def _connect(self, readonly: bool) -> sqlite3.Connection:
         resolved = Path(self.path).resolve()
         if not readonly:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=LOCK_SECONDS)
         else:
-            conn = sqlite3.connect(f"file:{resolved}?mode=ro", uri=True, isolation_level=None, timeout=30)
+            conn = sqlite3.connect(
+                f"file:{resolved}?mode=ro", uri=True, isolation_level=None, timeout=LOCK_SECONDS
+            )
             try:
                 conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
             except sqlite3.OperationalError:

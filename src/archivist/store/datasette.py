@@ -38,14 +38,22 @@ TABLES: dict[str, dict[str, Any]] = {
         "label_column": "path",
         "facets": ["target", "field", "author"],
     },
-    "versions": {"description": "Every version of every document; superseded ones are kept whole in `record`."},
+    "versions": {
+        "description": "Every version of every document; superseded ones are kept whole in `record`."
+    },
     "document_authors": {"description": "Authors as written, one row each.", "facets": ["name"]},
     "provenance": {"description": "Where each field's value came from.", "facets": ["field", "origin"]},
-    "files": {"description": "Input files: key → current bytes and document.", "facets": ["collection", "status", "format"]},
+    "files": {
+        "description": "Input files: key → current bytes and document.",
+        "facets": ["collection", "status", "format"],
+    },
     "file_versions": {"description": "Each time the bytes at a path changed."},
     "failures": {"description": "Files that could not be read, with the reason.", "facets": ["reason"]},
     "ingest_runs": {"description": "Every ingest run.", "facets": ["status", "engine"]},
-    "collections": {"description": "Each input folder and the name its files are stored under.", "label_column": "name"},
+    "collections": {
+        "description": "Each input folder and the name its files are stored under.",
+        "label_column": "name",
+    },
     "stage_runs": {"description": "Which stage read which document version.", "facets": ["stage"]},
     "blobs": {"hidden": True, "description": "Original bytes, zlib-compressed, by SHA-256."},
 }
