@@ -277,6 +277,10 @@ def test_links_leaving_the_inputs_are_skipped_and_fifos_and_hidden_files_counted
     sock.close()
     assert "outside the inputs" not in texts
     assert report.skipped == {"hidden": 1, "link-loop": 1, "link-outside": 2, "not-a-file": 2}
+    assert sorted(Path(p).name for p in report.skipped_paths["link-outside"]) == ["leak.txt", "leakdir"]
+    with Archive(tmp_path / "a.db") as archive:  # recorded with the run
+        recorded = json.loads(archive.runs()[-1]["skipped"])
+        assert recorded["counts"]["link-outside"] == 2 and len(recorded["paths"]["link-outside"]) == 2
     assert report.counts.new == 3  # the two seeds and the link that stays inside
 
 

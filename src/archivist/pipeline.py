@@ -76,6 +76,15 @@ class Inputs:
             counts[reason] = counts.get(reason, 0) + 1
         return dict(sorted(counts.items()))
 
+    def skipped_examples(self, per_reason: int = 100) -> dict[str, list[str]]:
+        """The entries skipped, by reason (the first `per_reason` of each), as printable paths."""
+        out: dict[str, list[str]] = {}
+        for location, reason in self.skipped:
+            listed = out.setdefault(reason, [])
+            if len(listed) < per_reason:
+                listed.append(_display(location))
+        return dict(sorted(out.items()))
+
 
 def extract_data(data: bytes, path: str, url: str | None = None, url_origin: str | None = None) -> Extraction:
     """The per-file function: never raises for a bad file; the failure is in the result."""
@@ -451,6 +460,7 @@ class IngestReport:
     counts: BatchCounts = field(default_factory=BatchCounts)
     seconds: float = 0.0
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> entries not read
+    skipped_paths: dict[str, list[str]] = field(default_factory=dict)  # reason -> the first of them
     withdrawn: int = 0  # documents whose file is gone from a re-ingested folder
     still_failing: int = 0  # unchanged files that failed before and were not tried again
 
@@ -474,6 +484,7 @@ class IngestReport:
             "still_failing": self.still_failing,
             "withdrawn": self.withdrawn,
             "skipped": self.skipped,
+            "skipped_paths": self.skipped_paths,
             "seconds": round(self.seconds, 2),
             "failures": [{"path": p, "reason": r, "message": m} for p, r, m in self.counts.failures],
         }
@@ -543,7 +554,8 @@ def ingest(
         report.seconds = time.perf_counter() - started
         if report.status == "running":
             report.status = "failed"
-        archive.finish_run(run_id, report.status, len(items), report.counts, report.skipped)
+        archive.finish_run(run_id, report.status, len(items), report.counts,
+                           {"counts": report.skipped, "paths": report.skipped_paths})  # fmt: skip
         progress.finish()
     return report
 

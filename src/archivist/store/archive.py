@@ -250,7 +250,7 @@ class Archive:
         return int(cursor.lastrowid or 0)
 
     def finish_run(
-        self, run_id: int, status: str, seen: int, counts: BatchCounts, skipped: dict[str, int] | None = None
+        self, run_id: int, status: str, seen: int, counts: BatchCounts, skipped: dict[str, Any] | None = None
     ) -> None:
         self.conn.execute(
             """UPDATE ingest_runs SET finished_at=?, status=?, files_seen=?, files_new=?, files_changed=?,
