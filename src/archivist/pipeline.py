@@ -519,9 +519,8 @@ def ingest(
     for coll in found.collections:
         archive.claim_collection(coll.name, coll.root)
     run_id = archive.begin_run(engine, given)
-    report = IngestReport(
-        run_id=run_id, status="running", files_seen=len(items), skipped=found.skipped_counts()
-    )
+    report = IngestReport(run_id=run_id, status="running", files_seen=len(items), skipped=found.skipped_counts(),
+                          skipped_paths=found.skipped_examples())  # fmt: skip
     started = time.perf_counter()
     progress.start(len(items))
     skipped = set() if force else archive.unchanged_files((i.path, i.size, i.mtime_ns) for i in items)
