@@ -62,3 +62,14 @@ def test_missing_archive_is_one_line_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["stats", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1
     assert "no archive here" in result.output
+
+
+def test_eval_metadata_by_source(tmp_path: Path) -> None:
+    from tests.conftest import GOLD, shared_or_skip
+
+    gold = shared_or_skip(GOLD / "metadata-dev.jsonl")
+    result = CliRunner().invoke(main, ["eval", "metadata", "--gold", str(gold), "--by-source", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    groups = json.loads(result.output)
+    assert {"mia-mass-edits", "wikirouge-mecw"} <= set(groups)
+    assert sum(g["n"] for g in groups.values()) == 66

@@ -680,6 +680,11 @@ def _extract_for_gold(paths: list[str], root: Path) -> dict[str, dict[str, Any]]
     return records
 
 
+def _source_of(path: str) -> str:
+    top = path.split("/", 1)[0]
+    return "gitenberg" if top.startswith("gitenberg") else top
+
+
 @eval_group.command("metadata")
 @click.option(
     "--gold", default="../shared/gold/metadata-dev.jsonl", show_default=True, type=click.Path(exists=True)
@@ -689,7 +694,8 @@ def _extract_for_gold(paths: list[str], root: Path) -> dict[str, dict[str, Any]]
 )
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option("--mismatches", is_flag=True, help="List every wrong field (text format).")
-def eval_metadata(gold: str, corpus: str | None, fmt: str, mismatches: bool) -> None:
+@click.option("--by-source", is_flag=True, help="Accuracy per source (the path's first folder) and field.")
+def eval_metadata(gold: str, corpus: str | None, fmt: str, mismatches: bool, by_source: bool) -> None:
     """Per-field accuracy of metadata and body boundaries against metadata gold."""
     from archivist.evaluate import load_gold_metadata, score_metadata
 
@@ -697,6 +703,23 @@ def eval_metadata(gold: str, corpus: str | None, fmt: str, mismatches: bool) -> 
     root = Path(corpus) if corpus else Path(gold).resolve().parent.parent / "corpus"
     records = _extract_for_gold([r["path"] for r in rows], root)
     report = score_metadata(rows, records)
+    if by_source:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(_source_of(row["path"]), []).append(row)
+        scored = {name: score_metadata(part, records) for name, part in sorted(groups.items())}
+        if fmt == "json":
+            click.echo(json.dumps({name: {"n": r.n, "mean": r.mean, "accuracy": r.accuracy}
+                                   for name, r in scored.items()}, indent=2))  # fmt: skip
+            return
+        fields = list(report.accuracy)
+        click.echo("source".ljust(18) + "  n   mean  " + " ".join(f[:8].rjust(8) for f in fields))
+        for name, r in [*scored.items(), ("all", report)]:
+            click.echo(
+                f"{name[:18]:<18} {r.n:>3}  {r.mean:.2f}  "
+                + " ".join(f"{r.accuracy[f]:8.2f}" for f in fields)
+            )
+        return
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
