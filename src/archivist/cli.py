@@ -6,10 +6,16 @@ archivist show DOC_ID|--path PATH --db archive.db [--format text|json]
 archivist stats --db archive.db [--format text|json]
 archivist failures --db archive.db [--format text|json]
 archivist eval metadata|seeds --gold FILE
+archivist search QUERY --db archive.db [--facets author,year] [--format json]
+archivist list [--author A] [--year Y] [--type T] [--sort date] [--format json]
+archivist kwic QUERY [--width 60] [--sort left|right] [--format json]
+archivist collocates QUERY [--window 5] [--top 30] [--format json]
+archivist reindex --db archive.db
 """
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 from pathlib import Path
@@ -152,6 +158,7 @@ def ingest(inputs: tuple[str, ...], db: str, jobs: int, engine: str, scheduler: 
                 "interrupted: every finished batch is kept; run the same command again to finish"
             )
             sys.exit(EXIT_INTERRUPTED)
+        _update_search_index(archive, quiet or fmt == "json")
     data = report.to_dict()
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -354,6 +361,214 @@ def eval_seeds(gold: str, fmt: str) -> None:
         click.echo(report.format_table())
     if not report.ok:
         sys.exit(1)
+
+
+# -- search ------------------------------------------------------------------------------------------
+EXIT_QUERY = 64  # EX_USAGE: the query (or a browse option) cannot be read
+SEARCH_EXITS = """Exit status: 0 done (with hits or none), 1 error (no archive, no index, stale index: the
+message says what to run), 2 bad command-line option, 64 malformed query (one line names the place)."""
+
+
+def _update_search_index(archive: Archive, quiet: bool) -> None:
+    """Bring archive.index/ in step after an ingest (a few seconds; skipped documents cost nothing)."""
+    from archivist.search import update_index
+
+    report = update_index(archive)
+    if not quiet and (report.added or report.removed or report.rebuilt):
+        err_console.print(
+            f"search index: {report.added} documents indexed, {report.removed} removed "
+            f"({report.passages:+,} passages) in {report.seconds:.1f}s",
+            highlight=False,
+        )
+
+
+def _search_call(call: Any) -> Any:
+    from archivist.search import QuerySyntaxError
+
+    try:
+        return call()
+    except QuerySyntaxError as err:
+        _fail(str(err), EXIT_QUERY)
+
+
+def _print_hits(result: Any, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    shown = f"{result.offset + 1}–{result.offset + len(result.hits)} of " if result.hits else ""
+    if result.relaxed:
+        shown = (
+            f"{result.offset + 1}–{result.offset + len(result.hits)} shown; all the words in a passage of "
+        )
+    out_console.print(f"[bold]{shown}{result.total}[/] documents ({result.took_ms:.0f} ms)", highlight=False)
+    for warning in result.warnings:
+        err_console.print(f"[yellow]note:[/] {escape(warning)}", highlight=False)
+    for i, hit in enumerate(result.hits, result.offset + 1):
+        authors = "; ".join(hit.authors)
+        meta = " · ".join(x for x in (authors, hit.date, hit.type, hit.lang) if x)
+        out_console.print(f"[bold]{i:>3}. {escape(hit.title or '(untitled)')}[/]  [dim]{escape(meta)}[/]",
+                          highlight=False)  # fmt: skip
+        out_console.print(f"     [cyan]{escape(hit.path)}[/] [dim]{hit.passage.part} "
+                          f"{hit.passage.start}–{hit.passage.end} id {hit.id}[/]", highlight=False)  # fmt: skip
+        snippet = escape(html.unescape(hit.snippet.replace("<b>", "\x00").replace("</b>", "\x01")))
+        out_console.print(
+            "     " + snippet.replace("\x00", "[bold yellow]").replace("\x01", "[/]"), highlight=False
+        )
+    for name, values in result.facets.items():
+        shown_values = ", ".join(f"{k} {v}" for k, v in list(values.items())[:15])
+        out_console.print(f"  [cyan]{name:>8}[/]  {escape(shown_values)}", highlight=False)
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option(
+    "--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Documents per page."
+)
+@click.option(
+    "--page", type=click.IntRange(1), default=1, show_default=True, help="Page of results (1-based)."
+)
+@click.option("--facets", default="", help="Comma-separated: author, decade, year, source, type, lang, part.")
+@click.option("--sort", type=click.Choice(["relevance", "date", "-date", "title", "path"]), default="relevance",
+              show_default=True)  # fmt: skip
+def search_command(query: str, db: str, fmt: str, limit: int, page: int, facets: str, sort: str) -> None:
+    """Search the archive: documents ranked by BM25 over their passages, with a snippet.
+
+    \b
+    QUERY: words (stemmed per document language, case and accents folded), "a phrase",
+    "a phrase"~3, prefix*, AND / OR / NOT / -word, ( ), word NEAR/5 word, and fields:
+    author: title: source: place: translator: ("quoted" for a phrase), year:1933,
+    year:1930..1934, date:1933-03, type:letter, lang:en, part:editorial-note.
+    Example: archivist search '"Left Opposition" author:trotsky year:1930..1934 type:letter'
+
+    The index (archive.index/ beside the archive) is kept in step by ingest and rebuilt by
+    reindex. Only current versions of documents are found.
+
+    \b
+    """
+    from archivist.search import search
+
+    names = [f for f in facets.split(",") if f.strip()]
+    result = _search_call(
+        lambda: search(db, query, limit=limit, offset=(page - 1) * limit, facets=names, sort=sort)
+    )
+    _print_hits(result, fmt)
+
+
+search_command.help = (search_command.help or "") + SEARCH_EXITS
+
+
+@main.command("list")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--author", default=None, help="Words of an author's name.")
+@click.option("--year", default=None, help="A year or a range: 1933, 1930..1934.")
+@click.option("--type", "doc_type", default=None, help="letter, article, speech, …")
+@click.option("--lang", default=None, help="Language code or name: en, fr, german, …")
+@click.option("--source", default=None, help="Words of the source publication's title.")
+@click.option("--place", default=None, help="Words of the place written.")
+@click.option("--date", default=None, help="ISO date, partial allowed: 1933-03.")
+@click.option(
+    "--sort", type=click.Choice(["date", "-date", "title", "path"]), default="date", show_default=True
+)
+@click.option("--limit", "-n", type=click.IntRange(1, 10000), default=50, show_default=True)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--facets", default="", help="Comma-separated: author, decade, year, source, type, lang.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def list_command(db: str, author: str | None, year: str | None, doc_type: str | None, lang: str | None,
+                 source: str | None, place: str | None, date: str | None, sort: str, limit: int, page: int,
+                 facets: str, fmt: str) -> None:  # fmt: skip
+    """Browse documents without a query: filter by fields, sort by date, title or path."""
+    from archivist.search import list_documents
+
+    names = [f for f in facets.split(",") if f.strip()]
+    result = _search_call(lambda: list_documents(db, author=author, year=year, doc_type=doc_type, lang=lang,
+                                                 source=source, place=place, date=date, sort=sort, limit=limit,
+                                                 offset=(page - 1) * limit, facets=names))  # fmt: skip
+    _print_hits(result, fmt)
+
+
+list_command.help = (list_command.help or "") + "\n\n" + SEARCH_EXITS
+
+
+@main.command("kwic")
+@click.argument("query")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option(
+    "--width", type=click.IntRange(10, 500), default=60, show_default=True, help="Characters each side."
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["left", "right"]),
+    default=None,
+    help="Sort lines by the words left or right of the match.",
+)
+@click.option(
+    "--limit", "-n", type=click.IntRange(1, 100000), default=200, show_default=True, help="Lines at most."
+)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def kwic_command(query: str, db: str, width: int, sort: str | None, limit: int, fmt: str) -> None:
+    """Keyword in context: every match of QUERY in its line, best passages first.
+
+    QUERY is read as by `search` (words match their stemmed forms, "phrases" their words)."""
+    from archivist.search import kwic
+
+    lines = _search_call(lambda: kwic(db, query, width=width, sort=sort, max_lines=limit))
+    if fmt == "json":
+        click.echo(json.dumps({"query": query, "width": width, "lines": lines}, ensure_ascii=False, indent=2))
+        return
+    for line in lines:
+        click.echo(f"{line['left']:>{width}} [{line['match']}] {line['right']:<{width}}  {line['path']}")
+
+
+kwic_command.help = (kwic_command.help or "") + "\n\n" + SEARCH_EXITS
+
+
+@main.command("collocates")
+@click.argument("query")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--window", type=click.IntRange(1, 50), default=5, show_default=True, help="Words each side.")
+@click.option("--top", type=click.IntRange(1, 1000), default=30, show_default=True)
+@click.option("--min-count", type=click.IntRange(1), default=2, show_default=True)
+@click.option("--stopwords", is_flag=True, help="Keep function words (the, de, und, …).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def collocates_command(query: str, db: str, window: int, top: int, min_count: int, stopwords: bool,
+                       fmt: str) -> None:  # fmt: skip
+    """Words that keep QUERY company: within --window words of a match, ranked by logDice."""
+    from archivist.search import collocates
+
+    data = _search_call(lambda: collocates(db, query, window=window, top=top, min_count=min_count,
+                                           stopwords=stopwords))  # fmt: skip
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    out_console.print(
+        f"{data['matches']} matches in {data['passages']} passages, window ±{window}", highlight=False
+    )
+    for row in data["collocates"]:
+        click.echo(f"{row['word']:<24} {row['count']:>6} {row['log_dice']:>8.2f}")
+
+
+collocates_command.help = (collocates_command.help or "") + "\n\n" + SEARCH_EXITS
+
+
+@main.command("reindex")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def reindex_command(db: str, fmt: str) -> None:
+    """Rebuild the search index (archive.index/ beside the archive) from the archive.
+
+    The new index is built aside and swapped in whole: searches running meanwhile use the old one.
+    Exit status: 0 done, 1 error (no archive, index being written by another process)."""
+    from archivist.search import rebuild_index
+
+    with Archive(db) as archive:
+        report = rebuild_index(archive)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        out_console.print(f"indexed {report.added} documents, {report.passages:,} passages in {report.seconds:.1f}s",
+                          highlight=False)  # fmt: skip
 
 
 if __name__ == "__main__":

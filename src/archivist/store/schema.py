@@ -120,6 +120,33 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX files_document ON files(document_id)",
         "CREATE INDEX parts_kind ON parts(kind)",
     ],
+    # Full-text search for Datasette: `?_search=` on the documents table. External content (the
+    # text is stored once, in documents), kept in step by triggers. content="documents" in double
+    # quotes is what Datasette's detect_fts looks for. The BEFORE INSERT trigger covers
+    # INSERT OR REPLACE, whose implicit delete fires no delete trigger.
+    [
+        """CREATE VIRTUAL TABLE documents_fts USING fts5(
+            title, authors, text, content="documents", content_rowid="rowid",
+            tokenize='unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TRIGGER documents_fts_before_insert BEFORE INSERT ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, title, authors, text)
+              SELECT 'delete', rowid, title, authors, text FROM documents WHERE id = new.id;
+        END""",
+        """CREATE TRIGGER documents_fts_after_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts(rowid, title, authors, text) VALUES (new.rowid, new.title, new.authors, new.text);
+        END""",
+        """CREATE TRIGGER documents_fts_after_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, title, authors, text)
+              VALUES ('delete', old.rowid, old.title, old.authors, old.text);
+        END""",
+        """CREATE TRIGGER documents_fts_after_update AFTER UPDATE OF title, authors, text ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, title, authors, text)
+              VALUES ('delete', old.rowid, old.title, old.authors, old.text);
+            INSERT INTO documents_fts(rowid, title, authors, text) VALUES (new.rowid, new.title, new.authors, new.text);
+        END""",
+        "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
