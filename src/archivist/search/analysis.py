@@ -13,7 +13,7 @@ a query matched, for snippets and keyword-in-context lines.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import tantivy
 
@@ -87,8 +87,14 @@ def register(index: tantivy.Index, languages: list[str]) -> None:
         index.register_tokenizer(name, analyser(name))
 
 
+@lru_cache(maxsize=200_000)
+def _analyse(name: str, text: str) -> tuple[str, ...]:
+    return tuple(analyser(name).analyze(text))
+
+
 def analyse(name: str, text: str) -> list[str]:
-    return list(analyser(name).analyze(text))
+    """Terms of `text` under an analyser (cached: snippets analyse the same words again and again)."""
+    return list(_analyse(name, text)) if len(text) < 64 else list(analyser(name).analyze(text))
 
 
 def fold(text: str) -> list[str]:

@@ -305,7 +305,7 @@ class SearchIndex:
             fetch *= 4
         total = len(best) if fetch >= total_passages else int(self.searcher.cardinality(q, "doc_num"))
         ranked = sorted(
-            ((s * (1 + 0.05 * min(counts[n] - 1, 5)), n, a) for n, (s, a) in best.items()),
+            ((s, n, a) for n, (s, a) in best.items()),
             key=lambda x: -x[0],
         )
         return ranked, dict(counts), total
