@@ -154,7 +154,9 @@ def run_case(name: str, make: Callable[[Path, Path], None], src: str | None, wor
             try:
                 texts = [
                     r[0]
-                    for r in conn.execute("SELECT COALESCE(title, '') || ' ' || text FROM documents WHERE is_current=1")
+                    for r in conn.execute(
+                        "SELECT COALESCE(title, '') || ' ' || text FROM documents WHERE is_current=1"
+                    )
                 ]
             except sqlite3.Error:
                 texts = []

@@ -68,7 +68,9 @@ def test_eval_metadata_by_source(tmp_path: Path) -> None:
     from tests.conftest import GOLD, shared_or_skip
 
     gold = shared_or_skip(GOLD / "metadata-dev.jsonl")
-    result = CliRunner().invoke(main, ["eval", "metadata", "--gold", str(gold), "--by-source", "--format", "json"])
+    result = CliRunner().invoke(
+        main, ["eval", "metadata", "--gold", str(gold), "--by-source", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     groups = json.loads(result.output)
     assert {"mia-mass-edits", "wikirouge-mecw"} <= set(groups)

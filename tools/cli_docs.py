@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from archivist.cli import main
 
-COMMANDS = [[], ["ingest"], ["extract"], ["show"], ["stats"], ["failures"], ["eval"], ["eval", "metadata"],
+COMMANDS = [[], ["ingest"], ["extract"], ["show"], ["stats"], ["failures"], ["search"], ["list"], ["kwic"], ["collocates"], ["reindex"], ["eval"], ["eval", "metadata"],
             ["eval", "seeds"]]  # fmt: skip
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 

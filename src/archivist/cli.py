@@ -9,15 +9,21 @@ archivist correct DOC_ID FIELD VALUE [--note TEXT] | correct DOC_ID --part N --k
 archivist corrections --db archive.db [--format json]
 archivist annotate --db archive.db --stage NAME [--jobs N | --engine dask]
 archivist eval metadata|seeds --gold FILE
+archivist search QUERY --db archive.db [--facets author,year] [--format json]
+archivist list [--author A] [--year Y] [--type T] [--sort date] [--format json]
+archivist kwic QUERY [--width 60] [--sort left|right] [--format json]
+archivist collocates QUERY [--window 5] [--top 30] [--format json]
+archivist reindex --db archive.db
 
 Exit status, every command: 0 done; 1 an error (one line on stderr; --debug for a traceback);
 2 a usage error (a bad option or argument); 3 done, but some files failed (ingest, extract);
-130 interrupted (Ctrl-C or SIGTERM; everything finished is kept).
+64 a malformed search query (search, list, kwic, collocates); 130 interrupted (Ctrl-C or SIGTERM; everything finished is kept).
 """
 
 from __future__ import annotations
 
 import getpass
+import html
 import json
 import os
 import re
@@ -47,7 +53,8 @@ EXIT_USAGE = 2  # click's own code for a usage error
 EXIT_FAILURES = 3  # the run finished, but some files could not be read
 EXIT_INTERRUPTED = 130
 EXIT_CODES_HELP = (
-    "Exit status: 0 done; 1 error (one line); 2 usage error; 3 some files failed; 130 interrupted."
+    "Exit status: 0 done; 1 error (one line); 2 usage error; 3 some files failed; 64 malformed search "
+    "query; 130 interrupted."
 )
 
 # Text from archive pages is printed literally: no console markup, no emoji codes, no escape
@@ -216,6 +223,7 @@ def ingest(inputs: tuple[str, ...], db: str, collection: str | None, jobs: int, 
         with Archive(db) as archive:
             report = run_ingest(inputs, archive, executor=executor, engine=engine, batch_size=batch_size,
                                 force=force, progress=progress, collection=collection)  # fmt: skip
+            _update_search_index(archive, quiet or fmt == "json")
     except KeyboardInterrupt:
         err_console.print("interrupted: every finished batch is kept; run the same command again to finish")
         sys.exit(EXIT_INTERRUPTED)
@@ -743,6 +751,219 @@ def eval_seeds(gold: str, fmt: str) -> None:
         click.echo(report.format_table())
     if not report.ok:
         sys.exit(1)
+
+
+# -- search ------------------------------------------------------------------------------------------
+EXIT_QUERY = 64  # EX_USAGE: the query (or a browse option) cannot be read
+SEARCH_EXITS = """Exit status: 0 done (with hits or none), 1 error (no archive, no index, stale index: the
+message says what to run), 2 bad command-line option, 64 malformed query (one line names the place)."""
+
+
+def _update_search_index(archive: Archive, quiet: bool) -> None:
+    """Bring archive.index/ in step after an ingest (a few seconds; skipped documents cost nothing)."""
+    from archivist.search import update_index
+
+    report = update_index(archive)
+    if not quiet and (report.added or report.removed or report.rebuilt):
+        err_console.print(
+            f"search index: {report.added} documents indexed, {report.removed} removed "
+            f"({report.passages:+,} passages) in {report.seconds:.1f}s",
+            highlight=False,
+        )
+
+
+def _search_call(call: Any) -> Any:
+    from archivist.search import QuerySyntaxError
+
+    try:
+        return call()
+    except QuerySyntaxError as err:
+        _fail(str(err), EXIT_QUERY)
+
+
+def _print_hits(result: Any, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    shown = f"{result.offset + 1}–{result.offset + len(result.hits)} of " if result.hits else ""
+    if result.relaxed:
+        shown = (
+            f"{result.offset + 1}–{result.offset + len(result.hits)} shown; all the words in a passage of "
+        )
+    out_console.print(
+        Text.assemble((f"{shown}{result.total}", "bold"), f" documents ({result.took_ms:.0f} ms)")
+    )
+    for warning in result.warnings:
+        err_console.print(Text.assemble(("note: ", "yellow"), literal(warning)))
+    for i, hit in enumerate(result.hits, result.offset + 1):
+        authors = "; ".join(hit.authors)
+        meta = " · ".join(x for x in (authors, hit.date, hit.type, hit.lang) if x)
+        out_console.print(Text.assemble((f"{i:>3}. {literal(hit.title or '(untitled)')}", "bold"), "  ",
+                                        (literal(meta), "dim")))  # fmt: skip
+        out_console.print(Text.assemble("     ", (literal(hit.path), "cyan"),
+                                        (f" {hit.passage.part} {hit.passage.start}–{hit.passage.end} id {hit.id}",
+                                         "dim")))  # fmt: skip
+        line = Text("     ")
+        for k, piece in enumerate(re.split(r"</?b>", hit.snippet)):
+            line.append(literal(html.unescape(piece)), style="bold yellow" if k % 2 else "")
+        out_console.print(line)
+    for name, values in result.facets.items():
+        shown_values = ", ".join(f"{k} {v}" for k, v in list(values.items())[:15])
+        out_console.print(Text.assemble((f"  {name:>8}", "cyan"), "  ", literal(shown_values)))
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option(
+    "--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Documents per page."
+)
+@click.option(
+    "--page", type=click.IntRange(1), default=1, show_default=True, help="Page of results (1-based)."
+)
+@click.option("--facets", default="", help="Comma-separated: author, decade, year, source, type, lang, part.")
+@click.option("--sort", type=click.Choice(["relevance", "date", "-date", "title", "path"]), default="relevance",
+              show_default=True)  # fmt: skip
+def search_command(query: str, db: str, fmt: str, limit: int, page: int, facets: str, sort: str) -> None:
+    """Search the archive: documents ranked by BM25 over their passages, with a snippet.
+
+    \b
+    QUERY: words (stemmed per document language, case and accents folded), "a phrase",
+    "a phrase"~3, prefix*, AND / OR / NOT / -word, ( ), word NEAR/5 word, and fields:
+    author: title: source: place: translator: ("quoted" for a phrase), year:1933,
+    year:1930..1934, date:1933-03, type:letter, lang:en, part:editorial-note.
+    Example: archivist search '"Left Opposition" author:trotsky year:1930..1934 type:letter'
+
+    The index (archive.index/ beside the archive) is kept in step by ingest and rebuilt by
+    reindex. Only current versions of documents are found.
+
+    \b
+    """
+    from archivist.search import search
+
+    names = [f for f in facets.split(",") if f.strip()]
+    result = _search_call(
+        lambda: search(db, query, limit=limit, offset=(page - 1) * limit, facets=names, sort=sort)
+    )
+    _print_hits(result, fmt)
+
+
+search_command.help = (search_command.help or "") + SEARCH_EXITS
+
+
+@main.command("list")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--author", default=None, help="Words of an author's name.")
+@click.option("--year", default=None, help="A year or a range: 1933, 1930..1934.")
+@click.option("--type", "doc_type", default=None, help="letter, article, speech, …")
+@click.option("--lang", default=None, help="Language code or name: en, fr, german, …")
+@click.option("--source", default=None, help="Words of the source publication's title.")
+@click.option("--place", default=None, help="Words of the place written.")
+@click.option("--date", default=None, help="ISO date, partial allowed: 1933-03.")
+@click.option(
+    "--sort", type=click.Choice(["date", "-date", "title", "path"]), default="date", show_default=True
+)
+@click.option("--limit", "-n", type=click.IntRange(1, 10000), default=50, show_default=True)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--facets", default="", help="Comma-separated: author, decade, year, source, type, lang.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def list_command(db: str, author: str | None, year: str | None, doc_type: str | None, lang: str | None,
+                 source: str | None, place: str | None, date: str | None, sort: str, limit: int, page: int,
+                 facets: str, fmt: str) -> None:  # fmt: skip
+    """Browse documents without a query: filter by fields, sort by date, title or path."""
+    from archivist.search import list_documents
+
+    names = [f for f in facets.split(",") if f.strip()]
+    result = _search_call(lambda: list_documents(db, author=author, year=year, doc_type=doc_type, lang=lang,
+                                                 source=source, place=place, date=date, sort=sort, limit=limit,
+                                                 offset=(page - 1) * limit, facets=names))  # fmt: skip
+    _print_hits(result, fmt)
+
+
+list_command.help = (list_command.help or "") + "\n\n" + SEARCH_EXITS
+
+
+@main.command("kwic")
+@click.argument("query")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option(
+    "--width", type=click.IntRange(10, 500), default=60, show_default=True, help="Characters each side."
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["left", "right"]),
+    default=None,
+    help="Sort lines by the words left or right of the match.",
+)
+@click.option(
+    "--limit", "-n", type=click.IntRange(1, 100000), default=200, show_default=True, help="Lines at most."
+)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def kwic_command(query: str, db: str, width: int, sort: str | None, limit: int, fmt: str) -> None:
+    """Keyword in context: every match of QUERY in its line, best passages first.
+
+    QUERY is read as by `search` (words match their stemmed forms, "phrases" their words)."""
+    from archivist.search import kwic
+
+    lines = _search_call(lambda: kwic(db, query, width=width, sort=sort, max_lines=limit))
+    if fmt == "json":
+        click.echo(json.dumps({"query": query, "width": width, "lines": lines}, ensure_ascii=False, indent=2))
+        return
+    for line in lines:
+        click.echo(
+            literal(f"{line['left']:>{width}} [{line['match']}] {line['right']:<{width}}  {line['path']}")
+        )
+
+
+kwic_command.help = (kwic_command.help or "") + "\n\n" + SEARCH_EXITS
+
+
+@main.command("collocates")
+@click.argument("query")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--window", type=click.IntRange(1, 50), default=5, show_default=True, help="Words each side.")
+@click.option("--top", type=click.IntRange(1, 1000), default=30, show_default=True)
+@click.option("--min-count", type=click.IntRange(1), default=2, show_default=True)
+@click.option("--stopwords", is_flag=True, help="Keep function words (the, de, und, …).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def collocates_command(query: str, db: str, window: int, top: int, min_count: int, stopwords: bool,
+                       fmt: str) -> None:  # fmt: skip
+    """Words that keep QUERY company: within --window words of a match, ranked by logDice."""
+    from archivist.search import collocates
+
+    data = _search_call(lambda: collocates(db, query, window=window, top=top, min_count=min_count,
+                                           stopwords=stopwords))  # fmt: skip
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    out_console.print(
+        f"{data['matches']} matches in {data['passages']} passages, window ±{window}", highlight=False
+    )
+    for row in data["collocates"]:
+        click.echo(literal(f"{row['word']:<24} {row['count']:>6} {row['log_dice']:>8.2f}"))
+
+
+collocates_command.help = (collocates_command.help or "") + "\n\n" + SEARCH_EXITS
+
+
+@main.command("reindex")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def reindex_command(db: str, fmt: str) -> None:
+    """Rebuild the search index (archive.index/ beside the archive) from the archive.
+
+    The new index is built aside and swapped in whole: searches running meanwhile use the old one.
+    Exit status: 0 done, 1 error (no archive, index being written by another process)."""
+    from archivist.search import rebuild_index
+
+    with Archive(db) as archive:
+        report = rebuild_index(archive)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        out_console.print(f"indexed {report.added} documents, {report.passages:,} passages in {report.seconds:.1f}s",
+                          highlight=False)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -238,6 +238,9 @@ def _walk(root: str, roots: list[str], excluded: set[str], inputs: Inputs) -> It
                 continue
             if stat.S_ISDIR(mode):
                 real = os.path.realpath(target)
+                if real in excluded:
+                    inputs.skipped.append((entry.path, "archive-file"))
+                    continue
                 if real in seen_dirs:
                     inputs.skipped.append((entry.path, "link-loop"))
                     continue
@@ -284,9 +287,11 @@ def _mirror_url(rel: str) -> str | None:
 
 
 def archive_files(db: str | Path) -> set[str]:
-    """The archive's own files (and its index folder's), never ingested as pages."""
+    """The archive's own files and its search index folder (archive.db → archive.index/), never
+    ingested as pages."""
     base = os.path.realpath(db)
-    return {base, *(base + suffix for suffix in ("-wal", "-shm", "-journal"))}
+    index = os.path.splitext(base)[0] + ".index"
+    return {base, index, *(base + suffix for suffix in ("-wal", "-shm", "-journal"))}
 
 
 def collect_inputs(

@@ -386,4 +386,30 @@ _V2_STATEMENTS = [
 
 MIGRATIONS.append(_to_v2)
 
+# Schema 3: full-text search for Datasette, `?_search=` on the documents table. External content
+# (the text is stored once, in documents), kept in step by triggers; the writer upserts, so an
+# update trigger sees every change. content="documents" in double quotes is what Datasette's
+# detect_fts looks for.
+FULLTEXT = [
+    """CREATE VIRTUAL TABLE documents_fts USING fts5(
+        title, authors, text, content="documents", content_rowid="rowid",
+        tokenize='unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER documents_fts_after_insert AFTER INSERT ON documents BEGIN
+        INSERT INTO documents_fts(rowid, title, authors, text) VALUES (new.rowid, new.title, new.authors, new.text);
+    END""",
+    """CREATE TRIGGER documents_fts_after_delete AFTER DELETE ON documents BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, authors, text)
+          VALUES ('delete', old.rowid, old.title, old.authors, old.text);
+    END""",
+    """CREATE TRIGGER documents_fts_after_update AFTER UPDATE OF title, authors, text ON documents BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, authors, text)
+          VALUES ('delete', old.rowid, old.title, old.authors, old.text);
+        INSERT INTO documents_fts(rowid, title, authors, text) VALUES (new.rowid, new.title, new.authors, new.text);
+    END""",
+    "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')",
+]
+
+MIGRATIONS.append(FULLTEXT)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,727 @@
+"""Searching the index: ranked documents with snippets and facets, browsing, keyword in
+context and collocates. `SearchIndex` is opened once and reused (the reading room keeps one);
+the module functions in `archivist.search` open one per archive and cache it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from archivist.search.analysis import EXACT, Matcher, fold, words
+from archivist.search.index import (
+    NO_DATE,
+    SearchError,
+    index_path,
+    open_tantivy,
+    read_manifest,
+    stale_reason,
+)
+from archivist.search.query import Compiled, Fielded, Node, compile_query, parse
+
+FACETS = {
+    "author": ("terms", "author_f"),
+    "decade": ("histogram", "year"),
+    "year": ("histogram", "year"),
+    "source": ("terms", "source_f"),
+    "type": ("terms", "type"),
+    "lang": ("terms", "lang"),
+    "part": ("terms", "part"),
+}
+FACET_ALIASES = {"language": "lang", "authors": "author", "source_title": "source", "doc_type": "type"}
+SORTS = ("relevance", "date", "-date", "title", "path")
+SNIPPET_CHARS = 240
+
+
+@dataclass
+class PassageRef:
+    part: str
+    start: int
+    end: int
+
+
+@dataclass
+class Hit:
+    id: str
+    path: str
+    title: str | None
+    authors: list[str]
+    date: str | None
+    score: float
+    snippet: str
+    passage: PassageRef
+    type: str | None = None
+    lang: str | None = None
+    source: str | None = None
+    place: str | None = None
+    matches: int = 1  # passages of this document among those ranked
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    took_ms: float
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    offset: int = 0
+    limit: int = 10
+    warnings: list[str] = field(default_factory=list)
+    relaxed: bool = False  # hits past `total` hold only some of the words
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "took_ms": self.took_ms,
+            "offset": self.offset,
+            "limit": self.limit,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": self.facets,
+            "warnings": self.warnings,
+            "relaxed": self.relaxed,
+        }
+
+
+def _first(doc: dict[str, list[Any]], name: str) -> Any:
+    values = doc.get(name) or []
+    return values[0] if values else None
+
+
+def highlight(text: str, spans: list[tuple[int, int]], chars: int = SNIPPET_CHARS) -> str:
+    """A window of about `chars` characters of `text` around the densest run of matches, HTML
+    escaped, matches in <b>…</b>, cut ends marked with …"""
+    text_len = len(text)
+    if not spans:
+        start, end = 0, min(text_len, chars)
+    else:
+        best, best_count = spans[0][0], 0
+        for a, _ in spans:
+            count = sum(1 for x, y in spans if a <= x and y <= a + chars * 2 // 3)
+            if count > best_count:
+                best, best_count = a, count
+        start = max(0, best - chars // 3)
+        end = min(text_len, start + chars)
+        start = max(0, min(start, end - chars))
+    if start > 0:
+        space = text.find(" ", start, start + 30)
+        start = space + 1 if space >= 0 else start
+    if end < text_len:
+        space = text.rfind(" ", end - 30, end)
+        end = space if space > start else end
+    out: list[str] = ["…"] if start > 0 else []
+    cursor = start
+    for a, b in spans:
+        if a < start or b > end:
+            continue
+        out.append(html.escape(text[cursor:a]))
+        out.append("<b>" + html.escape(text[a:b]) + "</b>")
+        cursor = b
+    out.append(html.escape(text[cursor:end]))
+    if end < text_len:
+        out.append("…")
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+class SearchIndex:
+    """An opened search index (archive.index/ beside an archive)."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        manifest = read_manifest(self.folder) if self.folder.exists() else None
+        if not self.folder.exists():
+            raise SearchError(
+                f"{self.folder}: no search index; build it with `archivist reindex --db {_db_of(self.folder)}`"
+            )
+        reason = stale_reason(manifest)
+        if reason is not None:
+            raise SearchError(
+                f"{self.folder}: the search index is stale ({reason}); rebuild it with "
+                f"`archivist reindex --db {_db_of(self.folder)}`"
+            )
+        assert manifest is not None
+        self.manifest = manifest
+        try:
+            self.index = open_tantivy(self.folder)
+        except ValueError as err:
+            raise SearchError(f"{self.folder}: the search index cannot be read ({err}); rebuild it with "
+                              f"`archivist reindex --db {_db_of(self.folder)}`") from err  # fmt: skip
+        self.schema = self.index.schema
+        self.searcher = self.index.searcher()
+        self.languages = self._languages()
+
+    @classmethod
+    def for_archive(cls, db: str | Path) -> SearchIndex:
+        return cls(index_path(db))
+
+    def reload(self) -> None:
+        """See what writers committed since (cheap; readers never see half a batch)."""
+        self.index.reload()
+        self.searcher = self.index.searcher()
+        self.manifest = read_manifest(self.folder) or self.manifest
+        self.languages = self._languages()
+
+    def _languages(self) -> list[str]:
+        if self.searcher.num_docs == 0:
+            return []
+        agg = self.searcher.aggregate(
+            tantivy.Query.all_query(), {"l": {"terms": {"field": "lang", "size": 100}}}
+        )
+        return sorted(b["key"] for b in agg["l"]["buckets"])
+
+    @property
+    def passages(self) -> int:
+        return int(self.searcher.num_docs)
+
+    # -- queries ------------------------------------------------------------------------------------
+    def compile(self, query: str | Node | None, default_and: bool = True) -> Compiled | None:
+        node = parse(query) if isinstance(query, str) else query
+        if node is None:
+            return None
+        return compile_query(node, self.schema, self.languages, default_and)
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        facets: list[str] | tuple[str, ...] = (),
+        sort: str = "relevance",
+        snippet_chars: int = SNIPPET_CHARS,
+        filters: Node | None = None,
+    ) -> SearchResult:
+        """Documents matching `query`, best first (or by `sort`), `limit` from `offset`, with a
+        snippet of the best passage of each and document counts per facet value."""
+        started = time.perf_counter()
+        node = parse(query)
+        if filters is not None:
+            node = filters if node is None else _and(node, filters)
+        facet_names = [_facet_name(f) for f in facets]
+        if sort not in SORTS:
+            raise SearchError(f"sort: one of {', '.join(SORTS)}")
+        if node is None:
+            compiled = None
+            q = tantivy.Query.all_query()
+        else:
+            compiled = compile_query(node, self.schema, self.languages)
+            q = compiled.query
+        warnings: list[str] = []
+        relaxed = False
+        browse = compiled is None or not compiled.has_text
+        if browse and not (compiled and compiled.filters_part):
+            hits, total = self._browse(q, limit, offset, sort if sort != "relevance" else "date")
+        else:
+            hits, total, relaxed = self._ranked(q, compiled, limit, offset, sort, snippet_chars, node)
+            if relaxed:
+                warnings.append(
+                    "few passages hold all the words; documents with passages holding some of them follow"
+                )
+        facet_counts = self._facets(q, facet_names) if facet_names else {}
+        took = round((time.perf_counter() - started) * 1000, 2)
+        return SearchResult(query, total, took, hits, facet_counts, offset, limit, warnings, relaxed)
+
+    def _first_passages(self, q: tantivy.Query) -> tantivy.Query:
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, q), (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "first", 1))]
+        )
+
+    def _browse(self, q: tantivy.Query, limit: int, offset: int, sort: str) -> tuple[list[Hit], int]:
+        """Documents (their first passages) matching filters only, in `sort` order."""
+        fq = self._first_passages(q)
+        order_field = {"date": "sort_date", "-date": "sort_date", "title": "title_sort", "path": "path"}[sort]
+        order = tantivy.Order.Desc if sort == "-date" else tantivy.Order.Asc
+        result = self.searcher.search(fq, limit=limit, offset=offset, order_by_field=order_field, order=order)
+        hits = []
+        for _key, address in result.hits:
+            doc = self.searcher.doc(address).to_dict()
+            text = _first(doc, EXACT) or ""
+            hits.append(self._hit(doc, 0.0, highlight(text, [], SNIPPET_CHARS), 1))
+        return hits, int(getattr(result, "count", 0) or 0)
+
+    def _ranked(
+        self, q: tantivy.Query, compiled: Compiled | None, limit: int, offset: int, sort: str, snippet_chars: int,
+        node: Node | None = None,
+    ) -> tuple[list[Hit], int, bool]:  # fmt: skip
+        """Passages by BM25, rolled up to documents: a document scores as its best passage, plus
+        a little for each further matching passage among those ranked. When words typed side by
+        side are not all in any one passage of enough documents, documents with passages holding
+        some of them follow (`relaxed`)."""
+        want = offset + limit
+        ranked, counts, total = self._rank(q, want)
+        relaxed = False
+        if compiled is not None and compiled.relaxable and node is not None and len(ranked) < want:
+            loose = compile_query(node, self.schema, self.languages, default_and=False)
+            more, more_counts, _ = self._rank(loose.query, want)
+            seen = {n for _s, n, _a in ranked}
+            extra = [r for r in more if r[1] not in seen]
+            if extra:
+                relaxed = True
+                ranked += extra
+                for n, c in more_counts.items():
+                    counts.setdefault(n, c)
+        if sort != "relevance":
+            ranked = self._sorted_ranked(ranked, sort)
+        matcher = compiled.matcher if compiled else Matcher()
+        hits = []
+        for score, number, address in ranked[offset:want]:
+            doc = self.searcher.doc(address).to_dict()
+            text = _first(doc, EXACT) or ""
+            spans = matcher.spans(text, _first(doc, "lang")) if matcher else []
+            hits.append(
+                self._hit(doc, round(score, 4), highlight(text, spans, snippet_chars), counts[number])
+            )
+        return hits, total, relaxed
+
+    def _rank(self, q: tantivy.Query, want: int) -> tuple[list[tuple[float, int, Any]], dict[int, int], int]:
+        fetch = max(100, want * 10)
+        total_passages: int | None = None
+        while True:
+            result = self.searcher.search(q, limit=fetch, count=total_passages is None)
+            if total_passages is None:
+                total_passages = int(getattr(result, "count", 0) or 0)
+            addresses = [address for _score, address in result.hits]
+            numbers = self.searcher.fast_field_values("doc_num", addresses) if addresses else []
+            best: dict[int, tuple[float, Any]] = {}
+            counts: Counter[int] = Counter()
+            for (score, address), value in zip(result.hits, numbers, strict=True):
+                number = int(value or 0)
+                counts[number] += 1
+                if number not in best:
+                    best[number] = (score, address)
+            if len(best) >= want or fetch >= total_passages:
+                break
+            fetch *= 4
+        total = len(best) if fetch >= total_passages else int(self.searcher.cardinality(q, "doc_num"))
+        ranked = sorted(
+            ((s, n, a) for n, (s, a) in best.items()),
+            key=lambda x: -x[0],
+        )
+        return ranked, dict(counts), total
+
+    def _sorted_ranked(self, ranked: list[Any], sort: str) -> list[Any]:
+        addresses = [a for _s, _n, a in ranked]
+        if sort in ("date", "-date"):
+            keys = self.searcher.fast_field_values("sort_date", addresses)
+            paired = sorted(
+                zip(keys, ranked, strict=True), key=lambda kv: kv[0] or NO_DATE, reverse=sort == "-date"
+            )
+            return [r for _k, r in paired]
+        name = "title" if sort == "title" else "path"
+        keyed = [((_first(self.searcher.doc(r[2]).to_dict(), name) or "").casefold(), r) for r in ranked]
+        return [r for _k, r in sorted(keyed, key=lambda kv: kv[0])]
+
+    def _hit(self, doc: dict[str, list[Any]], score: float, snippet: str, matches: int) -> Hit:
+        return Hit(
+            id=_first(doc, "doc_key"),
+            path=_first(doc, "path"),
+            title=_first(doc, "title"),
+            authors=list(doc.get("authors") or []),
+            date=_first(doc, "date"),
+            score=score,
+            snippet=snippet,
+            passage=PassageRef(_first(doc, "part"), int(_first(doc, "start")), int(_first(doc, "end"))),
+            type=_first(doc, "type"),
+            lang=_first(doc, "lang"),
+            source=_first(doc, "source"),
+            place=_first(doc, "place"),
+            matches=matches,
+        )
+
+    def _facets(self, q: tantivy.Query, names: list[str]) -> dict[str, dict[str, int]]:
+        """Documents (not passages) per facet value, in one pass over the matches."""
+        docs = {"docs": {"cardinality": {"field": "doc_num"}}}
+        spec: dict[str, Any] = {}
+        for name in names:
+            kind, field_name = FACETS[name]
+            if kind == "terms":
+                spec[name] = {"terms": {"field": field_name, "size": 20}, "aggs": docs}
+            else:
+                spec[name] = {"histogram": {"field": field_name, "interval": 10 if name == "decade" else 1},
+                              "aggs": docs}  # fmt: skip
+        raw = self.searcher.aggregate(q, spec)
+        out: dict[str, dict[str, int]] = {}
+        for name in names:
+            buckets = raw.get(name, {}).get("buckets", [])
+            values: dict[str, int] = {}
+            for bucket in buckets:
+                count = round(bucket["docs"]["value"])
+                if count <= 0:
+                    continue
+                key = bucket["key"]
+                if name == "decade":
+                    key = f"{int(key)}s"
+                elif name == "year":
+                    key = str(int(key))
+                values[str(key)] = count
+            if name in ("author", "source", "type", "lang", "part"):
+                values = dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
+            out[name] = values
+        return out
+
+    # -- reading matches closely --------------------------------------------------------------------
+    def matching_passages(
+        self, query: str, max_passages: int = 2000
+    ) -> tuple[Compiled, list[dict[str, Any]]]:
+        node = parse(query)
+        if node is None:
+            raise SearchError("query: empty query")
+        compiled = compile_query(node, self.schema, self.languages)
+        if not compiled.has_text:
+            raise SearchError("query: needs words to look for, not only fields")
+        result = self.searcher.search(compiled.query, limit=max_passages, count=False)
+        return compiled, [self.searcher.doc(address).to_dict() for _s, address in result.hits]
+
+    def kwic(self, query: str, width: int = 60, sort: str | None = None, max_lines: int = 1000,
+             max_passages: int = 2000) -> list[dict[str, Any]]:  # fmt: skip
+        """Every match in context: `width` characters each side, one line per match."""
+        compiled, docs = self.matching_passages(query, max_passages)
+        lines: list[dict[str, Any]] = []
+        for doc in docs:
+            text = _first(doc, EXACT) or ""
+            start = int(_first(doc, "start"))
+            for a, b in _merge_spans(text, compiled.matcher.spans(text, _first(doc, "lang"))):
+                left = re.sub(r"\s+", " ", text[max(0, a - width * 2) : a])[-width:]
+                right = re.sub(r"\s+", " ", text[b : b + width * 2])[:width]
+                lines.append({"id": _first(doc, "doc_key"), "path": _first(doc, "path"), "title": _first(doc, "title"),
+                              "date": _first(doc, "date"), "part": _first(doc, "part"), "start": start + a,
+                              "end": start + b, "left": left, "match": re.sub(r"\s+", " ", text[a:b]), "right": right})  # fmt: skip
+                if len(lines) >= max_lines:
+                    break
+            if len(lines) >= max_lines:
+                break
+        if sort == "left":
+            lines.sort(key=lambda line: [w.casefold() for w in reversed(re.findall(r"\w+", line["left"]))])
+        elif sort == "right":
+            lines.sort(key=lambda line: [w.casefold() for w in re.findall(r"\w+", line["right"])])
+        return lines
+
+    def collocates(self, query: str, window: int = 5, top: int = 30, min_count: int = 2,
+                   stopwords: bool = False, max_passages: int = 5000) -> dict[str, Any]:  # fmt: skip
+        """Words within `window` words of a match, by logDice (Rychlý 2008): 14 + log2(2·f(xy) /
+        (f(x) + f(y))), frequencies counted in the matching passages. Function words are left
+        out unless `stopwords`."""
+        compiled, docs = self.matching_passages(query, max_passages)
+        together: Counter[str] = Counter()
+        frequency: Counter[str] = Counter()
+        nodes = 0
+        for doc in docs:
+            text = _first(doc, EXACT) or ""
+            language = _first(doc, "lang")
+            spans = words(text)
+            forms = [(fold(text[a:b]) or [""])[0] for a, b in spans]
+            frequency.update(forms)
+            hits = [i for i, (a, b) in enumerate(spans) if compiled.matcher.matches(text[a:b], language)]
+            hit_set = set(hits)
+            nodes += len(hits)
+            for i in hits:
+                for j in range(max(0, i - window), min(len(forms), i + window + 1)):
+                    if j not in hit_set:
+                        together[forms[j]] += 1
+        rows: list[dict[str, Any]] = []
+        for word, count in together.items():
+            if count < min_count or not word or word.isdigit() or (not stopwords and word in STOPWORDS):
+                continue
+            score = 14 + math.log2(2 * count / (nodes + frequency[word]))
+            rows.append(
+                {"word": word, "count": count, "frequency": frequency[word], "log_dice": round(score, 3)}
+            )
+        rows.sort(key=lambda r: (-float(r["log_dice"]), -int(r["count"]), str(r["word"])))
+        return {
+            "query": query,
+            "window": window,
+            "matches": nodes,
+            "passages": len(docs),
+            "collocates": rows[:top],
+        }
+
+
+def _merge_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Adjacent matched words (a phrase) as one span."""
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and re.fullmatch(r"[\s\W]{0,3}", text[merged[-1][1] : a]):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _and(a: Node, b: Node) -> Node:
+    from archivist.search.query import And
+
+    return And([a, b])
+
+
+def _facet_name(name: str) -> str:
+    name = FACET_ALIASES.get(name.strip().lower(), name.strip().lower())
+    if name not in FACETS:
+        raise SearchError(f"facets: unknown facet '{name}'; facets are {', '.join(FACETS)}")
+    return name
+
+
+def _db_of(folder: Path) -> str:
+    return str(folder.with_name(folder.name.removesuffix(".index") + ".db"))
+
+
+def filters_node(
+    author: str | None = None,
+    year: str | None = None,
+    doc_type: str | None = None,
+    lang: str | None = None,
+    source: str | None = None,
+    place: str | None = None,
+    date: str | None = None,
+) -> Node | None:
+    """Browse options as a query tree (validated like the query language's fields)."""
+    from archivist.search.query import And, Token, _check_field
+
+    nodes: list[Node] = []
+    for name, value in (("author", author), ("year", year), ("type", doc_type), ("lang", lang),
+                        ("source", source), ("place", place), ("date", date)):  # fmt: skip
+        if value:
+            checked: Fielded = _check_field(
+                Token("field", str(value), 0, name=name, quoted=" " in str(value))
+            )
+            nodes.append(checked)
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else And(nodes)
+
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "also",
+        "upon",
+        "one",
+        "two",
+        "may",
+        "must",
+        "shall",
+        "us",
+        "its",
+        "s",
+        "t",
+        "le",
+        "la",
+        "les",
+        "de",
+        "des",
+        "du",
+        "un",
+        "une",
+        "et",
+        "en",
+        "est",
+        "que",
+        "qui",
+        "dans",
+        "pour",
+        "par",
+        "sur",
+        "au",
+        "aux",
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "ne",
+        "pas",
+        "plus",
+        "se",
+        "ce",
+        "cette",
+        "ces",
+        "son",
+        "sa",
+        "ses",
+        "leur",
+        "leurs",
+        "nous",
+        "vous",
+        "on",
+        "mais",
+        "ou",
+        "donc",
+        "ni",
+        "car",
+        "a",
+        "l",
+        "d",
+        "qu",
+        "n",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "und",
+        "ist",
+        "im",
+        "in",
+        "zu",
+        "von",
+        "mit",
+        "sich",
+        "nicht",
+        "auf",
+        "fur",
+        "als",
+        "auch",
+        "es",
+        "an",
+        "er",
+        "sie",
+        "wir",
+        "ihr",
+        "sind",
+        "war",
+        "wie",
+        "bei",
+        "aus",
+        "dass",
+        "so",
+    ]
+)
