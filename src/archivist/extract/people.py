@@ -22,6 +22,10 @@ def authors_of(page: Page, layout: Layout) -> tuple[list[str], str | None]:
     for key in ("author(s)", "authors", "author"):
         if layout.table_fields.get(key):
             return list(layout.table_fields[key]), f"table:{key}"
+    if page.format == "tei" and page.fields.get("sender") and not page.fields.get("author"):
+        return list(page.fields["sender"]), "tei:correspAction"
+    if page.fields.get("furniture") == ["gutenberg"] and page.fields.get("author"):
+        return list(page.fields["author"]), "gutenberg:Author"
     if page.format == "tei" and page.fields.get("author"):
         names = []
         for name in page.fields["author"]:
