@@ -74,7 +74,11 @@ def translator_of(
     return (
         labels.get("translated")
         or _translator_in_prose(layout)
-        or ((fields["translator"][0], "tei:title-sub") if fields.get("translator") else None)
+        or (
+            (fields["translator"][0], "gutenberg:Translator" if fields.get("furniture") else "tei:title-sub")
+            if fields.get("translator")
+            else None
+        )
     )
 
 

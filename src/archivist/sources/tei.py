@@ -61,8 +61,9 @@ _DIV_PARTS = {
 _FURNITURE = {"epigraph": "header", "trailer": None}
 
 # <choice>: the reading kept. An edition's <expan> is a gloss, not an expansion, when it offers
-# alternatives or a translation ("franken / francs / franchi", "Signoria Vostra (Eure Herrschaft)");
-# the transcription is then the text (the edition's convention, decided once per file).
+# alternatives or a translation ("franken / francs / franchi", "Signoria Vostra (Eure Herrschaft)"),
+# and a line-by-line transcription of a manuscript gives what the writer wrote: in either the
+# transcription is the text (the edition's convention, decided once per file, never per element).
 _PREFERRED = ("expan", "reg", "corr")
 _ALTERNATIVE = ("abbr", "orig", "sic")
 _GLOSS = re.compile(r"\s/\s|\([^)]+\)\s*$")
@@ -244,6 +245,7 @@ class _TextReader:
         self.diplomatic = text_el is not None and any(
             e.get("break") == "no" or e.get(f"{{{_XML}}}id") for e in text_el.iter(f"{TEI}lb")
         )
+        self.glossed = self.glossed or self.diplomatic
 
     def walk(self, el: etree._Element, ctx: _Context) -> None:
         for child in el:
