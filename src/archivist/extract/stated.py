@@ -94,8 +94,9 @@ def settle_stated_title(page: Page, layout: Layout) -> None:
     wanted = _folded(title)
     live = [i for i, item in enumerate(items) if item.role != "chrome"]
     first_long = next((i for i in live if len(items[i].text) > 300 and not items[i].block.is_heading), None)
-    repeats = [i for i in live if (first_long is None or i < first_long) and _folded(items[i].text)
-               and (_folded(items[i].text) == wanted or wanted.startswith(_folded(items[i].text) + " "))]  # fmt: skip
+    repeats = [
+        i for i in live if (first_long is None or i < first_long) and _names_title(items[i].text, wanted)
+    ]
     if repeats:
         last = repeats[-1]
         for i in live:
@@ -105,7 +106,36 @@ def settle_stated_title(page: Page, layout: Layout) -> None:
                 items[i].role = "header"
         items[last].role = "title"
         layout.title_index = last
+        # The rest of the title page: byline, years, the first heading, a contents list, a dedication.
+        for i in (k for k in live if k > last):
+            block = items[i].block
+            if (
+                items[i].role != "body"
+                or block.is_heading
+                or block.tag != "p"
+                or not _title_page_line(items[i].text)
+            ):
+                break  # (an HTML edition's headings and rules are the header zone's to read)
+            items[i].role = "header"
     elif found is not None and items[found].role == "title":
         items[found].role = "subtitle"  # "JFK's Inaugural Address, January 20, 1961, 12:11 EST"
         layout.subtitles.append(items[found].text)
     layout.title, layout.title_origin = title, origin
+
+
+def _names_title(text: str, wanted: str) -> bool:
+    """A line of the title page that is the stated title, or three or more words of it."""
+    folded = _folded(text)
+    return bool(folded) and (
+        folded == wanted or (len(folded.split()) >= 3 and f" {folded} " in f" {wanted} ")
+    )
+
+
+def _title_page_line(text: str) -> bool:
+    """Every line short, and none a sentence unless set in capitals ("AN AMERICAN SLAVE. WRITTEN BY
+    HIMSELF.")."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    return bool(lines) and all(
+        len(ln) <= 80 and (ln.isupper() or not re.search(r"[.!?;:]$", ln) or re.match(r"^by\s", ln, re.I))
+        for ln in lines
+    )

@@ -33,14 +33,19 @@ TRAILER_START = (
     ("end-marker", re.compile(r"^\*{3}\s*END\s*OF\s*(?:THIS|THE)\s*PROJECT\s*GUTENBERG\s*E-?(?:BOOK|TEXT)", re.I | re.M)),
     ("end-of", re.compile(r"^End\s+(?:of\s+)?(?:the\s+)?Project\s+Gutenberg(?:'s|’s)?\b", re.I | re.M)),
 )  # fmt: skip
-# Lines after the header that are still the e-text's, not the text's: production credits, the
-# transcriber's and updater's notes, the early e-texts' notes on the project, separators.
+# Paragraphs near the header that are the e-text's, not the text's: production credits, the
+# transcriber's and updater's notes (also under the title, within the first blocks after the header).
 _PRODUCTION = re.compile(
     r"^(?:produced\s+by\b|transcribed\s+from\b.*\bby\b|e-?text\s+(?:prepared|scanned|produced)\s+by\b|"
     r"\[?\s*transcriber[’']?s?\s+note\b|note\s+from\s+the\s+original\s+file\b|\[?\s*updater[’']?s\s+note\b|"
-    r"\[picture:|e-?mail\s+\S+@|.*\bproject\s+gutenberg\b|.*\be-?texts?\b|\*+(?:\s*\*+)*$|html\s+version\s+by\b)",
+    r"\[picture:|e-?mail\s+\S+@|html\s+version\s+by\b)",
     re.I,
 )
+_NEAR = 15  # blocks after the header searched for production notes
+# Right after the header only: the early e-texts' notes on the project, separators.
+_PROJECT_NOTE = re.compile(r"^(?:.*\bproject\s+gutenberg\b|.*\be-?texts?\b|\*+(?:\s*\*+)*$)", re.I)
+# A book's end mark before the trailer ("THE END"): the edition's, not a sentence of the text.
+_END_MARK = re.compile(r"^(?:the\s+end|finis|fin)\.?$", re.I)
 # The header's metadata lines and the page field each fills.
 HEADER_FIELDS = {
     "title": "title",
@@ -58,6 +63,9 @@ _EBOOK_OF = re.compile(
     r"(?:,?\s+by\s+(?P<author>[^,(]+?))?(?:\s*\(.*\))?\.?\s*$",
     re.I,
 )
+# Project Gutenberg's plain texts set italics between underscores ("_New York Age_", "_Mass., April_ 28"):
+# the marks are the e-text's typography, not the text's.
+_ITALIC = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]{1,200}?)(?<=[^\s_])_(?![\w_])")
 LANGUAGES = {"english": "en", "french": "fr", "german": "de", "italian": "it", "spanish": "es", "russian": "ru",
              "portuguese": "pt", "dutch": "nl", "latin": "la"}  # fmt: skip
 
@@ -94,8 +102,13 @@ def mark_gutenberg(page: Page) -> bool:
             block.zone = "chrome"
         if before:
             blocks.insert(index, Block(text=before, tag=blocks[index].tag, classes=blocks[index].classes))
+    _mark_ending(blocks)
     _read_fields(header_lines, page)
     page.fields.setdefault("furniture", ["gutenberg"])
+    if page.format == "txt":
+        for block in blocks:
+            if block.zone != "chrome" and "_" in block.text:
+                block.text = _ITALIC.sub(r"\1", block.text)
     return True
 
 
@@ -122,13 +135,25 @@ def _find(
 
 
 def _mark_production(blocks: list[Block], start: int) -> None:
-    for block in blocks[start:]:
+    run = True  # still in the run of notes right after the header
+    for block in blocks[start : start + _NEAR]:
         if block.zone == "chrome" or block.tag == "hr" or not block.text.strip():
             continue
         first = block.text.strip().split("\n")[0].strip()
-        if not _PRODUCTION.match(first) or len(block.text) > 800:
-            return
-        block.zone = "chrome"
+        if len(block.text) <= 800 and (_PRODUCTION.match(first) or (run and _PROJECT_NOTE.match(first))):
+            block.zone = "chrome"
+        else:
+            run = False
+
+
+def _mark_ending(blocks: list[Block]) -> None:
+    """The lines after the text: the e-text's last words on itself ("The Project Gutenberg's etext of
+    The Mayflower Compact") and the book's end mark."""
+    live = [b for b in blocks if b.zone != "chrome" and b.tag != "hr" and b.text.strip()]
+    while live and len(live[-1].text) < 200 and _SIGN.search(live[-1].text):
+        live.pop().zone = "chrome"
+    if live and _END_MARK.match(live[-1].text.strip()):
+        live[-1].zone = "chrome"
 
 
 def _read_fields(lines: list[str], page: Page) -> None:
