@@ -19,6 +19,7 @@ from archivist.extract.people import authors_of, person_value, settle_authors, t
 from archivist.extract.place import read_place
 from archivist.extract.segment import Segment
 from archivist.extract.source import read_source
+from archivist.extract.stated import stated_anatomy
 from archivist.extract.when import read_dates
 from archivist.model import EXTRACTOR_VERSION, Document, Provenance
 from archivist.sources.page import Page
@@ -33,7 +34,7 @@ def build_document(page: Page, doc_id: str) -> Document:
     items = layout.items
     authors, author_origin = authors_of(page, layout)
     body_texts = [items[i].text for i in layout.body]
-    anatomy = analyse(body_texts, authors)
+    anatomy = stated_anatomy(items, layout.body) or analyse(body_texts, authors)
     paragraphs = [p for t in body_texts for p in t.split("\n\n") if p.strip()]
     by_block: dict[int, list[Segment]] = {}
     for seg in anatomy.segments:
@@ -54,7 +55,7 @@ def build_document(page: Page, doc_id: str) -> Document:
     labels = _labels(layout)
     fields = page.fields
     # -- title and authors -------------------------------------------------------------------------
-    put("title", layout.title, "tei:title" if page.format == "tei" else "title")
+    put("title", layout.title, layout.title_origin or ("tei:title" if page.format == "tei" else "title"))
     authors, author_origin = settle_authors(authors, author_origin, layout.title, labels, anatomy.signatures)
     put("authors", authors, author_origin or "byline", layout.byline)
     # -- source --------------------------------------------------------------------------------------
@@ -74,6 +75,8 @@ def build_document(page: Page, doc_id: str) -> Document:
     # -- place, people, rights -----------------------------------------------------------------------
     if place := read_place(anatomy.datelines, layout.subtitles, labels):
         put("place", place[0], place[1])
+    elif fields.get("place_sent"):
+        put("place", fields["place_sent"][0], "tei:correspAction")
     if translator := translator_of(labels, layout, fields):
         put("translator", person_value(translator[0]), translator[1], translator[0])
     transcriber = labels.get("transcribed")

@@ -21,6 +21,7 @@ class Layout:
     items: list[Item]
     title: str | None = None
     title_index: int | None = None
+    title_origin: str | None = None  # where the title was read when not from the page's own title line
     byline: str | None = None
     byline_origin: str | None = None
     subtitles: list[str] = field(default_factory=list)

@@ -14,6 +14,7 @@ from archivist.extract.item import Item, Layout
 from archivist.extract.labels import is_label_line
 from archivist.extract.names import looks_like_name
 from archivist.extract.notes import mark_front_matter, mark_leading_editorial, mark_notes, notes_start
+from archivist.extract.stated import mark_stated, settle_stated_title
 from archivist.sources.page import Page
 
 # byline_authors lives with the header zone; build_document imports it from here.
@@ -55,9 +56,11 @@ def lay_out(page: Page) -> Layout:
     # The order matters: each pass sees the roles the earlier ones gave, and most re-mark only
     # items still left as "body".
     _mark_chrome(items)
+    mark_stated(items)  # parts the format's markup states (TEI): before any guess from the text's look
     read_table_fields(items, layout)
     mark_info(items)
     find_title(page, layout)
+    settle_stated_title(page, layout)  # a title the page's furniture states (Project Gutenberg's "Title:")
     mark_header_zone(layout)
     mark_leading_editorial(layout, page.format)
     mark_front_matter(layout)

@@ -22,6 +22,10 @@ def authors_of(page: Page, layout: Layout) -> tuple[list[str], str | None]:
     for key in ("author(s)", "authors", "author"):
         if layout.table_fields.get(key):
             return list(layout.table_fields[key]), f"table:{key}"
+    if page.format == "tei" and page.fields.get("sender") and not page.fields.get("author"):
+        return list(page.fields["sender"]), "tei:correspAction"
+    if page.fields.get("furniture") == ["gutenberg"] and page.fields.get("author"):
+        return list(page.fields["author"]), "gutenberg:Author"
     if page.format == "tei" and page.fields.get("author"):
         names = []
         for name in page.fields["author"]:
@@ -70,7 +74,11 @@ def translator_of(
     return (
         labels.get("translated")
         or _translator_in_prose(layout)
-        or ((fields["translator"][0], "tei:title-sub") if fields.get("translator") else None)
+        or (
+            (fields["translator"][0], "gutenberg:Translator" if fields.get("furniture") else "tei:title-sub")
+            if fields.get("translator")
+            else None
+        )
     )
 
 

@@ -72,6 +72,9 @@ def read_source(
     cited = [b for b in bibls if not _SITE_NAME.match(b.strip())] or bibls
     if source_raw is None and cited:
         source_raw, source_origin = cited[0], "tei:sourceDesc"
+    manuscript = source_raw is None and bool(fields.get("manuscript"))
+    if manuscript:
+        source_raw, source_origin = fields["manuscript"][0], "tei:msIdentifier"
     translator_value = labels["translated"][0] if "translated" in labels else None
     translator_name = person_value(translator_value) if translator_value else None
     people = tuple(authors) + ((translator_name,) if translator_name else ())
@@ -106,6 +109,8 @@ def read_source(
         others = [b for b in bibls if not _WEB_ADDRESS.match(b.strip())]
         parts_of_source.title = source_title(others[0], people, title) if others else None
         parts_of_source.date = parse_source_line(others[0]).date if others else None
+    if manuscript:
+        parts_of_source = SourceParts()  # an archive's shelf mark names no publication
     return Source(source, source_origin, parts_of_source)
 
 

@@ -209,6 +209,8 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
             return sharpened(value, labels["table_written"][1])
     if page.fields.get("date_written"):
         return page.fields["date_written"][0], "tei:creation"
+    if page.fields.get("date_sent"):
+        return page.fields["date_sent"][0], "tei:correspAction"
     # "#### March 23" under "Eighth Congress of the R.C.P.(B.) March 18-23, 1919": the year is above.
     for heading in headings:
         alone = re.fullmatch(r"\(?[A-Za-z]{3,9}\.?\s+[0-3]?\d\)?\.?", heading.strip())

@@ -7,6 +7,7 @@ import re
 from archivist.errors import UnreadableFile
 from archivist.sources.address import page_address
 from archivist.sources.decode import decode_bytes
+from archivist.sources.gutenberg import mark_gutenberg
 from archivist.sources.html import read_html
 from archivist.sources.markdown import read_markdown
 from archivist.sources.page import Block, Page
@@ -48,6 +49,8 @@ def read_page(data: bytes, path: str) -> Page:
         page = read_markdown(text, path, encoding)
     else:
         page = read_text(text, path, encoding)
+    if fmt != "tei":
+        mark_gutenberg(page)  # a Project Gutenberg e-text's licence is furniture, its header fields
     if not any(block.text.strip() for block in page.blocks):
         raise UnreadableFile(path, "no-text", f"the {fmt} file holds no text")
     if fmt != "tei" and (address := page_address(text)):

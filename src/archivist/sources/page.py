@@ -20,6 +20,9 @@ class Block:
     in_table: bool = False
     in_quote: bool = False
     zone: str = "main"  # reader's hint: main, nav, footnote, info, chrome
+    # The part the format itself states the block is (a TEI <salute>, <signed>, <closer>, a <front>
+    # preface): a model.PART_KINDS name, or None when only the text can tell.
+    part: str | None = None
 
     @property
     def is_heading(self) -> bool:
