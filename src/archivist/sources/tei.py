@@ -44,7 +44,15 @@ _ROLE_TAGS = {
 
 
 def read_tei(data: bytes, path: str) -> Page:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=True)
+    """`data` is UTF-8 whatever its XML declaration says (`read_page` re-encodes the decoded text)."""
+    parser = etree.XMLParser(
+        encoding="utf-8",
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        recover=True,
+        huge_tree=True,
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:

@@ -1,0 +1,261 @@
+"""Hostile input: bytes that lie about their encoding, and markup built to be slow or deep.
+
+Every hostile file is generated here; each test checks the text comes out whole, and the slow cases
+also that they finish in a few seconds (they took minutes, or crashed, before).
+"""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from archivist.errors import UnreadableFile
+from archivist.pipeline import extract_data
+from archivist.sources import read_page
+from archivist.sources.decode import decode_file
+from archivist.sources.encodings import LABELS, WHATWG_ENCODINGS, codec_for_label
+
+FRENCH = (
+    "<html><head><title>Écrits</title></head><body>\n"
+    "<h1>Écrits de Lénine</h1>\n"
+    "<p>« L’État et la révolution » — écrit en août 1917, publié à Petrograd.</p>\n"
+    "</body></html>\n"
+)
+
+
+# 1. UTF-16 without a byte-order mark ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("codec", ["utf-16-be", "utf-16-le"])
+def test_utf16_without_bom_honours_its_byte_order(codec: str) -> None:
+    decoded = decode_file(FRENCH.encode(codec), "page.htm")
+    assert decoded.encoding == codec
+    assert decoded.text == FRENCH
+    assert any(codec in note for note in decoded.warnings), "the byte order was a guess"
+
+
+def test_utf16be_page_reads_as_text() -> None:
+    page = read_page(FRENCH.encode("utf-16-be"), "page.htm")
+    assert [b.text for b in page.blocks] == [
+        "Écrits de Lénine",
+        "« L’État et la révolution » — écrit en août 1917, publié à Petrograd.",
+    ]
+
+
+# 2. Byte-order marks that contradict the content -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "content"),
+    [
+        (codecs.BOM_UTF16_LE + FRENCH.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF16_BE + FRENCH.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF32_LE + FRENCH.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + FRENCH.encode("utf-16-le"), "utf-16-le"),
+        (codecs.BOM_UTF8 + FRENCH.encode("utf-16-be"), "utf-16-be"),
+        (codecs.BOM_UTF16_BE + FRENCH.encode("utf-16-le"), "utf-16-le"),
+        (codecs.BOM_UTF16_LE + FRENCH.encode("utf-16-be"), "utf-16-be"),
+        (codecs.BOM_UTF8 + FRENCH.encode("cp1252"), "cp1252"),
+    ],
+)
+def test_bom_contradicting_the_content_is_overruled(data: bytes, content: str) -> None:
+    decoded = decode_file(data, "page.htm")
+    assert decoded.encoding == content
+    assert decoded.text == FRENCH
+    assert any("byte-order mark but content is " + content in note for note in decoded.warnings)
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec", "text"),
+    [
+        (codecs.BOM_UTF8, "utf-8", FRENCH),
+        (codecs.BOM_UTF16_LE, "utf-16-le", FRENCH),
+        (codecs.BOM_UTF16_BE, "utf-16-be", FRENCH),
+        (codecs.BOM_UTF32_LE, "utf-32-le", FRENCH),
+        # Chinese without a single ASCII character has no NUL byte to tell its order by: the mark decides.
+        (codecs.BOM_UTF16_LE, "utf-16-le", "中华人民共和国宪法。第一章总纲。"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "中华人民共和国宪法。第一章总纲。"),
+    ],
+)
+def test_bom_matching_the_content_is_clean(bom: bytes, codec: str, text: str) -> None:
+    decoded = decode_file(bom + text.encode(codec), "page.txt")
+    assert (decoded.encoding, decoded.text, decoded.warnings) == (codec, text, ())
+
+
+# 3. One bad byte in a UTF-8 page -----------------------------------------------------------------
+
+
+def test_one_invalid_byte_keeps_the_page_utf8() -> None:
+    data = FRENCH.encode("utf-8").replace(b"1917", b"19\x9217")  # a stray cp1252 apostrophe
+    decoded = decode_file(data, "page.htm")
+    assert decoded.encoding == "utf-8"
+    assert "Écrits de Lénine" in decoded.text and "Ã" not in decoded.text
+    assert decoded.text == FRENCH.replace("1917", "19\ufffd17")
+    assert decoded.warnings == ("utf-8 with 1 invalid sequence replaced",)
+
+
+def test_invalid_bytes_under_one_percent_keep_a_long_page_utf8() -> None:
+    paragraph = "Écrits de Lénine, « L’État et la révolution », août 1917. " * 3
+    data = b"\n".join(paragraph.encode("utf-8") + (b"\xff" if i % 4 == 0 else b"") for i in range(200))
+    decoded = decode_file(data, "page.txt")
+    assert decoded.encoding == "utf-8"
+    assert decoded.text.count("\ufffd") == 50 and decoded.text.count("Lénine") == 600
+    assert decoded.warnings == ("utf-8 with 50 invalid sequences replaced",)
+
+
+def test_utf8_declared_page_with_one_invalid_byte_stays_utf8() -> None:
+    data = b'<meta charset="utf-8">' + FRENCH.encode("utf-8").replace(b"Petrograd", b"Petro\xe9grad")
+    page = read_page(data, "page.htm")
+    assert page.encoding == "utf-8"
+    assert page.blocks[0].text == "Écrits de Lénine"
+    assert page.decode_warnings == ["utf-8 with 1 invalid sequence replaced"]
+
+
+@pytest.mark.parametrize("declaration", [b"", b'<meta charset="utf-8">'])
+def test_legacy_bytes_are_still_read_as_legacy(declaration: bytes) -> None:
+    data = declaration + FRENCH.encode("cp1252")
+    decoded = decode_file(data, "page.htm")
+    assert decoded.encoding == "cp1252"
+    assert decoded.text == declaration.decode() + FRENCH
+    assert decoded.warnings, "reading cp1252 was a guess"
+
+
+def test_legacy_text_forming_one_utf8_sequence_by_chance_stays_legacy() -> None:
+    # "É»" in cp1252 is C9 BB, a well-formed UTF-8 sequence ("ɻ"); the other accents are not.
+    text = "Déjà, à l’été, la revue «CAFÉ» et « L’ÉTAT » paraissent à Genève."
+    decoded = decode_file(text.encode("cp1252"), "page.txt")
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)
+
+
+def test_declared_legacy_page_whose_bytes_are_utf8_reads_as_utf8() -> None:
+    data = b'<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">' + FRENCH.encode(
+        "utf-8"
+    )
+    decoded = decode_file(data, "page.htm")
+    assert decoded.encoding == "utf-8"
+    assert decoded.text.endswith(FRENCH)
+    assert decoded.warnings == ("declared iso-8859-1 but content is utf-8",)
+
+
+def test_declared_cp1251_page_stays_cp1251() -> None:
+    text = "Государство и революция. Учение марксизма о государстве и задачи пролетариата в революции."
+    data = b'<meta charset="windows-1251"><p>' + text.encode("cp1251") + b"</p>"
+    page = read_page(data, "page.htm")
+    assert (page.encoding, page.blocks[0].text, page.decode_warnings) == ("cp1251", text, [])
+
+
+# 4. What decoding guessed is recorded on the page ------------------------------------------------
+
+
+def test_clean_page_has_no_decode_warnings() -> None:
+    page = read_page(b'<meta charset="utf-8">' + FRENCH.encode("utf-8"), "page.htm")
+    assert page.decode_warnings == []
+
+
+def test_undeclared_legacy_page_records_the_guess() -> None:
+    page = read_page(FRENCH.encode("cp1252"), "page.htm")
+    assert page.blocks[0].text == "Écrits de Lénine"
+    assert page.decode_warnings == ["guessed cp1252"]
+
+
+def test_utf8_cut_inside_its_last_character_records_the_cut() -> None:
+    data = FRENCH.encode("utf-8") + "é".encode()[:1]
+    decoded = decode_file(data, "page.htm")
+    assert (decoded.encoding, decoded.text) == ("utf-8", FRENCH)
+    assert decoded.warnings == ("file cut inside its last utf-8 character; 1 byte dropped",)
+
+
+# 5. Declared labels: only the WHATWG Encoding Standard's text encodings --------------------------
+
+NOT_TEXT_ENCODINGS = [
+    "rot13", "rot_13", "base64", "hex", "zlib", "uu", "quopri", "bz2", "punycode", "idna", "utf-7",
+    "cp500", "cp037", "cp1140", "ebcdic-cp-us", "unicode_escape", "raw_unicode_escape", "utf-32",
+    "mbcs", "undefined", "latin-1", "replacement", "iso-2022-kr", "hz-gb-2312",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("label", NOT_TEXT_ENCODINGS)
+def test_non_text_encoding_labels_are_ignored(label: str) -> None:
+    ascii_page = f'<html><head><meta charset="{label}"></head><body><p>Hello, +AGEA- world</p></body></html>'
+    for data in (ascii_page.encode("ascii"), ascii_page.encode("ascii") + FRENCH.encode("utf-8")):
+        decoded = decode_file(data, "page.htm")
+        assert decoded.text == data.decode("utf-8")
+        assert decoded.encoding == "utf-8"
+        assert decoded.warnings == (f"declared charset {label!r} is not a text encoding; ignored",)
+
+
+@pytest.mark.parametrize("label", ["rot13", "cp500", "base64", "utf-7"])
+def test_non_text_xml_encoding_is_ignored_in_tei(label: str) -> None:
+    tei = (
+        f'<?xml version="1.0" encoding="{label}"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">'
+        "<teiHeader><fileDesc><titleStmt><title>L’État et la révolution</title></titleStmt></fileDesc>"
+        "</teiHeader><text><body><p>Écrit en août 1917.</p></body></text></TEI>"
+    )
+    page = read_page(tei.encode("utf-8"), "lenine.xml")
+    assert page.format == "tei"
+    assert page.title == "L’État et la révolution"
+    assert [b.text for b in page.blocks] == ["Écrit en août 1917."]
+
+
+def test_tei_with_a_lying_bom_reads_by_content() -> None:
+    tei = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>'
+        "<p>Écrit en août 1917.</p></body></text></TEI>"
+    )
+    page = read_page(codecs.BOM_UTF16_LE + tei.encode("utf-8"), "lenine.xml")
+    assert [b.text for b in page.blocks] == ["Écrit en août 1917."]
+    assert page.decode_warnings == ["utf-16-le byte-order mark but content is utf-8"]
+
+
+def test_label_table_names_only_python_text_codecs() -> None:
+    for name, encoding in WHATWG_ENCODINGS.items():
+        if encoding.codec is None:
+            continue
+        info = codecs.lookup(encoding.codec)
+        assert info.name == encoding.codec, name
+        assert info._is_text_encoding, name  # type: ignore[attr-defined]
+        assert encoding.codec not in ("cp500", "cp037", "cp1140", "utf-7"), name
+    assert len(LABELS) > 200  # the whole standard, not a sample
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("ISO-8859-1", "cp1252"),
+        (" us-ascii\t", "cp1252"),
+        ("latin1", "cp1252"),
+        ("utf8", "utf-8"),
+        ("Windows-1251", "cp1251"),
+        ("koi8-r", "koi8-r"),
+        ("Shift_JIS", "cp932"),
+        ("gb2312", "gb18030"),
+        ("x-mac-cyrillic", "mac-cyrillic"),
+        ("rot13", None),
+        ("cp500", None),
+        ("replacement", None),
+    ],
+)
+def test_codec_for_label(label: str, codec: str | None) -> None:
+    assert codec_for_label(label) == codec
+
+
+# NUL bytes -----------------------------------------------------------------------------------------
+
+
+def test_a_few_nul_bytes_do_not_cost_the_page() -> None:
+    data = FRENCH.encode("utf-8").replace(b"<h1>", b"<h1>\x00").replace(b"1917", b"19\x0017")
+    page = read_page(data, "page.htm")
+    assert [b.text for b in page.blocks] == [
+        "Écrits de Lénine",
+        "« L’État et la révolution » — écrit en août 1917, publié à Petrograd.",
+    ]
+    assert page.decode_warnings == ["removed 2 NUL bytes"]
+
+
+def test_nul_heavy_file_is_still_binary() -> None:
+    data = b"GIF89a" + bytes(range(32)) * 40 + FRENCH.encode()
+    with pytest.raises(UnreadableFile) as info:
+        decode_file(data, "x.htm")
+    assert info.value.reason == "binary"
+    assert extract_data(data, "x.htm").failure == "binary"
