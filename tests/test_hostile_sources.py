@@ -7,14 +7,17 @@ also that they finish in a few seconds (they took minutes, or crashed, before).
 from __future__ import annotations
 
 import codecs
+import time
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from archivist.errors import UnreadableFile
 from archivist.pipeline import extract_data
 from archivist.sources import read_page
 from archivist.sources.decode import decode_file
 from archivist.sources.encodings import LABELS, WHATWG_ENCODINGS, codec_for_label
+from archivist.sources.html import MAX_DEPTH, limit_nesting
 
 FRENCH = (
     "<html><head><title>Écrits</title></head><body>\n"
@@ -259,3 +262,89 @@ def test_nul_heavy_file_is_still_binary() -> None:
         decode_file(data, "x.htm")
     assert info.value.reason == "binary"
     assert extract_data(data, "x.htm").failure == "binary"
+
+
+# 7. Markup built to be deep, wide or long ----------------------------------------------------------
+
+
+def _read_timed(data: bytes, path: str) -> tuple[list[str], float]:
+    start = time.perf_counter()
+    page = read_page(data, path)
+    return [b.text for b in page.blocks], time.perf_counter() - start
+
+
+def test_200k_nested_divs_read_in_seconds() -> None:
+    # Took over 300 s: lexbor's tree builder scans its stack of open elements for every <div>.
+    n = 200_000
+    data = b"<html><body>" + b"<div>" * n + b"deep text" + b"</div>" * n + b"</body></html>"
+    texts, seconds = _read_timed(data, "deep.htm")
+    assert texts == ["deep text"]
+    assert seconds < 5
+
+
+def test_text_at_every_level_of_deep_nesting_is_kept_in_order() -> None:
+    n = 20_000  # past MAX_DEPTH, where elements are unwrapped
+    data = ("<body>" + "".join(f"<div>{i}" for i in range(n)) + "</div>" * n).encode()
+    texts, _ = _read_timed(data, "deep.htm")
+    assert texts == [str(i) for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [
+        ("<table><tr><td>", "</td></tr></table>"),
+        ("<span>", "</span>"),
+        ("<sup>", "</sup>"),
+        ("<blockquote>", "</blockquote>"),
+        ("<ul><li>", "</li></ul>"),
+    ],
+)
+def test_deep_nesting_does_not_hit_the_recursion_limit(opening: str, closing: str) -> None:
+    n = 20_000  # the walk recursed once per level: RecursionError past ~1,000
+    data = f"<body><p>Before.</p>{opening * n}Deep cell text.{closing * n}<p>After.</p>".encode()
+    texts, seconds = _read_timed(data, "deep.htm")
+    assert texts[0] == "Before." and texts[-1] == "After."
+    assert "Deep cell text." in " ".join(texts)
+    assert seconds < 5
+
+
+def test_limit_nesting_leaves_ordinary_pages_alone() -> None:
+    page = (
+        "<html><body>" + "<div><p>para <b>bold</b> <a href='/x'>link</a></p></div>" * 5_000 + "</body></html>"
+    )
+    assert limit_nesting(page) is page
+
+
+def test_limit_nesting_caps_depth() -> None:
+    n = 50_000
+    html = "<body>" + "<div><span>" * n + "x" + "</span></div>" * n
+    tree = LexborHTMLParser(limit_nesting(html))
+    node, depth = tree.body, 0
+    while node is not None and node.child is not None:
+        node, depth = node.child, depth + 1
+    assert MAX_DEPTH - 5 <= depth <= MAX_DEPTH + 5
+    assert tree.body is not None and tree.body.text() == "x"
+
+
+def test_100k_paragraph_siblings() -> None:
+    data = b"<html><body>" + b"".join(b"<p>paragraph %d</p>" % i for i in range(100_000)) + b"</body></html>"
+    texts, seconds = _read_timed(data, "wide.htm")
+    assert len(texts) == 100_000 and texts[-1] == "paragraph 99999"
+    assert seconds < 5
+
+
+def test_one_megabyte_line_without_spaces() -> None:
+    word = "x" * 1_000_000
+    for data, path in ((f"<p>{word}</p>".encode(), "long.htm"), (word.encode(), "long.txt")):
+        texts, seconds = _read_timed(data, path)
+        assert texts == [word]
+        assert seconds < 5
+
+
+def test_unclosed_comment_and_unterminated_tags() -> None:
+    data = b"<html><body><p>Before the comment.</p><!-- " + b"<p>hidden</p>" * 50_000
+    texts, _ = _read_timed(data, "comment.htm")
+    assert texts == ["Before the comment."]
+    texts, seconds = _read_timed(b"<body><p>Text.</p>" + b"<a" * 500_000, "tags.htm")
+    assert texts == ["Text."]
+    assert seconds < 5
