@@ -18,6 +18,7 @@ from archivist.sources import read_page
 from archivist.sources.decode import decode_file
 from archivist.sources.encodings import LABELS, WHATWG_ENCODINGS, codec_for_label
 from archivist.sources.html import MAX_DEPTH, limit_nesting
+from archivist.sources.markdown import pandoc_to_commonmark
 
 FRENCH = (
     "<html><head><title>Écrits</title></head><body>\n"
@@ -262,6 +263,60 @@ def test_nul_heavy_file_is_still_binary() -> None:
         decode_file(data, "x.htm")
     assert info.value.reason == "binary"
     assert extract_data(data, "x.htm").failure == "binary"
+
+
+# 6. Markdown and plain text: blank lines, long lines -------------------------------------------------
+
+
+def test_100kb_of_blank_lines_in_markdown_reads_in_seconds() -> None:
+    # Took 26-68 s: each pandoc line pattern rescanned the blank run from every one of its lines.
+    data = b"# Title\n\nSome text here.\n" + b"\n" * 100_000 + b"  \n\t\n" * 1_000 + b"The end.\n"
+    texts, seconds = _read_timed(data, "blank.md")
+    assert texts == ["Title", "Some text here.", "The end."]
+    assert seconds < 5
+
+
+def test_pandoc_rewrites_are_linear() -> None:
+    hostile = [
+        "text {.a" + "a" * 200_000 + " x\n",  # an unclosed attribute block: 13 s at 80k before
+        "[Top](#" * 100_000,  # unclosed "back to top" links: 27 s at 57k before
+        "^[[1]](#" * 100_000 + ")x",  # unclosed footnote references
+        ":::\n\n" * 50_000 + "|" + " " * 100_000,
+    ]
+    for text in hostile:
+        start = time.perf_counter()
+        assert len(pandoc_to_commonmark(text)) > 100_000
+        assert time.perf_counter() - start < 2
+
+
+def test_pandoc_rewrites_keep_their_output() -> None:
+    # The linear patterns reproduce the old ones exactly, blank lines they swallowed included
+    # (checked against the old patterns on random text and on every corpus file).
+    text = (
+        "::: {.title}\n+----------------+\n| The Civil War  |\n| in France      |\n+================+\n:::\n\n\n\n"
+        "Written: April 1871 [Top](#top)\n\n\n::: {.text}\nThe *Commune*^[\\[1\\]](#fn1)^ was [formed]{.em} {#p1}\n:::\n"
+    )
+    page = read_page(text.encode(), "civil-war.md")
+    assert [b.text for b in page.blocks] == [
+        "The Civil War in France Written: April 1871",
+        "The Commune[1] was formed",
+    ]
+
+
+def test_plain_text_with_100k_blank_lines_and_long_lines() -> None:
+    data = b"Title\n\n" + b"\n" * 100_000 + b"word " * 200_000 + b"\n\n" + b" \t \n" * 50_000 + b"The end.\n"
+    texts, seconds = _read_timed(data, "blank.txt")
+    assert texts == ["Title", ("word " * 200_000).strip(), "The end."]
+    assert seconds < 5
+
+
+def test_mediawiki_text_with_a_long_run_of_spaces() -> None:
+    # The [edit] link pattern tried `\s*` from every space of the run: over 30 s for 200k spaces.
+    body = "Manifesto" + " " * 200_000 + "of the Communist Party [edit]"
+    data = f"From Marxists-en\nJump to navigation Jump to search\n\n{body}\n".encode()
+    texts, seconds = _read_timed(data, "wiki.txt")
+    assert texts == ["Manifesto" + " " * 200_000 + "of the Communist Party"]
+    assert seconds < 5
 
 
 # 7. Markup built to be deep, wide or long ----------------------------------------------------------
