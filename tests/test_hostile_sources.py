@@ -403,3 +403,44 @@ def test_unclosed_comment_and_unterminated_tags() -> None:
     texts, seconds = _read_timed(b"<body><p>Text.</p>" + b"<a" * 500_000, "tags.htm")
     assert texts == ["Text."]
     assert seconds < 5
+
+
+# TEI: entities and depth -------------------------------------------------------------------------------
+
+
+def _tei(body: bytes, doctype: bytes = b"") -> bytes:
+    return (
+        b'<?xml version="1.0"?>' + doctype + b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>'
+        b"<p>Before.</p>" + body + b"<p>After.</p></body></text></TEI>"
+    )
+
+
+def test_tei_billion_laughs_is_not_expanded_and_loses_no_text() -> None:
+    laughs = b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i else b"lol") * 10) for i in range(10)
+    )
+    data = _tei(b"<p>start &lol9; end</p>", b"<!DOCTYPE TEI [" + laughs + b"]>")
+    texts, seconds = _read_timed(data, "laughs.xml")
+    # libxml2 stopped at "start" (entity amplification) before the DOCTYPE was dropped.
+    assert texts == ["Before.", "start end", "After."]
+    assert seconds < 1
+
+
+def test_tei_external_entities_and_dtds_are_not_fetched(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET", encoding="utf-8")
+    doctype = b'<!DOCTYPE TEI SYSTEM "%s" [<!ENTITY xxe SYSTEM "%s">]>' % (
+        secret.as_uri().encode(),
+        secret.as_uri().encode(),
+    )
+    texts, _ = _read_timed(_tei(b"<p>start &xxe; end</p>", doctype), "xxe.xml")
+    assert texts == ["Before.", "start end", "After."]
+
+
+def test_tei_deep_nesting_is_bounded() -> None:
+    n = 100_000  # raised RecursionError (huge_tree let lxml build it all)
+    data = _tei(b"<div>" * n + b"<p>deep</p>" + b"</div>" * n)
+    texts, seconds = _read_timed(data, "deep.xml")
+    # Without huge_tree libxml2 stops at its depth limit (256): what came before is kept.
+    assert texts[0] == "Before."
+    assert seconds < 2
