@@ -589,3 +589,20 @@ def test_a_rerun_says_how_many_files_still_fail(tmp_path: Path) -> None:
     again = runner.invoke(main, ["ingest", str(folder), "--db", str(tmp_path / "a.db"), "-q"])
     assert first.exit_code == again.exit_code == 3
     assert "1 unchanged files still fail" in again.output
+
+
+def test_what_decoding_had_to_guess_is_stored_with_the_document(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = "Écrits de Trotsky: a page of text long enough to be a document of the archive. " * 10
+    (folder / "bad.html").write_bytes(
+        f'<html><head><meta charset="utf-8"></head><body><h1>Écrits</h1><p>{body}</p><p>fin '.encode()
+        + b"\xff"
+        + b" fin.</p></body></html>"
+    )
+    with Archive(tmp_path / "a.db") as archive:
+        ingest([folder], archive)
+        doc = archive.document_at("bad.html")
+        assert doc is not None and "Écrits" in doc.text and "Ã" not in doc.text
+        warnings = json.loads(archive.conn.execute("SELECT warnings FROM documents").fetchone()[0])
+    assert any("invalid" in w for w in warnings)

@@ -94,7 +94,7 @@ def extract_data(data: bytes, path: str, url: str | None = None, url_origin: str
     try:
         page = read_page(data, path)
         source.format, source.encoding = page.format, page.encoding
-        source.warnings = list(page.warnings)
+        source.warnings = [*page.decode_warnings, *page.warnings]
         document = build_document(page, document_id(path))
         document.version = version_id(data)
         if url:

@@ -6,7 +6,7 @@ import re
 
 from archivist.errors import UnreadableFile
 from archivist.sources.address import page_address
-from archivist.sources.decode import decode_bytes
+from archivist.sources.decode import decode_file
 from archivist.sources.gutenberg import mark_gutenberg
 from archivist.sources.html import read_html
 from archivist.sources.markdown import read_markdown
@@ -38,10 +38,12 @@ def sniff_format(text: str, path: str) -> str:
 
 def read_page(data: bytes, path: str) -> Page:
     """Decode and parse one file; raises `UnreadableFile` with a specific reason."""
-    text, encoding = decode_bytes(data, path)
+    text, encoding, decode_warnings = decode_file(data, path)
     fmt = sniff_format(text, path)
     if fmt == "tei":
-        page = read_tei(data, path)
+        # The XML parser reads what the decoder read, not the raw bytes: a lying byte-order mark or
+        # `encoding=` label would otherwise be obeyed there.
+        page = read_tei(text.encode("utf-8"), path)
         page.encoding = encoding
     elif fmt == "html":
         page = read_html(text, path, encoding)
@@ -55,4 +57,5 @@ def read_page(data: bytes, path: str) -> Page:
         raise UnreadableFile(path, "no-text", f"the {fmt} file holds no text")
     if fmt != "tei" and (address := page_address(text)):
         page.address = address
+    page.decode_warnings = list(decode_warnings)
     return page

@@ -9,6 +9,10 @@ block is inside a table or a blockquote, whether it is nothing but links. MediaW
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterator
+from itertools import accumulate
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -39,8 +43,138 @@ CHROME_CLASSES = {
 _BR_SPLITS = {"div", "body", "td", "th", "blockquote", "center", "section", "article", "main", "dd", "li"}
 
 
+# Browsers stop nesting elements at a fixed depth (Blink: 512). Lexbor does not, and its tree
+# builder searches the stack of open elements for every block start tag, so 200,000 nested <div>s
+# cost minutes; no real page nests anywhere near this deep.
+MAX_DEPTH = 512
+# With fewer tags than this, even the worst nesting costs the tree builder a fraction of a second
+# (the corpus's largest page has under 4,000).
+_FEW_TAGS = 10_000
+_VOID = {
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input", "keygen",
+    "link", "meta", "param", "source", "track", "wbr",
+}  # fmt: skip
+_RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
+# Start tags that end an open element (`<p>a<p>b` is two paragraphs, not nested), as the tree
+# builder does: the innermost of `ends` is closed unless one of `within` is open inside it
+# (a <li> in a nested list does not end the outer list's item).
+_TABLE = ("table", "td", "th", "caption")
+_IMPLIED_END: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "p": (("p",), (*_TABLE, "button", "object", "marquee", "applet", "template")),
+    "li": (("li",), ("ul", "ol")),
+    "dt": (("dt", "dd"), ("dl",)),
+    "dd": (("dt", "dd"), ("dl",)),
+    "tr": (("tr", "td", "th"), ("table",)),
+    "td": (("td", "th"), ("tr", "table")),
+    "th": (("td", "th"), ("tr", "table")),
+    "thead": (("thead", "tbody", "tfoot"), ("table",)),
+    "tbody": (("thead", "tbody", "tfoot"), ("table",)),
+    "tfoot": (("thead", "tbody", "tfoot"), ("table",)),
+    "option": (("option",), ("select",)),
+}
+_START_OR_END = re.compile(
+    r"<(/?)(?!(?:{})[\s/>])[A-Za-z]".format("|".join(sorted(_VOID | set(_IMPLIED_END)))), re.IGNORECASE
+)
+_STEP = {"": 1, "/": -1}
+# A comment, or a tag: `>` or the end of the page ends either, so no "<" is scanned twice.
+_TAG = re.compile(r"<(?:!--.*?(?:-->|\Z)|(/?)([A-Za-z][^\s/>]*)[^>]*(?:>|\Z))", re.DOTALL)
+
+
+def limit_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
+    """The page with elements nested deeper than `max_depth` unwrapped, text kept: their tags are
+    dropped (a block's become <br>, so its text stays a line of its own). A page that does not nest
+    that deep is returned as it is.
+
+    Depth is tracked with a rough model of the HTML tree builder (open elements close at their end
+    tag or at a start tag that implies it); it errs shallow, so only pathological nesting is touched.
+    """
+    if html.count("<") <= _FEW_TAGS or _rough_depth(html) <= max_depth // 4:
+        return html  # every real page: decided at C speed
+    open_elements = _OpenElements()
+    unwrapped: Counter[str] = Counter()  # start tags dropped, whose end tags are still to come
+    pieces: list[str] = []
+    done = 0  # html[:done] is in pieces
+    for start, end, closing, name in _tags(html):
+        if closing:
+            if unwrapped[name]:
+                unwrapped[name] -= 1
+            else:
+                open_elements.close((name,), ())
+                continue
+        else:
+            if name in _IMPLIED_END:
+                open_elements.close(*_IMPLIED_END[name])
+            if open_elements.depth < max_depth:
+                open_elements.push(name)
+                continue
+            unwrapped[name] += 1
+        pieces += [html[done:start], "<br>" if name in BLOCK_TAGS else ""]
+        done = end
+    if not pieces:
+        return html
+    pieces.append(html[done:])
+    return "".join(pieces)
+
+
+def _tags(html: str) -> Iterator[tuple[int, int, bool, str]]:
+    """(start, end, is end tag, lowercased name) of each tag that opens or closes an element, in one
+    pass: comments, void elements and raw-text elements (script, style…) are skipped. Like the HTML
+    tokenizer, a tag runs to the next `>`, so `<a<a<a…` is one tag, not a quadratic rescan."""
+    position = 0
+    while match := _TAG.search(html, position):
+        position = match.end()
+        name = match.group(2)
+        if name is None:
+            continue  # a comment
+        if html[position - 1] != ">":
+            return  # a tag cut off by the end of the page makes no element
+        name = name.lower()
+        closing = match.group(1) == "/"
+        if name in _RAW_TEXT and not closing:  # a leaf: its text is not markup
+            raw_end = re.compile(f"</{re.escape(name)}", re.IGNORECASE).search(html, position)
+            position = len(html) if raw_end is None else raw_end.start()
+        elif name not in _VOID and name not in _RAW_TEXT:
+            yield match.start(), position, closing, name
+
+
+def _rough_depth(html: str) -> int:
+    """How deep start tags minus end tags ever get, not counting void elements and the ones whose
+    end tag is optional (`<p>`, `<li>`, `<td>`…). Those sit at most three to a counted container
+    (table > tbody > tr > td), so a page deeper than four times this is impossible."""
+    steps = map(_STEP.__getitem__, _START_OR_END.findall(html))
+    return max(accumulate(steps, initial=0))
+
+
+class _OpenElements:
+    """The stack of open elements, with where each tag name last opened: every step is O(1)
+    (amortised), whatever the depth."""
+
+    def __init__(self) -> None:
+        self._names: list[str] = []
+        self._at: dict[str, list[int]] = {}  # tag name -> its indexes in _names, innermost last
+
+    @property
+    def depth(self) -> int:
+        return len(self._names)
+
+    def push(self, name: str) -> None:
+        self._at.setdefault(name, []).append(len(self._names))
+        self._names.append(name)
+
+    def close(self, ends: tuple[str, ...], within: tuple[str, ...]) -> None:
+        """Pop down to the innermost of `ends`, unless one of `within` is open inside it."""
+        target = self._innermost(ends)
+        if target < 0 or self._innermost(within) > target:
+            return
+        while len(self._names) > target:
+            self._at[self._names.pop()].pop()
+
+    def _innermost(self, names: tuple[str, ...]) -> int:
+        return max((self._at[n][-1] for n in names if self._at.get(n)), default=-1)
+
+
 def read_html(text: str, path: str, encoding: str, fmt: str = "html") -> Page:
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(limit_nesting(text))
     title_node = tree.css_first("title")
     title = _clean_inline(title_node.text()) if title_node else None
     meta: dict[str, str] = {}
@@ -52,7 +186,7 @@ def read_html(text: str, path: str, encoding: str, fmt: str = "html") -> Page:
     walker = _Walker()
     root = tree.body or tree.root
     if root is not None:
-        walker.walk(root, ())
+        walker.walk(root)
         walker.flush()
     page = Page(path=path, format=fmt, encoding=encoding, blocks=walker.blocks, title=title, meta=meta)
     if any(b.has_class("firstheading") or b.has_class("mw-parser-output") for b in walker.blocks) or (
@@ -79,6 +213,16 @@ def _clean_inline(text: str) -> str:
     return " ".join(text.split())  # str.split() knows every Unicode space, no-break spaces included
 
 
+class _Context(NamedTuple):
+    """What the elements around a node say about its text."""
+
+    classes: tuple[str, ...] = ()
+    in_table: bool = False
+    in_quote: bool = False
+    block_tag: str = "text"
+    in_link: bool = False
+
+
 class _Walker:
     """Accumulates inline text and cuts it into blocks at block boundaries."""
 
@@ -89,55 +233,84 @@ class _Walker:
         self._context: tuple[str, tuple[str, ...], bool, bool] = ("p", (), False, False)
         self._pre = 0
 
-    def walk(self, node: LexborNode, classes: tuple[str, ...], in_table: bool = False, in_quote: bool = False,
-             block_tag: str = "text", in_link: bool = False) -> None:  # fmt: skip
-        for child in node.iter(include_text=True):
-            tag = child.tag
-            if tag == "-text":
-                text = child.text(deep=False) or ""
-                if text:
-                    if not self._buffer:
-                        self._context = (block_tag, classes, in_table, in_quote)
-                    # Source line breaks are whitespace in HTML; only <br> (kept as \x00) breaks a line.
-                    self._buffer.append(text if self._pre else text.replace("\n", " ").replace("\r", " "))
-                    if in_link:
-                        self._linked_chars += len(text.strip())
-                continue
-            if tag in SKIP_TAGS or tag is None:
-                continue
-            attrs = child.attributes
-            own_classes = tuple((attrs.get("class") or "").lower().split())
-            element_id = attrs.get("id") or ""
-            if element_id in CHROME_IDS or CHROME_CLASSES.intersection(own_classes):
-                continue
-            style = attrs.get("style") or ""
-            if "display:none" in style.replace(" ", ""):
-                continue
-            if tag == "br":
-                if block_tag in _BR_SPLITS or block_tag == "text":
+    def walk(self, root: LexborNode) -> None:
+        """Document order, with a stack of open elements instead of recursion: a page may nest
+        elements far deeper than Python's recursion limit."""
+        # Each entry: the element's remaining children, its context, and its tag if it is a block.
+        stack: list[tuple[Iterator[LexborNode], _Context, str | None]] = [
+            (root.iter(include_text=True), _Context(), None)
+        ]
+        while stack:
+            children, context, block = stack[-1]
+            for child in children:
+                opened = self._visit(child, context)
+                if opened is not None:  # descend; this element's siblings resume afterwards
+                    stack.append((child.iter(include_text=True), *opened))
+                    break
+            else:  # every child read: the element ends
+                stack.pop()
+                if block is not None:
+                    if block == "pre":
+                        self._pre -= 1
                     self.flush()
-                else:
-                    self._buffer.append("\x00")
-                continue
-            if tag == "img":
-                continue
-            if tag in ("a", "sup") and _is_note_marker(child):
-                continue  # a footnote reference marker: page furniture linking to the notes
-            if tag in BLOCK_TAGS:
+
+    def _visit(self, child: LexborNode, context: _Context) -> tuple[_Context, str | None] | None:
+        """Take in one node; for an element whose children are to be read, return their context
+        and its tag if it is a block (to close when they are done)."""
+        tag = child.tag
+        if tag == "-text":
+            self._add_text(child.text(deep=False) or "", context)
+            return None
+        if tag in SKIP_TAGS or tag is None:
+            return None
+        attrs = child.attributes
+        own_classes = tuple((attrs.get("class") or "").lower().split())
+        element_id = attrs.get("id") or ""
+        if element_id in CHROME_IDS or CHROME_CLASSES.intersection(own_classes):
+            return None
+        style = attrs.get("style") or ""
+        if "display:none" in style.replace(" ", ""):
+            return None
+        if tag == "br":
+            if context.block_tag in _BR_SPLITS or context.block_tag == "text":
                 self.flush()
-                if tag == "hr":
-                    self.blocks.append(Block(text="", tag="hr", classes=own_classes + classes))
-                    continue
-                inner_classes = own_classes + classes
-                if tag == "pre":
-                    self._pre += 1
-                self.walk(child, inner_classes, in_table or tag in ("table", "td", "th"),
-                          in_quote or tag == "blockquote", tag, in_link)  # fmt: skip
-                if tag == "pre":
-                    self._pre -= 1
-                self.flush()
-                continue
-            self.walk(child, classes, in_table, in_quote, block_tag, in_link or tag == "a")
+            else:
+                self._buffer.append("\x00")
+            return None
+        if tag == "img":
+            return None
+        if tag in ("a", "sup") and _is_note_marker(child):
+            return None  # a footnote reference marker: page furniture linking to the notes
+        if tag in BLOCK_TAGS:
+            self.flush()
+            if tag == "hr":
+                self.blocks.append(Block(text="", tag="hr", classes=own_classes + context.classes))
+                return None
+            if tag == "pre":
+                self._pre += 1
+            inner = _Context(
+                own_classes + context.classes,
+                context.in_table or tag in ("table", "td", "th"),
+                context.in_quote or tag == "blockquote",
+                tag,
+                context.in_link,
+            )
+            return inner, tag
+        if tag == "a" and not context.in_link:
+            return _Context(
+                context.classes, context.in_table, context.in_quote, context.block_tag, True
+            ), None
+        return context, None
+
+    def _add_text(self, text: str, context: _Context) -> None:
+        if not text:
+            return
+        if not self._buffer:
+            self._context = (context.block_tag, context.classes, context.in_table, context.in_quote)
+        # Source line breaks are whitespace in HTML; only <br> (kept as \x00) breaks a line.
+        self._buffer.append(text if self._pre else text.replace("\n", " ").replace("\r", " "))
+        if context.in_link:
+            self._linked_chars += len(text.strip())
 
     def flush(self) -> None:
         if not self._buffer:

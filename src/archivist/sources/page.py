@@ -47,3 +47,6 @@ class Page:
     fields: dict[str, list[str]] = field(default_factory=dict)  # structured header fields
     warnings: list[str] = field(default_factory=list)
     address: tuple[str, str] | None = None  # the page's own published URL and where it says so
+    # What decoding the bytes had to guess, replace or overrule ("declared utf-16 but content is
+    # utf-8", "utf-8 with 1 invalid sequence replaced"); empty when the decode was clean.
+    decode_warnings: list[str] = field(default_factory=list)

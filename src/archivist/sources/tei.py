@@ -88,9 +88,17 @@ class _Context:
 
 
 def read_tei(data: bytes, path: str) -> Page:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=True)
+    """`data` is UTF-8 whatever its XML declaration says (`read_page` re-encodes the decoded text)."""
+    parser = etree.XMLParser(
+        encoding="utf-8",
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        recover=True,
+        huge_tree=False,
+    )
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(_without_doctype(data), parser)
     except etree.XMLSyntaxError as err:
         raise UnreadableFile(path, "undecodable", f"not well-formed XML: {err}") from err
     if root is None:
@@ -109,6 +117,28 @@ def read_tei(data: bytes, path: str) -> Page:
     blocks = _settle_parts(reader.blocks)
     return Page(path=path, format="tei", encoding="utf-8", blocks=blocks + reader.notes, fields=fields,
                 title=fields["title"][0] if fields.get("title") else None)  # fmt: skip
+
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE\b", re.IGNORECASE)
+_SUBSET_END = re.compile(rb"\]\s*>")
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def _without_doctype(data: bytes) -> bytes:
+    """The file without its document type declaration. Entities are never expanded here, so its
+    internal subset adds no text; but libxml2 still measures the expansion of the entities it
+    declares and stops at a billion laughs, losing the rest of the document."""
+    root = _ROOT_START.search(data)
+    match = _DOCTYPE.search(data, 0, root.start() if root else len(data))  # only in the prolog
+    if not match:
+        return data
+    bracket, close = data.find(b"[", match.end()), data.find(b">", match.end())
+    if 0 <= bracket < close or (bracket >= 0 and close < 0):
+        subset_end = _SUBSET_END.search(data, bracket)
+        end = subset_end.end() if subset_end else len(data)
+    else:
+        end = close + 1 if close >= 0 else len(data)
+    return data[: match.start()] + data[end:]
 
 
 def _text(el: etree._Element) -> str:

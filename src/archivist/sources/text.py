@@ -18,7 +18,8 @@ _MEDIAWIKI_CHROME = re.compile(
     r"This page was last edited on .*|\[edit\]|Privacy policy|About [\w-]+|Disclaimers)$"
 )
 _MEDIAWIKI_MARK = re.compile(r"^From [\w-]+\s*\n?\s*Jump to navigation", re.MULTILINE)
-_EDIT_LINK = re.compile(r"\s*\[edit(?: source)?\]")
+# Starts only where a run of whitespace starts: `\s*` tried from every space of a long run was quadratic.
+_EDIT_LINK = re.compile(r"(?<!\s)\s*\[edit(?: source)?\]")
 
 
 def read_text(text: str, path: str, encoding: str) -> Page:
