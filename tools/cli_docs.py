@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from archivist.cli import main
 
 COMMANDS = [[], ["ingest"], ["extract"], ["show"], ["stats"], ["failures"], ["eval"], ["eval", "metadata"],
-            ["eval", "seeds"]]  # fmt: skip
+            ["eval", "seeds"], ["serve"]]  # fmt: skip
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 
 
