@@ -67,6 +67,7 @@ def reading_room(tmp_path_factory: pytest.TempPathFactory) -> Room:
     first_body = seed_text.index("1. On the thirteenth")
     hostile_seed = seed_text[:first_body].replace("Sees Closer Hitler-Stalin Ties", HOSTILE_TITLE)
     (hostile / "plain.txt").write_text(hostile_seed + HOSTILE_TEXT_LINES + seed_text[first_body:], "utf-8")
+    (hostile / "empty.txt").write_bytes(b"")  # a file that cannot be read: a failure on the home page
     versions = root / "versions"
     versions.mkdir()
     page = versions / "natlib.htm"
