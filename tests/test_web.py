@@ -19,6 +19,7 @@ import httpx
 import jsonschema
 import pytest
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012 as _DRAFT
 from starlette.testclient import TestClient
 
 from archivist.pipeline import ingest
@@ -51,9 +52,6 @@ def _check(spec: dict[str, Any], schema_name: str, data: Any) -> None:
     registry = Registry().with_resource("urn:api", Resource.from_contents(spec, default_specification=_DRAFT))
     schema = {"$ref": f"urn:api#/components/schemas/{schema_name}"}
     jsonschema.Draft202012Validator(schema, registry=registry).validate(data)
-
-
-_DRAFT = __import__("referencing.jsonschema", fromlist=["DRAFT202012"]).DRAFT202012
 
 
 def _twin_urls(room: Room) -> list[tuple[str, str]]:
@@ -330,7 +328,7 @@ def test_serve_command_prints_its_url_and_stops_on_ctrl_c(room: Room) -> None:
         url = match.group(1)
         for _ in range(100):
             try:
-                response = httpx.get(url + ".json", timeout=5)
+                response = httpx.get(url + ".json", timeout=30)
                 break
             except httpx.ConnectError:
                 time.sleep(0.05)

@@ -30,7 +30,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from archivist.errors import StoreError
 from archivist.export import cite
@@ -39,18 +38,12 @@ from archivist.store import browse as queries
 from archivist.web.chart import year_chart
 from archivist.web.openapi import openapi_spec
 from archivist.web.reading import citation_meta, metadata_rows, reading
+from archivist.web.security import ORIGINAL_CSP, SecurityHeaders
 
 log = logging.getLogger("archivist.web")
 
 DOCUMENT_ID = re.compile(r"[0-9a-f]{16}")
 PER_PAGE, MAX_PER_PAGE, MAX_PAGE = 50, 200, 1_000_000
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-# An original file may be hostile HTML: shown in a sandbox (no script, no forms, an opaque origin)
-# that may load nothing; its own inline styles are the one thing allowed.
-ORIGINAL_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 FACET_LABELS = {
     "author": "Authors",
     "year": "Years",
@@ -124,36 +117,6 @@ def _wants_json(request: Request, suffix: bool = False) -> bool:
         return True
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept
-
-
-class SecurityHeaders:
-    """Adds the Content-Security-Policy and friends to every response that has none of its own;
-    never adds CORS headers (other sites' scripts cannot read the archive through a visitor)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {k.lower() for k, _ in headers}
-                extra = [
-                    (b"content-security-policy", CSP.encode()),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"same-origin"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"vary", b"Accept"),
-                ]
-                headers += [(k, v) for k, v in extra if k not in names]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 class ReadingRoom:
