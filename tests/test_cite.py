@@ -157,6 +157,27 @@ def test_uncertain_dates_are_kept_in_every_format() -> None:
         assert f"PY  - {ris_date}\r\n" in cite.ris(doc)
 
 
+def test_chicago_names_quotes_and_bare_titles() -> None:
+    (_, article), _ = _seeds()
+    two = replace(article, authors=["Karl Marx", "Frederick Engels"])
+    assert cite.chicago_note(two).startswith("Karl Marx and Frederick Engels, “Sees Closer")
+    assert cite.chicago_bibliography(two).startswith("Marx, Karl, and Frederick Engels. “Sees Closer")
+    surnames = replace(article, authors=["Marx", "Engels"])
+    assert cite.chicago_bibliography(surnames).startswith("Marx and Engels. “")
+    three = replace(article, authors=["First International", "Frederick Engels", "Karl Marx"])
+    assert cite.chicago_bibliography(three).startswith(
+        "First International, Frederick Engels, and Karl Marx. “"
+    )
+    quoted = replace(article, title='"Critical Criticism" As Herr Edgar')
+    assert "“‘Critical Criticism’ As Herr Edgar,”" in cite.chicago_note(quoted)
+    bare = replace(
+        article, authors=[], source_title=None, date_published=None, date_written=None, doc_type="other"
+    )
+    assert cite.chicago_note(bare) == cite.chicago_bibliography(bare) == "“Sees Closer Hitler-Stalin Ties.”"
+    asked = replace(bare, title="What Is to Be Done?")
+    assert cite.chicago_note(asked) == "“What Is to Be Done?”"
+
+
 def test_names() -> None:
     assert cite.split_name("Leon Trotsky").inverted == "Trotsky, Leon"
     assert cite.split_name("Daniel De Leon").inverted == "De Leon, Daniel"
@@ -167,6 +188,7 @@ def test_names() -> None:
         == "Editorial Staff, Biulleten Oppozitsii"
     )
     assert cite.split_name("First International").literal == "First International"
+    assert cite.split_name("Karl Marx: The Civil War").literal == "Karl Marx: The Civil War"
     assert cite.bibtex_escape("50% & {x}_1 #2") == r"50\% \& \{x\}\_1 \#2"
 
 
@@ -183,7 +205,7 @@ def test_every_document_cites_as_valid_csl_and_parseable_bibtex(room: Room) -> N
         _, key, fields = _bibtex_fields(cite.bibtex(doc))
         assert re.fullmatch(r"[a-z0-9]+", key) and fields["title"], key
         keys[doc.id] = key
-        assert cite.ris(doc).startswith("TY  - ") and cite.chicago_note(doc).endswith(".")
+        assert cite.ris(doc).startswith("TY  - ") and cite.chicago_note(doc).endswith((".", ".”", "?”", "!”"))
     # Keys are a function of the document: the same again, and mostly distinct.
     assert all(cite.citation_key(d) == keys[d.id] for d in docs)
     assert len(set(keys.values())) > 0.9 * len(docs)

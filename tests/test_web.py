@@ -148,6 +148,15 @@ def test_citation_meta_tags(client: TestClient, room: Room) -> None:
     assert (meta["citation_volume"], meta["citation_issue"], meta["citation_firstpage"]) == ("III", "72", "1")
     assert meta["DC.title"] == "Sees Closer Hitler-Stalin Ties" and meta["DC.date"] == "1939-09-20"
     assert meta["DC.creator"] == "Leon Trotsky" and meta["DC.language"] == "en"
+    assert meta["DC.type"] == "journalArticle"  # Zotero's own type name, which it reads first
+    letter = client.get(f"/documents/{room.seed_letter}").text
+    meta = dict(re.findall(r'<meta name="((?:citation_|DC\.)\w+)" content="([^"]*)">', letter))
+    assert (meta["DC.type"], meta["citation_date"], meta["citation_author"]) == (
+        "letter",
+        "1933/03/15",
+        "Trotsky, L.",
+    )
+    assert "citation_journal_title" not in meta
 
 
 def test_citation_downloads(client: TestClient, room: Room) -> None:

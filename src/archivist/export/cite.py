@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -134,6 +135,8 @@ def _join_names(names: list[str]) -> str:
 def _quoted_title(title: str, closing: str, esc: Markup) -> str:
     """Chicago puts the comma or period inside the quotation marks, and drops it after ? or !."""
     mark = "" if title.endswith(("?", "!", ".")) else closing
+    # quotation marks inside a quoted title become single ones
+    title = re.sub(r'"([^"]*)"', r"‘\1’", title.replace("“", "‘").replace("”", "’"))
     return f"“{esc(title)}{mark}”"
 
 
@@ -181,12 +184,20 @@ def _chicago(doc: Document, note: bool, esc: Markup, italic: Markup) -> str:
         if note:
             pieces.append(esc(_join_names([n.written for n in names])))
         else:
-            pieces.append(esc(_join_names([names[0].inverted] + [n.written for n in names[1:]])))
+            # 'Marx, Karl, and Frederick Engels': the first name inverted, and a comma before 'and'
+            # when that name has one ('Marx and Engels' stays as it is)
+            first, rest = names[0].inverted, [n.written for n in names[1:]]
+            if len(rest) > 1 or (rest and "," in first):
+                pieces.append(esc(", ".join([first, *rest[:-1]]) + f", and {rest[-1]}"))
+            else:
+                pieces.append(esc(" and ".join([first, *rest])))
     title = doc.title or "Untitled"
     container = _container(doc, esc, italic, note)
     if note:
         out = ", ".join(pieces)
-        out += (", " if out else "") + _quoted_title(title, "," if (container or doc.translator) else "", esc)
+        if not (container or doc.translator):
+            return out + (", " if out else "") + _quoted_title(title, ".", esc)
+        out += (", " if out else "") + _quoted_title(title, ",", esc)
         if doc.translator:
             out += f" trans. {esc(doc.translator)}" + ("," if container else "")
         if container:

@@ -142,12 +142,13 @@ class Name:
 
 def split_name(written: str) -> Name:
     """'Leon Trotsky' → family Trotsky, given Leon; 'Daniel De Leon' → family 'De Leon';
-    'Editorial Staff, Biulleten Oppozitsii' → a literal (a body, not a person)."""
+    'Editorial Staff, Biulleten Oppozitsii' → a literal (a body, not a person), as is anything with
+    digits or punctuation no person's name has ('Karl Marx: The Civil War')."""
     name = " ".join(written.split())
     words = name.replace(",", " ").split()
     if not words:
         return Name(written)
-    if "," in name or any(w.lower().strip(".()") in ORGANISATION_WORDS for w in words):
+    if re.search(r"[,:;/()\d]", name) or any(w.lower().strip(".") in ORGANISATION_WORDS for w in words):
         return Name(name, literal=name)
     suffix = None
     if len(words) > 1 and words[-1].lower() in NAME_SUFFIXES:

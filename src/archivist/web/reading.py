@@ -129,9 +129,31 @@ def _highwire_date(value: str | None) -> str | None:
     return "/".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(date.start))
 
 
+# Zotero's item type for each document type: Zotero takes a DC.type that names one of its own
+# types before it guesses from the other tags (a page with citation_title would otherwise be saved
+# as a journal article, letters and speeches included).
+ZOTERO_TYPES = {
+    "article": "journalArticle",
+    "letter": "letter",
+    "speech": "presentation",
+    "interview": "interview",
+    "book-chapter": "bookSection",
+    "pamphlet": "book",
+    "resolution": "document",
+    "manifesto": "document",
+    "other": "document",
+}
+
+
+def zotero_type(doc: Document) -> str:
+    if doc.doc_type in ("article", "book-chapter") and not doc.source_title:
+        return "document"
+    return ZOTERO_TYPES.get(doc.doc_type, "document")
+
+
 def citation_meta(doc: Document) -> list[tuple[str, str]]:
-    """Highwire Press `citation_*` and Dublin Core `DC.*` meta tags, which Zotero and Google
-    Scholar read to save a correct item from the page."""
+    """Highwire Press `citation_*` and Dublin Core `DC.*` meta tags, which Zotero (its Embedded
+    Metadata translator) and Google Scholar read to save a correct item from the page."""
     tags: list[tuple[str, str]] = [("citation_title", doc.title or "Untitled")]
     for author in doc.authors:
         tags.append(("citation_author", split_name(author).inverted))
@@ -140,9 +162,11 @@ def citation_meta(doc: Document) -> list[tuple[str, str]]:
     if published:
         tags.append(("citation_publication_date", published))
         tags.append(("citation_date", published))
-    if doc.source_title:
-        key = "citation_inbook_title" if doc.doc_type == "book-chapter" else "citation_journal_title"
-        tags.append((key, doc.source_title))
+    if doc.source_title and doc.doc_type == "book-chapter":
+        # Zotero reads the first, Google Scholar the second
+        tags += [("citation_book_title", doc.source_title), ("citation_inbook_title", doc.source_title)]
+    elif doc.source_title and doc.doc_type == "article":
+        tags.append(("citation_journal_title", doc.source_title))
     for key, value in (
         ("citation_volume", doc.source_volume),
         ("citation_issue", doc.source_issue),
@@ -159,7 +183,7 @@ def citation_meta(doc: Document) -> list[tuple[str, str]]:
         tags.append(("DC.contributor", doc.translator))
     if doc.language:
         tags.append(("DC.language", doc.language))
-    tags.append(("DC.type", "Text"))
+    tags.append(("DC.type", zotero_type(doc)))
     if doc.source:
         tags.append(("DC.source", doc.source))
     if doc.rights:
