@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import jsonschema
+import openapi_spec_validator
 import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012 as _DRAFT
@@ -261,6 +262,7 @@ def test_hostile_sources_are_shown_as_text(client: TestClient, room: Room) -> No
 def test_versions_of_a_file(client: TestClient, room: Room) -> None:
     new = client.get(f"/documents/{room.versioned_new}.json").json()
     assert [v["version"] for v in new["versions"]] == [1, 2] and new["is_current"]
+    assert [v["is_current"] for v in new["versions"]] == [False, True]
     assert [v["document_id"] for v in new["versions"]] == [room.versioned_old, room.versioned_new]
     old = client.get(f"/documents/{room.versioned_old}").text
     assert "earlier version" in old and f'href="/documents/{room.versioned_new}"' in old
@@ -361,6 +363,7 @@ def test_serve_without_an_archive_is_one_line_error(tmp_path: Path) -> None:
 
 def test_openapi_is_json_and_lists_the_twins(client: TestClient) -> None:
     spec = json.loads(client.get("/openapi.json").text)
+    openapi_spec_validator.validate(spec)  # a valid OpenAPI 3.1 document
     assert {"/.json", "/documents/{id}.json", "/authors/{name}.json", "/browse/{facet}.json"} <= set(
         spec["paths"]
     )

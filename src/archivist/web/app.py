@@ -188,7 +188,12 @@ class ReadingRoom:
             "document": doc.to_record(),
             "is_current": bool(current and current["is_current"]),
             "versions": [
-                {**v, "url": document_url(v["document_id"]) if v["document_id"] else None} for v in versions
+                {
+                    **v,
+                    "is_current": bool(v["is_current"]),
+                    "url": document_url(v["document_id"]) if v["document_id"] else None,
+                }
+                for v in versions
             ],
             "citations": citations,
             "links": {

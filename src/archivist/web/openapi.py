@@ -103,7 +103,7 @@ SCHEMAS: dict[str, Any] = {
             "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
             "seen_at": {"type": "string"},
             "document_id": _STR_OR_NULL,
-            "is_current": {"type": "integer"},
+            "is_current": {"type": "boolean"},
             "url": _STR_OR_NULL,
         }
     ),
