@@ -26,7 +26,7 @@ def year_chart(per_year: list[tuple[int, int]], link_prefix: str = "/browse/year
     bar_w = max(step * 0.8, 1.0)
     total = sum(n for _, n in per_year)
     out = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" xmlns="http://www.w3.org/2000/svg" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" '
         f'aria-labelledby="chart-title">',
         f'<title id="chart-title">Documents per year, {first}–{last}: {total} dated documents</title>',
         f'<line class="axis" x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="currentColor" stroke-width="1"/>',
