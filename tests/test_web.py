@@ -5,6 +5,7 @@ while an ingest runs, and `archivist serve` itself."""
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 import signal
@@ -14,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import jsonschema
@@ -388,3 +390,18 @@ def test_every_document_of_the_archive_is_served(client: TestClient, room: Room,
         page = client.get(f"/documents/{doc_id}")
         assert page.status_code == 200 and 'class="part part-' in page.text, doc_id
         validator.validate(client.get(f"/documents/{doc_id}.json").json())
+
+
+def test_random_paths_and_queries_never_give_5xx(client: TestClient) -> None:
+    """Seeded random junk (percent-encoded bytes, dots, slashes, unicode) under every route."""
+    rng = random.Random(17)
+    alphabet = "abcdef0123456789./%\\:;?&=#~'\"<>{}[]|` é€😀\t" + "".join(
+        f"%{b:02x}" for b in range(0, 256, 7)
+    )
+    prefixes = ["/documents/", "/documents/0123456789abcdef/", "/documents/0123456789abcdef/cite/",
+                "/authors/", "/browse/", "/browse/year?value=", "/browse/author?page=", "/static/", "/"]  # fmt: skip
+    for _ in range(400):
+        junk = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        url = rng.choice(prefixes) + quote(junk, safe="%/?&=.") + rng.choice(["", ".json", "/original"])
+        response = client.get(url)
+        assert response.status_code < 500, url
