@@ -271,7 +271,9 @@ class ReadingRoom:
             "coauthors": [{"value": v, "count": n, "url": author_url(v)} for v, n in profile["coauthors"]],
             "translators": [{"value": v, "count": n} for v, n in profile["translators"]],
         }
-        return self.respond(request, "author.html", data, _wants_json(request, as_json))
+        return self.respond(
+            request, "author.html", data, _wants_json(request, as_json), current_facet="author"
+        )
 
     def browse(self, request: Request) -> Response:
         facet, as_json = _split_json(request.path_params["facet"])
@@ -292,9 +294,7 @@ class ReadingRoom:
         if value is not None and total == 0:
             raise HTTPException(404, f"no documents with {facet} {value!r}")
         data["pagination"] = _pages(request, page, per_page, total)
-        return self.respond(
-            request, "browse.html", data, _wants_json(request, as_json), facets=queries.FACETS
-        )
+        return self.respond(request, "browse.html", data, _wants_json(request, as_json), current_facet=facet)
 
     def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_spec())
