@@ -21,6 +21,7 @@ import httpx
 import jsonschema
 import openapi_spec_validator
 import pytest
+from markupsafe import escape
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012 as _DRAFT
 from starlette.testclient import TestClient
@@ -405,3 +406,17 @@ def test_random_paths_and_queries_never_give_5xx(client: TestClient) -> None:
         url = rng.choice(prefixes) + quote(junk, safe="%/?&=.") + rng.choice(["", ".json", "/original"])
         response = client.get(url)
         assert response.status_code < 500, url
+
+
+def test_footnotes_are_notes_and_editorial_notes_keep_their_metadata(client: TestClient, room: Room) -> None:
+    with Archive(room.db, readonly=True) as archive:
+        doc = max(archive.documents(), key=lambda d: len(d.parts_of("footnote")))
+    notes = doc.parts_of("footnote")
+    assert len(notes) > 20
+    html = client.get(f"/documents/{doc.id}").text
+    section = html[html.index('<section class="notes"') :]
+    section = section[: section.index("</section>")]
+    assert section.count("<li>") == len(notes)
+    assert 'class="part part-footnote"' not in html  # notes are gathered at the end, not inline
+    first = doc.part_text(notes[0]).split("\n\n")[0].strip()
+    assert str(escape(first)) in section  # escaped as the templates escape
