@@ -101,7 +101,7 @@ def test_every_page_has_a_json_twin_valid_against_openapi(client: TestClient, ro
     # Every path the JSON API describes is served.
     for path in spec["paths"]:
         url = path.replace("{id}", room.seed_article).replace("{name}", "Leon%20Trotsky")
-        url = url.replace("{facet}", "year").replace("{format}", "bibtex")
+        url = url.replace("{facet}", "year").replace("{format}", "bibtex").replace("{version}", "1")
         assert client.get(url).status_code == 200, url
 
 
@@ -275,6 +275,13 @@ def test_versions_of_a_file(client: TestClient, room: Room) -> None:
     old = client.get(f"/documents/{room.versioned_old}").text
     assert "earlier version" in old and f'href="/documents/{room.versioned_new}"' in old
     assert client.get(f"/documents/{room.versioned_old}.json").json()["is_current"] is False
+    # every version's original bytes, from either version's page
+    first, second = (client.get(v["original"]).content for v in new["versions"])
+    assert second.replace(b"<p>A later correction of this page.</p>", b"", 1) == first != second
+    assert client.get(f"/documents/{room.versioned_old}/versions/2/original").content == second
+    assert client.get(f"/documents/{room.versioned_old}/versions/3/original").status_code == 404
+    assert client.get(f"/documents/{room.versioned_old}/versions/x/original").status_code == 404
+    assert client.get(f"/documents/{room.seed_article}/versions/0/original").status_code == 404
 
 
 def test_pagination_walks_every_value(client: TestClient) -> None:

@@ -200,13 +200,19 @@ def versions(archive: Archive, document_id: str) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def original_file(archive: Archive, document_id: str) -> dict[str, Any] | None:
+def original_file(archive: Archive, document_id: str, version: int | None = None) -> dict[str, Any] | None:
     """Where this document's original bytes are (their SHA-256) and what they are (path, format,
-    the encoding they were read in); None for an unknown document."""
+    the encoding they were read in) — or those of another `version` of the same file; None for an
+    unknown document or version."""
     row = archive.conn.execute(
         "SELECT sha256, path, format, encoding FROM documents WHERE id=?", (document_id,)
     ).fetchone()
-    return dict(row) if row else None
+    if row is None or version is None:
+        return dict(row) if row else None
+    other = archive.conn.execute(
+        "SELECT sha256 FROM file_versions WHERE path=? AND version=?", (row["path"], version)
+    ).fetchone()
+    return {**dict(row), "sha256": other["sha256"]} if other else None
 
 
 def document_ids(archive: Archive, limit: int) -> list[str]:

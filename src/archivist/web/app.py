@@ -192,6 +192,7 @@ class ReadingRoom:
                     **v,
                     "is_current": bool(v["is_current"]),
                     "url": document_url(v["document_id"]) if v["document_id"] else None,
+                    "original": f"{document_url(doc.id)}/versions/{v['version']}/original",
                 }
                 for v in versions
             ],
@@ -216,12 +217,16 @@ class ReadingRoom:
         )
 
     def original(self, request: Request) -> Response:
+        """The original file byte for byte, of this document or (`/versions/N/original`) of another
+        version of its file."""
         doc_id = _checked_id(request.path_params["doc_id"])
+        version = request.path_params.get("version")
         archive = self.archives.get()
         with queries.snapshot(archive):
-            found = queries.original_file(archive, doc_id)
+            found = queries.original_file(archive, doc_id, version)
             if found is None:
-                raise HTTPException(404, f"no document {doc_id} in this archive")
+                what = f"version {version} of document {doc_id}" if version else f"document {doc_id}"
+                raise HTTPException(404, f"no {what} in this archive")
             try:
                 data = archive.original_bytes(found["sha256"])
             except StoreError as err:
@@ -366,6 +371,7 @@ def create_app(db: str | Path) -> Starlette:
         Route("/openapi.json", room.openapi),
         Route("/documents/{doc_id}", room.document),
         Route("/documents/{doc_id}/original", room.original),
+        Route("/documents/{doc_id}/versions/{version:int}/original", room.original),
         Route("/documents/{doc_id}/cite/{fmt}", room.citation),
         Route("/authors/{name:path}", room.author),
         Route("/browse/{facet}", room.browse),

@@ -105,6 +105,7 @@ SCHEMAS: dict[str, Any] = {
             "document_id": _STR_OR_NULL,
             "is_current": {"type": "boolean"},
             "url": _STR_OR_NULL,
+            "original": {"type": "string"},
         }
     ),
     "Citations": _obj(
@@ -257,6 +258,23 @@ def openapi_spec() -> dict[str, Any]:
                 "get": {
                     "summary": "The original file, byte for byte, with its media type",
                     "parameters": [_ID],
+                    "responses": _answers(
+                        {"*/*": {"schema": {"type": "string", "format": "binary"}}}, "the file"
+                    ),
+                }
+            },
+            "/documents/{id}/versions/{version}/original": {
+                "get": {
+                    "summary": "The original file of another version of the same path, byte for byte",
+                    "parameters": [
+                        _ID,
+                        {
+                            "name": "version",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer", "minimum": 1},
+                        },
+                    ],
                     "responses": _answers(
                         {"*/*": {"schema": {"type": "string", "format": "binary"}}}, "the file"
                     ),
