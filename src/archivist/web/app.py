@@ -1,7 +1,7 @@
 """The reading room: a Starlette app over one archive file, every page with a JSON twin.
 
 Each view gathers its data once (from `archivist.store.browse` and `Archive`, inside one read
-transaction) and hands it to `_respond`, which returns the page or — for a URL ending in
+transaction) and hands it to `ReadingRoom.respond`, which returns the page or — for a URL ending in
 ``.json`` or a request that accepts only JSON — the same data as JSON (Datasette's habit). Errors
 take the same path: 404 for an unknown id, 400 for bad input, as a page or as JSON.
 
@@ -71,15 +71,11 @@ def author_url(name: str) -> str:
     return "/authors/" + quote(name, safe="")
 
 
-def browse_url(facet: str, value: str | None = None, page: int | None = None) -> str:
+def browse_url(facet: str, value: str | None = None) -> str:
+    """A facet's page, or one value's documents (an author's are on the author's page)."""
     if facet == "author" and value is not None:
         return author_url(value)
-    params: dict[str, str | int] = {}
-    if value is not None:
-        params["value"] = value
-    if page and page > 1:
-        params["page"] = page
-    return f"/browse/{facet}" + (f"?{urlencode(params)}" if params else "")
+    return f"/browse/{facet}" + (f"?{urlencode({'value': value})}" if value is not None else "")
 
 
 def json_twin(request: Request) -> str:
