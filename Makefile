@@ -13,12 +13,16 @@ $(BIN)/archivist: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[cluster,bench,datasette,dev]'
 	touch $(BIN)/archivist
 
+# The browser tests drive Debian's chromium (never a downloaded browser); without it they skip.
 install: $(BIN)/archivist
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "chromium could not be installed: the browser tests will be skipped"
 
 demo: install
 	$(BIN)/archivist ingest $(SHARED)/corpus $(SHARED)/seeds --db $(DB) --jobs 2
 	$(BIN)/archivist stats --db $(DB)
 	$(BIN)/archivist show --db $(DB) --path seeds/000_d599a96396a96723.txt
+	$(BIN)/archivist serve --db $(DB)
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -34,9 +38,10 @@ eval: install
 
 bench: install
 	$(BIN)/python bench/ingest.py --corpus $(SHARED)/corpus
+	$(BIN)/python bench/serve.py --corpus $(SHARED)/corpus
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache test-artifacts
 
 docs: install
 	$(BIN)/python tools/cli_docs.py

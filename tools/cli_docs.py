@@ -6,12 +6,24 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from archivist.cli import main
 
-COMMANDS = [[], ["ingest"], ["extract"], ["show"], ["stats"], ["failures"], ["search"], ["list"], ["kwic"], ["collocates"], ["reindex"], ["eval"], ["eval", "metadata"],
-            ["eval", "seeds"]]  # fmt: skip
+
+def _commands(group: click.Group, prefix: list[str]) -> list[list[str]]:
+    """Every command and subcommand, in the order they are defined: none can be left out."""
+    found = [prefix]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _commands(command, [*prefix, name])
+        else:
+            found.append([*prefix, name])
+    return found
+
+
+COMMANDS = _commands(main, [])
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 
 

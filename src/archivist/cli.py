@@ -966,5 +966,23 @@ def reindex_command(db: str, fmt: str) -> None:
                           highlight=False)  # fmt: skip
 
 
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Archive file to read.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=int, default=8000, show_default=True, help="Port to listen on (0: any free port)."
+)
+def serve(db: str, host: str, port: int) -> None:
+    """Serve the reading room: home, documents, authors and browsing, each page also as JSON.
+
+    Prints the URL, then serves until Ctrl-C. The archive is only read, so an ingest may run
+    meanwhile; the JSON API is described at /openapi.json.
+    """
+    from archivist.web.server import serve as run_server
+
+    run_server(db, host, port, on_ready=lambda url: out_console.print(
+        Text.assemble("Serving ", literal(db), " at ", (url, "bold"), " (Ctrl-C to stop)")))  # fmt: skip
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,195 @@
+"""What the document page shows, computed from a `Document`: the reading view's blocks (parts set
+apart, footnotes as notes), the metadata panel with provenance, and the citation meta tags."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from archivist.export.cite import cited_date, parse_date, split_name
+from archivist.model import METADATA_FIELDS, Document, Part
+
+PART_LABELS = {
+    "header": "Header as printed",
+    "addressee": "Addressee",
+    "salutation": "Salutation",
+    "body": "",
+    "closing": "Closing",
+    "signature": "Signature",
+    "dateline": "Dateline",
+    "postscript": "Postscript",
+    "editorial-note": "Editorial note",
+    "footnote": "Note",
+}
+
+FIELD_LABELS = {
+    "title": "Title",
+    "authors": "Authors",
+    "date_written": "Written",
+    "date_published": "Published",
+    "source": "Source",
+    "source_title": "Source title",
+    "source_volume": "Volume",
+    "source_issue": "Issue",
+    "source_page": "Page",
+    "place": "Place",
+    "translator": "Translator",
+    "transcriber": "Transcriber",
+    "rights": "Rights",
+    "language": "Language",
+    "doc_type": "Type",
+    "classification": "Classification",
+    "addressee": "Addressee",
+    "url": "Published at",
+}
+
+
+@dataclass(slots=True)
+class Block:
+    """One part as the reader sees it: its kind, a label, its own metadata, its paragraphs."""
+
+    kind: str
+    label: str
+    paragraphs: list[str]
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Reading:
+    header: Block | None
+    blocks: list[Block]
+    notes: list[Block]
+
+
+def paragraphs(text: str) -> list[str]:
+    """A part's text as paragraphs: blank lines separate them, single line ends stay (verse,
+    addresses); the template shows them with `white-space: pre-line`."""
+    return [p.strip("\n") for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def _block(doc: Document, part: Part) -> Block:
+    details = [v for v in (part.title, part.author, part.place, part.date) if v]
+    return Block(part.kind, PART_LABELS[part.kind], paragraphs(doc.part_text(part)), details)
+
+
+def reading(doc: Document) -> Reading:
+    """The document's parts in order, the header apart (the metadata panel says it better) and
+    footnotes gathered at the end as notes. Text no part covers is not shown."""
+    header = None
+    blocks: list[Block] = []
+    notes: list[Block] = []
+    for part in doc.parts:
+        block = _block(doc, part)
+        if not block.paragraphs:
+            continue
+        if part.kind == "header":
+            if header is None:
+                header = block
+            else:
+                header.paragraphs += block.paragraphs
+        elif part.kind == "footnote":
+            notes.append(block)
+        else:
+            blocks.append(block)
+    if not doc.parts and doc.text.strip():
+        blocks.append(Block("body", "", paragraphs(doc.text)))
+    return Reading(header, blocks, notes)
+
+
+def metadata_rows(doc: Document) -> list[dict[str, Any]]:
+    """Every metadata field that has a value, with where it came from (origin and the raw text it
+    was read from), in contract order."""
+    rows = []
+    for name in METADATA_FIELDS:
+        value = getattr(doc, name)
+        if value in (None, "", []):
+            continue
+        prov = doc.provenance.get(name)
+        rows.append(
+            {
+                "field": name,
+                "label": FIELD_LABELS[name],
+                "value": value,
+                "origin": prov.origin if prov else None,
+                "raw": prov.raw if prov else None,
+                "confidence": prov.confidence if prov else None,
+            }
+        )
+    return rows
+
+
+def _highwire_date(value: str | None) -> str | None:
+    """Highwire dates are YYYY/MM/DD (or fewer parts); a range or an approximate date gives only
+    the year it starts in, never a false day."""
+    date = parse_date(value)
+    if date is None:
+        return None
+    if date.end is not None or date.approximate or date.uncertain:
+        return str(date.year)
+    return "/".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(date.start))
+
+
+# Zotero's item type for each document type: Zotero takes a DC.type that names one of its own
+# types before it guesses from the other tags (a page with citation_title would otherwise be saved
+# as a journal article, letters and speeches included).
+ZOTERO_TYPES = {
+    "article": "journalArticle",
+    "letter": "letter",
+    "speech": "presentation",
+    "interview": "interview",
+    "book-chapter": "bookSection",
+    "pamphlet": "book",
+    "resolution": "document",
+    "manifesto": "document",
+    "other": "document",
+}
+
+
+def zotero_type(doc: Document) -> str:
+    if doc.doc_type in ("article", "book-chapter") and not doc.source_title:
+        return "document"
+    return ZOTERO_TYPES.get(doc.doc_type, "document")
+
+
+def citation_meta(doc: Document) -> list[tuple[str, str]]:
+    """Highwire Press `citation_*` and Dublin Core `DC.*` meta tags, which Zotero (its Embedded
+    Metadata translator) and Google Scholar read to save a correct item from the page."""
+    tags: list[tuple[str, str]] = [("citation_title", doc.title or "Untitled")]
+    for author in doc.authors:
+        tags.append(("citation_author", split_name(author).inverted))
+    date = cited_date(doc)
+    published = _highwire_date(date.raw) if date else None
+    if published:
+        tags.append(("citation_publication_date", published))
+        tags.append(("citation_date", published))
+    if doc.source_title and doc.doc_type == "book-chapter":
+        # Zotero reads the first, Google Scholar the second
+        tags += [("citation_book_title", doc.source_title), ("citation_inbook_title", doc.source_title)]
+    elif doc.source_title and doc.doc_type == "article":
+        tags.append(("citation_journal_title", doc.source_title))
+    for key, value in (
+        ("citation_volume", doc.source_volume),
+        ("citation_issue", doc.source_issue),
+        ("citation_firstpage", doc.source_page),
+        ("citation_language", doc.language),
+    ):
+        if value:
+            tags.append((key, value))
+    tags.append(("DC.title", doc.title or "Untitled"))
+    tags += [("DC.creator", a) for a in doc.authors]
+    if date:
+        tags.append(("DC.date", date.raw))
+    if doc.translator:
+        tags.append(("DC.contributor", doc.translator))
+    if doc.language:
+        tags.append(("DC.language", doc.language))
+    tags.append(("DC.type", zotero_type(doc)))
+    if doc.source:
+        tags.append(("DC.source", doc.source))
+    if doc.rights:
+        tags.append(("DC.rights", doc.rights))
+    if doc.url:  # where the text was published: Zotero's URL field
+        tags.append(("citation_public_url", doc.url))
+        tags.append(("DC.identifier", doc.url))
+    return tags

@@ -1,0 +1,429 @@
+"""The reading room over HTTP: every page and its JSON twin (checked against /openapi.json), errors
+(404, 400, never 500), original bytes, safety headers, hostile pages, versions, concurrent readers
+while an ingest runs, and `archivist serve` itself."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import jsonschema
+import openapi_spec_validator
+import pytest
+from markupsafe import escape
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012 as _DRAFT
+from starlette.testclient import TestClient
+
+from archivist.pipeline import ingest
+from archivist.store import Archive
+from archivist.web import create_app
+from archivist.web.server import serving
+from tests.conftest import CORPUS, SEEDS
+from tests.webroom import SEED_ARTICLE, Room, reading_room
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory: pytest.TempPathFactory) -> Room:
+    return reading_room(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def client(room: Room) -> TestClient:
+    return TestClient(create_app(room.db), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def spec(client: TestClient) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _check(spec: dict[str, Any], schema_name: str, data: Any) -> None:
+    """Validate `data` against a component schema of the served OpenAPI document."""
+    registry = Registry().with_resource("urn:api", Resource.from_contents(spec, default_specification=_DRAFT))
+    schema = {"$ref": f"urn:api#/components/schemas/{schema_name}"}
+    jsonschema.Draft202012Validator(schema, registry=registry).validate(data)
+
+
+def _twin_urls(room: Room) -> list[tuple[str, str]]:
+    return [
+        ("/", "Home"),
+        (f"/documents/{room.seed_article}", "DocumentPage"),
+        (f"/documents/{room.seed_letter}", "DocumentPage"),
+        (f"/documents/{room.versioned_old}", "DocumentPage"),
+        ("/authors/Leon%20Trotsky", "Author"),
+        ("/authors/L.%20Trotsky", "Author"),
+        ("/browse/author", "FacetValues"),
+        ("/browse/year?per_page=10&page=2", "FacetValues"),
+        ("/browse/source", "FacetValues"),
+        ("/browse/type", "FacetValues"),
+        ("/browse/language", "FacetValues"),
+        ("/browse/year?value=1939", "FacetDocuments"),
+        ("/browse/source?value=Socialist%20Appeal", "FacetDocuments"),
+        ("/browse/type?value=letter&per_page=5", "FacetDocuments"),
+        ("/browse/language?value=fr", "FacetDocuments"),
+    ]
+
+
+def _json_url(url: str) -> str:
+    path, _, query = url.partition("?")
+    return ("/.json" if path == "/" else path + ".json") + (f"?{query}" if query else "")
+
+
+def test_every_page_has_a_json_twin_valid_against_openapi(client: TestClient, room: Room, spec: dict) -> None:
+    assert spec["openapi"].startswith("3.1")
+    for url, schema in _twin_urls(room):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert page.headers["content-type"].startswith("text/html")
+        assert f'href="{_json_url(url).replace("&", "&amp;")}"' in page.text, url  # the page links its twin
+        twin = client.get(_json_url(url))
+        assert twin.status_code == 200 and twin.headers["content-type"] == "application/json", url
+        _check(spec, schema, twin.json())
+        negotiated = client.get(url, headers={"accept": "application/json"}).json()
+        for data in (negotiated, twin.json()):  # page links point into the same kind of page
+            for key in ("next", "prev"):
+                data.get("pagination", {}).pop(key, None)
+            assert negotiated == data, url
+    # Every path the JSON API describes is served.
+    for path in spec["paths"]:
+        url = path.replace("{id}", room.seed_article).replace("{name}", "Leon%20Trotsky")
+        url = url.replace("{facet}", "year").replace("{format}", "bibtex").replace("{version}", "1")
+        assert client.get(url).status_code == 200, url
+
+
+def test_home_counts_chart_runs(client: TestClient) -> None:
+    data = client.get("/.json").json()
+    assert data["counts"]["documents"] >= 534 and data["counts"]["languages"] >= 5
+    assert data["counts"]["authors"] > 200 and data["counts"]["sources"] > 100
+    assert {"year": 1939, "count": next(y["count"] for y in data["documents_per_year"] if y["year"] == 1939)}
+    assert data["recent_runs"][0]["status"] == "completed" and len(data["recent_runs"]) == 2
+    assert [(f["path"], f["reason"]) for f in data["recent_failures"]] == [("hostile/empty.txt", "empty")]
+    html = client.get("/").text
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert svg.count("<rect") == len(data["documents_per_year"])
+    assert 'href="/browse/year?value=1939"' in svg and "1939: " in svg
+    assert "<code>hostile/empty.txt</code>" in html
+
+
+def test_document_json_is_the_document_with_provenance_and_citations(client: TestClient, room: Room) -> None:
+    data = client.get(f"/documents/{room.seed_article}.json").json()
+    doc = data["document"]
+    assert doc["title"] == "Sees Closer Hitler-Stalin Ties" and doc["authors"] == ["Leon Trotsky"]
+    assert doc["provenance"]["date_written"]["origin"] == "header:Written"
+    assert [p["kind"] for p in doc["parts"] if p["kind"] != "header"] == [
+        "body",
+        "dateline",
+        "signature",
+        "postscript",
+    ]
+    assert data["citations"]["key"] == "trotsky1939sees" and data["is_current"] is True
+    html = client.get(f"/documents/{room.seed_article}").text
+    # the metadata panel names where each field came from
+    assert "header:Written" in html and "header:Source" in html and "dateline" in html
+    # the parts are set apart
+    for kind in ("body", "dateline", "signature", "postscript"):
+        assert f'class="part part-{kind}"' in html
+    letter = client.get(f"/documents/{room.seed_letter}").text
+    assert 'class="part part-addressee"' in letter and 'class="part part-editorial-note"' in letter
+    assert "Explanation, Editorial Staff, Biulleten Oppozitsii, Paris, 1933-05-10" in letter
+
+
+def test_citation_meta_tags(client: TestClient, room: Room) -> None:
+    html = client.get(f"/documents/{room.seed_article}").text
+    meta = dict(re.findall(r'<meta name="((?:citation_|DC\.)\w+)" content="([^"]*)">', html))
+    assert meta["citation_title"] == "Sees Closer Hitler-Stalin Ties"
+    assert meta["citation_author"] == "Trotsky, Leon"
+    assert meta["citation_publication_date"] == "1939/09/20"
+    assert meta["citation_journal_title"] == "Socialist Appeal"
+    assert (meta["citation_volume"], meta["citation_issue"], meta["citation_firstpage"]) == ("III", "72", "1")
+    assert meta["DC.title"] == "Sees Closer Hitler-Stalin Ties" and meta["DC.date"] == "1939-09-20"
+    assert meta["DC.creator"] == "Leon Trotsky" and meta["DC.language"] == "en"
+    assert meta["DC.type"] == "journalArticle"  # Zotero's own type name, which it reads first
+    letter = client.get(f"/documents/{room.seed_letter}").text
+    meta = dict(re.findall(r'<meta name="((?:citation_|DC\.)\w+)" content="([^"]*)">', letter))
+    assert (meta["DC.type"], meta["citation_date"], meta["citation_author"]) == (
+        "letter",
+        "1933/03/15",
+        "Trotsky, L.",
+    )
+    assert "citation_journal_title" not in meta
+
+
+def test_citation_downloads(client: TestClient, room: Room) -> None:
+    expected = {"bibtex": ("application/x-bibtex", "trotsky1939sees.bib", "@article{trotsky1939sees,"),
+                "ris": ("application/x-research-info-systems", "trotsky1939sees.ris", "TY  - JOUR"),
+                "csl-json": ("application/vnd.citationstyles.csl+json", "trotsky1939sees.json", '"citation-key": "trotsky1939sees"'),
+                "chicago": ("text/plain", "trotsky1939sees.txt", "Leon Trotsky, “Sees Closer")}  # fmt: skip
+    for fmt, (media, filename, start) in expected.items():
+        response = client.get(f"/documents/{room.seed_article}/cite/{fmt}")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith(media)
+        assert response.headers["content-disposition"] == f'attachment; filename="{filename}"'
+        assert start in response.text
+    assert client.get(f"/documents/{room.seed_article}/cite/mla").status_code == 404
+
+
+def test_originals_byte_for_byte(client: TestClient, room: Room) -> None:
+    media = {SEED_ARTICLE: "text/plain; charset=utf-8", "hostile/page.htm": "text/html; charset=windows-1252"}
+    for path, file in room.files.items():
+        with Archive(room.db, readonly=True) as archive:
+            doc = archive.document_at(path)
+        assert doc is not None
+        response = client.get(f"/documents/{doc.id}/original")
+        assert response.status_code == 200
+        assert response.content == file.read_bytes(), path
+        if path in media:
+            assert response.headers["content-type"] == media[path]
+        # nothing in an original can run: a sandbox without scripts
+        assert response.headers["content-security-policy"].startswith("sandbox;")
+        assert "script" not in response.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/documents/0123456789abcdef", 404),
+        ("/documents/0123456789abcdef.json", 404),
+        ("/documents/0123456789abcdef/original", 404),
+        ("/documents/0123456789abcdef/cite/bibtex", 404),
+        ("/documents/not-an-id", 400),
+        ("/documents/0123456789ABCDEF", 400),
+        ("/documents/0123456789abcdef0", 400),
+        ("/documents/%00%00", 400),
+        ("/documents/..%2F..%2F..%2Fetc%2Fpasswd/original", 404),
+        ("/documents/..%252F..%252Fetc%252Fpasswd/original", 404),
+        ("/documents/../../etc/passwd", 404),
+        ("/documents/%2e%2e/original", 400),
+        ("/documents/%E2%80%AE%F0%9F%98%80/original", 400),
+        ("/documents/%ff%fe/original", 400),
+        ("/documents/" + "a" * 5000, 400),
+        ("/authors/Nobody%20At%20All", 404),
+        ("/authors/%00", 404),
+        ("/browse/colour", 404),
+        ("/browse/year?value=1066", 404),
+        ("/browse/year?page=0", 400),
+        ("/browse/year?page=-1", 400),
+        ("/browse/year?page=abc", 400),
+        ("/browse/year?page=99999999999999999999999999", 400),
+        ("/browse/year?per_page=100000", 400),
+        ("/browse/author.json?per_page=1e3", 400),
+        ("/nowhere", 404),
+        ("/documents/", 404),
+        ("/documents/0123456789abcdef/cite/", 404),
+        ("/authors/", 404),
+        ("/browse/", 404),
+        ("/browse/year?value=" + "9" * 10000, 404),
+        ("/static/../app.py", 404),
+        ("/static/%2e%2e/app.py", 404),
+    ],
+)
+def test_bad_input_is_4xx_never_5xx(client: TestClient, spec: dict, url: str, status: int) -> None:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.text[:300])
+    as_json = client.get(url, headers={"accept": "application/json"})
+    assert as_json.status_code == status
+    if as_json.headers["content-type"] == "application/json":
+        _check(spec, "Error", as_json.json())
+
+
+def test_security_headers_and_no_cors(client: TestClient, room: Room) -> None:
+    for url in ("/", f"/documents/{room.seed_article}", "/openapi.json", "/nowhere", "/static/style.css"):
+        response = client.get(url, headers={"origin": "https://elsewhere.example"})
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "default-src 'none'" in csp
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert not any(h.startswith("access-control-") for h in response.headers)
+    preflight = client.options("/.json", headers={"origin": "https://elsewhere.example",
+                                                  "access-control-request-method": "GET"})  # fmt: skip
+    assert preflight.status_code == 405 and "access-control-allow-origin" not in preflight.headers
+
+
+def test_hostile_sources_are_shown_as_text(client: TestClient, room: Room) -> None:
+    for doc_id, marker in ((room.hostile_html, "HOSTILE-TEXT"), (room.hostile_text, "HOSTILE-PLAIN")):
+        html = client.get(f"/documents/{doc_id}").text
+        assert marker in html
+        assert "<script" not in html.lower()  # the pages carry no script at all
+        assert not re.search(r"<[^>]+\son\w+\s*=", html, re.I)  # no event handler attribute
+        assert not re.search(r"""(href|src)\s*=\s*["']?\s*javascript:""", html, re.I)
+        assert "&lt;script&gt;" in html
+        assert "{{" in html or doc_id == room.hostile_html  # template syntax in a text stays text
+    title = client.get(f"/documents/{room.hostile_text}").text.split("<title>")[1].split("</title>")[0]
+    assert title == "A Hostile &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; Copy · archivist"
+    plain = client.get(f"/documents/{room.hostile_text}.json").json()["document"]["text"]
+    assert "<script>alert('plain-script')</script>" in plain  # the archive keeps the text as it was
+
+
+def test_versions_of_a_file(client: TestClient, room: Room) -> None:
+    new = client.get(f"/documents/{room.versioned_new}.json").json()
+    assert [v["version"] for v in new["versions"]] == [1, 2] and new["is_current"]
+    assert [v["is_current"] for v in new["versions"]] == [False, True]
+    assert [v["document_id"] for v in new["versions"]] == [room.versioned_old, room.versioned_new]
+    old = client.get(f"/documents/{room.versioned_old}").text
+    assert "earlier version" in old and f'href="/documents/{room.versioned_new}"' in old
+    assert client.get(f"/documents/{room.versioned_old}.json").json()["is_current"] is False
+    # every version's original bytes, from either version's page
+    first, second = (client.get(v["original"]).content for v in new["versions"])
+    assert second.replace(b"<p>A later correction of this page.</p>", b"", 1) == first != second
+    assert client.get(f"/documents/{room.versioned_old}/versions/2/original").content == second
+    assert client.get(f"/documents/{room.versioned_old}/versions/3/original").status_code == 404
+    assert client.get(f"/documents/{room.versioned_old}/versions/x/original").status_code == 404
+    assert client.get(f"/documents/{room.seed_article}/versions/0/original").status_code == 404
+
+
+def test_pagination_walks_every_value(client: TestClient) -> None:
+    first = client.get("/browse/author.json?per_page=40").json()
+    total, seen, url = first["pagination"]["total"], [], "/browse/author.json?per_page=40"
+    while url:
+        page = client.get(url).json()
+        seen += [v["value"] for v in page["values"]]
+        url = page["pagination"]["next"]
+    assert len(seen) == len(set(seen)) == total > 200
+
+
+def test_concurrent_readers_while_an_ingest_runs(tmp_path: Path) -> None:
+    """Eight readers over real HTTP while pages are ingested into the same file: no 5xx."""
+    db = tmp_path / "live.db"
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    with Archive(db) as archive:
+        ingest([str(seeds)], archive)
+        doc = archive.document_at(SEED_ARTICLE)
+    assert doc is not None
+    statuses: list[int] = []
+    failures: list[str] = []
+    done = threading.Event()
+
+    def read(base: str) -> None:
+        urls = ["", ".json", f"documents/{doc.id}", f"documents/{doc.id}.json", "browse/author", "browse/year.json",
+                "authors/Leon%20Trotsky", f"documents/{doc.id}/original"]  # fmt: skip
+        with httpx.Client(base_url=base, timeout=30) as http:
+            for round_ in range(400):
+                if done.is_set() and round_ > 3:
+                    break
+                for url in urls:
+                    try:
+                        statuses.append(http.get(url).status_code)
+                    except httpx.HTTPError as err:
+                        failures.append(f"{url}: {err!r}")
+
+    with serving(db) as base:
+        readers = [threading.Thread(target=read, args=(base,)) for _ in range(8)]
+        for reader in readers:
+            reader.start()
+        with Archive(db) as archive:
+            # two collections of the corpus (130 pages), committed sixteen at a time
+            report = ingest(
+                [str(CORPUS / "mia-reader"), str(CORPUS / "wikirouge-mecw")], archive, batch_size=16
+            )
+        done.set()
+        for reader in readers:
+            reader.join(timeout=120)
+        final = httpx.get(base + ".json").json()
+    assert report.files_seen >= 130
+    assert not failures, failures[:5]
+    assert len(statuses) > 200 and all(s == 200 for s in statuses), sorted(set(statuses))
+    assert final["counts"]["documents"] >= 132
+
+
+def test_serve_command_prints_its_url_and_stops_on_ctrl_c(room: Room) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archivist.cli", "serve", "--db", str(room.db), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
+        assert match, line
+        url = match.group(1)
+        for _ in range(100):
+            try:
+                response = httpx.get(url + ".json", timeout=30)
+                break
+            except httpx.ConnectError:
+                time.sleep(0.05)
+        assert response.status_code == 200 and response.json()["counts"]["documents"] > 500
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_serve_without_an_archive_is_one_line_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "archivist.cli", "serve", "--db", str(tmp_path / "none.db"), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "no archive here" in result.stderr
+
+
+def test_openapi_is_json_and_lists_the_twins(client: TestClient) -> None:
+    spec = json.loads(client.get("/openapi.json").text)
+    openapi_spec_validator.validate(spec)  # a valid OpenAPI 3.1 document
+    assert {"/.json", "/documents/{id}.json", "/authors/{name}.json", "/browse/{facet}.json"} <= set(
+        spec["paths"]
+    )
+    jsonschema.Draft202012Validator.check_schema(spec["components"]["schemas"]["DocumentPage"])
+
+
+def test_every_document_of_the_archive_is_served(client: TestClient, room: Room, spec: dict) -> None:
+    """All 530-odd pages of the corpus, each format and size: the page, and its twin valid."""
+    with Archive(room.db, readonly=True) as archive:
+        ids = [doc.id for doc in archive.documents()]
+    assert len(ids) > 530
+    registry = Registry().with_resource("urn:api", Resource.from_contents(spec, default_specification=_DRAFT))
+    validator = jsonschema.Draft202012Validator(
+        {"$ref": "urn:api#/components/schemas/DocumentPage"}, registry=registry
+    )
+    for doc_id in ids:
+        page = client.get(f"/documents/{doc_id}")
+        assert page.status_code == 200 and 'class="part part-' in page.text, doc_id
+        validator.validate(client.get(f"/documents/{doc_id}.json").json())
+
+
+def test_random_paths_and_queries_never_give_5xx(client: TestClient) -> None:
+    """Seeded random junk (percent-encoded bytes, dots, slashes, unicode) under every route."""
+    rng = random.Random(17)
+    alphabet = "abcdef0123456789./%\\:;?&=#~'\"<>{}[]|` é€😀\t" + "".join(
+        f"%{b:02x}" for b in range(0, 256, 7)
+    )
+    prefixes = ["/documents/", "/documents/0123456789abcdef/", "/documents/0123456789abcdef/cite/",
+                "/authors/", "/browse/", "/browse/year?value=", "/browse/author?page=", "/static/", "/"]  # fmt: skip
+    for _ in range(400):
+        junk = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        url = rng.choice(prefixes) + quote(junk, safe="%/?&=.") + rng.choice(["", ".json", "/original"])
+        response = client.get(url)
+        assert response.status_code < 500, url
+
+
+def test_footnotes_are_notes_and_editorial_notes_keep_their_metadata(client: TestClient, room: Room) -> None:
+    with Archive(room.db, readonly=True) as archive:
+        doc = max(archive.documents(), key=lambda d: len(d.parts_of("footnote")))
+    notes = doc.parts_of("footnote")
+    assert len(notes) > 20
+    html = client.get(f"/documents/{doc.id}").text
+    section = html[html.index('<section class="notes"') :]
+    section = section[: section.index("</section>")]
+    assert section.count("<li>") == len(notes)
+    assert 'class="part part-footnote"' not in html  # notes are gathered at the end, not inline
+    first = doc.part_text(notes[0]).split("\n\n")[0].strip()
+    assert str(escape(first)) in section  # escaped as the templates escape
