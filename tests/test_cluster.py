@@ -214,10 +214,11 @@ def test_cli_ingest_engine_dask(tmp_path: Path) -> None:
         assert {d.path for d in archive.documents()} == {f"seeds/{p.name}" for p in seeds.iterdir()}
 
 
-@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm", "kill-9"])
 def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(serial_db: Path, tmp_path: Path, how: str) -> None:
     """Ctrl-C (SIGINT to the terminal's process group) and SIGTERM (to the ingest alone, as a
-    service manager or `kill` sends it) stop the run the same way."""
+    service manager or `kill` sends it) stop the run the same way; after kill -9 of the ingest
+    alone, its cluster's workers go too and a rerun finishes the job."""
     db = tmp_path / "interrupted.db"
     command = [sys.executable, "-m", "archivist.cli", "ingest", str(CORPUS), "--db", str(db), "--engine", "dask",
                "-j", "2", "-q", "--batch-size", "16"]  # fmt: skip
@@ -229,17 +230,19 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(serial_db: Path, tmp_path: Pa
             time.sleep(0.2)
         if how == "ctrl-c":
             os.killpg(proc.pid, signal.SIGINT)  # what a terminal does: the whole process group
-        else:
+        elif how == "sigterm":
             proc.send_signal(signal.SIGTERM)
+        else:
+            proc.kill()
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130, err.decode()
+    assert proc.returncode == (-9 if how == "kill-9" else 130), err.decode()
     assert "Traceback" not in err.decode()
     assert _live_in_group(proc.pid, wait=15) == [], "worker processes outlived the ingest"
     with Archive(db, readonly=True) as archive:
-        assert archive.runs()[-1]["status"] == "interrupted"
+        assert archive.runs()[-1]["status"] == ("running" if how == "kill-9" else "interrupted")
     done = subprocess.run(command[:-2], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert snapshot(db) == snapshot(serial_db)

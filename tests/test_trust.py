@@ -606,3 +606,28 @@ def test_what_decoding_had_to_guess_is_stored_with_the_document(tmp_path: Path) 
         assert doc is not None and "Écrits" in doc.text and "Ã" not in doc.text
         warnings = json.loads(archive.conn.execute("SELECT warnings FROM documents").fetchone()[0])
     assert any("invalid" in w for w in warnings)
+
+
+def test_the_time_budget_holds_in_a_worker_thread_too() -> None:
+    """Dask runs tasks in threads, where SIGALRM cannot reach: the budget still ends the work."""
+    import threading
+
+    outcome: list[str] = []
+
+    def work() -> None:
+        try:
+            with pipeline.time_budget(0.3):
+                deadline = time.time() + 10
+                while time.time() < deadline:
+                    sum(range(1000))
+            outcome.append("finished")
+        except pipeline.FileTimeout:
+            outcome.append("timeout")
+        time.sleep(0.5)  # nothing pending lands after the block
+        outcome.append("after")
+
+    thread = threading.Thread(target=work)
+    started = time.time()
+    thread.start()
+    thread.join(15)
+    assert outcome == ["timeout", "after"] and time.time() - started < 5

@@ -149,27 +149,51 @@ class FileTimeout(Exception):
 
 @contextlib.contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
-    """Interrupt the work inside after `seconds` (SIGALRM; only in a main thread, elsewhere a no-op)."""
+    """Interrupt the work inside after `seconds` with `FileTimeout`: by SIGALRM in a process's main
+    thread (serial runs, pool workers), by an asynchronous exception in any other thread (a Dask
+    worker's task thread). Either lands between two Python bytecodes, so a single call into a C
+    library is not cut short; the readers keep those linear."""
     import threading
 
-    if (
-        seconds <= 0
-        or threading.current_thread() is not threading.main_thread()
-        or not hasattr(signal, "setitimer")
-    ):
+    if seconds <= 0:
         yield
         return
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
 
-    def expire(signum: int, frame: object) -> None:
-        raise FileTimeout()
+        def expire(signum: int, frame: object) -> None:
+            raise FileTimeout()
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+    import ctypes
+
+    target = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    state = {"active": True, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if state["active"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(FileTimeout))
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        with lock:
+            state["active"] = False
+            timer.cancel()
+            if state["fired"]:  # raised, or still pending: never let it land in the caller's code
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
 
 
 def extract_file(
