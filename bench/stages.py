@@ -49,6 +49,15 @@ STAGES = (
     ("page_address", "archivist.sources", "page_address"),
     ("build_document", "archivist.pipeline", "build_document"),
     ("lay_out", "archivist.extract", "lay_out"),
+    ("lay_out: items", "archivist.extract.layout", "_items"),
+    ("lay_out: chrome", "archivist.extract.layout", "_mark_chrome"),
+    ("lay_out: info", "archivist.extract.layout", "mark_info"),
+    ("lay_out: title", "archivist.extract.layout", "find_title"),
+    ("lay_out: header zone", "archivist.extract.layout", "mark_header_zone"),
+    ("lay_out: notes", "archivist.extract.layout", "mark_notes"),
+    ("lay_out: front matter", "archivist.extract.layout", "mark_front_matter"),
+    ("lay_out: editorial", "archivist.extract.layout", "mark_leading_editorial"),
+    ("lay_out: labels", "archivist.extract.layout", "read_labels"),
     ("authors", "archivist.extract", "authors_of"),
     ("anatomy", "archivist.extract", "analyse"),
     ("assemble", "archivist.extract", "assemble"),
@@ -280,6 +289,7 @@ def main() -> int:
     parser.add_argument("--subset", default="html", help="html (default), or all")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reference", type=Path, help="a src folder with another version of the package")
+    parser.add_argument("--tree", type=Path, help="the src folder under test (default: this repository's)")
     parser.add_argument("--json", type=Path, help="default: bench/results/stages-<date>.json")
     parser.add_argument("--_worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -287,7 +297,7 @@ def main() -> int:
     if args._worker:
         worker(corpus, args.subset)
         return 0
-    here = Path(__file__).resolve().parents[1] / "src"
+    here = args.tree.resolve() if args.tree else Path(__file__).resolve().parents[1] / "src"
     trees: dict[str, Path | None] = {"this tree": here}
     if args.reference:
         trees = {"reference": args.reference.resolve(), "this tree": here}

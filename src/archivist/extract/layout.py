@@ -45,7 +45,10 @@ def normalise(text: str) -> str:
             text = text.translate(_TRANSLATE)
     elif "\t" in text:
         text = text.replace("\t", " ")
-    text = _RUNS.sub(" ", text)
+    if "  " in text:
+        text = _RUNS.sub(" ", text)
+    if "\n" not in text:
+        return text.strip()
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
