@@ -69,7 +69,7 @@ def _suffix(data: bytes, n: int) -> bytes:
 
 def make_replicas(corpus: Path, replicas: int, into: Path) -> tuple[int, int]:
     """Copy every input file of `corpus` `replicas` times, each copy made distinct; (files, bytes)."""
-    sources = [(Path(i.location), i.path.split("/", 1)[1]) for i in collect_inputs([corpus])]
+    sources = [(Path(i.location), i.path.split("/", 1)[1]) for i in collect_inputs([corpus]).files]
     originals = [(rel, src.read_bytes()) for src, rel in sources]
     files = total = 0
     for r in range(replicas):
@@ -442,7 +442,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.corpus.is_dir():
         raise SystemExit(f"{args.corpus}: no corpus here; pass --corpus DIR")
-    corpus_files = len(collect_inputs([args.corpus]))
+    corpus_files = len(collect_inputs([args.corpus]).files)
     replicas = args.replicas or (4 if args.quick else -(-50_000 // corpus_files))
     configs = args.configs or (
         "serial,dask1,dask2,dask2-local,dask2-x1" if args.quick else "serial,dask1,dask2"
@@ -485,7 +485,7 @@ def main() -> None:
                     path.unlink()
             _write(out, results)
         if args.overhead_tasks:
-            items = collect_inputs([inputs])[: args.overhead_tasks]
+            items = collect_inputs([inputs]).files[: args.overhead_tasks]
             results["task_overhead"] = [task_overhead(items, workdir, k) for k in (1, FILES_PER_TASK)]
         serial = next((r for r in results["runs"] if r["config"] == "serial"), None)
         for r in results["runs"]:
