@@ -69,7 +69,7 @@ def _suffix(data: bytes, n: int) -> bytes:
 
 def make_replicas(corpus: Path, replicas: int, into: Path) -> tuple[int, int]:
     """Copy every input file of `corpus` `replicas` times, each copy made distinct; (files, bytes)."""
-    sources = [(Path(i.location), i.path.split("/", 1)[1]) for i in collect_inputs([corpus])]
+    sources = [(Path(i.location), i.path.split("/", 1)[1]) for i in collect_inputs([corpus]).files]
     originals = [(rel, src.read_bytes()) for src, rel in sources]
     files = total = 0
     for r in range(replicas):
@@ -96,6 +96,7 @@ class Monitor:
         self.loads: list[float] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.own_cpu = 0.0
 
     def watch(self, name: str, pid: int) -> None:
         self.procs[name] = psutil.Process(pid)
@@ -116,6 +117,7 @@ class Monitor:
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             self.sample()
+            self.own_cpu = time.thread_time()  # this thread's CPU is in the writer's: subtracted from it
 
     def __enter__(self) -> Monitor:
         self.sample()
@@ -258,7 +260,9 @@ def run_config(name: str, inputs: Path, workdir: Path, monitor_interval: float) 
                 workers=workers, files_per_task=per_task, cluster="LocalCluster" if local else "processes"
             )
             if local:
-                executor = _local_executor(dask_executor(workers=workers, files_per_task=per_task), monitor)
+                executor = _local_executor(
+                    dask_executor(workers=workers, files_per_task=per_task), monitor, workers
+                )
             else:
                 cluster = stack.enter_context(Cluster(workers, workdir))
                 monitor.watch("scheduler", cluster.scheduler_pid)
@@ -266,7 +270,7 @@ def run_config(name: str, inputs: Path, workdir: Path, monitor_interval: float) 
                     monitor.watch(f"worker{i}", pid)
                 executor = dask_executor(scheduler=cluster.address, files_per_task=per_task)
         result["cluster_start_s"] = round(time.perf_counter() - cluster_started, 2)
-        cpu_before = monitor.cpu_now()
+        cpu_before, monitor_before = monitor.cpu_now(), monitor.own_cpu
         load_from = len(monitor.loads)
         progress = Counter(name)
         with Archive(db) as archive:
@@ -275,10 +279,12 @@ def run_config(name: str, inputs: Path, workdir: Path, monitor_interval: float) 
             report = ingest([inputs], archive, executor=executor, engine="dask" if name != "serial" else "local",
                             batch_size=64, progress=progress)  # fmt: skip
             seconds = time.perf_counter() - started
-        cpu_after = monitor.cpu_now()
+        cpu_after, monitor_cpu = monitor.cpu_now(), monitor.own_cpu - monitor_before
         loads = monitor.loads[load_from:]
     pages = report.files_seen
     cpu = {k: round(cpu_after.get(k, 0.0) - cpu_before.get(k, 0.0), 2) for k in cpu_after}
+    cpu["writer"] = round(cpu["writer"] - monitor_cpu, 2)  # the sampling thread is not the writer's work
+    result["monitor_cpu_s"] = round(monitor_cpu, 3)
     worker_cpu = sum(v for k, v in cpu.items() if k.startswith("worker"))
     result.update(
         status=report.status,
@@ -318,16 +324,24 @@ def run_config(name: str, inputs: Path, workdir: Path, monitor_interval: float) 
     return result
 
 
-def _local_executor(executor: Executor, monitor: Monitor) -> Executor:
-    """The CLI's LocalCluster: watch its worker processes (children of this one) as they appear."""
+def _local_executor(executor: Executor, monitor: Monitor, workers: int) -> Executor:
+    """The CLI's LocalCluster: watch its worker processes (children of this one) as they appear.
+
+    Looking for them costs about 1 ms of this process's CPU (`children(recursive=True)` reads /proc
+    for every descendant), and this process is the writer whose CPU per page is measured: so look
+    only until all `workers` are found, and at most twice a second."""
 
     def run(items: list[InputFile]) -> Iterator[Extraction]:
         seen: set[int] = set()
+        next_look = 0.0
         for extraction in executor(items):
-            for child in psutil.Process().children(recursive=True):
-                if child.pid not in seen and "spawn_main" in " ".join(child.cmdline()):
-                    seen.add(child.pid)
-                    monitor.watch(f"worker{len(seen) - 1}", child.pid)
+            if len(seen) < workers and (now := time.monotonic()) >= next_look:
+                next_look = now + 0.5
+                for child in psutil.Process().children(recursive=True):
+                    with contextlib.suppress(psutil.Error):
+                        if child.pid not in seen and "spawn_main" in " ".join(child.cmdline()):
+                            seen.add(child.pid)
+                            monitor.watch(f"worker{len(seen) - 1}", child.pid)
             yield extraction
 
     return run
@@ -428,7 +442,7 @@ def main() -> None:
     args = parser.parse_args()
     if not args.corpus.is_dir():
         raise SystemExit(f"{args.corpus}: no corpus here; pass --corpus DIR")
-    corpus_files = len(collect_inputs([args.corpus]))
+    corpus_files = len(collect_inputs([args.corpus]).files)
     replicas = args.replicas or (4 if args.quick else -(-50_000 // corpus_files))
     configs = args.configs or (
         "serial,dask1,dask2,dask2-local,dask2-x1" if args.quick else "serial,dask1,dask2"
@@ -471,7 +485,7 @@ def main() -> None:
                     path.unlink()
             _write(out, results)
         if args.overhead_tasks:
-            items = collect_inputs([inputs])[: args.overhead_tasks]
+            items = collect_inputs([inputs]).files[: args.overhead_tasks]
             results["task_overhead"] = [task_overhead(items, workdir, k) for k in (1, FILES_PER_TASK)]
         serial = next((r for r in results["runs"] if r["config"] == "serial"), None)
         for r in results["runs"]:

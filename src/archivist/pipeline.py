@@ -25,7 +25,7 @@ from pathlib import Path
 
 from archivist.errors import ArchivistError, UnreadableFile
 from archivist.extract import build_document
-from archivist.model import Extraction, Provenance, SourceFile, document_id, version_id
+from archivist.model import Extraction, Provenance, SourceFile, document_id
 from archivist.sources import read_page
 from archivist.store import Archive, BatchCounts, pack_original
 
@@ -96,7 +96,7 @@ def extract_data(data: bytes, path: str, url: str | None = None, url_origin: str
         source.format, source.encoding = page.format, page.encoding
         source.warnings = [*page.decode_warnings, *page.warnings]
         document = build_document(page, document_id(path))
-        document.version = version_id(data)
+        document.version = sha256[:16]  # = version_id(data), without hashing twice
         if url:
             document.url = url
             document.provenance["url"] = Provenance(origin=url_origin or "input")

@@ -9,6 +9,7 @@ text gives: "1939-09-14", "1939-09", "1939", or an interval "start/end".
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -157,14 +158,20 @@ def _value(kind: str, g: dict[str, str | None]) -> str | None:
 
 
 _ANY_YEAR = re.compile(r"(?<!\d)1[0-9]{3}|20[0-2][0-9]")
+# Most of the patterns need a month's name: a text without one is tried on the others only.
+_ANY_MONTH = re.compile(rf"\b{MONTH_NAME}\b", re.I)
+_WITHOUT_MONTH = [(kind, pattern) for kind, pattern in _PATTERNS if MONTH_NAME not in pattern.pattern]
 
 
+# A page asks about the same strings several times (its header lines from the layout, the source and
+# the dates readers): about half of its 15 calls. The answer depends on the string alone.
+@lru_cache(maxsize=512)
 def find_date(text: str) -> tuple[str, int, int] | None:
     """The first date expression in `text` as (value, start, end), most specific reading first."""
     if not _ANY_YEAR.search(text):
         return None  # every pattern needs a year
     best: tuple[int, int, str] | None = None  # (start, -length, value)
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in _PATTERNS if _ANY_MONTH.search(text) else _WITHOUT_MONTH:
         for match in pattern.finditer(text):
             value = _value(kind, match.groupdict())
             if not value:

@@ -84,8 +84,10 @@ def label_key(label: str) -> str | None:
 
 def parse_label_line(line: str) -> tuple[str, str, str] | None:
     """("written", "Written", "14 September 1939.") for "Written: 14 September 1939."; else None."""
+    if ":" not in line and "：" not in line:
+        return None  # most lines: no label without its colon (cheaper than the pattern's search for one)
     # "**Source:***Title,*": Markdown emphasis left around a label when bold and italic touch.
-    match = _LINE.match(re.sub(r"^[*_]+", "", line))
+    match = _LINE.match(line.lstrip("*_"))
     if not match:
         return None
     label = match.group("label")

@@ -28,6 +28,7 @@ _CHROME_LINE = re.compile(
     r"[*_-]{3,}|\d{1,2}\.\d{1,2}\.\d{4}|further reading\s*:?|see also\s*:?|\(?to be continued\.?\)?\.?)",
     re.I,
 )
+_NO_WORD = re.compile(r"[\W_]+")
 _CHROME_CLASSES = ("toplink", "updat", "link", "footer", "navigation", "nav", "next", "prev", "breadcrumb")
 
 
@@ -46,7 +47,10 @@ def normalise(text: str) -> str:
             text = text.translate(_TRANSLATE)
     elif "\t" in text:
         text = text.replace("\t", " ")
-    text = _RUNS.sub(" ", text)
+    if "  " in text:
+        text = _RUNS.sub(" ", text)
+    if "\n" not in text:
+        return text.strip()
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
 
@@ -102,7 +106,7 @@ def _items(page: Page) -> list[Item]:
 def _mark_chrome(items: list[Item]) -> None:
     for item in items:
         block = item.block
-        first = item.text.split("\n")[0].strip()
+        first = item.text.partition("\n")[0].strip()
         if (
             block.tag == "hr"
             or not item.text
@@ -114,6 +118,6 @@ def _mark_chrome(items: list[Item]) -> None:
                 and not (block.is_heading and looks_like_name(item.text))
             )
             or (len(item.text) < 120 and _CHROME_LINE.fullmatch(first))
-            or (not block.has_class("firstheading") and re.fullmatch(r"[\W_]+", item.text))
+            or (not block.has_class("firstheading") and _NO_WORD.fullmatch(item.text))
         ):
             item.role = "chrome"

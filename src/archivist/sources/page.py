@@ -33,7 +33,9 @@ class Block:
         return int(self.tag[1]) if self.is_heading else 0
 
     def has_class(self, *names: str) -> bool:
-        return any(c in self.classes for c in names)
+        # Called for every block by several passes, and most blocks have no class at all.
+        classes = self.classes
+        return bool(classes) and any(map(classes.__contains__, names))
 
 
 @dataclass(slots=True)

@@ -42,10 +42,15 @@ DEFAULT_DB = "archive.db"
 LOCK_SECONDS = float(os.environ.get("ARCHIVIST_LOCK_TIMEOUT", "30"))
 
 
+# zlib level 2, not the default 6: a third of the time on archive pages (0.30 against 0.90 ms for a
+# 29 KB page, where it was a tenth of the per-file work) for originals 12% larger (11.6 against 10.4 KB).
+ORIGINAL_LEVEL = 2
+
+
 def pack_original(data: bytes) -> tuple[bytes, str]:
     """A file's bytes as the archive keeps them, and how: zlib where it saves space, else as they
     are. Pure, so the workers call it and the writer only stores the result."""
-    packed = zlib.compress(data, 6)
+    packed = zlib.compress(data, ORIGINAL_LEVEL)
     return (packed, "zlib") if len(packed) < len(data) else (data, "none")
 
 
