@@ -40,6 +40,9 @@ def test_decode_is_a_monotone_cut() -> None:
     # the end: inside, inside, outside, outside
     assert blockmodel.decode([0.1, 0.2, 0.9, 0.7], from_end=True) == 1
     assert blockmodel.decode([0.1, 0.1], from_end=True) == 1
+    # the rules' cut stands unless the best one is more likely by more than the margin
+    assert blockmodel.decode([0.9, 0.8, 0.1, 0.6, 0.1], prior=1, margin=5.0) == 1
+    assert blockmodel.decode([0.99, 0.99, 0.01, 0.01], prior=0, margin=1.0) == 2
 
 
 def test_model_files_match_the_features() -> None:

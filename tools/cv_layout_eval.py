@@ -15,6 +15,7 @@ from archivist.evaluate import SCORED_FIELDS, field_correct
 from archivist.extract import blockmodel
 from archivist.pipeline import extract_file
 
+SHOW = sys.argv[2].split(",") if len(sys.argv) > 2 else []  # fields whose misses are listed
 SETS = {"wide-tuning": "../shared/corpus-wide", "metadata-dev": "../shared/corpus"}
 
 
@@ -33,7 +34,10 @@ def main(folder: str) -> int:
                     record = result.document.to_record() if result.document else {}
                     total += 1
                     for f in SCORED_FIELDS:
-                        hits[f] += bool(record) and field_correct(f, gold, record)[0]
+                        ok, got = field_correct(f, gold, record) if record else (False, None)
+                        hits[f] += ok
+                        if not ok and SHOW and f in SHOW:
+                            print(f"  {gold['path']}  {f}: gold {gold[f]!r}, got {str(got)[:90]!r}")
             finally:
                 blockmodel.load_models = original
         if total:

@@ -155,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     rules_all = sum(rules.values()) / len(pages)
     print(f"best {best}: {report[best]['all']:.3f} against the rules' {rules_all:.3f}")
     if report[best]["all"] <= rules_all:
-        print("the model does not beat the rules: nothing written")
+        print("the model does not beat the rules: none is shipped (the rules decide alone)")
+        Path(args.out).unlink(missing_ok=True)
         return 0
     out = {
         "features": FEATURE_NAMES,

@@ -37,9 +37,9 @@ from archivist.extract.blockmodel import (
     FEATURE_NAMES,
     MODEL_PATH,
     WINDOW,
-    decode,
+    cut_end,
+    cut_start,
     features,
-    probability,
     rule_edges,
 )
 from archivist.extract.layout import lay_out
@@ -77,7 +77,7 @@ def page_rows(record: dict[str, Any], root: Path) -> dict[str, Any] | None:
     authors, _ = authors_of(page, layout)
     _, by_block = _anatomy(layout, authors)
     rules = rule_edges(by_block)
-    kept, rows = features(layout, rules)
+    kept, rows = features(layout, by_block)
     texts = [layout.items[i].text for i in kept]
     s = locate(texts, record.get("body_first_words") or "", from_end=False)
     e = locate(texts, record.get("body_last_words") or "", from_end=True)
@@ -109,6 +109,11 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "gbm-100x3": {"kind": "gbm", "n": 100, "depth": 3, "rate": 0.1},
     "gbm-200x3": {"kind": "gbm", "n": 200, "depth": 3, "rate": 0.05},
 }
+# The rules' edge is kept unless the model's cut is more likely by this much (log-likelihood):
+# each tree ensemble is also tried with a margin, so that a weak preference does not move the edge.
+for _name in ("gbm-100x3", "gbm-200x3"):
+    for _margin in (1.0, 3.0):
+        CANDIDATES[f"{_name}-m{_margin:g}"] = {**CANDIDATES[_name], "margin": _margin}
 
 
 def fit(config: dict[str, Any], x: list[list[float]], y: list[int]) -> dict[str, Any]:
@@ -152,13 +157,6 @@ def _tree_value_json(tree: list[list[float]], row: list[float]) -> float:
     return float(node[0])
 
 
-def decoded(model: dict[str, Any], page: dict[str, Any], which: str) -> int:
-    head, _, _, tail, _, tail_from = windows(page)
-    if which == "start":
-        return decode([probability(model, r) for r in head])
-    return tail_from + decode([probability(model, r) for r in tail], from_end=True)
-
-
 def train_set(pages: list[dict[str, Any]], which: str) -> tuple[list[list[float]], list[int]]:
     x: list[list[float]] = []
     y: list[int] = []
@@ -171,6 +169,9 @@ def train_set(pages: list[dict[str, Any]], which: str) -> tuple[list[list[float]
             x += tail
             y += y_tail
     return x, y
+
+
+MISSES = ""  # a candidate's name: print its CV misses (--misses)
 
 
 def cross_validate(pages: list[dict[str, Any]], folds: int) -> tuple[list[list[int]], dict[str, Any]]:
@@ -195,9 +196,20 @@ def cross_validate(pages: list[dict[str, Any]], folds: int) -> tuple[list[list[i
                 held = set(test)
                 train = [p for k, p in enumerate(pages) if k not in held]
                 model = fit(config, *train_set(train, which))
+                model["margin"] = config.get("margin", 0.0)
                 for k in test:
                     page = pages[k]
-                    hit = decoded(model, page, which) == page["s" if which == "start" else "e"]
+                    if which == "start":
+                        got = cut_start(page["rows"], page["rule_s"], model)
+                    else:
+                        got = cut_end(page["rows"], page["rule_e"], model)
+                    hit = got == page["s" if which == "start" else "e"]
+                    if which == "end" and name == MISSES and not hit:
+                        print(f"  end miss {page['path']}: got {got} gold {page['e']} rules {page['rule_e']}")
+                    if which == "start" and name == MISSES and not hit:
+                        print(
+                            f"  start miss {page['path']}: got {got} gold {page['s']} rules {page['rule_s']}"
+                        )
                     hits[page["gold"]] = hits.get(page["gold"], 0) + hit
             report.setdefault(name, {})[which] = sum(hits.values()) / len(pages)
             for gold, n in hits.items():
@@ -213,7 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(MODEL_PATH))
     parser.add_argument("--folds", help="also write one model per CV fold and its held-out gold here")
     parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--misses", default="", help="print this candidate's cross-validation misses")
     args = parser.parse_args(argv)
+    global MISSES
+    MISSES = args.misses
     pages: list[dict[str, Any]] = []
     records: list[tuple[dict[str, Any], str]] = []
     skipped = 0
@@ -255,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     for which in ("start", "end"):
         out[which] = fit(CANDIDATES[best[which]], *train_set(pages, which))
+        out[which]["margin"] = CANDIDATES[best[which]].get("margin", 0.0)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(out, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
@@ -265,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
             held = set(test)
             train = [p for k, p in enumerate(pages) if k not in held]
             fold = {w: fit(CANDIDATES[best[w]], *train_set(train, w)) for w in ("start", "end")}
+            for w in fold:
+                fold[w]["margin"] = CANDIDATES[best[w]].get("margin", 0.0)
             (folder / f"fold{n}.json").write_text(json.dumps(fold) + "\n", encoding="utf-8")
             held_paths = {pages[k]["path"] for k in test}
             for spec in sorted({s for _, s in records}):

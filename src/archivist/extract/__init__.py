@@ -38,7 +38,7 @@ def build_document(page: Page, doc_id: str) -> Document:
     # The learned second opinion on where the text starts and ends (`blockmodel`): it may take in
     # items the rules left out (the anatomy is then read again) and set aside those it puts outside.
     rules = rule_edges(by_block)
-    if (edges := predict_edges(layout, rules)) is not None and edges != rules:
+    if (edges := predict_edges(layout, by_block)) is not None and edges != rules:
         if extend_roles(layout, rules, edges):
             anatomy, by_block = _anatomy(layout, authors)
         reframe(by_block, items, edges)

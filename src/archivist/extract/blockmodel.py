@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from archivist.extract.dateline import parse_dateline
+from archivist.extract.header import opens_catechism
 from archivist.extract.item import Item, Layout
 from archivist.extract.labels import is_label_line
 from archivist.extract.names import looks_like_name
 
 MODEL_PATH = Path(__file__).with_name("models") / "layout.json"
-WINDOW = 40  # items scored at each end of the page: a start or an end further in is left to the rules
+WINDOW = 24  # items scored at each end of the page: a start or an end further in is left to the rules
 ROLES = ("title", "byline", "subtitle", "info", "header", "body", "editorial", "footnote")
 
 _SALUTATION = re.compile(
@@ -44,9 +45,14 @@ _EDITORIAL_WORDS = re.compile(
     r"\b(?:the following|this (?:article|text|letter|speech|document|piece|review|pamphlet)|was (?:first )?"
     r"published|first (?:appeared|published)|translated|transcribed|reprinted|excerpt|extracts?|abstract|"
     r"introduction|editor|editorial|note:|archive|copyright|published by|publisher|isbn|press\b|"
-    r"marked up|html|proofread|public domain|creative commons|originally)\b",
-    re.I,
+    r"marked up|html|proofread|public domain|creative commons|originally)\b"
 )
+
+
+def _editorial_words(low: str) -> float:
+    return min(len(_EDITORIAL_WORDS.findall(low)), 3) / 3
+
+
 _NOTES_HEADING = re.compile(
     r"^(?:(?:foot|end)?notes?|references|glossary|bibliography|sources?|anmerkungen|remarques|notas)\b[.:]?$",
     re.I,
@@ -72,8 +78,11 @@ def _shape(item: Item) -> list[float]:
     block = item.block
     first = text.split("\n", 1)[0].strip()
     n = len(text)
-    letters = [c for c in text[:400] if c.isalpha()]
-    upper = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+    sample = text[:120]
+    lowered = sum(map(str.islower, sample))
+    capitals = sum(map(str.isupper, sample))
+    upper = capitals / (capitals + lowered) if capitals else 0.0
+    end = text[-80:].rstrip()
     short = n < 120
     return [
         math.log1p(n) / 8,
@@ -90,8 +99,8 @@ def _shape(item: Item) -> list[float]:
         1.0 if block.has_class("information", "info") or block.zone == "info" else 0.0,
         1.0 if block.has_class(*_QUOTE_CLASSES) else 0.0,
         1.0 if block.has_class(*_NOTE_CLASSES) else 0.0,
-        1.0 if text.rstrip().endswith((".", "!", "?", ".”", '."', "?”", "!”", ".’")) else 0.0,
-        1.0 if text.rstrip().endswith(":") else 0.0,
+        1.0 if end.endswith((".", "!", "?", ".”", '."', "?”", "!”", ".’")) else 0.0,
+        1.0 if end.endswith(":") else 0.0,
         1.0 if first[:1].islower() else 0.0,
         1.0 if first[:1].isdigit() else 0.0,
         1.0 if first[:1] in "([" else 0.0,
@@ -102,8 +111,8 @@ def _shape(item: Item) -> list[float]:
         1.0 if short and parse_dateline(re.sub(r"\s+", " ", text)) is not None else 0.0,
         1.0 if re.match(r"^by\s", first, re.I) else 0.0,
         1.0 if _SALUTATION.match(first) else 0.0,
-        1.0 if _ED_MARK.search(text) else 0.0,
-        min(len(_EDITORIAL_WORDS.findall(text[:600])), 3) / 3,
+        1.0 if _ED_MARK.search(end) else 0.0,
+        _editorial_words(text[:600].lower()),
         1.0 if _NOTES_HEADING.match(first.rstrip(" .:")) else 0.0,
         1.0 if _NOTE_START.match(first) else 0.0,
         1.0 if short and _CLOSING.match(first) else 0.0,
@@ -119,29 +128,47 @@ SHAPE_NAMES = [
 ]  # fmt: skip
 
 
-def features(layout: Layout, edges: tuple[int, int] | None) -> tuple[list[int], list[list[float]]]:
-    """The kept (non-chrome) items' indexes and a feature vector for each: its own shape and role,
-    where it stands on the page and against the rules' text (`edges`: its first and last item),
-    and its neighbours' shape."""
+ANATOMY_KINDS = ("salutation", "dateline", "closing", "signature", "postscript", "editorial-note", "header")
+
+
+def features(
+    layout: Layout, by_block: dict[int, list[Any]] | None = None
+) -> tuple[list[int], list[list[float]]]:
+    """The kept (non-chrome) items' indexes and a feature vector for each: its own shape, its role
+    and the anatomy's parts in it, where it stands on the page and against the rules' text (its
+    first and last item), and its neighbours' shape."""
+    by_block = by_block or {}
+    edges = rule_edges(by_block)
     items = layout.items
     kept = [i for i, it in enumerate(items) if it.role != "chrome"]
-    shapes = [_shape(items[i]) for i in kept]
+    n = len(kept)
+    # Only the windows at the top and the bottom are scored: their items and their neighbours'
+    # shapes are computed, the rest of a long page is not looked at (rows there stay empty).
+    scored = [k for k in range(n) if k < WINDOW or k >= n - WINDOW]
+    wanted = {j for k in scored for j in (k - 1, k, k + 1) if 0 <= j < n}
+    shapes: dict[int, list[float]] = {k: _shape(items[kept[k]]) for k in sorted(wanted)}
     roles = [items[i].role for i in kept]
     if edges is None:
         b0, b1 = len(kept), -1
     else:
         b0 = next((k for k, i in enumerate(kept) if i >= edges[0]), len(kept))
         b1 = max((k for k, i in enumerate(kept) if i <= edges[1]), default=-1)
-    n = len(kept)
     long_before = 0
     rows: list[list[float]] = []
     empty = [0.0] * len(SHAPE_NAMES)
     for k in range(n):
+        is_long = len(items[kept[k]].text) >= 200  # = shape[2]
+        if k not in shapes or (WINDOW <= k < n - WINDOW):
+            rows.append([])
+            long_before += is_long
+            continue
         shape = shapes[k]
         prev = shapes[k - 1] if k else empty
         nxt = shapes[k + 1] if k + 1 < n else empty
         row = [*shape]
         row += [1.0 if roles[k] == r else 0.0 for r in ROLES]
+        parts = {seg.kind for seg in by_block.get(kept[k], ())}
+        row += [1.0 if kind in parts else 0.0 for kind in ANATOMY_KINDS]
         row += [
             k / max(n - 1, 1),
             min(k, WINDOW) / WINDOW,
@@ -166,6 +193,7 @@ def features(layout: Layout, edges: tuple[int, int] | None) -> tuple[list[int], 
 FEATURE_NAMES = (
     SHAPE_NAMES
     + [f"role_{r}" for r in ROLES]
+    + [f"part_{k}" for k in ANATOMY_KINDS]
     + ["rel_pos", "from_top", "from_bottom", "to_rule_start", "before_rule_start", "at_rule_start",
        "to_rule_end", "after_rule_end", "at_rule_end", "long_before", "first_long", "prev_body",
        "next_body"]
@@ -185,11 +213,36 @@ def _tree_value(tree: list[list[Any]], row: list[float]) -> float:
     return float(node[0])
 
 
+def _tree_source(tree: list[list[Any]], node: int = 0) -> str:
+    here = tree[node]
+    if len(here) == 1:
+        return repr(float(here[0]))
+    feature, threshold, left, right = here
+    return f"({_tree_source(tree, left)} if r[{int(feature)}] <= {float(threshold)!r} else {_tree_source(tree, right)})"
+
+
+def compile_trees(trees: list[list[list[Any]]]) -> Any:
+    """The sum of a tree ensemble as one Python function of a row: nested conditional
+    expressions, compiled once (several times faster than walking the node lists)."""
+    if not trees:
+        return lambda r: 0.0
+    body = ", ".join(_tree_source(t) for t in trees)
+    namespace: dict[str, Any] = {}
+    exec(f"def ensemble(r):\n    return sum(({body},))\n", namespace)  # our own model file, not input
+    return namespace["ensemble"]
+
+
+_COMPILED: dict[int, Any] = {}
+
+
 def probability(model: dict[str, Any], row: list[float]) -> float:
     if model["kind"] == "logistic":
         z = model["intercept"] + sum(w * x for w, x in zip(model["weights"], row, strict=True))
     else:
-        z = model["init"] + model["rate"] * sum(_tree_value(t, row) for t in model["trees"])
+        ensemble = _COMPILED.get(id(model))
+        if ensemble is None or ensemble[0] is not model:
+            ensemble = _COMPILED[id(model)] = (model, compile_trees(model["trees"]))
+        z = model["init"] + model["rate"] * ensemble[1](row)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -205,67 +258,86 @@ def load_models(path: str | None = None) -> dict[str, Any] | None:
     return data
 
 
-def decode(outside: list[float], *, from_end: bool = False) -> int:
-    """The cut that best agrees with per-item probabilities of lying outside the text: with
-    `from_end` false, items before the cut are outside and the rest inside (the start); with it
-    true, items after the cut are outside (the end, returned as the last inside position)."""
+def cut_scores(outside: list[float], *, from_end: bool = False) -> list[float]:
+    """The log-likelihood of each cut given per-item probabilities of lying outside the text:
+    with `from_end` false, cut s puts the items before s outside and the rest inside (the start);
+    with it true, cut e keeps the items up to e inside and the rest outside (the end)."""
     eps = 1e-6
     n = len(outside)
     lo = [math.log(max(p, eps)) for p in outside]
     li = [math.log(max(1.0 - p, eps)) for p in outside]
+    inside_first = [0.0] * (n + 1)  # items < k inside ...
+    outside_first = [0.0] * (n + 1)  # ... or outside
+    for k in range(n):
+        inside_first[k + 1] = inside_first[k] + li[k]
+        outside_first[k + 1] = outside_first[k] + lo[k]
     if from_end:
-        # end position e: items <= e inside, > e outside
-        best, best_score = n - 1, -math.inf
-        inside = 0.0
-        suffix = [0.0] * (n + 1)
-        for k in range(n - 1, -1, -1):
-            suffix[k] = suffix[k + 1] + lo[k]
-        for e in range(n):
-            inside += li[e]
-            score = inside + suffix[e + 1]
-            if score > best_score:
-                best, best_score = e, score
-        return best
-    best, best_score = 0, -math.inf
-    prefix = 0.0
-    suffix_in = [0.0] * (n + 1)
-    for k in range(n - 1, -1, -1):
-        suffix_in[k] = suffix_in[k + 1] + li[k]
-    for s in range(n):
-        score = prefix + suffix_in[s]
-        if score > best_score:
-            best, best_score = s, score
-        prefix += lo[s]
+        return [inside_first[e + 1] + outside_first[n] - outside_first[e + 1] for e in range(n)]
+    return [outside_first[s] + inside_first[n] - inside_first[s] for s in range(n)]
+
+
+def decode(
+    outside: list[float], *, from_end: bool = False, prior: int | None = None, margin: float = 0.0
+) -> int:
+    """The best cut (see `cut_scores`); `prior` (the rules' cut) is kept unless the best beats it
+    by more than `margin` in log-likelihood."""
+    scores = cut_scores(outside, from_end=from_end)
+    best = max(range(len(scores)), key=lambda k: (scores[k], -k))
+    if prior is not None and 0 <= prior < len(scores) and scores[best] - scores[prior] <= margin:
+        return prior
     return best
 
 
 def predict_edges(
-    layout: Layout, rule_edges: tuple[int, int] | None, models: dict[str, Any] | None = None
+    layout: Layout, by_block: dict[int, list[Any]], models: dict[str, Any] | None = None
 ) -> tuple[int, int] | None:
     """(first item, last item) of the text by the models, as indexes into `layout.items`; None
-    when there are no models or they see no text."""
+    when there are no models or they see no text. `by_block`: the anatomy's segments by item."""
     models = models if models is not None else load_models()
     if not models:
         return None
-    kept, rows = features(layout, rule_edges)
+    rules = rule_edges(by_block)
+    kept, rows = features(layout, by_block)
     if not kept:
         return None
-    head = rows[:WINDOW]
-    tail_from = max(0, len(rows) - WINDOW)
-    tail = rows[tail_from:]
-    top = [probability(models["start"], r) for r in head]
-    bottom = [probability(models["end"], r) for r in tail]
-    start = decode(top)
-    end = tail_from + decode(bottom, from_end=True)
-    # A window that is all "outside" to its edge says the text lies beyond it: no opinion there.
-    if rule_edges is not None:
-        if len(rows) > WINDOW and start == len(head) - 1 and top[start] >= 0.5:
-            start = next((k for k, i in enumerate(kept) if i >= rule_edges[0]), start)
-        if len(rows) > WINDOW and end == tail_from and bottom[0] >= 0.5:
-            end = max((k for k, i in enumerate(kept) if i <= rule_edges[1]), default=end)
-    if end < start:
+    rule_s = next((k for k, i in enumerate(kept) if rules and i >= rules[0]), None)
+    rule_e = max((k for k, i in enumerate(kept) if rules and i <= rules[1]), default=None)
+    found = cut(rows, rule_s, rule_e, models)
+    if found is None:
         return None
-    return kept[start], kept[end]
+    start, end = kept[found[0]], kept[found[1]]
+    if rules is not None and start > rules[0] and opens_catechism(layout.items, rules[0]):
+        start = rules[0]  # an explicit cue: a text in questions opens with its first question
+    return start, end
+
+
+def cut(
+    rows: list[list[float]], rule_s: int | None, rule_e: int | None, models: dict[str, Any]
+) -> tuple[int, int] | None:
+    """(start, end) positions among the kept items' feature rows, or None if they cross."""
+    start, end = cut_start(rows, rule_s, models["start"]), cut_end(rows, rule_e, models["end"])
+    return (start, end) if start <= end else None
+
+
+def cut_start(rows: list[list[float]], rule_s: int | None, model: dict[str, Any]) -> int:
+    """The monotone cut of the top window by the start model. A window that is "outside" to its
+    last item says the text starts beyond it: the rules' start then stands."""
+    top = [probability(model, r) for r in rows[:WINDOW]]
+    start = decode(top, prior=rule_s, margin=model.get("margin", 0.0))
+    if len(rows) > WINDOW and start == len(top) - 1 and top[start] >= 0.5 and rule_s is not None:
+        return rule_s
+    return start
+
+
+def cut_end(rows: list[list[float]], rule_e: int | None, model: dict[str, Any]) -> int:
+    """The monotone cut of the bottom window by the end model (the last position inside)."""
+    tail_from = max(0, len(rows) - WINDOW)
+    bottom = [probability(model, r) for r in rows[tail_from:]]
+    prior = rule_e - tail_from if rule_e is not None else None
+    end = tail_from + decode(bottom, from_end=True, prior=prior, margin=model.get("margin", 0.0))
+    if len(rows) > WINDOW and end == tail_from and bottom[0] >= 0.5 and rule_e is not None:
+        return rule_e
+    return end
 
 
 # -- applying the edges -----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from archivist.extract.blockmodel import compile_trees
 from archivist.model import Document
 
 MODEL_PATH = Path(__file__).with_name("models") / "doctype.json"
@@ -97,12 +98,17 @@ _OPENING = re.compile(
 )
 
 
+_I = re.compile(r"\bI\b")
+_YOU = re.compile(r"\b(?:you|your)\b")
+
+
 def features(doc: Document, rule_type: str, why: str) -> list[float]:
     title = doc.title or ""
     path = doc.path or ""
     source = doc.source or ""
     kinds = [p.kind for p in doc.parts]
     body = doc.body or ""
+    low = body[:5000].lower()
     row = [1.0 if rule_type == k else 0.0 for k in KINDS]
     row += [1.0 if why.split(":")[0] == w else 0.0 for w in WHY]
     row += [1.0 if c in path.split("/")[0] else 0.0 for c in COLLECTIONS]
@@ -126,9 +132,9 @@ def features(doc: Document, rule_type: str, why: str) -> list[float]:
         math.log1p(len(body)) / 12,
         min(body.count("\n\n"), 200) / 200,
         1.0 if _OPENING.match(body) else 0.0,
-        1.0 if re.search(r"\bI\b", body[:3000]) else 0.0,
-        min(len(re.findall(r"\b(?:you|your)\b", body[:5000], re.I)), 30) / 30,
-        min(len(re.findall(r"\bcomrades\b", body[:20000], re.I)), 10) / 10,
+        1.0 if _I.search(body[:3000]) else 0.0,
+        min(len(_YOU.findall(low)), 30) / 30,
+        min(low.count("comrades"), 10) / 10,
         min(len(title), 120) / 120,
     ]
     return row
@@ -173,10 +179,16 @@ def scores(model: dict[str, Any], row: list[float]) -> list[float]:
             b + sum(w * x for w, x in zip(ws, row, strict=True))
             for b, ws in zip(model["intercepts"], model["weights"], strict=True)
         ]
+    compiled = _COMPILED.get(id(model))
+    if compiled is None or compiled[0] is not model:
+        compiled = _COMPILED[id(model)] = (model, [compile_trees(trees) for trees in model["trees"]])
     return [
-        init + model["rate"] * sum(_tree_value(t, row) for t in trees)
-        for init, trees in zip(model["init"], model["trees"], strict=True)
+        init + model["rate"] * ensemble(row)
+        for init, ensemble in zip(model["init"], compiled[1], strict=True)
     ]
+
+
+_COMPILED: dict[int, Any] = {}
 
 
 def predict(model: dict[str, Any], row: list[float]) -> tuple[str, float]:
