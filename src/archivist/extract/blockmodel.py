@@ -381,7 +381,7 @@ def extend_roles(layout: Layout, rules: tuple[int, int] | None, edges: tuple[int
 def reframe(by_block: dict[int, list[Any]], items: list[Item], edges: tuple[int, int]) -> None:
     """Make the text's segments outside the models' edges what they are: before the start, a
     heading or short line joins the header and prose is an editor's note; after the end, a name is
-    a signature and anything else an editorial note. The anatomy's own kinds (salutations,
+    a signature, a closing formula a closing, and anything else an editorial note. The anatomy's own kinds (salutations,
     datelines, closings, signatures …) are kept."""
     start, end = edges
     for index, segs in by_block.items():
@@ -394,4 +394,9 @@ def reframe(by_block: dict[int, list[Any]], items: list[Item], edges: tuple[int,
                 short = len(seg.text) < 150 and not seg.text.rstrip().endswith((".", "!", "?"))
                 seg.kind = "header" if item.block.is_heading or short else "editorial-note"
             elif index > end and seg.kind == "body":
-                seg.kind = "signature" if looks_like_name(seg.text) else "editorial-note"
+                if looks_like_name(seg.text):
+                    seg.kind = "signature"
+                elif _CLOSING.match(seg.text.lstrip()):
+                    seg.kind = "closing"  # "I am, Sir, / Your most obedient servant …"
+                else:
+                    seg.kind = "editorial-note"
