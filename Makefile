@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 DB ?= archive.db
 
-.PHONY: install demo test lint bench eval docs clean
+.PHONY: install demo test lint bench eval docs clean train
 
 $(BIN)/archivist: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,13 @@ lint: install
 eval: install
 	$(BIN)/archivist eval metadata --gold $(SHARED)/gold/metadata-dev.jsonl
 	$(BIN)/archivist eval seeds --gold $(SHARED)/gold/seeds.json
+
+# Retrain the learned models of src/archivist/extract/models from the committed labels (deterministic;
+# prints the cross-validation that chose them). Never on eval/gold/wide-validation.jsonl.
+train: install
+	$(BIN)/pip install --quiet -e '.[train]'
+	$(BIN)/python tools/train_layout.py
+	$(BIN)/python tools/train_doctype.py
 
 bench: install
 	$(BIN)/python bench/ingest.py --corpus $(SHARED)/corpus

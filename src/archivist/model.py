@@ -73,7 +73,8 @@ def _extractor_version() -> str:
     digest = hashlib.sha256()
     for name in _EXTRACTION_CODE:
         target = root / name
-        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        # the learned models (`extract/models/*.json`) are code too
+        files = sorted([*target.rglob("*.py"), *target.rglob("*.json")]) if target.is_dir() else [target]
         for file in files:
             digest.update(file.relative_to(root).as_posix().encode())
             digest.update(file.read_bytes())

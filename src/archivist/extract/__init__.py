@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from archivist.extract.anatomy import analyse
 from archivist.extract.assemble import assemble
+from archivist.extract.blockmodel import extend_roles, predict_edges, reframe, rule_edges
 from archivist.extract.doctype import classify, interviewee
 from archivist.extract.labels import clean_value
 from archivist.extract.language import detect_language
 from archivist.extract.layout import Layout, lay_out
 from archivist.extract.people import authors_of, person_value, settle_authors, translator_of
 from archivist.extract.place import read_place
-from archivist.extract.segment import Segment
+from archivist.extract.segment import Anatomy, Segment
 from archivist.extract.source import read_source
 from archivist.extract.stated import stated_anatomy
+from archivist.extract.typemodel import second_opinion
 from archivist.extract.when import read_dates
 from archivist.model import EXTRACTOR_VERSION, Document, Provenance
 from archivist.sources.page import Page
@@ -33,12 +35,19 @@ def build_document(page: Page, doc_id: str) -> Document:
     layout = lay_out(page)
     items = layout.items
     authors, author_origin = authors_of(page, layout)
+    anatomy, by_block = _anatomy(layout, authors)
+    # The learned second opinion on where the text starts and ends (`blockmodel`): it may take in
+    # items the rules left out (the anatomy is then read again) and set aside those it puts outside.
+    # A TEI file states where its text is (<front>, <body>, <back>, opener and closer): the model,
+    # which learnt from pages that do not, gives no second opinion there.
+    rules = rule_edges(by_block)
+    stated = page.format == "tei"
+    if not stated and (edges := predict_edges(layout, by_block)) is not None and edges != rules:
+        if extend_roles(layout, rules, edges):
+            anatomy, by_block = _anatomy(layout, authors)
+        reframe(by_block, items, edges)
     body_texts = [items[i].text for i in layout.body]
-    anatomy = stated_anatomy(items, layout.body) or analyse(body_texts, authors)
     paragraphs = [p for t in body_texts for p in t.split("\n\n") if p.strip()]
-    by_block: dict[int, list[Segment]] = {}
-    for seg in anatomy.segments:
-        by_block.setdefault(layout.body[seg.block], []).append(seg)
     text, parts, header_lines = assemble(layout, by_block, agent=f"extractor@{EXTRACTOR_VERSION}")
     doc = Document(
         path=page.path, id=doc_id, text=text, parts=parts, format=page.format, encoding=page.encoding,
@@ -111,7 +120,22 @@ def build_document(page: Page, doc_id: str) -> Document:
         put("url", page.address[0], page.address[1])
     if not doc.authors and why == "form:dialogue" and (speaker := interviewee(paragraphs)):
         put("authors", [speaker], "form:interviewee")
+    if (learned := second_opinion(doc, doc_type, why)) is not None:
+        # The learned model (`typemodel`) overrules a verdict the page does not state outright.
+        put("doc_type", learned, "model:doctype", f"{doc_type} ({why})")
     return doc
+
+
+def _anatomy(layout: Layout, authors: list[str]) -> tuple[Anatomy, dict[int, list[Segment]]]:
+    """The anatomy of the body items (as a TEI file states it, else as the rules read it), and its
+    segments by item index."""
+    anatomy = stated_anatomy(layout.items, layout.body) or analyse(
+        [layout.items[i].text for i in layout.body], authors
+    )
+    by_block: dict[int, list[Segment]] = {}
+    for seg in anatomy.segments:
+        by_block.setdefault(layout.body[seg.block], []).append(seg)
+    return anatomy, by_block
 
 
 def _headings_above(layout: Layout) -> list[str]:

@@ -1,0 +1,402 @@
+"""A learned second opinion on where the text starts and ends among a page's blocks.
+
+The layout passes give every item a role by rules; on pages unlike the ones the rules were written
+from, the edges of the body are where they fail most (an unlabelled editor's introduction, a
+reviewed book's details, a trailer after the text). Two small models, trained by
+`tools/train_layout.py` from the body's first and last words in the committed gold labels, score
+each item near the top ("does the text start after this item?") and near the bottom ("has the
+text ended before this item?") from its layout and lexical features, the rules' own role for it
+among them. A monotone decoding over those scores (sequence smoothing: all items before the
+start are outside, all from it on are inside) picks one start and one end.
+
+The models are logistic regressions or small tree ensembles stored as JSON in `models/` and
+evaluated here in plain Python: no numerical library at run time, loaded once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from archivist.extract.dateline import parse_dateline
+from archivist.extract.header import opens_catechism
+from archivist.extract.item import Item, Layout
+from archivist.extract.labels import is_label_line
+from archivist.extract.names import looks_like_name
+
+MODEL_PATH = Path(__file__).with_name("models") / "layout.json"
+WINDOW = 24  # items scored at each end of the page: a start or an end further in is left to the rules
+ROLES = ("title", "byline", "subtitle", "info", "header", "body", "editorial", "footnote")
+
+_SALUTATION = re.compile(
+    r"^(?:(?:my |our )?(?:very )?(?:dear(?:est)?|honou?red|respected)\b|comrades?\b|citizens?\b|sirs?\b|"
+    r"gentlemen\b|friends\b|madam\b|monsieur\b|messieurs\b|madame\b|cher\b|chère\b|lieber?\b|liebe\b|"
+    r"werter?\b|hochge\w+|genossen\b|camarades?\b|fellow[- ]\w+)",
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:1[5-9]\d\d|20[0-2]\d)\b")
+_ED_MARK = re.compile(r"[–—-]\s*(?:Ed|Eds|Editor|Editors|Trans|Translator|Tr|MIA)\.?\s*\]?\)?$", re.I)
+_EDITORIAL_WORDS = re.compile(
+    r"\b(?:the following|this (?:article|text|letter|speech|document|piece|review|pamphlet)|was (?:first )?"
+    r"published|first (?:appeared|published)|translated|transcribed|reprinted|excerpt|extracts?|abstract|"
+    r"introduction|editor|editorial|note:|archive|copyright|published by|publisher|isbn|press\b|"
+    r"marked up|html|proofread|public domain|creative commons|originally)\b"
+)
+
+
+def _editorial_words(low: str) -> float:
+    return min(len(_EDITORIAL_WORDS.findall(low)), 3) / 3
+
+
+_NOTES_HEADING = re.compile(
+    r"^(?:(?:foot|end)?notes?|references|glossary|bibliography|sources?|anmerkungen|remarques|notas)\b[.:]?$",
+    re.I,
+)
+_NOTE_START = re.compile(r"^(?:\[\d+\]|\(\d+\)|\d+\)\s?\S|\d+\.\s|\*+\s|\^\d|\[[a-z]\])")
+_CLOSING = re.compile(
+    r"^(?:yours|your|with (?:best|kind|warm|fraternal|comradely)|fraternally|sincerely|respectfully|"
+    r"i (?:remain|am)|greetings|salut|cordially|je vous|ihr |dein |votre |agréez|veuillez|mit )",
+    re.I,
+)
+_TRAILER = re.compile(
+    r"\b(?:to be continued|top of (?:the )?page|last updated|further reading|see also|transcribed|"
+    r"marked up|published according|printed according|source:|written:|first published)\b",
+    re.I,
+)
+_QUOTE_CLASSES = ("quoteb", "quoter", "quote", "epigraph", "motto", "inline")
+_NOTE_CLASSES = ("endnote", "footnote", "note", "notes", "fn", "references", "reference")
+
+
+def _shape(item: Item) -> list[float]:
+    """What one item looks like, whatever its neighbours."""
+    text = item.text
+    block = item.block
+    first = text.split("\n", 1)[0].strip()
+    n = len(text)
+    sample = text[:120]
+    lowered = sum(map(str.islower, sample))
+    capitals = sum(map(str.isupper, sample))
+    upper = capitals / (capitals + lowered) if capitals else 0.0
+    end = text[-80:].rstrip()
+    short = n < 120
+    return [
+        math.log1p(n) / 8,
+        min(text.count("\n"), 10) / 10,
+        1.0 if n >= 200 else 0.0,
+        1.0 if short else 0.0,
+        1.0 if block.is_heading else 0.0,
+        block.level / 6,
+        1.0 if block.tag == "li" else 0.0,
+        1.0 if block.in_quote or block.tag == "blockquote" else 0.0,
+        1.0 if block.in_table or block.tag == "td" else 0.0,
+        1.0 if block.tag == "pre" else 0.0,
+        1.0 if block.zone == "footnote" else 0.0,
+        1.0 if block.has_class("information", "info") or block.zone == "info" else 0.0,
+        1.0 if block.has_class(*_QUOTE_CLASSES) else 0.0,
+        1.0 if block.has_class(*_NOTE_CLASSES) else 0.0,
+        1.0 if end.endswith((".", "!", "?", ".”", '."', "?”", "!”", ".’")) else 0.0,
+        1.0 if end.endswith(":") else 0.0,
+        1.0 if first[:1].islower() else 0.0,
+        1.0 if first[:1].isdigit() else 0.0,
+        1.0 if first[:1] in "([" else 0.0,
+        upper,
+        1.0 if _YEAR.search(text[:300]) else 0.0,
+        1.0 if is_label_line(first) else 0.0,
+        1.0 if short and looks_like_name(text) else 0.0,
+        1.0 if short and parse_dateline(re.sub(r"\s+", " ", text)) is not None else 0.0,
+        1.0 if re.match(r"^by\s", first, re.I) else 0.0,
+        1.0 if _SALUTATION.match(first) else 0.0,
+        1.0 if _ED_MARK.search(end) else 0.0,
+        _editorial_words(text[:600].lower()),
+        1.0 if _NOTES_HEADING.match(first.rstrip(" .:")) else 0.0,
+        1.0 if _NOTE_START.match(first) else 0.0,
+        1.0 if short and _CLOSING.match(first) else 0.0,
+        1.0 if n < 300 and _TRAILER.search(text) else 0.0,
+    ]
+
+
+SHAPE_NAMES = [
+    "log_len", "lines", "long", "short", "heading", "level", "li", "quote", "table", "pre", "zone_note",
+    "info_class", "quote_class", "note_class", "ends_stop", "ends_colon", "starts_lower", "starts_digit",
+    "starts_bracket", "upper", "year", "label", "name", "dateline", "by", "salutation", "ed_mark",
+    "editorial_words", "notes_heading", "note_start", "closing", "trailer",
+]  # fmt: skip
+
+
+ANATOMY_KINDS = ("salutation", "dateline", "closing", "signature", "postscript", "editorial-note", "header")
+
+
+def features(
+    layout: Layout, by_block: dict[int, list[Any]] | None = None
+) -> tuple[list[int], list[list[float]]]:
+    """The kept (non-chrome) items' indexes and a feature vector for each: its own shape, its role
+    and the anatomy's parts in it, where it stands on the page and against the rules' text (its
+    first and last item), and its neighbours' shape."""
+    by_block = by_block or {}
+    edges = rule_edges(by_block)
+    items = layout.items
+    kept = [i for i, it in enumerate(items) if it.role != "chrome"]
+    n = len(kept)
+    # Only the windows at the top and the bottom are scored: their items and their neighbours'
+    # shapes are computed, the rest of a long page is not looked at (rows there stay empty).
+    scored = [k for k in range(n) if k < WINDOW or k >= n - WINDOW]
+    wanted = {j for k in scored for j in (k - 1, k, k + 1) if 0 <= j < n}
+    shapes: dict[int, list[float]] = {k: _shape(items[kept[k]]) for k in sorted(wanted)}
+    roles = [items[i].role for i in kept]
+    if edges is None:
+        b0, b1 = len(kept), -1
+    else:
+        b0 = next((k for k, i in enumerate(kept) if i >= edges[0]), len(kept))
+        b1 = max((k for k, i in enumerate(kept) if i <= edges[1]), default=-1)
+    long_before = 0
+    rows: list[list[float]] = []
+    empty = [0.0] * len(SHAPE_NAMES)
+    for k in range(n):
+        is_long = len(items[kept[k]].text) >= 200  # = shape[2]
+        if k not in shapes or (WINDOW <= k < n - WINDOW):
+            rows.append([])
+            long_before += is_long
+            continue
+        shape = shapes[k]
+        prev = shapes[k - 1] if k else empty
+        nxt = shapes[k + 1] if k + 1 < n else empty
+        row = [*shape]
+        row += [1.0 if roles[k] == r else 0.0 for r in ROLES]
+        parts = {seg.kind for seg in by_block.get(kept[k], ())}
+        row += [1.0 if kind in parts else 0.0 for kind in ANATOMY_KINDS]
+        row += [
+            k / max(n - 1, 1),
+            min(k, WINDOW) / WINDOW,
+            min(n - 1 - k, WINDOW) / WINDOW,
+            max(-5, min(5, k - b0)) / 5,
+            1.0 if k < b0 else 0.0,
+            1.0 if k == b0 else 0.0,
+            max(-5, min(5, k - b1)) / 5,
+            1.0 if k > b1 else 0.0,
+            1.0 if k == b1 else 0.0,
+            min(long_before, 5) / 5,
+            1.0 if long_before == 0 and shape[2] else 0.0,
+            1.0 if k and roles[k - 1] == "body" else 0.0,
+            1.0 if k + 1 < n and roles[k + 1] == "body" else 0.0,
+        ]
+        row += [prev[0], prev[2], prev[4], prev[14], nxt[0], nxt[2], nxt[4], nxt[14], nxt[28]]
+        rows.append(row)
+        long_before += int(bool(shape[2]))
+    return kept, rows
+
+
+FEATURE_NAMES = (
+    SHAPE_NAMES
+    + [f"role_{r}" for r in ROLES]
+    + [f"part_{k}" for k in ANATOMY_KINDS]
+    + ["rel_pos", "from_top", "from_bottom", "to_rule_start", "before_rule_start", "at_rule_start",
+       "to_rule_end", "after_rule_end", "at_rule_end", "long_before", "first_long", "prev_body",
+       "next_body"]
+    + ["prev_len", "prev_long", "prev_heading", "prev_stop", "next_len", "next_long", "next_heading",
+       "next_stop", "next_notes_heading"]
+)  # fmt: skip
+
+
+# -- the models -----------------------------------------------------------------------------------
+
+
+def _tree_value(tree: list[list[Any]], row: list[float]) -> float:
+    """One regression tree as nodes [feature, threshold, left, right] or leaves [value]."""
+    node = tree[0]
+    while len(node) == 4:
+        node = tree[node[2] if row[node[0]] <= node[1] else node[3]]
+    return float(node[0])
+
+
+def _tree_source(tree: list[list[Any]], node: int = 0) -> str:
+    here = tree[node]
+    if len(here) == 1:
+        return repr(float(here[0]))
+    feature, threshold, left, right = here
+    return f"({_tree_source(tree, left)} if r[{int(feature)}] <= {float(threshold)!r} else {_tree_source(tree, right)})"
+
+
+def compile_trees(trees: list[list[list[Any]]]) -> Any:
+    """The sum of a tree ensemble as one Python function of a row: nested conditional
+    expressions, compiled once (several times faster than walking the node lists)."""
+    if not trees:
+        return lambda r: 0.0
+    body = ", ".join(_tree_source(t) for t in trees)
+    namespace: dict[str, Any] = {}
+    exec(f"def ensemble(r):\n    return sum(({body},))\n", namespace)  # our own model file, not input
+    return namespace["ensemble"]
+
+
+_COMPILED: dict[int, Any] = {}
+
+
+def probability(model: dict[str, Any], row: list[float]) -> float:
+    if model["kind"] == "logistic":
+        z = model["intercept"] + sum(w * x for w, x in zip(model["weights"], row, strict=True))
+    else:
+        ensemble = _COMPILED.get(id(model))
+        if ensemble is None or ensemble[0] is not model:
+            ensemble = _COMPILED[id(model)] = (model, compile_trees(model["trees"]))
+        z = model["init"] + model["rate"] * ensemble[1](row)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@cache
+def load_models(path: str | None = None) -> dict[str, Any] | None:
+    """The trained models (None if the file is missing: the rules alone then decide).
+    `ARCHIVIST_LAYOUT_MODEL` names another file (cross-validation folds in `tools/train_layout.py`)."""
+    where = Path(path or os.environ.get("ARCHIVIST_LAYOUT_MODEL") or MODEL_PATH)
+    if where.name == "none" or not where.exists():
+        return None
+    with where.open(encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+def cut_scores(outside: list[float], *, from_end: bool = False) -> list[float]:
+    """The log-likelihood of each cut given per-item probabilities of lying outside the text:
+    with `from_end` false, cut s puts the items before s outside and the rest inside (the start);
+    with it true, cut e keeps the items up to e inside and the rest outside (the end)."""
+    eps = 1e-6
+    n = len(outside)
+    lo = [math.log(max(p, eps)) for p in outside]
+    li = [math.log(max(1.0 - p, eps)) for p in outside]
+    inside_first = [0.0] * (n + 1)  # items < k inside ...
+    outside_first = [0.0] * (n + 1)  # ... or outside
+    for k in range(n):
+        inside_first[k + 1] = inside_first[k] + li[k]
+        outside_first[k + 1] = outside_first[k] + lo[k]
+    if from_end:
+        return [inside_first[e + 1] + outside_first[n] - outside_first[e + 1] for e in range(n)]
+    return [outside_first[s] + inside_first[n] - inside_first[s] for s in range(n)]
+
+
+def decode(
+    outside: list[float], *, from_end: bool = False, prior: int | None = None, margin: float = 0.0
+) -> int:
+    """The best cut (see `cut_scores`); `prior` (the rules' cut) is kept unless the best beats it
+    by more than `margin` in log-likelihood."""
+    scores = cut_scores(outside, from_end=from_end)
+    best = max(range(len(scores)), key=lambda k: (scores[k], -k))
+    if prior is not None and 0 <= prior < len(scores) and scores[best] - scores[prior] <= margin:
+        return prior
+    return best
+
+
+def predict_edges(
+    layout: Layout, by_block: dict[int, list[Any]], models: dict[str, Any] | None = None
+) -> tuple[int, int] | None:
+    """(first item, last item) of the text by the models, as indexes into `layout.items`; None
+    when there are no models or they see no text. `by_block`: the anatomy's segments by item."""
+    models = models if models is not None else load_models()
+    if not models:
+        return None
+    rules = rule_edges(by_block)
+    kept, rows = features(layout, by_block)
+    if not kept:
+        return None
+    rule_s = next((k for k, i in enumerate(kept) if rules and i >= rules[0]), None)
+    rule_e = max((k for k, i in enumerate(kept) if rules and i <= rules[1]), default=None)
+    found = cut(rows, rule_s, rule_e, models)
+    if found is None:
+        return None
+    start, end = kept[found[0]], kept[found[1]]
+    if rules is not None and start > rules[0] and opens_catechism(layout.items, rules[0]):
+        start = rules[0]  # an explicit cue: a text in questions opens with its first question
+    return start, end
+
+
+def cut(
+    rows: list[list[float]], rule_s: int | None, rule_e: int | None, models: dict[str, Any]
+) -> tuple[int, int] | None:
+    """(start, end) positions among the kept items' feature rows, or None if they cross."""
+    start, end = cut_start(rows, rule_s, models["start"]), cut_end(rows, rule_e, models["end"])
+    return (start, end) if start <= end else None
+
+
+def cut_start(rows: list[list[float]], rule_s: int | None, model: dict[str, Any]) -> int:
+    """The monotone cut of the top window by the start model. A window that is "outside" to its
+    last item says the text starts beyond it: the rules' start then stands."""
+    top = [probability(model, r) for r in rows[:WINDOW]]
+    start = decode(top, prior=rule_s, margin=model.get("margin", 0.0))
+    if len(rows) > WINDOW and start == len(top) - 1 and top[start] >= 0.5 and rule_s is not None:
+        return rule_s
+    return start
+
+
+def cut_end(rows: list[list[float]], rule_e: int | None, model: dict[str, Any]) -> int:
+    """The monotone cut of the bottom window by the end model (the last position inside)."""
+    tail_from = max(0, len(rows) - WINDOW)
+    bottom = [probability(model, r) for r in rows[tail_from:]]
+    prior = rule_e - tail_from if rule_e is not None else None
+    end = tail_from + decode(bottom, from_end=True, prior=prior, margin=model.get("margin", 0.0))
+    if len(rows) > WINDOW and end == tail_from and bottom[0] >= 0.5 and rule_e is not None:
+        return rule_e
+    return end
+
+
+# -- applying the edges -----------------------------------------------------------------------------
+
+_OPENING_KINDS = ("body", "salutation")
+# Roles the text may be extended into when the models put its edge outside the rules' body: the
+# title, byline and information lines stay where the rules put them (they carry the metadata).
+_EXTENSIBLE = ("editorial", "header", "subtitle", "footnote")
+
+
+def rule_edges(by_block: dict[int, list[Any]]) -> tuple[int, int] | None:
+    """The first and last item holding the text by the rules: the first with a body or salutation
+    segment, the last with a body segment (the anatomy's closing, signature and datelines are not
+    the text)."""
+    firsts = [i for i, segs in by_block.items() if any(s.kind in _OPENING_KINDS for s in segs)]
+    lasts = [i for i, segs in by_block.items() if any(s.kind == "body" for s in segs)]
+    if not firsts or not lasts:
+        return None
+    return min(firsts), max(lasts)
+
+
+def extend_roles(layout: Layout, rules: tuple[int, int] | None, edges: tuple[int, int]) -> bool:
+    """Give the body role to items the models put inside the text but the rules left out
+    (between the models' edge and the rules'). True if any role changed."""
+    if rules is None:
+        return False
+    changed = False
+    # At the top, notes belong to an introduction and stay notes; at the bottom, a trailing run the
+    # rules took for notes may be the text's last paragraphs.
+    spans = [(range(edges[0], rules[0]), _EXTENSIBLE[:3]), (range(rules[1] + 1, edges[1] + 1), _EXTENSIBLE)]
+    for span, roles in spans:
+        for i in span:
+            if layout.items[i].role in roles:
+                layout.items[i].role = "body"
+                changed = True
+    if changed:
+        layout.body = [i for i, item in enumerate(layout.items) if item.role == "body"]
+    return changed
+
+
+def reframe(by_block: dict[int, list[Any]], items: list[Item], edges: tuple[int, int]) -> None:
+    """Make the text's segments outside the models' edges what they are: before the start, a
+    heading or short line joins the header and prose is an editor's note; after the end, a name is
+    a signature, a closing formula a closing, and anything else an editorial note. The anatomy's own kinds (salutations,
+    datelines, closings, signatures …) are kept."""
+    start, end = edges
+    for index, segs in by_block.items():
+        if start <= index <= end:
+            continue
+        item = items[index]
+        for seg in segs:
+            # A salutation is the anatomy's explicit cue that the text opens there: it stays.
+            if index < start and seg.kind == "body":
+                short = len(seg.text) < 150 and not seg.text.rstrip().endswith((".", "!", "?"))
+                seg.kind = "header" if item.block.is_heading or short else "editorial-note"
+            elif index > end and seg.kind == "body":
+                if looks_like_name(seg.text):
+                    seg.kind = "signature"
+                elif _CLOSING.match(seg.text.lstrip()):
+                    seg.kind = "closing"  # "I am, Sir, / Your most obedient servant …"
+                else:
+                    seg.kind = "editorial-note"

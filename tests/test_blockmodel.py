@@ -1,0 +1,106 @@
+"""The learned models (`extract.blockmodel`, `extract.typemodel`): their decoding, their files, and
+what they change on real pages of the wide corpus (pages the rules were not written from)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archivist.evaluate import body_texts, words_match
+from archivist.extract import blockmodel, typemodel
+from archivist.model import Document
+from archivist.pipeline import extract_file
+
+from .conftest import SHARED, shared_or_skip
+
+
+@pytest.fixture(scope="module")
+def wide() -> Path:
+    return shared_or_skip(SHARED / "corpus-wide")
+
+
+def _doc(root: Path, rel: str) -> Document:
+    result = extract_file(str(root / rel), rel)
+    assert result.document is not None, result.failure_detail
+    return result.document
+
+
+def _first_last(doc: Document, first: str, last: str) -> tuple[bool, bool]:
+    record = doc.to_record()
+    head, tail = body_texts(record)
+    return words_match(first, head)[0], words_match(last, tail, from_end=True)[0]
+
+
+def test_decode_is_a_monotone_cut() -> None:
+    # outside, outside, inside, inside: the text starts at 2, whatever one noisy item says
+    assert blockmodel.decode([0.9, 0.8, 0.1, 0.6, 0.1]) == 2
+    assert blockmodel.decode([0.1, 0.2, 0.1]) == 0
+    # the end: inside, inside, outside, outside
+    assert blockmodel.decode([0.1, 0.2, 0.9, 0.7], from_end=True) == 1
+    assert blockmodel.decode([0.1, 0.1], from_end=True) == 1
+    # the rules' cut stands unless the best one is more likely by more than the margin
+    assert blockmodel.decode([0.9, 0.8, 0.1, 0.6, 0.1], prior=1, margin=5.0) == 1
+    assert blockmodel.decode([0.99, 0.99, 0.01, 0.01], prior=0, margin=1.0) == 2
+
+
+def test_model_files_match_the_features() -> None:
+    layout = blockmodel.load_models()
+    assert layout is not None and layout["features"] == blockmodel.FEATURE_NAMES
+    assert layout["window"] == blockmodel.WINDOW
+    assert not any("validation" in name for name in layout["trained_on"])  # the frozen set stays unseen
+    for which in ("start", "end"):
+        assert layout[which]["kind"] in ("logistic", "trees")
+    types = typemodel.load_model()
+    assert types is not None and types["features"] == typemodel.FEATURE_NAMES
+    assert set(types["model"]["classes"]) <= set(typemodel.KINDS)
+    assert not any("validation" in name for name in types["trained_on"])
+    raw = json.loads(typemodel.MODEL_PATH.read_text(encoding="utf-8"))
+    assert raw["cv"]["accuracy"]["all"] > sum(raw["cv"]["rules"].values()) / len(raw["cv"]["rules"]) - 0.05
+
+
+def test_without_models_the_rules_decide(wide: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rel = "mia-mass-edits/archive/glass/1945/03/honest.htm"
+    monkeypatch.setattr(blockmodel, "load_models", lambda path=None: None)
+    monkeypatch.setattr(typemodel, "load_model", lambda path=None: None)
+    doc = _doc(wide, rel)
+    assert (
+        _first_last(doc, "Across the mangled terrain of war-torn Europe,", "")[0] is False
+    )  # the rules keep the book's details
+
+
+def test_a_reviewed_books_details_are_not_the_text(wide: Path) -> None:
+    doc = _doc(wide, "mia-mass-edits/archive/glass/1945/03/honest.htm")
+    first, _ = _first_last(doc, "Across the mangled terrain of war-torn Europe,", "")
+    assert first
+    assert "Jack Belden" in doc.text  # kept, as header, not dropped
+
+
+def test_an_editors_trailer_after_the_text_is_not_the_text(wide: Path) -> None:
+    doc = _doc(wide, "mia-mass-edits/archive/walcher/1922/12/8-hourday.htm")
+    _, last = _first_last(doc, "", "which affects the entire world proletariat.")
+    assert last
+    assert "Postscheckkonto" in doc.text and "Postscheckkonto" not in (doc.body or "")
+
+
+def test_a_letters_closing_formula_is_not_the_text(wide: Path) -> None:
+    doc = _doc(wide, "wikirouge-mecw/en/MECW/MECW08-156.html")
+    assert doc.doc_type == "letter"
+    _, last = _first_last(doc, "", "should you deem it necessary.")
+    assert last
+    closing = [doc.part_text(p) for p in doc.parts_of("closing")]
+    assert any("obedient servant" in text for text in closing)
+
+
+def test_the_type_model_reads_an_unlabelled_letter(wide: Path) -> None:
+    doc = _doc(wide, "mia-mass-edits/archive/grant/1941/07/herald.htm")
+    assert doc.doc_type == "letter"
+    first, _ = _first_last(doc, "Dear Sir, It has been brought", "")
+    assert first
+
+
+def test_explicit_cues_stay_with_the_rules() -> None:
+    doc = Document(path="x/letters/1.htm", id="x", text="Dear Sir, …", title="Letter to the Editor")
+    assert typemodel.second_opinion(doc, "letter", "title:letter") is None
+    assert typemodel.second_opinion(doc, "speech", "header:delivered") is None
