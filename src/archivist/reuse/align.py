@@ -22,6 +22,8 @@ MIN_WORDS = 40  # a quotation or reprint is at least this long (words, on the lo
 GAP = 25  # seeds further apart than this (words) on either side start a new chain
 SKEW = 15  # words one side may gain on the other between two seeds of a chain
 MAX_REPEAT = 4  # an n-gram more frequent than this in either text is not a seed
+DENSE = 3  # seeds a seed needs around it (itself included) to be chained
+BAND = 40  # words: the neighbourhood of a seed, along the texts and in drift
 MIN_SEEDED = 0.2  # share of a passage's words that its seeds must cover
 MIN_OVERLAP = 0.45  # word-sequence similarity of the two sides of a passage
 _FUZZY = 0.6  # two words "look alike" at this character similarity
@@ -67,15 +69,40 @@ def _seeds(a: Aligner, b: Aligner) -> np.ndarray:
     if not len(ok):
         return np.zeros((0, 2), dtype=np.int64)
     ia = np.nonzero(np.isin(a.grams, ok))[0]
-    order_b = np.argsort(b.grams, kind="stable")
-    sorted_b = b.grams[order_b]
-    pairs = []
-    for i in ia:
-        lo = np.searchsorted(sorted_b, a.grams[i], "left")
-        hi = np.searchsorted(sorted_b, a.grams[i], "right")
-        for j in order_b[lo:hi]:
-            pairs.append((int(i), int(j)))
-    return np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    ib = np.nonzero(np.isin(b.grams, ok))[0]
+    order = np.argsort(b.grams[ib], kind="stable")
+    sorted_b, positions_b = b.grams[ib][order], ib[order]
+    grams_a = a.grams[ia]
+    left = np.searchsorted(sorted_b, grams_a, "left")
+    found = []
+    for r in range(MAX_REPEAT):  # each n-gram is in B at most MAX_REPEAT times
+        at = left + r
+        inside = at < len(sorted_b)
+        at = np.where(inside, at, 0)
+        hit = inside & (sorted_b[at] == grams_a)
+        found.append(np.stack([ia[hit], positions_b[at[hit]]], axis=1))
+    seeds = np.concatenate(found).astype(np.int64)
+    seeds = seeds[np.lexsort((seeds[:, 1], seeds[:, 0]))]
+    return _dense(seeds)
+
+
+def _dense(seeds: np.ndarray) -> np.ndarray:
+    """The seeds with at least DENSE seeds near them (within about BAND words along the texts and
+    BAND words of drift): shared passages are dense runs of seeds on one diagonal, n-grams
+    common to two texts by chance are scattered. Cuts the chaining of unrelated long texts."""
+    if len(seeds) < DENSE:
+        return seeds[:0] if len(seeds) and DENSE > 1 else seeds
+    rows = seeds[:, 0] // BAND
+    diagonals = (seeds[:, 1] - seeds[:, 0]) // BAND
+    keys = rows * 1_000_003 + diagonals
+    unique, counts = np.unique(keys, return_counts=True)
+    near = np.zeros(len(seeds), dtype=np.int64)
+    for dr in (-1, 0, 1):
+        for dd in (-1, 0, 1):
+            probe = keys + dr * 1_000_003 + dd
+            at = np.clip(np.searchsorted(unique, probe), 0, len(unique) - 1)
+            near += np.where(unique[at] == probe, counts[at], 0)
+    return seeds[near >= DENSE]
 
 
 def _chains(seeds: np.ndarray) -> list[list[tuple[int, int]]]:
