@@ -244,3 +244,24 @@ def test_synthetic_noisy_passages(corpus: Path, tmp_path: Path) -> None:
           f"precision {precision:.3f} ({len(found)} links)")  # fmt: skip
     assert table["0%"] == 1.0 and table["2%"] >= 0.85 and table["5%"] >= 0.7
     assert precision >= 0.95
+
+
+@pytest.mark.cluster
+def test_reuse_on_dask_gives_the_same_works(corpus: Path, tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    folder = corpus / "mia-reader" / "_pages" / "marx" / "works" / "1845" / "theses"
+    runner = CliRunner()
+    listings = {}
+    for engine in ("local", "dask"):
+        db = str(tmp_path / f"{engine}.db")
+        _run(runner, "ingest", str(folder), "--db", db, "-q")
+        report = json.loads(
+            _run(runner, "reuse", "--db", db, "--engine", engine, "-j", "2", "--format", "json", "-q")
+        )
+        assert report["fingerprinted"] == report["indexed"] >= 5
+        listings[engine] = json.loads(_run(runner, "works", "--db", db, "--format", "json"))
+    assert listings["dask"] == listings["local"]
+    theses = next(
+        w for w in listings["local"] if any(d["path"].endswith("theses/theses.md") for d in w["documents"])
+    )
+    assert {d["path"].rsplit("/", 1)[1] for d in theses["documents"]} >= {"theses.htm", "theses.md"}
