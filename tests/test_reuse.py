@@ -265,3 +265,27 @@ def test_reuse_on_dask_gives_the_same_works(corpus: Path, tmp_path: Path) -> Non
         w for w in listings["local"] if any(d["path"].endswith("theses/theses.md") for d in w["documents"])
     )
     assert {d["path"].rsplit("/", 1)[1] for d in theses["documents"]} >= {"theses.htm", "theses.md"}
+
+
+def test_edited_and_withdrawn_documents_are_compared_again(corpus: Path, tmp_path: Path) -> None:
+    theses = corpus / "mia-reader" / "_pages" / "marx" / "works" / "1845" / "theses"
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    body = _body(theses / "theses.htm", "t")
+    other = _body(corpus / "mia-reader" / "_pages" / "marx" / "works" / "1883" / "death" / "burial.htm", "b")
+    for name in ("one.txt", "two.txt", "three.txt"):
+        (folder / name).write_text(body, encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    runner = CliRunner()
+    _run(runner, "ingest", str(folder), "--db", db, "-q")
+    assert json.loads(_run(runner, "reuse", "--db", db, "--format", "json", "-q"))["indexed"] == 3
+    assert len({d["work"] for d in _ids(runner, db).values()}) == 1
+    (folder / "two.txt").write_text(other, encoding="utf-8")  # edited: now another text
+    (folder / "three.txt").unlink()  # gone: withdrawn
+    _run(runner, "ingest", str(folder), "--db", db, "-q")
+    report = json.loads(_run(runner, "reuse", "--db", db, "--format", "json", "-q"))
+    assert report["indexed"] == 1 and report["removed"] == 1
+    docs = _ids(runner, db)
+    assert sorted(Path(p).name for p in docs) == ["one.txt", "two.txt"]
+    assert docs["copies/one.txt"]["work"] != docs["copies/two.txt"]["work"]
+    assert all(d["preferred"] and d["relation"] == "preferred" for d in docs.values())
