@@ -243,6 +243,9 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--baseline-size", type=int, default=1000, help="The size the all-pairs baseline runs on."
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -265,7 +268,7 @@ def main() -> None:
             "--cache",
             args.cache,
         ]
-        if size == min(sizes):
+        if size == args.baseline_size:
             command.append("--baseline")
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         result = json.loads(out.strip().splitlines()[-1])
@@ -284,11 +287,19 @@ def main() -> None:
                   f"{b['naive_candidates']} candidates; index: {r['candidates']} candidates in "
                   f"{r['seconds_candidates']:.1f}s; of the {b['pairs_with_passages']} pairs found sharing passages, "
                   f"{b['of_them_naive_candidates']} are naive candidates", flush=True)  # fmt: skip
+        _save(results, args.jobs)  # after each size: a long run interrupted keeps what it measured
+
+
+def _save(results: list[dict[str, Any]], jobs: int) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / f"reuse-{datetime.now(UTC).date().isoformat()}.json"
-    target.write_text(json.dumps({"machine_load": os.getloadavg(), "jobs": args.jobs, "results": results},
+    previous = json.loads(target.read_text()) if target.exists() else {"results": []}
+    sizes = {r["documents"] for r in results}
+    kept = [r for r in previous["results"] if r["documents"] not in sizes]
+    target.write_text(json.dumps({"machine_load": os.getloadavg(), "cpus": os.cpu_count(), "jobs": jobs,
+                                  "results": sorted(kept + results, key=lambda r: r["documents"])},
                                  indent=2) + "\n")  # fmt: skip
-    print(f"wrote {target}")
+    print(f"wrote {target}", flush=True)
 
 
 if __name__ == "__main__":
