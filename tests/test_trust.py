@@ -153,9 +153,9 @@ def test_parts_and_header_lines_are_layers_and_stages_run_incrementally(
         ]
         assert "postscript" in kinds and "signature" in kinds  # the `parts` view over the spans
     first = json.loads(runner.invoke(main, ["annotate", "--db", db, "--format", "json"]).output)
-    assert {r["stage"]: r["documents"] for r in first} == {"paragraphs": 2, "dates": 2}
+    assert {r["stage"]: r["documents"] for r in first} == {"paragraphs": 2, "dates": 2, "fingerprints": 2}
     again = json.loads(runner.invoke(main, ["annotate", "--db", db, "--format", "json"]).output)
-    assert {r["stage"]: r["documents"] for r in again} == {"paragraphs": 0, "dates": 0}
+    assert {r["stage"]: r["documents"] for r in again} == {"paragraphs": 0, "dates": 0, "fingerprints": 0}
     with Archive(db) as archive:
         article = archive.document_at(SEED_ARTICLE)
         assert article is not None
@@ -170,7 +170,7 @@ def test_parts_and_header_lines_are_layers_and_stages_run_incrementally(
     )
     assert runner.invoke(main, ["ingest", str(seed_dir), "--db", db, "-q"]).exit_code == 0
     third = json.loads(runner.invoke(main, ["annotate", "--db", db, "--format", "json", "-j", "2"]).output)
-    assert {r["stage"]: r["documents"] for r in third} == {"paragraphs": 1, "dates": 1}
+    assert {r["stage"]: r["documents"] for r in third} == {"paragraphs": 1, "dates": 1, "fingerprints": 1}
 
 
 # -- corrections ----------------------------------------------------------------------------------------------

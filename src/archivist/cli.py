@@ -984,5 +984,282 @@ def serve(db: str, host: str, port: int) -> None:
         Text.assemble("Serving ", literal(db), " at ", (url, "bold"), " (Ctrl-C to stop)")))  # fmt: skip
 
 
+# -- text reuse: works, witnesses, quotations, differences (issue 18) ------------------------------
+def run_reuse(archive: Archive, rebuild: bool = False, jobs: int = 1, engine: str = "local",
+              scheduler: str | None = None, progress: bool = False) -> dict[str, Any]:  # fmt: skip
+    """The fingerprints stage (on workers), then the cross-document step (here)."""
+    from archivist.enrich import run_stages
+    from archivist.reuse.works import update
+
+    stage = run_stages(archive, ["fingerprints"], jobs=jobs, engine=engine, scheduler=scheduler, force=rebuild,
+                       progress=progress)[0]  # fmt: skip
+    report = update(archive, rebuild=rebuild)
+    report["fingerprinted"] = stage["documents"]
+    report["seconds_fingerprints"] = stage["seconds"]
+    return report
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option(
+    "--rebuild", is_flag=True, help="Recompute everything, not only what new or changed documents need."
+)
+@click.option("--jobs", "-j", type=int, default=1, show_default=True,
+              help="Worker processes for the fingerprints (0: one per core).")  # fmt: skip
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", default=None, help="With --engine dask: address of an existing scheduler.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@debug_option
+def reuse(
+    db: str, rebuild: bool, jobs: int, engine: str, scheduler: str | None, fmt: str, quiet: bool
+) -> None:
+    """Find text reuse: group copies of one text into works and link shared passages.
+
+    Each document's fingerprint (sampled word n-grams of its own text) is computed by the
+    `fingerprints` stage, on --jobs workers or Dask; then, in this process, only documents new or
+    changed since the last run are compared with the archive: candidates from rare shared
+    n-grams, a local alignment for the exact passages (at least 40 words, tolerant of OCR noise),
+    stored as links in both directions; copies covering each other become witnesses of one work.
+    """
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        with Archive(db) as archive:
+            report = run_reuse(
+                archive, rebuild, jobs, engine, scheduler, progress=not quiet and fmt == "text"
+            )
+    except KeyboardInterrupt:
+        err_console.print("interrupted: every finished batch is kept; run the same command again to finish")
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        out_console.print(
+            f"{report['indexed']} documents compared ({report['candidates']} candidate pairs, {report['pairs']} "
+            f"sharing passages, {report['links'] // 2} passages); {report['works']} works, "
+            f"{report['multi_witness_works']} with several witnesses; {report['seconds']:.1f}s"
+        )
+
+
+def _reuse_ready(archive: Archive) -> None:
+    from archivist.store import reuse as reuse_store
+
+    if reuse_store.indexed_count(archive) == 0:
+        raise ArchivistError(
+            f"{archive.path}: no text reuse computed yet; run `archivist reuse --db {archive.path}`"
+        )
+    waiting = len(reuse_store.pending(archive)) + reuse_store.unfingerprinted(archive)
+    if waiting:
+        err_console.print(f"note: {waiting} documents are not compared yet (each is its own work below); "
+                          f"run `archivist reuse --db {archive.path}`")  # fmt: skip
+
+
+def _works_listing(archive: Archive) -> list[dict[str, Any]]:
+    from archivist.store import reuse as reuse_store
+
+    works: dict[str, dict[str, Any]] = {}
+    for row in reuse_store.works(archive):
+        work = row["work"] or "w" + row["id"]
+        entry = works.setdefault(work, {"id": work, "documents": []})
+        entry["documents"].append({"id": row["id"], "path": row["path"], "relation": row["relation"] or "preferred",
+                                   "preferred": bool(row["preferred"]) if row["work"] else True})  # fmt: skip
+    return list(works.values())
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Text format: list works of one witness too.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@debug_option
+def works(db: str, show_all: bool, fmt: str) -> None:
+    """Every work of the archive and its witnesses (every current document is in exactly one)."""
+    with Archive(db, readonly=True) as archive:
+        _reuse_ready(archive)
+        listing = _works_listing(archive)
+    if fmt == "json":
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
+    several = [w for w in listing if len(w["documents"]) > 1]
+    out_console.print(f"{len(listing)} works, {len(several)} with several witnesses")
+    for work in listing if show_all else several:
+        out_console.print(f"\n{work['id']}")
+        for d in work["documents"]:
+            mark = "*" if d["preferred"] else " "
+            out_console.print(literal(f" {mark} {d['id']}  {d['relation']:9}  {d['path']}"))
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("doc_id")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@debug_option
+def witnesses(doc_id: str, db: str, fmt: str) -> None:
+    """The work a document belongs to: its witnesses, how each relates to the preferred text, and
+    the work's metadata merged field by field, with where each value came from and every
+    disagreement between witnesses."""
+    from archivist.reuse.works import merged_metadata
+    from archivist.store import reuse as reuse_store
+
+    with Archive(db, readonly=True) as archive:
+        _reuse_ready(archive)
+        doc = _resolve(archive, doc_id, None)
+        work = reuse_store.work_of(archive, doc.id)
+        members = reuse_store.witnesses(archive, work) if work else []
+        pairs = {m["document_id"]: reuse_store.pair(archive, doc.id, m["document_id"]) for m in members}
+    if not members:
+        raise ArchivistError(f"{doc.id} is not compared yet; run `archivist reuse --db {db}`")
+    merged = merged_metadata(members)
+    result = {
+        "work": work,
+        "document": doc.id,
+        "witnesses": [
+            {
+                "id": m["document_id"],
+                "path": m["path"],
+                "relation": m["relation"],
+                "preferred": bool(m["preferred"]),
+                "words": m["words"],
+                "coverage": _coverage(pairs.get(m["document_id"]), doc.id),
+            }
+            for m in members
+        ],
+        "metadata": merged,
+    }
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    out_console.print(f"work {work}: {len(members)} witness{'es' if len(members) != 1 else ''}")
+    for w in result["witnesses"]:
+        mark = "*" if w["preferred"] else " "
+        cover = (
+            f"  shares {w['coverage'][0]:.0%} of this / {w['coverage'][1]:.0%} of it" if w["coverage"] else ""
+        )
+        out_console.print(
+            literal(f" {mark} {w['id']}  {w['relation']:9} {w['words']:7} words  {w['path']}{cover}")
+        )
+    out_console.print("\nmetadata (value ← witness, origin):")
+    for name, m in merged.items():
+        value = ", ".join(m["value"]) if isinstance(m["value"], list) else m["value"]
+        out_console.print(literal(f"  {name}: {value}  ← {m['document']} ({m['origin'] or '?'})"))
+        for other in m["others"]:
+            v = ", ".join(other["value"]) if isinstance(other["value"], list) else other["value"]
+            out_console.print(
+                literal(f"      disagrees: {v}  ← {other['document']} ({other['origin'] or '?'})")
+            )
+
+
+def _coverage(pair: dict[str, Any] | None, this: str) -> list[float] | None:
+    """(share of this document, share of the other) inside the passages the two share."""
+    if not pair:
+        return None
+    if pair["a"] == this:
+        return [pair["a_coverage"], pair["b_coverage"]]
+    return [pair["b_coverage"], pair["a_coverage"]]
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("doc_id")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@debug_option
+def quotes(doc_id: str, db: str, fmt: str) -> None:
+    """Passages of a document found in other documents (quotations, reprints, copies): each with
+    its span here and there, the words on each side, the overlap, and the earlier copy when both
+    are dated."""
+    from archivist.store import reuse as reuse_store
+
+    with Archive(db, readonly=True) as archive:
+        _reuse_ready(archive)
+        doc = _resolve(archive, doc_id, None)
+        links = reuse_store.links(archive, doc.id)
+    if fmt == "json":
+        click.echo(json.dumps(links, ensure_ascii=False, indent=2))
+        return
+    out_console.print(f"{len(links)} passages of {doc.id} ({doc.path}) found elsewhere")
+    for link in links:
+        first = {None: "", doc.id: "; this copy is earlier"}.get(
+            link["earlier"], "; the other copy is earlier"
+        )
+        out_console.print(literal(
+            f"\n[{link['start']}:{link['end']}] {link['words']} words ~ {link['other_id']} [{link['other_start']}:"
+            f"{link['other_end']}] {link['other_words']} words, overlap {link['overlap']:.2f}{first}\n"
+            f"  here:  {_snippet(link['text'])}\n  there: {_snippet(link['other_text'])}  ({link['other_path']})"
+        ))  # fmt: skip
+
+
+def _snippet(text: str, words: int = 12) -> str:
+    parts = text.split()
+    if len(parts) <= 2 * words:
+        return " ".join(parts)
+    return " ".join(parts[:words]) + " … " + " ".join(parts[-words:])
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("doc_a")
+@click.argument("doc_b")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@debug_option
+def diff(doc_a: str, doc_b: str, db: str, fmt: str) -> None:
+    """Word-level differences between two documents (witnesses of one work), aligned by paragraph:
+    [-only in A-] {+only in B+}; typography, case and line-end hyphenation are not differences."""
+    from archivist.reuse.diff import diff as diff_documents
+    from archivist.reuse.diff import format_text
+
+    with Archive(db, readonly=True) as archive:
+        a = _resolve(archive, doc_a, None)
+        b = _resolve(archive, doc_b, None)
+    result = diff_documents(a, b)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        out_console.print(literal(format_text(result)))
+
+
+@eval_group.command("reuse")
+@click.option(
+    "--gold", default="../shared/gold/reuse-dev.jsonl", show_default=True, type=click.Path(exists=True)
+)
+@click.option(
+    "--db", default=None, help="An archive already ingested and compared (default: a fresh one of --corpus)."
+)
+@click.option(
+    "--corpus", default=None, type=click.Path(exists=True), help="Corpus folder (default: beside gold)."
+)
+@click.option("--jobs", "-j", type=int, default=2, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def eval_reuse(gold: str, db: str | None, corpus: str | None, jobs: int, fmt: str) -> None:
+    """Precision and recall of witness grouping ("the two are in one work") on gold pairs. Without
+    --db, the whole corpus is ingested into a temporary archive and compared first."""
+    import tempfile
+
+    from archivist.evaluate import format_reuse, load_gold_reuse, score_reuse
+    from archivist.pipeline import ingest as ingest_inputs
+    from archivist.pipeline import pool_executor
+    from archivist.store import reuse as reuse_store
+
+    rows = load_gold_reuse(gold)
+    root = Path(corpus) if corpus else Path(gold).resolve().parent.parent / "corpus"
+    with tempfile.TemporaryDirectory() as tmp:
+        target = db or str(Path(tmp) / "eval.db")
+        with Archive(target) as archive:
+            if db is None:
+                ingest_inputs([str(root)], archive, executor=pool_executor(jobs) if jobs > 1 else None)
+            run_reuse(archive, jobs=jobs)
+            listing = reuse_store.works(archive)
+    work_of = {}
+    for row in listing:
+        inside = row["path"].split("/", 1)[1] if "/" in row["path"] else row["path"]
+        work_of[inside] = row["work"]
+        work_of[row["path"]] = row["work"]
+    report = score_reuse(rows, work_of)
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_reuse(report))
+
+
 if __name__ == "__main__":
     main()

@@ -425,3 +425,55 @@ def load_gold_seeds(path: str | Path) -> list[Record]:
     """The `documents` of gold/seeds.json (paths relative to shared/)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     return list(data["documents"])
+
+
+# -- text reuse: works and witnesses ---------------------------------------------------------------
+def load_gold_reuse(path: str | Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def score_reuse(rows: list[dict[str, Any]], work_of: dict[str, str | None]) -> dict[str, Any]:
+    """Precision and recall of "the two are in one work" over the gold's pairs. `work_of` maps a
+    gold path to its document's work (None or absent: the document is not in the archive, which
+    counts as not grouped)."""
+    tp = fp = fn = tn = 0
+    by_relation: dict[str, dict[str, int]] = {}
+    errors = []
+    for row in rows:
+        wa, wb = work_of.get(row["a"]), work_of.get(row["b"])
+        predicted = wa is not None and wa == wb
+        gold = bool(row["same_text"])
+        tally = by_relation.setdefault(row.get("relation") or "?", {"pairs": 0, "right": 0})
+        tally["pairs"] += 1
+        tally["right"] += int(predicted == gold)
+        if predicted and gold:
+            tp += 1
+        elif predicted:
+            fp += 1
+        elif gold:
+            fn += 1
+        else:
+            tn += 1
+        if predicted != gold:
+            errors.append({"a": row["a"], "b": row["b"], "gold": gold, "relation": row.get("relation")})
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {"pairs": len(rows), "true_positive": tp, "false_positive": fp, "false_negative": fn,
+            "true_negative": tn, "precision": round(precision, 4), "recall": round(recall, 4),
+            "by_relation": by_relation, "errors": errors}  # fmt: skip
+
+
+def format_reuse(report: dict[str, Any]) -> str:
+    lines = [
+        f"witness grouping on {report['pairs']} gold pairs: precision {report['precision']:.3f}, "
+        f"recall {report['recall']:.3f} (TP {report['true_positive']}, FP {report['false_positive']}, "
+        f"FN {report['false_negative']}, TN {report['true_negative']})",
+        "by relation (pairs right / pairs):",
+    ]
+    for relation, tally in sorted(report["by_relation"].items()):
+        lines.append(f"  {relation:18} {tally['right']}/{tally['pairs']}")
+    for e in report["errors"]:
+        lines.append(
+            f"  wrong: {'same' if e['gold'] else 'different'} ({e['relation']}): {e['a']} | {e['b']}"
+        )
+    return "\n".join(lines)

@@ -412,4 +412,63 @@ FULLTEXT = [
 
 MIGRATIONS.append(FULLTEXT)
 
+# Text reuse (issue 18): the index of fingerprints, the pairs of documents that share text, the
+# passages they share (links between spans, one row per direction) and the works they form.
+MIGRATIONS.append(
+    [
+        """CREATE TABLE reuse_docs (
+            doc INTEGER PRIMARY KEY,        -- a compact key for reuse_grams
+            document_id TEXT NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+            version TEXT NOT NULL,          -- the document version whose fingerprint is indexed
+            fingerprint TEXT NOT NULL,      -- the version of the fingerprints stage that made it
+            words INTEGER NOT NULL,         -- words of the document's own text (no header, notes)
+            grams BLOB NOT NULL,            -- the indexed n-gram hashes (uint32 LE), to unindex them
+            indexed_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE reuse_grams (
+            gram INTEGER NOT NULL,          -- a sampled word n-gram hash (archivist.reuse.text)
+            doc INTEGER NOT NULL,           -- reuse_docs.doc
+            PRIMARY KEY (gram, doc)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE reuse_pairs (
+            a TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,   -- a < b
+            b TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            a_version TEXT NOT NULL,
+            b_version TEXT NOT NULL,
+            a_coverage REAL NOT NULL,       -- share of a's words inside passages shared with b
+            b_coverage REAL NOT NULL,
+            passages INTEGER NOT NULL,
+            same_text INTEGER NOT NULL,     -- 1: witnesses of one work; 0: quotations only
+            relation TEXT,                  -- b as seen from a: same, excerpt, abridged, extended
+            at TEXT NOT NULL,
+            PRIMARY KEY (a, b)
+        )""",
+        "CREATE INDEX reuse_pairs_b ON reuse_pairs(b)",
+        """CREATE TABLE reuse_links (
+            id INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            version TEXT NOT NULL,
+            start INTEGER NOT NULL,         -- character offsets into documents.text of document_id
+            "end" INTEGER NOT NULL,
+            other_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            other_version TEXT NOT NULL,
+            other_start INTEGER NOT NULL,   -- character offsets into the other document's text
+            other_end INTEGER NOT NULL,
+            words INTEGER NOT NULL,         -- words of the passage on this side
+            other_words INTEGER NOT NULL,
+            overlap REAL NOT NULL,          -- similarity of the two word sequences, 0..1
+            earlier TEXT                    -- the id of the earlier copy when dates allow, else NULL
+        )""",
+        "CREATE INDEX reuse_links_document ON reuse_links(document_id)",
+        "CREATE INDEX reuse_links_other ON reuse_links(other_id)",
+        """CREATE TABLE reuse_works (
+            document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            work TEXT NOT NULL,             -- the work's id: 'w' + the smallest document id in it
+            relation TEXT NOT NULL,         -- to the preferred text: preferred, same, excerpt, abridged, extended
+            preferred INTEGER NOT NULL      -- 1 for the work's preferred reading text
+        )""",
+        "CREATE INDEX reuse_works_work ON reuse_works(work)",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,306 @@
+"""Text-reuse benchmark: time and peak memory of `archivist reuse` on 1k, 10k and 100k documents,
+and candidate generation beside a naive all-pairs baseline on the 1k set, in the same run.
+
+    python bench/reuse.py                               # sizes 1000,10000,100000
+    python bench/reuse.py --sizes 1000,10000 --jobs 2
+
+Documents: the bodies of the real corpora (../shared/corpus and ../shared/corpus-wide, extracted
+once), replicated with variation until each size is reached. Replica r > 0 of a page has every
+word suffixed with a code of r, so its n-grams are its own (the replicas are new texts with the
+real texts' lengths, paragraphs and word statistics, not copies of each other); within each
+replica, 2% of the pages are replaced by a noisy copy of another page of the replica (a witness:
+2% of letters misread, a line in fifty dropped) and 3% receive a noisy passage of 40-400 words
+from another page (a quotation). Each size is one subprocess: the documents are written to a
+fresh archive (not timed), then `archivist reuse` is timed — the fingerprints stage (with
+--jobs workers) and the cross-document step — with the peak RSS of the process sampled every
+0.25 s during it. The baseline on the smallest size aligns every pair of documents (only pairs
+with a shared n-gram go through the chaining), against which the index's candidates are scored:
+pairs with shared passages found by each, and time. Results: a table on stdout and JSON in
+bench/results/reuse-<date>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = (ROOT / ".." / "shared").resolve()
+RESULTS = ROOT / "bench" / "results"
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def base_texts(corpora: list[Path], cache: Path) -> list[str]:
+    """The body of every page of the corpora (extracted once, cached outside the repository)."""
+    if cache.exists():
+        return json.loads(cache.read_text(encoding="utf-8"))
+    from archivist.pipeline import collect_inputs, extract_data
+
+    texts = []
+    for item in collect_inputs(corpora).files:
+        result = extract_data(Path(item.location).read_bytes(), item.path)
+        if result.document is not None and len(result.document.body.split()) >= 50:
+            texts.append(result.document.body)
+    cache.write_text(json.dumps(texts), encoding="utf-8")
+    return texts
+
+
+def _code(r: int) -> str:
+    out = ""
+    while r:
+        r, k = divmod(r, 26)
+        out += "abcdefghijklmnopqrstuvwxyz"[k]
+    return out
+
+
+def _noisy(words: list[str], rng: random.Random, level: float = 0.02) -> str:
+    lines = [words[i : i + 10] for i in range(0, len(words), 10)]
+    kept = [line for line in lines if rng.random() >= level] or lines[:1]
+    return "\n".join(
+        " ".join(
+            "".join(rng.choice("eclio") if c.isalpha() and rng.random() < level else c for c in w)
+            for w in line
+        )
+        for line in kept
+    )
+
+
+def make_texts(base: list[str], size: int, seed: int = 18) -> tuple[list[str], list[tuple[int, int, str]]]:
+    """`size` texts: the base replicated with variation, with planted witnesses and quotations
+    (listed as (index, index of the text it copies from, kind))."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    planted: list[tuple[int, int, str]] = []
+    r = 0
+    while len(out) < size:
+        suffix = _code(r)
+        replica = [_LETTERS.sub(lambda m, s=suffix: m.group() + s, t) if suffix else t for t in base]
+        for k in range(len(replica)):
+            roll = rng.random()
+            if k == 0 or len(out) + k >= size:
+                continue
+            source = rng.randrange(k)  # a text already final: what is copied stays in the archive
+            other = replica[source].split()
+            if roll < 0.02:
+                replica[k] = _noisy(other, rng)
+                planted.append((len(out) + k, len(out) + source, "witness"))
+            elif roll < 0.05:
+                length = rng.randint(40, 400)
+                start = rng.randrange(max(1, len(other) - length))
+                paragraphs = replica[k].split("\n\n")
+                cut = len(paragraphs) // 2
+                replica[k] = "\n\n".join(
+                    [*paragraphs[:cut], _noisy(other[start : start + length], rng), *paragraphs[cut:]]
+                )
+                planted.append((len(out) + k, len(out) + source, "quotation"))
+        out.extend(replica[: size - len(out)])
+        r += 1
+    return out, planted
+
+
+def _key(i: int) -> str:
+    return f"bench/{i // 1000:04d}/{i:07d}.txt"
+
+
+def write_archive(texts: list[str], db: str) -> None:
+    import hashlib
+
+    from archivist.model import Document, Extraction, Part, SourceFile, document_id, version_id
+    from archivist.store import Archive, pack_original
+
+    with Archive(db) as archive:
+        run = archive.begin_run("bench", ["bench"])
+        batch = []
+        for i, text in enumerate(texts):
+            key = _key(i)
+            data = text.encode("utf-8")
+            packed, compression = pack_original(data)
+            doc = Document(path=key, id=document_id(key), text=text, parts=[Part("body", 0, len(text))],
+                           language="en", format="txt", version=version_id(data))  # fmt: skip
+            source = SourceFile(
+                path=key, sha256=hashlib.sha256(data).hexdigest(), size=len(data), format="txt"
+            )
+            batch.append(Extraction(file=source, original=packed, compression=compression, document=doc))
+            if len(batch) >= 500:
+                archive.write_batch(run, batch, {})
+                batch = []
+        if batch:
+            archive.write_batch(run, batch, {})
+
+
+class Peak:
+    """Peak RSS of this process and its children, sampled in a thread."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                total += child.memory_info().rss
+        self.peak = max(self.peak, total)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.25):
+            self._sample()
+
+    def __enter__(self) -> Peak:
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+
+def baseline(db: str) -> dict[str, Any]:
+    """Candidate generation the naive way: the shared sampled n-grams of every pair of documents
+    (from the same stored fingerprints), against the candidates the index proposed."""
+    from archivist.enrich.fingerprints import unpack
+    from archivist.reuse.works import MIN_SHARED
+    from archivist.store import Archive
+    from archivist.store import reuse as store
+
+    with Archive(db) as archive:
+        ids = [r[0] for r in archive.conn.execute("SELECT id FROM documents ORDER BY id")]
+        grams = {}
+        for d in ids:
+            packed = store.fingerprint(archive, d)[1]
+            grams[d] = np.unique(unpack(packed)) if packed else np.zeros(0, dtype=np.int64)
+        found = {(p["a"], p["b"]) for p in store.pairs(archive)}
+    started = time.perf_counter()
+    naive = set()
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            if len(np.intersect1d(grams[a], grams[b], assume_unique=True)) >= MIN_SHARED:
+                naive.add((a, b))
+    seconds = time.perf_counter() - started
+    return {"pairs_compared": len(ids) * (len(ids) - 1) // 2, "seconds": round(seconds, 1),
+            "naive_candidates": len(naive), "pairs_with_passages": len(found),
+            "of_them_naive_candidates": len(found & naive)}  # fmt: skip
+
+
+def one(size: int, jobs: int, with_baseline: bool, cache: Path) -> dict[str, Any]:
+    from archivist.cli import run_reuse
+    from archivist.store import Archive
+
+    base = base_texts([SHARED / "corpus", SHARED / "corpus-wide"], cache)
+    texts, planted = make_texts(base, size)
+    words = sum(len(t.split()) for t in texts)
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        db = str(Path(tmp) / "bench.db")
+        t0 = time.perf_counter()
+        write_archive(texts, db)
+        written = time.perf_counter() - t0
+        with Peak() as peak, Archive(db) as archive:
+            t1 = time.perf_counter()
+            report = run_reuse(archive, jobs=jobs)
+            seconds = time.perf_counter() - t1
+            from archivist.model import document_id
+            from archivist.store import reuse as store
+
+            found = {(p["a"], p["b"]): p["same_text"] for p in store.pairs(archive)}
+        hits: dict[str, list[int]] = {"witness": [], "quotation": []}
+        for i, j, kind in planted:
+            a, b = sorted((document_id(_key(i)), document_id(_key(j))))
+            hits[kind].append(int((a, b) in found and (kind == "quotation" or found[(a, b)] == 1)))
+        size_db = sum(f.stat().st_size for f in Path(tmp).iterdir())
+        result = {"documents": size, "words": words, "planted_witnesses": len(hits["witness"]),
+                  "planted_quotations": len(hits["quotation"]),
+                  "witnesses_found": round(sum(hits["witness"]) / max(1, len(hits["witness"])), 4),
+                  "quotations_found": round(sum(hits["quotation"]) / max(1, len(hits["quotation"])), 4), "seconds_write": round(written, 1),
+                  "seconds_reuse": round(seconds, 1), "peak_rss_mb": round(peak.peak / 2**20),
+                  "archive_mb": round(size_db / 2**20), "report": report}  # fmt: skip
+        if with_baseline:
+            result["baseline"] = baseline(db)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--baseline-size", type=int, default=1000, help="The size the all-pairs baseline runs on."
+    )
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--cache", default=str(Path(tempfile.gettempdir()) / "archivist-reuse-bench-bodies.json")
+    )
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one(args.one, args.jobs, args.baseline, Path(args.cache))))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = []
+    for size in sizes:
+        command = [
+            sys.executable,
+            __file__,
+            "--one",
+            str(size),
+            "--jobs",
+            str(args.jobs),
+            "--cache",
+            args.cache,
+        ]
+        if size == args.baseline_size:
+            command.append("--baseline")
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        result = json.loads(out.strip().splitlines()[-1])
+        results.append(result)
+        r = result["report"]
+        print(f"{size:>7} docs {result['words'] / 1e6:6.1f}M words: reuse {result['seconds_reuse']:7.1f}s "
+              f"(fingerprints {r['seconds_fingerprints']:.1f}s, candidates {r['seconds_candidates']:.1f}s, "
+              f"alignment {r['seconds_alignment']:.1f}s, works {r['seconds_grouping']:.1f}s), peak {result['peak_rss_mb']} MB, "
+              f"{r['candidates']} candidates, {r['pairs']} pairs, {r['multi_witness_works']} works with witnesses; "
+              f"planted found: witnesses {result['witnesses_found']:.3f} of {result['planted_witnesses']}, "
+              f"quotations {result['quotations_found']:.3f} of {result['planted_quotations']}",
+              flush=True)  # fmt: skip
+        if "baseline" in result:
+            b = result["baseline"]
+            print(f"        candidates, all-pairs baseline: {b['pairs_compared']} pairs in {b['seconds']}s -> "
+                  f"{b['naive_candidates']} candidates; index: {r['candidates']} candidates in "
+                  f"{r['seconds_candidates']:.1f}s; of the {b['pairs_with_passages']} pairs found sharing passages, "
+                  f"{b['of_them_naive_candidates']} are naive candidates", flush=True)  # fmt: skip
+        _save(results, args.jobs)  # after each size: a long run interrupted keeps what it measured
+
+
+def _save(results: list[dict[str, Any]], jobs: int) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    target = RESULTS / f"reuse-{datetime.now(UTC).date().isoformat()}.json"
+    previous = json.loads(target.read_text()) if target.exists() else {"results": []}
+    sizes = {r["documents"] for r in results}
+    kept = [r for r in previous["results"] if r["documents"] not in sizes]
+    target.write_text(json.dumps({"machine_load": os.getloadavg(), "cpus": os.cpu_count(), "jobs": jobs,
+                                  "results": sorted(kept + results, key=lambda r: r["documents"])},
+                                 indent=2) + "\n")  # fmt: skip
+    print(f"wrote {target}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""Fingerprints: each document's sampled word n-gram hashes, what text reuse compares across documents.
+
+One span in the layer ``fingerprints`` covers the document's own text (body and the parts around
+it; no header, editorial notes or footnotes). Its attrs hold the number of words and the sorted,
+distinct hashes of the word n-grams kept by the sample (`archivist.reuse.text`), packed as
+base64 of little-endian uint32. Pure and per document: it runs on a pool or on Dask; the
+cross-document step (`archivist reuse`) reads these spans, never the texts, to find candidates.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+
+from archivist.model import Document, Span
+from archivist.reuse import text
+from archivist.reuse.text import NGRAM, SAMPLE, compared_ranges, document_words, ngram_hashes, sampled
+
+NAME = "fingerprints"
+NEEDS: tuple[str, ...] = ("parts",)
+ADDS = ("fingerprints",)
+CODE = (text,)  # how words are normalised and hashed is part of this stage's version
+
+
+def pack(values: np.ndarray) -> str:
+    return base64.b64encode(values.astype("<u4").tobytes()).decode("ascii")
+
+
+def unpack(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<u4").astype(np.int64)
+
+
+def annotate(doc: Document) -> list[Span]:
+    ranges = compared_ranges(doc)
+    if not ranges:
+        return []
+    words = document_words(doc)
+    grams = sampled(ngram_hashes(words.hashes()))
+    attrs = {"words": len(words), "ngram": NGRAM, "sample": SAMPLE, "grams": pack(grams)}
+    return [Span(NAME, "text", ranges[0][0], ranges[-1][1], attrs)]

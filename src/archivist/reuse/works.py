@@ -1,0 +1,293 @@
+"""The cross-document step of text reuse, run in the calling process over stored fingerprints.
+
+1. **Index, incrementally.** Each current document whose fingerprint (the `fingerprints` stage)
+   is not indexed in its current version is taken out of the index (with its pairs and links),
+   queried against it, then put in: so every pair of documents is compared once, when the later
+   of the two arrives, and an ingest of new documents costs what they cost, not the archive.
+2. **Candidates** are the indexed documents sharing at least `MIN_SHARED` *rare* sampled n-grams
+   with it (held by at most `DF_MAX` documents), passim-style.
+3. **Alignment** (`archivist.reuse.align`) finds the passages each candidate pair shares; each is
+   stored as a link between a span of each document, in both directions, with its overlap and the
+   earlier copy when both documents are dated.
+4. **Works.** Two documents are witnesses of one work when the passages they share cover at least
+   `SAME_WORK` of the words of one of them; works are the connected groups (singletons included).
+   The preferred reading text is the most complete witness (within 10% of the longest), then the
+   one with the most metadata; every other witness is related to it: `same` (each covers the
+   other), `excerpt`/`abridged` (it holds part of the preferred text: under / over half its
+   length) or `extended` (it holds the preferred text and more).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from archivist.enrich.fingerprints import unpack
+from archivist.model import METADATA_FIELDS
+from archivist.reuse.align import MIN_WORDS, Aligner, Passage, align, coverage
+from archivist.reuse.text import COMPARED_KINDS, words_in
+from archivist.store import Archive
+from archivist.store import reuse as store
+
+DF_MAX = 20  # an n-gram held by more indexed documents than this is too common to propose a pair
+MIN_SHARED = 3  # rare sampled n-grams two documents must share to be aligned ...
+WINDOW = 2 * MIN_WORDS  # ... within this many words of each other
+SAME_WORK = 0.6  # coverage of one document by passages of the other that makes them witnesses
+SAME = 0.85  # coverage of each by the other that makes them the same text
+_BATCH = 50  # documents per transaction
+
+
+class _Texts:
+    """Aligners of recently read documents (an LRU: one document meets many candidates)."""
+
+    def __init__(self, archive: Archive, size: int = 512) -> None:
+        self.archive = archive
+        self.size = size
+        self.cache: OrderedDict[str, tuple[dict[str, Any], Aligner]] = OrderedDict()
+
+    def get(self, document_id: str) -> tuple[dict[str, Any], Aligner] | None:
+        if document_id in self.cache:
+            self.cache.move_to_end(document_id)
+            return self.cache[document_id]
+        info = store.texts(self.archive, [document_id]).get(document_id)
+        if info is None:
+            return None
+        ranges = sorted((s, e) for k, s, e in info["parts"] if k in COMPARED_KINDS)
+        if not any(k == "body" for k, _, _ in info["parts"]):
+            ranges = [(0, len(info["text"]))]
+        entry = (info, Aligner(words_in(info["text"], ranges)))
+        self.cache[document_id] = entry
+        if len(self.cache) > self.size:
+            self.cache.popitem(last=False)
+        return entry
+
+
+def earlier(a: str, date_a: str | None, b: str, date_b: str | None) -> str | None:
+    """The id of the earlier-dated document, or None when a date is missing or they tie at the
+    precision both give."""
+    if not date_a or not date_b or not date_a[:4].isdigit() or not date_b[:4].isdigit():
+        return None
+    n = min(len(date_a.split("/")[0]), len(date_b.split("/")[0]))
+    x, y = date_a[:n], date_b[:n]
+    if x == y:
+        return None
+    return a if x < y else b
+
+
+def relation_of(cov_a: float, cov_b: float, words_a: int, words_b: int) -> str | None:
+    """What B is to A, from the share of each inside their shared passages (None: quotations only)."""
+    if cov_a >= SAME and cov_b >= SAME:
+        return "same"
+    if cov_b >= SAME_WORK and cov_b >= cov_a:
+        return "excerpt" if words_b < 0.5 * words_a else "abridged"
+    if cov_a >= SAME_WORK:
+        return "extended"
+    return None
+
+
+def compare(texts: _Texts, a: str, b: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """Align two documents: the pair's record and its links (both directions), or None."""
+    a, b = sorted((a, b))
+    ea, eb = texts.get(a), texts.get(b)
+    if ea is None or eb is None:
+        return None
+    (ia, xa), (ib, xb) = ea, eb
+    na, nb = len(xa.words), len(xb.words)
+    if not na or not nb:
+        return None
+    min_words = min(MIN_WORDS, max(8, int(0.8 * min(na, nb))))
+    passages = align(xa, xb, min_words=min_words)
+    if not passages:
+        return None
+    cov_a, cov_b = coverage(passages, na, "a"), coverage(passages, nb, "b")
+    relation = relation_of(cov_a, cov_b, na, nb)
+    first = earlier(a, ia["date"], b, ib["date"])
+    pair = {"a": a, "b": b, "a_version": ia["version"], "b_version": ib["version"],
+            "a_coverage": round(cov_a, 4), "b_coverage": round(cov_b, 4), "passages": len(passages),
+            "same_text": int(relation is not None), "relation": relation}  # fmt: skip
+    links = []
+    for p in passages:
+        links.extend(_links(a, ia, xa, b, ib, xb, p, first))
+    return pair, links
+
+
+def _links(a: str, ia: dict[str, Any], xa: Aligner, b: str, ib: dict[str, Any], xb: Aligner, p: Passage,
+           first: str | None) -> list[dict[str, Any]]:  # fmt: skip
+    wa, wb = xa.words, xb.words
+    sa, ea_ = wa.starts[p.a_start], wa.ends[p.a_end - 1]
+    sb, eb_ = wb.starts[p.b_start], wb.ends[p.b_end - 1]
+    one = {"document_id": a, "version": ia["version"], "start": sa, "end": ea_, "other_id": b,
+           "other_version": ib["version"], "other_start": sb, "other_end": eb_, "words": p.a_end - p.a_start,
+           "other_words": p.b_end - p.b_start, "overlap": p.overlap, "earlier": first}  # fmt: skip
+    two = {"document_id": b, "version": ib["version"], "start": sb, "end": eb_, "other_id": a,
+           "other_version": ia["version"], "other_start": sa, "other_end": ea_, "words": p.b_end - p.b_start,
+           "other_words": p.a_end - p.a_start, "overlap": p.overlap, "earlier": first}  # fmt: skip
+    return [one, two]
+
+
+def candidates(archive: Archive, grams: np.ndarray, aligner: Aligner | None, document_id: str) -> set[str]:
+    """Indexed documents sharing at least MIN_SHARED rare n-grams with the document, within
+    WINDOW words of each other in it (shared passages, not words scattered by chance)."""
+    values = [int(g) for g in grams]
+    if not values:
+        return set()
+    df = store.document_frequencies(archive, values)
+    rare = [g for g in values if 0 < df.get(g, 0) <= DF_MAX]
+    if not rare:
+        return set()
+    where: dict[int, list[int]] = {}
+    if aligner is not None:
+        for pos, gram in enumerate(aligner.grams.tolist()):
+            where.setdefault(int(gram), []).append(pos)
+    shared: dict[str, list[int]] = {}
+    for gram, other in store.postings(archive, rare):
+        if other != document_id:
+            shared.setdefault(other, []).extend(where.get(gram, [0]))
+    found = set()
+    for other, positions in shared.items():
+        if len(positions) < MIN_SHARED:
+            continue
+        positions.sort()
+        if any(
+            positions[k + MIN_SHARED - 1] - positions[k] <= WINDOW
+            for k in range(len(positions) - MIN_SHARED + 1)
+        ):
+            found.add(other)
+    return found
+
+
+def update(
+    archive: Archive, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
+    """Bring text reuse up to date with the archive's fingerprints (see the module docstring)."""
+    started = time.perf_counter()
+    if rebuild:
+        store.clear(archive)
+    removed = store.stale(archive)
+    if removed:
+        with store.transaction(archive):
+            for document_id in removed:
+                store.forget(archive, document_id)
+    todo = store.pending(archive)
+    texts = _Texts(archive)
+    report: dict[str, Any] = {"indexed": 0, "removed": len(removed), "candidates": 0, "pairs": 0, "witness_pairs": 0,
+              "links": 0}  # fmt: skip
+    timings = {"candidates": 0.0, "alignment": 0.0}
+    for i in range(0, len(todo), _BATCH):
+        with store.transaction(archive):
+            for document_id, version, stage_version in todo[i : i + _BATCH]:
+                store.forget(archive, document_id)
+                words, packed = store.fingerprint(archive, document_id)
+                grams = unpack(packed) if packed else np.zeros(0, dtype=np.int64)
+                t0 = time.perf_counter()
+                entry = texts.get(document_id)
+                found = candidates(archive, grams, entry[1] if entry else None, document_id)
+                t1 = time.perf_counter()
+                timings["candidates"] += t1 - t0
+                store.index(archive, document_id, version, stage_version, words, grams)
+                report["indexed"] += 1
+                report["candidates"] += len(found)
+                for other in sorted(found):
+                    result = compare(texts, document_id, other)
+                    if result is None:
+                        continue
+                    pair, links = result
+                    store.put_pair(archive, pair, links)
+                    report["pairs"] += 1
+                    report["witness_pairs"] += pair["same_text"]
+                    report["links"] += len(links)
+                timings["alignment"] += time.perf_counter() - t1
+        if progress is not None:
+            progress(min(i + _BATCH, len(todo)), len(todo))
+    t2 = time.perf_counter()
+    groups = regroup(archive)
+    report["works"] = len(groups)
+    report["multi_witness_works"] = sum(1 for g in groups.values() if len(g) > 1)
+    report["seconds_candidates"] = round(timings["candidates"], 2)
+    report["seconds_alignment"] = round(timings["alignment"], 2)
+    report["seconds_grouping"] = round(time.perf_counter() - t2, 2)
+    report["seconds"] = round(time.perf_counter() - started, 2)
+    return report
+
+
+def regroup(archive: Archive) -> dict[str, list[str]]:
+    """Works from the stored witness pairs: every current document in exactly one; stored."""
+    docs = {m["id"]: m for m in store.members(archive)}
+    parent = {d: d for d in docs}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    direct: dict[tuple[str, str], str | None] = {}
+    for p in store.pairs(archive, same_text_only=True):
+        if p["a"] not in docs or p["b"] not in docs:
+            continue
+        wa, wb = docs[p["a"]]["words"], docs[p["b"]]["words"]
+        direct[(p["a"], p["b"])] = relation_of(p["a_coverage"], p["b_coverage"], wa, wb)
+        direct[(p["b"], p["a"])] = relation_of(p["b_coverage"], p["a_coverage"], wb, wa)
+        ra, rb = find(p["a"]), find(p["b"])
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for d in docs:
+        groups.setdefault(find(d), []).append(d)
+    rows: list[tuple[str, str, str, int]] = []
+    for members in groups.values():
+        work = "w" + min(members)
+        longest = max(docs[m]["words"] for m in members)
+        preferred = max(members, key=lambda m: (docs[m]["words"] >= 0.9 * longest, docs[m]["filled"],
+                                                docs[m]["words"], m))  # fmt: skip
+        for m in members:
+            if m == preferred:
+                rows.append((m, work, "preferred", 1))
+                continue
+            relation = direct.get((preferred, m)) or _by_length(docs[m]["words"], docs[preferred]["words"])
+            rows.append((m, work, relation, 0))
+    store.put_works(archive, rows)
+    return {"w" + min(v): v for v in groups.values()}
+
+
+def _by_length(words: int, preferred_words: int) -> str:
+    """A witness's relation to the preferred text when the two were not compared directly."""
+    if words < 0.5 * preferred_words:
+        return "excerpt"
+    if words < 0.9 * preferred_words:
+        return "abridged"
+    if words > 1.1 * preferred_words:
+        return "extended"
+    return "same"
+
+
+def merged_metadata(witnesses: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The work's metadata, field by field: the value of the first witness that has one (the
+    preferred text first), where it came from, and every other witness's value when they differ."""
+    merged: dict[str, dict[str, Any]] = {}
+    for field in METADATA_FIELDS:
+        values = []
+        for w in witnesses:
+            value = w["metadata"].get(field)
+            if value in (None, "", []) or (field == "doc_type" and value == "other"):
+                continue
+            values.append({"value": value, "document": w["document_id"], "path": w["path"],
+                           "origin": w["provenance"].get(field)})  # fmt: skip
+        if not values:
+            continue
+        chosen = values[0]
+        distinct = {_key(v["value"]) for v in values}
+        merged[field] = {"value": chosen["value"], "document": chosen["document"], "origin": chosen["origin"],
+                         "agree": len(distinct) == 1,
+                         "others": [v for v in values[1:] if _key(v["value"]) != _key(chosen["value"])]}  # fmt: skip
+    return merged
+
+
+def _key(value: Any) -> str:
+    if isinstance(value, list):
+        return "|".join(" ".join(str(v).casefold().split()) for v in value)
+    return " ".join(str(value).casefold().split())
