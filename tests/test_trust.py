@@ -405,7 +405,7 @@ def test_sigterm_stops_the_pool_and_marks_the_run_interrupted(corpus: Path, tmp_
     children = psutil.Process(proc.pid).children(recursive=True)
     time.sleep(1.0)
     proc.terminate()
-    assert proc.wait(30) == 130
+    assert proc.wait(60) == 130
     _gone, alive = psutil.wait_procs(children, timeout=10)
     assert not alive, "pool workers outlived their parent"
     with Archive(db) as archive:

@@ -161,8 +161,25 @@ class _RichProgress(IngestProgress):
         self.bar.stop()
 
 
+_TERMINATED: list[int] = []
+
+
 def _terminate_as_interrupt(signum: int, frame: object) -> None:
+    """SIGTERM (a service manager, `kill`) stops a run as Ctrl-C does."""
+    _TERMINATED.append(signum)
     raise KeyboardInterrupt
+
+
+def _interrupted() -> None:
+    """Say the run was interrupted and exit 130. After SIGTERM the process exits at once, once
+    everything is flushed: what was finished is committed, and nothing (a pool's manager thread at
+    interpreter exit) may keep a terminated process alive."""
+    err_console.print("interrupted: every finished batch is kept; run the same command again to finish")
+    if _TERMINATED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 @main.command(epilog=EXIT_CODES_HELP)
@@ -225,8 +242,7 @@ def ingest(inputs: tuple[str, ...], db: str, collection: str | None, jobs: int, 
                                 force=force, progress=progress, collection=collection)  # fmt: skip
             _update_search_index(archive, quiet or fmt == "json")
     except KeyboardInterrupt:
-        err_console.print("interrupted: every finished batch is kept; run the same command again to finish")
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted()
     finally:
         signal.signal(signal.SIGTERM, previous)
     data = report.to_dict()
@@ -637,8 +653,7 @@ def annotate(db: str, stage_names: tuple[str, ...], list_stages: bool, jobs: int
             reports = run_stages(archive, list(stage_names) or list(STAGES), jobs=jobs, engine=engine,
                                  scheduler=scheduler, force=force, progress=not quiet and fmt == "text")  # fmt: skip
     except KeyboardInterrupt:
-        err_console.print("interrupted: every finished batch is kept; run the same command again to finish")
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted()
     finally:
         signal.signal(signal.SIGTERM, previous)
     if fmt == "json":
@@ -1029,8 +1044,7 @@ def reuse(
                 archive, rebuild, jobs, engine, scheduler, progress=not quiet and fmt == "text"
             )
     except KeyboardInterrupt:
-        err_console.print("interrupted: every finished batch is kept; run the same command again to finish")
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted()
     finally:
         signal.signal(signal.SIGTERM, previous)
     if fmt == "json":
