@@ -48,6 +48,7 @@ log = logging.getLogger("archivist.web")
 DOCUMENT_ID = re.compile(r"[0-9a-f]{16}")
 PER_PAGE, MAX_PER_PAGE, MAX_PAGE = 50, 200, 1_000_000
 SEARCH_PER_PAGE, SEARCH_MAX_PER_PAGE, MAX_QUERY = 20, 100, 2000
+SEARCH_PATHS = ("/search", "/search.json", "/kwic", "/kwic.json")
 SEARCH_FACET_LABELS = {"author": "Author", "decade": "Decade", "year": "Year", "source": "Source",
                        "type": "Type", "lang": "Language", "part": "Part"}  # fmt: skip
 FACET_LABELS = {
@@ -392,7 +393,9 @@ class ReadingRoom:
     def http_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         data = {"error": {"status": exc.status_code, "message": exc.detail}}
-        return self.respond(request, "error.html", data, _wants_json(request), status=exc.status_code)
+        # a query that cannot be read stays in the search box, to be mended
+        q = request.query_params.get("q", "")[:MAX_QUERY] if request.url.path in SEARCH_PATHS else ""
+        return self.respond(request, "error.html", data, _wants_json(request), status=exc.status_code, q=q)
 
     def server_error(self, request: Request, exc: Exception) -> Response:
         log.exception("error serving %s", request.url.path, exc_info=exc)
