@@ -34,7 +34,9 @@ def url_of(sock: socket.socket) -> str:
 
 def _server(db: str | Path, editable: bool = False, user: str | None = None) -> uvicorn.Server:
     app = create_app(db, editable=editable, user=user)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    # keep-alive 30 s (uvicorn's default is 5): under load a reader's next request can come more than
+    # 5 s after its last, and a connection closed just as it is reused is an error at the client
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30)
     return uvicorn.Server(config)
 
 
