@@ -401,9 +401,8 @@ def test_serve_without_an_archive_is_one_line_error(tmp_path: Path) -> None:
 def test_openapi_is_json_and_lists_the_twins(client: TestClient) -> None:
     spec = json.loads(client.get("/openapi.json").text)
     openapi_spec_validator.validate(spec)  # a valid OpenAPI 3.1 document
-    assert {"/.json", "/documents/{id}.json", "/authors/{name}.json", "/browse/{facet}.json"} <= set(
-        spec["paths"]
-    )
+    assert {"/.json", "/documents/{id}.json", "/authors/{name}.json", "/browse/{facet}.json", "/search.json",
+            "/kwic.json"} <= set(spec["paths"])  # fmt: skip
     jsonschema.Draft202012Validator.check_schema(spec["components"]["schemas"]["DocumentPage"])
 
 
@@ -702,3 +701,25 @@ def test_serve_editable_names_its_user(room: Room, tmp_path: Path) -> None:
             process.kill()
     with Archive(db, readonly=True) as archive:
         assert [(c["value"], c["author"]) for c in archive.corrections()] == [("Prinkipo", "cleo")]
+
+
+def test_junk_posts_to_an_editable_room_never_give_5xx_nor_write(room: Room, tmp_path: Path) -> None:
+    db = tmp_path / "junk.db"
+    shutil.copy(room.db, db)
+    app = TestClient(create_app(db, editable=True, user="fuzz"), raise_server_exceptions=False)
+    token = _token(app.get(f"/documents/{room.seed_article}").text)
+    rng = random.Random(23)
+    alphabet = "abc019=&%;+ é😀<>\"'\x00" + "".join(f"%{b:02x}" for b in range(0, 256, 11))
+    urls = [f"/documents/{room.seed_article}/corrections", "/documents/xyz/corrections", "/corrections/1/undo",
+            "/corrections/99999999999999999999/undo", "/corrections/-1/undo"]  # fmt: skip
+    for i in range(200):
+        junk = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        body = junk if i % 2 else f"csrf={token}&field={junk}&value={junk}"
+        kind = rng.choice(["application/x-www-form-urlencoded", "multipart/form-data", "text/plain", ""])
+        response = app.post(rng.choice(urls), content=body.encode("utf-8", "surrogatepass"),
+                            headers={"content-type": kind})  # fmt: skip
+        assert response.status_code < 500, (body, response.text[:200])
+        assert response.status_code != 303 or "field=" in body
+    big = app.post(urls[0], content=b"csrf=" + b"x" * 200_000,
+                   headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert big.status_code == 413

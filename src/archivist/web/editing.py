@@ -90,6 +90,8 @@ class Editor:
 
     async def undo(self, request: Request) -> Response:
         number = request.path_params["correction"]
+        if not 0 < number < 2**63:
+            raise HTTPException(404, f"no correction {str(number)[:40]}")
         form = await self.form(request)
         doc_id = form.get("document", "")
         await run_in_threadpool(self._write, lambda a: a.undo_correction(number, self.user))
