@@ -221,7 +221,7 @@ def test_search_facet_document_cite_author_back(tab: Tab, base: str) -> None:
         "link", name="Keyword in context"
     ).click()
     expect(page.locator("table.kwic tbody tr").first).to_be_visible()
-    expect(page.locator("table.kwic .match").first).to_contain_text("Hitler")
+    expect(page.locator("table.kwic td.match").first).to_contain_text("Hitler")
     tab.shot("14-kwic")
     page.go_back()
     expect(page).to_have_url(narrowed)

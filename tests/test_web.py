@@ -708,6 +708,8 @@ def test_junk_posts_to_an_editable_room_never_give_5xx_nor_write(room: Room, tmp
     shutil.copy(room.db, db)
     app = TestClient(create_app(db, editable=True, user="fuzz"), raise_server_exceptions=False)
     token = _token(app.get(f"/documents/{room.seed_article}").text)
+    old_version = app.get(f"/documents/{room.versioned_old}").text  # an earlier version: read only
+    assert 'name="csrf"' not in old_version and "earlier version" in old_version
     rng = random.Random(23)
     alphabet = "abc019=&%;+ é😀<>\"'\x00" + "".join(f"%{b:02x}" for b in range(0, 256, 11))
     urls = [f"/documents/{room.seed_article}/corrections", "/documents/xyz/corrections", "/corrections/1/undo",
