@@ -45,7 +45,7 @@ train: install
 
 bench: install
 	$(BIN)/python bench/ingest.py --corpus $(SHARED)/corpus
-	$(BIN)/python bench/serve.py --corpus $(SHARED)/corpus
+	$(BIN)/python bench/serve.py --corpus $(SHARED)/corpus --ingest $(SHARED)/corpus-wide/wikirouge-mecw
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache test-artifacts

@@ -193,3 +193,122 @@ def test_hostile_pages_run_nothing(tab: Tab, base: str, room: Room) -> None:
     page.wait_for_timeout(300)
     tab.shot("11-hostile-original")
     assert tab.dialogs == []
+
+
+def test_search_facet_document_cite_author_back(tab: Tab, base: str) -> None:
+    """The issue's flow: search from the header → a facet → the document → cite (the BibTeX
+    download, parsed) → the author → back, twice, to the narrowed search."""
+    page, expect = tab.page, sync_api.expect
+    page.goto(base + "/")
+    header_search = page.locator("header.site").get_by_role("search")
+    header_search.get_by_role("searchbox").fill("Hitler-Stalin")
+    header_search.get_by_role("searchbox").press("Enter")
+    expect(page).to_have_url(f"{base}/search?q=Hitler-Stalin")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Search")
+    expect(page.locator(".hits")).to_contain_text("Sees Closer Hitler-Stalin Ties")
+    expect(page.locator(".hits mark").first).to_be_visible()
+    expect(page.locator("#q")).to_have_value("Hitler-Stalin")
+    tab.shot("12-search")
+
+    page.locator(".facet-author").get_by_role("link", name="Leon Trotsky", exact=True).click()
+    expect(page.locator("#q")).to_have_value('Hitler-Stalin author:"Leon Trotsky"')
+    expect(page.locator(".facet-author li.active")).to_contain_text("Leon Trotsky")
+    expect(page.locator("header.site #site-q")).to_have_value('Hitler-Stalin author:"Leon Trotsky"')
+    tab.shot("13-search-facet")
+    narrowed = page.url
+
+    page.get_by_role("navigation", name="Views of the search").get_by_role(
+        "link", name="Keyword in context"
+    ).click()
+    expect(page.locator("table.kwic tbody tr").first).to_be_visible()
+    expect(page.locator("table.kwic td.match").first).to_contain_text("Hitler")
+    tab.shot("14-kwic")
+    page.go_back()
+    expect(page).to_have_url(narrowed)
+
+    page.locator(".hits").get_by_role("link", name="Sees Closer Hitler-Stalin Ties").click()
+    expect(page).to_have_title("Sees Closer Hitler-Stalin Ties · archivist")
+    expect(page.locator(".part-body")).to_contain_text("On the thirteenth of September")
+    cite = page.locator("#cite")
+    with page.expect_download() as info:
+        cite.get_by_role("link", name="BibTeX", exact=True).click()
+    library = bibtexparser.parse_string(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert not library.failed_blocks and [e.key for e in library.entries] == ["trotsky1939sees"]
+    assert library.entries[0]["journal"] == "Socialist Appeal"
+    tab.shot("15-search-document")
+
+    page.locator(".byline").get_by_role("link", name="Leon Trotsky").click()
+    expect(page.get_by_role("heading", name="Leon Trotsky", level=1)).to_be_visible()
+    page.go_back()
+    expect(page).to_have_title("Sees Closer Hitler-Stalin Ties · archivist")
+    page.go_back()
+    expect(page).to_have_url(narrowed)
+    expect(page.locator(".hits")).to_contain_text("Sees Closer Hitler-Stalin Ties")
+    assert tab.errors == [] and tab.dialogs == []
+
+
+def test_hostile_search_results_run_nothing(tab: Tab, base: str, room: Room) -> None:
+    page, expect = tab.page, sync_api.expect
+    for q in ("HOSTILE-PLAIN", "HOSTILE-TEXT", "onerror", "javascript"):
+        page.goto(f"{base}/search?q={q}")
+        expect(page.locator(".hits li").first).to_be_visible()
+        assert page.evaluate("document.scripts.length") == 0
+        assert (
+            page.evaluate(
+                "[...document.querySelectorAll('a')].filter(a => a.protocol === 'javascript:').length"
+            )
+            == 0
+        )
+        assert page.evaluate("document.querySelectorAll('.hits img, .hits script, .hits b').length") == 0
+    page.goto(f"{base}/search?q=HOSTILE-PLAIN")
+    expect(page.locator(".hits")).to_contain_text(HOSTILE_TITLE)
+    expect(page.locator(".hits")).to_contain_text("<script>alert('plain-script')</script>")
+    tab.shot("16-hostile-search")
+    for link in page.locator(".hits a.doc-title").all():
+        link.click()
+        page.wait_for_load_state()
+        page.go_back()
+    page.goto(f"{base}/kwic?q=HOSTILE-PLAIN")
+    expect(page.locator("table.kwic")).to_contain_text("<script>alert('plain-script')</script>")
+    tab.shot("17-hostile-kwic")
+    # the query itself, hostile: shown back as text, in the box and the heading
+    hostile_query = "<script>alert('q')</script> \"><img src=x onerror=alert('q2')>"
+    page.goto(f"{base}/search")
+    page.locator("#q").fill(hostile_query)
+    page.locator("#q").press("Enter")
+    page.wait_for_load_state()
+    expect(page.locator("header.site #site-q")).to_have_value(hostile_query)
+    expect(page.locator(".error-message")).to_contain_text("query: unclosed quote")  # a 400, as text
+    assert page.evaluate("document.scripts.length") == 0
+    page.wait_for_timeout(300)
+    assert tab.dialogs == []
+    assert [e for e in tab.errors if "status of 400" not in e] == []  # the 400 itself is logged
+
+
+def test_a_correction_from_the_page(browser: Any, room: Room, tmp_path: Path) -> None:
+    """archivist serve --editable: the form, no script, the cookie and token, the correction shown
+    with the extracted value on hover, and undone."""
+    db = tmp_path / "editable.db"
+    shutil.copy(room.db, db)
+    expect = sync_api.expect
+    with serving(db, editable=True, user="browser") as url:
+        for tab in _tab(browser):
+            page = tab.page
+            page.goto(f"{url}documents/{room.seed_article}")
+            row = page.locator("#field-place")
+            extracted = row.locator("dd").inner_text().split("\n")[0].strip()
+            row.get_by_text("Correct place").click()
+            row.get_by_label("Place").fill("Coyoacán, Mexico")
+            row.get_by_label("Why (kept with the correction)").fill("the letterhead says so")
+            tab.shot("18-correct-form")
+            row.get_by_role("button", name="Save the correction").click()
+            expect(page.locator("#field-place .corrected")).to_be_visible()
+            expect(page.locator("#field-place dd")).to_contain_text("Coyoacán, Mexico")
+            assert page.locator("#field-place .corrected").get_attribute("title") == f"Extracted: {extracted}"
+            page.locator("#field-place .corrected").hover()
+            tab.shot("19-corrected")
+            page.locator("#field-place").get_by_role("button", name="Undo this correction").click()
+            expect(page.locator("#field-place .corrected")).to_have_count(0)
+            expect(page.locator("#field-place dd")).to_contain_text(extracted)
+            assert page.evaluate("document.scripts.length") == 0
+            assert tab.errors == [] and tab.dialogs == []

@@ -75,6 +75,12 @@ def _twin_urls(room: Room) -> list[tuple[str, str]]:
         ("/browse/source?value=Socialist%20Appeal", "FacetDocuments"),
         ("/browse/type?value=letter&per_page=5", "FacetDocuments"),
         ("/browse/language?value=fr", "FacetDocuments"),
+        ("/search?q=opposition", "SearchPage"),
+        ("/search?q=%22Left%20Opposition%22%20type%3Aletter&per_page=5&page=2&sort=date", "SearchPage"),
+        ("/search?q=HOSTILE-PLAIN", "SearchPage"),
+        ("/search", "SearchPage"),
+        ("/kwic?q=opposition&sort=left", "KwicPage"),
+        ("/kwic?q=%22Socialist%20Appeal%22&width=30", "KwicPage"),
     ]
 
 
@@ -97,6 +103,7 @@ def test_every_page_has_a_json_twin_valid_against_openapi(client: TestClient, ro
         for data in (negotiated, twin.json()):  # page links point into the same kind of page
             for key in ("next", "prev"):
                 data.get("pagination", {}).pop(key, None)
+            data.pop("took_ms", None)  # the search's own time differs from call to call
             assert negotiated == data, url
     # Every path the JSON API describes is served.
     for path in spec["paths"]:
@@ -229,6 +236,21 @@ def test_originals_byte_for_byte(client: TestClient, room: Room) -> None:
         ("/browse/year?value=" + "9" * 10000, 404),
         ("/static/../app.py", 404),
         ("/static/%2e%2e/app.py", 404),
+        ("/search?q=%22unclosed", 400),
+        ("/search?q=year%3Aabc", 400),
+        ("/search?q=colour%3Ared", 400),
+        ("/search?q=(a", 400),
+        ("/search?q=a%20AND", 400),
+        ("/search?q=" + "a" * 3000, 400),
+        ("/search?q=a&page=0", 400),
+        ("/search?q=a&per_page=1000", 400),
+        ("/search?q=a&sort=colour", 400),
+        ("/search.json?q=NEAR%2Fx", 400),
+        ("/kwic?q=type%3Aletter", 400),
+        ("/kwic?q=a&width=5", 400),
+        ("/kwic?q=a&sort=up", 400),
+        ("/kwic.json?q=%22", 400),
+        ("/documents/0123456789abcdef/corrections", 404),
     ],
 )
 def test_bad_input_is_4xx_never_5xx(client: TestClient, spec: dict, url: str, status: int) -> None:
@@ -379,9 +401,8 @@ def test_serve_without_an_archive_is_one_line_error(tmp_path: Path) -> None:
 def test_openapi_is_json_and_lists_the_twins(client: TestClient) -> None:
     spec = json.loads(client.get("/openapi.json").text)
     openapi_spec_validator.validate(spec)  # a valid OpenAPI 3.1 document
-    assert {"/.json", "/documents/{id}.json", "/authors/{name}.json", "/browse/{facet}.json"} <= set(
-        spec["paths"]
-    )
+    assert {"/.json", "/documents/{id}.json", "/authors/{name}.json", "/browse/{facet}.json", "/search.json",
+            "/kwic.json"} <= set(spec["paths"])  # fmt: skip
     jsonschema.Draft202012Validator.check_schema(spec["components"]["schemas"]["DocumentPage"])
 
 
@@ -407,7 +428,8 @@ def test_random_paths_and_queries_never_give_5xx(client: TestClient) -> None:
         f"%{b:02x}" for b in range(0, 256, 7)
     )
     prefixes = ["/documents/", "/documents/0123456789abcdef/", "/documents/0123456789abcdef/cite/",
-                "/authors/", "/browse/", "/browse/year?value=", "/browse/author?page=", "/static/", "/"]  # fmt: skip
+                "/authors/", "/browse/", "/browse/year?value=", "/browse/author?page=", "/static/", "/",
+                "/search?q=", "/search?sort=date&q=", "/kwic?q=", "/search?page="]  # fmt: skip
     for _ in range(400):
         junk = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
         url = rng.choice(prefixes) + quote(junk, safe="%/?&=.") + rng.choice(["", ".json", "/original"])
@@ -427,3 +449,279 @@ def test_footnotes_are_notes_and_editorial_notes_keep_their_metadata(client: Tes
     assert 'class="part part-footnote"' not in html  # notes are gathered at the end, not inline
     first = doc.part_text(notes[0]).split("\n\n")[0].strip()
     assert str(escape(first)) in section  # escaped as the templates escape
+
+
+# -- search -----------------------------------------------------------------------------------------
+def test_search_page_facets_snippets_and_the_query_in_the_url(client: TestClient, room: Room) -> None:
+    data = client.get("/search.json?q=Hitler-Stalin").json()
+    assert data["query"] == "Hitler-Stalin" and data["total"] >= 1
+    first = next(h for h in data["hits"] if h["id"] == room.seed_article)
+    assert (
+        first["url"] == f"/documents/{room.seed_article}"
+        and first["title"] == "Sees Closer Hitler-Stalin Ties"
+    )
+    assert any(f["match"] for f in first["highlights"]) and "<b>" not in first["snippet"]
+    assert set(data["facets"]) == {"author", "decade", "year", "source", "type", "lang", "part"}
+    # a facet adds its filter to the query; followed, it narrows the results and shows as active
+    author = next(v for v in data["facets"]["author"] if v["value"] == "Leon Trotsky")
+    assert author["term"] == 'author:"Leon Trotsky"' and not author["active"]
+    narrowed = client.get(_json_url(author["url"])).json()
+    assert narrowed["query"] == 'Hitler-Stalin author:"Leon Trotsky"'
+    assert 1 <= narrowed["total"] <= data["total"]
+    assert all("Leon Trotsky" in h["authors"] for h in narrowed["hits"])
+    again = next(v for v in narrowed["facets"]["author"] if v["value"] == "Leon Trotsky")
+    assert again["active"] and client.get(_json_url(again["url"])).json()["query"] == "Hitler-Stalin"
+    decade = next(v for v in narrowed["facets"]["decade"] if v["value"] == "1930s")
+    assert decade["term"] == "year:1930..1939"
+    # the page: the query box holds the query, facets are links, matches marked with <mark>
+    html = client.get("/search?q=Hitler-Stalin").text
+    assert 'name="q" value="Hitler-Stalin"' in html and "<mark>" in html
+    assert f'href="/documents/{room.seed_article}"' in html
+    assert 'href="/search?q=Hitler-Stalin+author%3A%22Leon+Trotsky%22"' in html
+    assert 'href="/kwic?q=Hitler-Stalin"' in html  # the keyword-in-context tab
+
+
+def test_search_pagination_walks_every_result(client: TestClient) -> None:
+    url = "/search.json?q=opposition&per_page=7"
+    first = client.get(url).json()
+    seen: list[str] = []
+    while url:
+        page = client.get(url).json()
+        seen += [h["id"] for h in page["hits"]]
+        url = page["pagination"]["next"]
+    # no document twice; `total` is the engine's count, exact for small results and a cardinality
+    # estimate (HyperLogLog, within a few percent) when not every matching passage was ranked
+    assert len(seen) == len(set(seen)) > 14
+    assert abs(len(seen) - first["total"]) <= max(2, first["total"] // 50)
+
+
+def test_search_snippets_of_hostile_documents_are_text(client: TestClient, room: Room) -> None:
+    data = client.get("/search.json?q=HOSTILE-PLAIN").json()
+    hit = next(h for h in data["hits"] if h["id"] == room.hostile_text)
+    assert hit["title"] == "A Hostile <script>alert('title')</script> Copy"
+    assert "<script>alert('plain-script')</script>" in hit["snippet"]  # the text, as written
+    for q in ("HOSTILE-PLAIN", "HOSTILE-TEXT", "plain-script", "onerror", "javascript"):
+        html = client.get("/search", params={"q": q}).text
+        assert "<script" not in html.lower(), q
+        assert not re.search(r"<[^>]+\son\w+\s*=", html, re.I), q
+        assert not re.search(r"""(href|src)\s*=\s*["']?\s*javascript:""", html, re.I), q
+        assert re.sub(r"</?(mark|b)>", "", html).count("<b>") == 0
+    html = client.get("/search?q=HOSTILE-PLAIN").text
+    assert "A Hostile &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; Copy" in html
+    assert "&lt;script&gt;alert(&#39;plain-script&#39;)&lt;/script&gt;" in html.replace("<mark>", "").replace(
+        "</mark>", ""
+    )
+    lines = client.get("/kwic.json?q=HOSTILE-PLAIN").json()["lines"]
+    assert lines and "<script>" in lines[0]["right"]
+    assert "<script" not in client.get("/kwic?q=HOSTILE-PLAIN").text.lower()
+
+
+def test_a_bad_query_is_400_with_the_line_the_cli_prints(client: TestClient, room: Room) -> None:
+    for q in ('"Left Opposition', "year:abc", "(trotsky", "trotsky AND", "colour:red", "type:novel"):
+        cli = subprocess.run([sys.executable, "-m", "archivist.cli", "search", q, "--db", str(room.db)],
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert cli.returncode == 64, cli.stderr
+        message = cli.stderr.strip().removeprefix("error: ")
+        response = client.get("/search.json", params={"q": q})
+        assert response.status_code == 400 and response.json()["error"]["message"] == message
+        page = client.get("/search", params={"q": q})
+        assert page.status_code == 400 and str(escape(message)) in page.text
+        assert client.get("/kwic.json", params={"q": q}).json()["error"]["message"] == message
+        break  # one subprocess is enough to show the CLI's line; the others in process below
+    from archivist.search import QuerySyntaxError, search
+
+    for q in ("year:abc", "(trotsky", "trotsky AND", "colour:red", "type:novel", "NEAR/x", "foo*bar"):
+        with pytest.raises(QuerySyntaxError) as err:
+            search(room.db, q)
+        assert client.get("/search.json", params={"q": q}).json()["error"]["message"] == str(err.value)
+
+
+def test_a_missing_or_stale_index_says_to_run_reindex(tmp_path: Path) -> None:
+    db = tmp_path / "noindex.db"
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    with Archive(db) as archive:
+        ingest([str(seeds)], archive)  # the library call: no index built
+    app = TestClient(create_app(db), raise_server_exceptions=False)
+    for url in ("/search?q=trotsky", "/search.json?q=trotsky", "/kwic?q=trotsky", "/kwic.json"):
+        response = app.get(url)
+        assert response.status_code == 503, url
+        assert "archivist reindex" in response.text and str(tmp_path) not in response.text
+    assert "The search index is not ready" in app.get("/search?q=trotsky").text
+    assert app.get("/").status_code == 200  # the rest of the room works
+    subprocess.run([sys.executable, "-m", "archivist.cli", "reindex", "--db", str(db)], check=True,
+                   capture_output=True, timeout=120)  # fmt: skip
+    assert app.get("/search.json?q=trotsky").json()["total"] >= 2  # found without a restart
+    manifest = tmp_path / "noindex.index" / "manifest.json"
+    stale = json.loads(manifest.read_text()) | {"format": -1}
+    manifest.write_text(json.dumps(stale))
+    response = app.get("/search.json?q=trotsky")
+    assert response.status_code == 503 and "stale" in response.json()["error"]["message"]
+    assert "archivist reindex" in response.json()["error"]["message"]
+
+
+def test_every_page_has_the_search_box(client: TestClient, room: Room) -> None:
+    for url in ("/", f"/documents/{room.seed_article}", "/authors/Leon%20Trotsky", "/browse/year",
+                "/search?q=x", "/kwic?q=x", "/nowhere"):  # fmt: skip
+        html = client.get(url).text
+        assert '<form class="site-search" action="/search" method="get" role="search">' in html, url
+        assert '<input id="site-q" type="search" name="q"' in html, url
+
+
+# -- corrections from the page (archivist serve --editable) -----------------------------------------
+def _token(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, "the page has the form's token"
+    return match.group(1)
+
+
+def test_corrections_from_the_page(tmp_path: Path) -> None:
+    db = tmp_path / "edit.db"
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    cli = [sys.executable, "-m", "archivist.cli"]
+    subprocess.run([*cli, "ingest", str(seeds), "--db", str(db), "-q"], check=True, capture_output=True,
+                   timeout=120)  # fmt: skip
+    with Archive(db, readonly=True) as archive:
+        doc = archive.document_at(SEED_ARTICLE)
+    assert doc is not None and doc.place
+    url = f"/documents/{doc.id}"
+    room = TestClient(create_app(db, editable=True, user="ada"), raise_server_exceptions=False)
+    page = room.get(url)
+    assert 'class="correct"' in page.text and "SameSite=strict" in page.headers["set-cookie"]
+    token = _token(page.text)
+    # refused: no token, a wrong token, the token without its cookie, another site's origin
+    form = {"field": "place", "value": "Coyoacán, Mexico", "note": "from the letterhead"}
+    assert room.post(url + "/corrections", data=form).status_code == 403
+    assert room.post(url + "/corrections", data=form | {"csrf": "x" * 43}).status_code == 403
+    bare = TestClient(create_app(db, editable=True), raise_server_exceptions=False)
+    assert bare.post(url + "/corrections", data=form | {"csrf": token}).status_code == 403
+    evil = room.post(
+        url + "/corrections", data=form | {"csrf": token}, headers={"origin": "https://evil.example"}
+    )
+    assert evil.status_code == 403
+    assert (
+        room.post(
+            url + "/corrections", data={"csrf": token, "field": "date_written", "value": "soon"}
+        ).status_code
+        == 400
+    )
+    assert (
+        room.post(url + "/corrections", data={"csrf": token, "field": "colour", "value": "red"}).status_code
+        == 400
+    )
+    assert (
+        room.post("/documents/0123456789abcdef/corrections", data=form | {"csrf": token}).status_code == 404
+    )
+    with Archive(db, readonly=True) as archive:
+        assert archive.corrections() == []
+    # made through the form: shown as corrected, the extracted value on hover, and in the CLI
+    done = room.post(url + "/corrections", data=form | {"csrf": token}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"{url}#field-place"
+    html = room.get(url).text
+    row = html[html.index('id="field-place"') :]
+    row = row[: row.index("</div>")]
+    assert "Coyoacán, Mexico" in row and f'title="Extracted: {escape(doc.place)}"' in row
+    assert "corrected by ada" in row and "from the letterhead" in row and "Undo this correction" in row
+    listed = subprocess.run([*cli, "corrections", "--db", str(db), "--format", "json"], capture_output=True,
+                            text=True, check=True, timeout=60)  # fmt: skip
+    [correction] = json.loads(listed.stdout)
+    assert (correction["field"], correction["value"], correction["author"]) == (
+        "place",
+        "Coyoacán, Mexico",
+        "ada",
+    )
+    assert correction["extracted"] == doc.place and correction["note"] == "from the letterhead"
+    # shown without --editable too (as is one made with the CLI), with no form and no token
+    subprocess.run([*cli, "correct", doc.id, "title", "Sees Closer Ties", "--by", "bo", "--db", str(db)],
+                   check=True, capture_output=True, timeout=60)  # fmt: skip
+    reader = TestClient(create_app(db), raise_server_exceptions=False)
+    html = reader.get(url).text
+    assert (
+        html.count('class="corrected"') == 2 and 'title="Extracted: Sees Closer Hitler-Stalin Ties"' in html
+    )
+    assert "<form" not in html.replace('<form class="site-search"', "") and "csrf" not in html
+    assert "set-cookie" not in reader.get(url).headers
+    # without --editable there is nothing to POST to
+    assert reader.post(url + "/corrections", data=form | {"csrf": token}).status_code == 404
+    assert reader.post(url, data=form).status_code == 405
+    assert reader.post(f"/corrections/{correction['id']}/undo", data={"csrf": token}).status_code == 404
+    # the search index sees the corrected place at once
+    assert any(h["id"] == doc.id for h in room.get("/search.json?q=place%3AMexico").json()["hits"])
+    # survives a re-ingest of the file, edited
+    (seeds / "000_d599a96396a96723.txt").write_text(
+        (seeds / "000_d599a96396a96723.txt").read_text(encoding="utf-8") + "\n\nA line added later.\n",
+        "utf-8",
+    )
+    subprocess.run([*cli, "ingest", str(seeds), "--db", str(db), "-q"], check=True, capture_output=True,
+                   timeout=120)  # fmt: skip
+    data = reader.get(url + ".json").json()["document"]
+    assert data["place"] == "Coyoacán, Mexico" and "A line added later." in data["text"]
+    assert {c["field"] for c in data["corrections"]} == {"place", "title"}
+    # undone from the page: the extracted value is back, the correction kept as undone
+    token = _token(room.get(url).text)
+    undone = room.post(f"/corrections/{correction['id']}/undo", data={"csrf": token, "document": doc.id},
+                       follow_redirects=False)  # fmt: skip
+    assert undone.status_code == 303 and undone.headers["location"] == url
+    assert reader.get(url + ".json").json()["document"]["place"] == doc.place
+    assert room.post(f"/corrections/{correction['id']}/undo", data={"csrf": token}).status_code == 400
+    with Archive(db, readonly=True) as archive:
+        rows = archive.corrections(include_undone=True)
+    assert [(r["field"], r["status"]) for r in rows] == [("place", "undone"), ("title", "applied")]
+    assert rows[0]["undone_by"] == "ada"
+
+
+def test_serve_editable_names_its_user(room: Room, tmp_path: Path) -> None:
+    db = tmp_path / "copy.db"
+    shutil.copy(room.db, db)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archivist.cli", "serve", "--db", str(db), "--port", "0", "--editable",
+         "--user", "cleo"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        url = re.search(r"(http://127\.0\.0\.1:\d+/)", process.stdout.readline()).group(1)  # type: ignore[union-attr]
+        assert "cleo" in process.stdout.readline()
+        with httpx.Client(base_url=url, timeout=30, follow_redirects=True) as http:
+            for _ in range(100):
+                try:
+                    page = http.get(f"documents/{room.seed_letter}")
+                    break
+                except httpx.ConnectError:
+                    time.sleep(0.05)
+            token = _token(page.text)
+            done = http.post(f"documents/{room.seed_letter}/corrections",
+                             data={"csrf": token, "field": "place", "value": "Prinkipo"})  # fmt: skip
+            assert done.status_code == 200 and "Prinkipo" in done.text  # followed the redirect
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    with Archive(db, readonly=True) as archive:
+        assert [(c["value"], c["author"]) for c in archive.corrections()] == [("Prinkipo", "cleo")]
+
+
+def test_junk_posts_to_an_editable_room_never_give_5xx_nor_write(room: Room, tmp_path: Path) -> None:
+    db = tmp_path / "junk.db"
+    shutil.copy(room.db, db)
+    app = TestClient(create_app(db, editable=True, user="fuzz"), raise_server_exceptions=False)
+    token = _token(app.get(f"/documents/{room.seed_article}").text)
+    old_version = app.get(f"/documents/{room.versioned_old}").text  # an earlier version: read only
+    assert 'name="csrf"' not in old_version and "earlier version" in old_version
+    rng = random.Random(23)
+    alphabet = "abc019=&%;+ é😀<>\"'\x00" + "".join(f"%{b:02x}" for b in range(0, 256, 11))
+    urls = [f"/documents/{room.seed_article}/corrections", "/documents/xyz/corrections", "/corrections/1/undo",
+            "/corrections/99999999999999999999/undo", "/corrections/-1/undo"]  # fmt: skip
+    for i in range(200):
+        junk = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        body = junk if i % 2 else f"csrf={token}&field={junk}&value={junk}"
+        kind = rng.choice(["application/x-www-form-urlencoded", "multipart/form-data", "text/plain", ""])
+        response = app.post(rng.choice(urls), content=body.encode("utf-8", "surrogatepass"),
+                            headers={"content-type": kind})  # fmt: skip
+        assert response.status_code < 500, (body, response.text[:200])
+        assert response.status_code != 303 or "field=" in body
+    big = app.post(urls[0], content=b"csrf=" + b"x" * 200_000,
+                   headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert big.status_code == 413

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from archivist.pipeline import ingest, pool_executor
+from archivist.search import update_index
 from archivist.store import Archive
 from tests.conftest import CORPUS, SEEDS, shared_or_skip
 
@@ -81,6 +82,7 @@ def reading_room(tmp_path_factory: pytest.TempPathFactory) -> Room:
         page.write_bytes(original.replace(b"</body>", b"<p>A later correction of this page.</p></body>", 1))
         ingest([str(versions)], archive)
         new = archive.document_at("versions/natlib.htm")
+        update_index(archive)  # what `archivist ingest` does after its run: the search index
         docs = {
             p: archive.document_at(p)
             for p in (SEED_ARTICLE, SEED_LETTER, "hostile/page.htm", "hostile/plain.txt")

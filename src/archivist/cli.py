@@ -501,22 +501,12 @@ def _who(by: str | None) -> str:
 
 def _field_value(field: str, value: str) -> Any:
     """A value as typed on the command line, in the field's own shape."""
-    if field == "authors":
-        if value.strip().startswith("["):
-            parsed = json.loads(value)
-            if not isinstance(parsed, list) or not all(isinstance(v, str) for v in parsed):
-                raise click.BadParameter("authors: a JSON list of names, or names separated by ';'")
-            return parsed
-        return [v.strip() for v in value.split(";") if v.strip()]
-    if value in ("", "null", "none", "None"):
-        return None
-    if field in ("date_written", "date_published") and not re.fullmatch(
-        r"[0-9X]{4}(-[0-9X]{2}(-[0-9X]{2})?)?[~?%]?(/[0-9X]{4}(-[0-9X]{2}(-[0-9X]{2})?)?[~?%]?)?", value
-    ):
-        raise click.BadParameter(
-            f"{field}: an ISO 8601 / EDTF date such as 1939-09-14, 1933-03, 1917, 1917-03/1917-04"
-        )
-    return value
+    from archivist.store.archive import field_value_from_text
+
+    try:
+        return field_value_from_text(field, value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from err
 
 
 CORRECT_HELP = (
@@ -987,16 +977,37 @@ def reindex_command(db: str, fmt: str) -> None:
 @click.option(
     "--port", type=int, default=8000, show_default=True, help="Port to listen on (0: any free port)."
 )
-def serve(db: str, host: str, port: int) -> None:
-    """Serve the reading room: home, documents, authors and browsing, each page also as JSON.
+@click.option(
+    "--editable",
+    is_flag=True,
+    help="Let people correct metadata from the document pages (off: the server never writes).",
+)
+@click.option(
+    "--user",
+    default=None,
+    help="With --editable: who the corrections are by (default: $ARCHIVIST_USER or the login name).",
+)
+def serve(db: str, host: str, port: int, editable: bool, user: str | None) -> None:
+    """Serve the reading room: home, search, documents, authors and browsing, each page also as JSON.
 
-    Prints the URL, then serves until Ctrl-C. The archive is only read, so an ingest may run
-    meanwhile; the JSON API is described at /openapi.json.
+    Prints the URL, then serves until Ctrl-C. Without --editable the archive is only read, so an
+    ingest may run meanwhile; the JSON API is described at /openapi.json. With --editable each
+    document page has a form per field and an undo button per correction (stored as with
+    `archivist correct`, protected against cross-site requests); keep it on 127.0.0.1.
     """
     from archivist.web.server import serve as run_server
 
-    run_server(db, host, port, on_ready=lambda url: out_console.print(
-        Text.assemble("Serving ", literal(db), " at ", (url, "bold"), " (Ctrl-C to stop)")))  # fmt: skip
+    who = _who(user)
+    if editable and host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(Text.assemble(("warning: ", "yellow"), literal(
+            f"--editable on {host}: anyone who can reach this address can correct the archive")))  # fmt: skip
+
+    def ready(url: str) -> None:
+        out_console.print(Text.assemble("Serving ", literal(db), " at ", (url, "bold"), " (Ctrl-C to stop)"))
+        if editable:
+            out_console.print(literal(f"Editable: corrections are recorded as by {who}"))
+
+    run_server(db, host, port, on_ready=ready, editable=editable, user=who)
 
 
 # -- text reuse: works, witnesses, quotations, differences (issue 18) ------------------------------

@@ -111,6 +111,33 @@ def _attrs(values: dict[str, Any]) -> str | None:
     return json.dumps(values, ensure_ascii=False, sort_keys=True) if values else None
 
 
+_EDTF = re.compile(r"[0-9X]{4}(-[0-9X]{2}(-[0-9X]{2})?)?[~?%]?(/[0-9X]{4}(-[0-9X]{2}(-[0-9X]{2})?)?[~?%]?)?")
+
+
+def field_value_from_text(field: str, value: str) -> Any:
+    """A field's value as a person types it (command line, reading-room form), in the field's own
+    shape: authors separated by ';' (or a JSON list), empty or `null` clears, dates ISO 8601 / EDTF.
+    Raises ValueError with a line that says what is expected."""
+    if field == "authors":
+        if value.strip().startswith("["):
+            try:
+                parsed = json.loads(value)
+            except json.JSONDecodeError:
+                parsed = None
+            if not isinstance(parsed, list) or not all(isinstance(v, str) for v in parsed):
+                raise ValueError("authors: a JSON list of names, or names separated by ';'")
+            return parsed
+        return [v.strip() for v in value.split(";") if v.strip()]
+    value = value.strip()
+    if value in ("", "null", "none", "None"):
+        return None
+    if field in ("date_written", "date_published") and not _EDTF.fullmatch(value):
+        raise ValueError(
+            f"{field}: an ISO 8601 / EDTF date such as 1939-09-14, 1933-03, 1917, 1917-03/1917-04"
+        )
+    return value
+
+
 @dataclass(slots=True)
 class BatchCounts:
     new: int = 0

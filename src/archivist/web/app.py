@@ -15,6 +15,7 @@ a file path.
 from __future__ import annotations
 
 import codecs
+import html
 import logging
 import re
 import threading
@@ -33,10 +34,12 @@ from starlette.staticfiles import StaticFiles
 
 from archivist.errors import StoreError
 from archivist.export import cite
+from archivist.model import DOC_TYPES
 from archivist.store import Archive
 from archivist.store import browse as queries
 from archivist.web.chart import year_chart
-from archivist.web.openapi import openapi_spec
+from archivist.web.editing import Editor
+from archivist.web.openapi import SEARCH_FACETS, SEARCH_SORTS, openapi_spec
 from archivist.web.reading import citation_meta, metadata_rows, reading
 from archivist.web.security import ORIGINAL_CSP, SecurityHeaders
 
@@ -44,6 +47,10 @@ log = logging.getLogger("archivist.web")
 
 DOCUMENT_ID = re.compile(r"[0-9a-f]{16}")
 PER_PAGE, MAX_PER_PAGE, MAX_PAGE = 50, 200, 1_000_000
+SEARCH_PER_PAGE, SEARCH_MAX_PER_PAGE, MAX_QUERY = 20, 100, 2000
+SEARCH_PATHS = ("/search", "/search.json", "/kwic", "/kwic.json")
+SEARCH_FACET_LABELS = {"author": "Author", "decade": "Decade", "year": "Year", "source": "Source",
+                       "type": "Type", "lang": "Language", "part": "Part"}  # fmt: skip
 FACET_LABELS = {
     "author": "Authors",
     "year": "Years",
@@ -118,8 +125,10 @@ def _wants_json(request: Request, suffix: bool = False) -> bool:
 class ReadingRoom:
     """The views; `create_app` wires them to routes."""
 
-    def __init__(self, db: str | Path) -> None:
+    def __init__(self, db: str | Path, editor: Editor | None = None) -> None:
         self.archives = ArchiveSource(db)
+        self.editor = editor
+        self.db = str(db)
         self.db_name = Path(db).name
         self.env = Environment(loader=PackageLoader("archivist.web", "templates"), autoescape=True)
         self.env.filters["prose_date"] = cite.prose_date
@@ -127,8 +136,12 @@ class ReadingRoom:
             document_url=document_url,
             author_url=author_url,
             browse_url=browse_url,
+            search_url=search_url,
+            search_facet_labels=SEARCH_FACET_LABELS,
             facet_labels=FACET_LABELS,
             db_name=self.db_name,
+            editable=editor is not None,
+            doc_types=DOC_TYPES,
         )
 
     def respond(
@@ -197,19 +210,24 @@ class ReadingRoom:
                 "cite": {name: f"{document_url(doc.id)}/cite/{name}" for name in cite.FORMATS},
             },
         }
-        return self.respond(
+        editor = self.editor if doc.status == "current" else None
+        response = self.respond(
             request,
             "document.html",
             data,
             _wants_json(request, as_json),
             doc=doc,
             reading=reading(doc),
-            metadata=metadata_rows(doc),
+            metadata=metadata_rows(doc, all_fields=editor is not None),
+            csrf=editor.token if editor else None,
             meta_tags=citation_meta(doc),
             chicago_note=Markup(cite.chicago_note(doc, html_markup=True)),
             chicago_bibliography=Markup(cite.chicago_bibliography(doc, html_markup=True)),
             formats=cite.FORMATS,
         )
+        if editor is not None:
+            editor.cookie(response)
+        return response
 
     def original(self, request: Request) -> Response:
         """The original file byte for byte, of this document or (`/versions/N/original`) of another
@@ -296,6 +314,78 @@ class ReadingRoom:
         data["pagination"] = _pages(request, page, per_page, total)
         return self.respond(request, "browse.html", data, _wants_json(request, as_json), current_facet=facet)
 
+    # -- search ------------------------------------------------------------------------------------
+    def search(self, request: Request) -> Response:
+        """`archivist search` as a page: the query in the URL, facets that add to it, snippets with
+        the matches marked, pages of results."""
+        as_json = request.url.path.endswith(".json")
+        q = _query_param(request)
+        sort = request.query_params.get("sort", "relevance")
+        if sort not in SEARCH_SORTS:
+            raise HTTPException(400, f"sort must be one of {', '.join(SEARCH_SORTS)}")
+        page, per_page = _pagination(request, SEARCH_PER_PAGE, SEARCH_MAX_PER_PAGE)
+        search_api = _search_module()
+        self._open_index()
+        try:
+            result = search_api.search(self.db, q, limit=per_page, offset=(page - 1) * per_page,
+                                       facets=list(SEARCH_FACETS), sort=sort)  # fmt: skip
+        except search_api.QuerySyntaxError as err:
+            raise HTTPException(400, str(err)) from err
+        except search_api.SearchError as err:
+            raise HTTPException(400, str(err)) from err
+        facets = {
+            name: [_facet_value(q, name, value, count, sort) for value, count in values.items()]
+            for name, values in result.facets.items()
+        }
+        data = {
+            "query": q,
+            "sort": sort,
+            "total": result.total,
+            "took_ms": result.took_ms,
+            "relaxed": result.relaxed,
+            "warnings": result.warnings,
+            "hits": [_hit(h) for h in result.hits],
+            "facets": facets,
+            "pagination": _pages(request, page, per_page, result.total),
+            "links": {"kwic": search_url(q, kind="kwic")},
+        }
+        return self.respond(request, "search.html", data, _wants_json(request, as_json), q=q, tab="search",
+                            facet_names=SEARCH_FACETS, sorts=SEARCH_SORTS)  # fmt: skip
+
+    def kwic(self, request: Request) -> Response:
+        """Keyword in context: every match of the query in its line, linked to its document."""
+        as_json = request.url.path.endswith(".json")
+        q = _query_param(request)
+        sort = request.query_params.get("sort") or None
+        if sort not in (None, "left", "right"):
+            raise HTTPException(400, "sort must be left or right")
+        width = _int_param(request, "width", 60, 10, 200)
+        limit = _int_param(request, "limit", 200, 1, 2000)
+        search_api = _search_module()
+        self._open_index()
+        lines: list[dict[str, Any]] = []
+        if q.strip():
+            try:
+                lines = search_api.kwic(self.db, q, width=width, sort=sort, max_lines=limit)
+            except (search_api.QuerySyntaxError, search_api.SearchError) as err:
+                raise HTTPException(400, str(err)) from err
+        data = {
+            "query": q,
+            "width": width,
+            "sort": sort,
+            "lines": [line | {"url": document_url(line["id"])} for line in lines],
+            "links": {"search": search_url(q)},
+        }
+        return self.respond(request, "kwic.html", data, _wants_json(request, as_json), q=q, tab="kwic")
+
+    def _open_index(self) -> None:
+        """A missing or stale index: 503 with the line that says to run `archivist reindex`."""
+        search_api = _search_module()
+        try:
+            search_api.open_index(self.db)
+        except search_api.SearchError as err:
+            raise HTTPException(503, str(err).replace(str(Path(self.db).parent) + "/", "")) from err
+
     def openapi(self, request: Request) -> Response:
         return JSONResponse(openapi_spec())
 
@@ -303,7 +393,9 @@ class ReadingRoom:
     def http_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         data = {"error": {"status": exc.status_code, "message": exc.detail}}
-        return self.respond(request, "error.html", data, _wants_json(request), status=exc.status_code)
+        # a query that cannot be read stays in the search box, to be mended
+        q = request.query_params.get("q", "")[:MAX_QUERY] if request.url.path in SEARCH_PATHS else ""
+        return self.respond(request, "error.html", data, _wants_json(request), status=exc.status_code, q=q)
 
     def server_error(self, request: Request, exc: Exception) -> Response:
         log.exception("error serving %s", request.url.path, exc_info=exc)
@@ -313,20 +405,105 @@ class ReadingRoom:
         return self.respond(request, "error.html", data, _wants_json(request), status=500)
 
 
+def _search_module() -> Any:
+    import archivist.search as search_api  # tantivy is loaded on the first search, not at start
+
+    return search_api
+
+
+def search_url(q: str, kind: str = "search", **params: Any) -> str:
+    args = {"q": q, **{k: v for k, v in params.items() if v not in (None, "", "relevance", 1)}}
+    return f"/{kind}?" + urlencode(args)
+
+
+# A facet value as the query language writes it: clicking a facet adds this to the query.
+def facet_term(name: str, value: str) -> str:
+    if name == "decade":
+        start = int(value.rstrip("s"))
+        return f"year:{start}..{start + 9}"
+    if name in ("author", "source"):
+        return f'{name}:"{value.replace(chr(34), " ").strip()}"'
+    return f"{name}:{value}"
+
+
+def _facet_value(q: str, name: str, value: str, count: int, sort: str) -> dict[str, Any]:
+    term = facet_term(name, value)
+    active = term in q
+    new_q = " ".join(q.replace(term, " ").split()) if active else (f"{q} {term}".strip())
+    return {"value": value, "count": count, "term": term, "active": active,
+            "url": search_url(new_q, sort=sort)}  # fmt: skip
+
+
+def snippet_fragments(snippet: str) -> list[dict[str, Any]]:
+    """The engine's snippet (escaped text, matches in <b>…</b>) as plain-text fragments, each
+    marked as a match or not: the page escapes them again and marks the matches itself, so no
+    markup from a document can reach the page."""
+    out = []
+    for i, piece in enumerate(re.split(r"</?b>", snippet)):
+        if piece:
+            out.append({"text": html.unescape(piece), "match": i % 2 == 1})
+    return out
+
+
+def _hit(hit: Any) -> dict[str, Any]:
+    fragments = snippet_fragments(hit.snippet)
+    return {
+        "id": hit.id,
+        "url": document_url(hit.id),
+        "path": hit.path,
+        "title": hit.title,
+        "authors": list(hit.authors),
+        "date": hit.date,
+        "type": hit.type,
+        "lang": hit.lang,
+        "source": hit.source,
+        "score": hit.score,
+        "matches": hit.matches,
+        "passage": {"part": hit.passage.part, "start": hit.passage.start, "end": hit.passage.end},
+        "snippet": "".join(f["text"] for f in fragments),
+        "highlights": fragments,
+    }
+
+
+def _query_param(request: Request) -> str:
+    q = request.query_params.get("q", "")
+    if len(q) > MAX_QUERY:
+        raise HTTPException(400, f"query: at most {MAX_QUERY} characters")
+    return q
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(request.query_params.get(name, str(default)))
+    except ValueError as err:
+        raise HTTPException(400, f"{name} must be a whole number") from err
+    if not low <= value <= high:
+        raise HTTPException(400, f"{name} must be {low}–{high}")
+    return value
+
+
+def _checked(view: Any) -> Any:
+    async def checked(request: Request) -> Response:
+        _checked_id(request.path_params["doc_id"])
+        return await view(request)
+
+    return checked
+
+
 def _checked_id(value: str) -> str:
     if not DOCUMENT_ID.fullmatch(value):
         raise HTTPException(400, f"{value[:40]!r} is not a document id (16 hex digits)")
     return value
 
 
-def _pagination(request: Request, default: int) -> tuple[int, int]:
+def _pagination(request: Request, default: int, most: int = MAX_PER_PAGE) -> tuple[int, int]:
     try:
         page = int(request.query_params.get("page", "1"))
         per_page = int(request.query_params.get("per_page", str(default)))
     except ValueError as err:
         raise HTTPException(400, "page and per_page must be whole numbers") from err
-    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
-        raise HTTPException(400, f"page must be 1–{MAX_PAGE} and per_page 1–{MAX_PER_PAGE}")
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= most:
+        raise HTTPException(400, f"page must be 1–{MAX_PAGE} and per_page 1–{most}")
     return page, per_page
 
 
@@ -357,9 +534,12 @@ def _web_charset(encoding: str | None) -> str | None:
     return re.sub(r"^cp(125\d)$", r"windows-\1", name)
 
 
-def create_app(db: str | Path) -> Starlette:
-    """The reading room over the archive file `db` (opened read-only; an ingest may run meanwhile)."""
-    room = ReadingRoom(db)
+def create_app(db: str | Path, editable: bool = False, user: str | None = None) -> Starlette:
+    """The reading room over the archive file `db` (opened read-only; an ingest may run meanwhile).
+    `editable`: people may correct metadata from the document pages, recorded as `user`; without
+    it the server never writes and has no route that could."""
+    editor = Editor(db, user or "unknown") if editable else None
+    room = ReadingRoom(db, editor)
     routes = [
         Route("/", room.home),
         Route("/.json", room.home),
@@ -370,8 +550,17 @@ def create_app(db: str | Path) -> Starlette:
         Route("/documents/{doc_id}/cite/{fmt}", room.citation),
         Route("/authors/{name:path}", room.author),
         Route("/browse/{facet}", room.browse),
+        Route("/search", room.search),
+        Route("/search.json", room.search),
+        Route("/kwic", room.kwic),
+        Route("/kwic.json", room.kwic),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
+    if editor is not None:
+        routes += [
+            Route("/documents/{doc_id}/corrections", _checked(editor.correct), methods=["POST"]),
+            Route("/corrections/{correction:int}/undo", editor.undo, methods=["POST"]),
+        ]
     app = Starlette(
         routes=routes, exception_handlers={HTTPException: room.http_error, Exception: room.server_error}
     )

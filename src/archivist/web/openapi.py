@@ -1,7 +1,7 @@
 """The reading room's JSON API described in OpenAPI 3.1 (served at /openapi.json).
 
 The JSON twins of the pages are the API: `/.json`, `/documents/{id}.json`, `/authors/{name}.json`,
-`/browse/{facet}.json`. The schemas below are JSON Schema 2020-12 (what OpenAPI 3.1 uses), and the
+`/browse/{facet}.json`, `/search.json`, `/kwic.json`. The schemas below are JSON Schema 2020-12 (what OpenAPI 3.1 uses), and the
 tests validate every twin against them.
 """
 
@@ -13,6 +13,9 @@ from archivist import __version__
 from archivist.export.cite import FORMATS
 from archivist.model import DOC_TYPES, METADATA_FIELDS, PART_KINDS
 from archivist.store.browse import FACETS
+
+SEARCH_FACETS = ("author", "decade", "year", "source", "type", "lang", "part")
+SEARCH_SORTS = ("relevance", "date", "-date", "title")
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -241,6 +244,90 @@ SCHEMAS: dict[str, Any] = {
             "pagination": _ref("Pagination"),
         }
     ),
+    "SearchHit": _obj(
+        {
+            "id": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+            "url": {"type": "string"},
+            "path": {"type": "string"},
+            "title": _STR_OR_NULL,
+            "authors": {"type": "array", "items": {"type": "string"}},
+            "date": _STR_OR_NULL,
+            "type": _STR_OR_NULL,
+            "lang": _STR_OR_NULL,
+            "source": _STR_OR_NULL,
+            "score": {"type": "number"},
+            "matches": {"type": "integer", "minimum": 1},
+            "passage": _obj({"part": {"type": "string"}, "start": _COUNT, "end": _COUNT}),
+            "snippet": {"type": "string", "description": "plain text around the best passage's matches"},
+            "highlights": {
+                "type": "array",
+                "description": "the snippet as plain-text fragments, the matches marked",
+                "items": _obj({"text": {"type": "string"}, "match": {"type": "boolean"}}),
+            },
+        }
+    ),
+    "FacetFilter": _obj(
+        {
+            "value": {"type": "string"},
+            "count": _COUNT,
+            "term": {"type": "string", "description": "the filter in the query language"},
+            "active": {"type": "boolean", "description": "the query holds this filter already"},
+            "url": {
+                "type": "string",
+                "description": "the search with the filter added (or removed, if active)",
+            },
+        }
+    ),
+    "SearchPage": _obj(
+        {
+            "query": {"type": "string"},
+            "sort": {"enum": list(SEARCH_SORTS)},
+            "total": _COUNT,
+            "took_ms": {"type": "number"},
+            "relaxed": {"type": "boolean"},
+            "warnings": {"type": "array", "items": {"type": "string"}},
+            "hits": {"type": "array", "items": _ref("SearchHit")},
+            "facets": _obj(
+                {name: {"type": "array", "items": _ref("FacetFilter")} for name in SEARCH_FACETS},
+                required=[],
+            ),
+            "pagination": _ref("Pagination"),
+            "links": _obj({"kwic": {"type": "string"}}),
+        }
+    ),
+    "KwicPage": _obj(
+        {
+            "query": {"type": "string"},
+            "width": {"type": "integer"},
+            "sort": {"enum": ["left", "right", None]},
+            "lines": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "id": {"type": "string", "pattern": "^[0-9a-f]{16}$"},
+                        "url": {"type": "string"},
+                        "path": {"type": "string"},
+                        "title": _STR_OR_NULL,
+                        "date": _STR_OR_NULL,
+                        "part": {"type": "string"},
+                        "start": _COUNT,
+                        "end": _COUNT,
+                        "left": {"type": "string"},
+                        "match": {"type": "string"},
+                        "right": {"type": "string"},
+                    }
+                ),
+            },
+            "links": _obj({"search": {"type": "string"}}),
+        }
+    ),
+}
+
+_Q = {
+    "name": "q",
+    "in": "query",
+    "schema": {"type": "string", "maxLength": 2000},
+    "description": "a query in the search language (docs/search.md); empty: every document",
 }
 
 
@@ -253,6 +340,16 @@ def _answers(ok: dict[str, Any], description: str) -> dict[str, Any]:
     for status, what in (("400", "bad input (a malformed id, page or per_page)"), ("404", "no such item")):
         out[status] = {"description": what, "content": _json(_ref("Error"))}
     return out
+
+
+def _search_answers(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "200": {"description": description, "content": _json(schema)},
+        "400": {"description": "a malformed query: the message names the problem and its column",
+                "content": _json(_ref("Error"))},
+        "503": {"description": "no search index, or a stale one: run `archivist reindex`",
+                "content": _json(_ref("Error"))},
+    }  # fmt: skip
 
 
 _PAGE_PARAMS = [
@@ -360,6 +457,42 @@ def openapi_spec() -> dict[str, Any]:
                         _json({"oneOf": [_ref("FacetValues"), _ref("FacetDocuments")]}),
                         "one page of values or documents",
                     ),
+                }
+            },
+            "/search.json": {
+                "get": {
+                    "summary": "Search: ranked documents with highlighted snippets and facets that add to the query",
+                    "parameters": [
+                        _Q,
+                        {"name": "sort", "in": "query", "schema": {"enum": list(SEARCH_SORTS)}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                        {
+                            "name": "per_page",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+                        },
+                    ],
+                    "responses": _search_answers(_ref("SearchPage"), "one page of results"),
+                }
+            },
+            "/kwic.json": {
+                "get": {
+                    "summary": "Keyword in context: every match of the query in its line",
+                    "parameters": [
+                        _Q,
+                        {"name": "sort", "in": "query", "schema": {"enum": ["left", "right"]}},
+                        {
+                            "name": "width",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 10, "maximum": 200, "default": 60},
+                        },
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 2000, "default": 200},
+                        },
+                    ],
+                    "responses": _search_answers(_ref("KwicPage"), "the lines"),
                 }
             },
             "/openapi.json": {

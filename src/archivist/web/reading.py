@@ -97,13 +97,23 @@ def reading(doc: Document) -> Reading:
     return Reading(header, blocks, notes)
 
 
-def metadata_rows(doc: Document) -> list[dict[str, Any]]:
-    """Every metadata field that has a value, with where it came from (origin and the raw text it
-    was read from), in contract order."""
+def shown_value(value: Any) -> str:
+    """A field's value as one line of text: authors joined by '; ', nothing as ''."""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def metadata_rows(doc: Document, all_fields: bool = False) -> list[dict[str, Any]]:
+    """Every metadata field that has a value (or a person's correction; `all_fields`: every field),
+    with where it came from (origin and the raw text it was read from), in contract order. A
+    corrected field carries its correction: who, when, why and the value extracted."""
+    corrections = {c.field: c for c in doc.corrections if c.target == "field"}
     rows = []
     for name in METADATA_FIELDS:
         value = getattr(doc, name)
-        if value in (None, "", []):
+        correction = corrections.get(name)
+        if value in (None, "", []) and correction is None and not all_fields:
             continue
         prov = doc.provenance.get(name)
         rows.append(
@@ -111,9 +121,19 @@ def metadata_rows(doc: Document) -> list[dict[str, Any]]:
                 "field": name,
                 "label": FIELD_LABELS[name],
                 "value": value,
-                "origin": prov.origin if prov else None,
+                "text": shown_value(value),
+                "origin": None if correction else prov.origin if prov else None,
                 "raw": prov.raw if prov else None,
                 "confidence": prov.confidence if prov else None,
+                "correction": None
+                if correction is None
+                else {
+                    "id": correction.id,
+                    "extracted": shown_value(correction.extracted) or "(nothing)",
+                    "note": correction.note,
+                    "author": correction.author,
+                    "at": correction.at,
+                },
             }
         )
     return rows

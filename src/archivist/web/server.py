@@ -32,16 +32,27 @@ def url_of(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-def _server(db: str | Path) -> uvicorn.Server:
-    config = uvicorn.Config(create_app(db), log_level="warning", access_log=False, lifespan="off")
+def _server(db: str | Path, editable: bool = False, user: str | None = None) -> uvicorn.Server:
+    app = create_app(db, editable=editable, user=user)
+    # keep-alive 30 s (uvicorn's default is 5): under load a reader's next request can come more than
+    # 5 s after its last, and a connection closed just as it is reused is an error at the client
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30)
     return uvicorn.Server(config)
 
 
 def serve(
-    db: str | Path, host: str = "127.0.0.1", port: int = 8000, on_ready: Callable[[str], None] | None = None
+    db: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    on_ready: Callable[[str], None] | None = None,
+    editable: bool = False,
+    user: str | None = None,
 ) -> None:
-    """Serve until interrupted (Ctrl-C). `on_ready` is told the URL once the socket is bound."""
-    server = _server(db)  # opens the archive once: a missing or newer archive fails here, before binding
+    """Serve until interrupted (Ctrl-C). `on_ready` is told the URL once the socket is bound.
+    `editable`: corrections may be made from the pages, recorded as `user`."""
+    server = _server(
+        db, editable, user
+    )  # opens the archive once: a missing or newer archive fails here, before binding
     sock = bind(host, port)
     if on_ready:
         on_ready(url_of(sock))
@@ -51,10 +62,12 @@ def serve(
 
 
 @contextmanager
-def serving(db: str | Path, host: str = "127.0.0.1") -> Iterator[str]:
+def serving(
+    db: str | Path, host: str = "127.0.0.1", editable: bool = False, user: str | None = None
+) -> Iterator[str]:
     """The reading room on an ephemeral port of `host` in a background thread; yields its URL and
     stops it on exit."""
-    server = _server(db)
+    server = _server(db, editable, user)
     sock = bind(host, 0)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
