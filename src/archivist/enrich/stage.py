@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from archivist.enrich import dates, paragraphs
+from archivist.enrich import dates, mentions, paragraphs
 from archivist.model import Document, Span
 
 
@@ -30,12 +30,13 @@ class Stage:
 def _stage(module: ModuleType) -> Stage:
     """A stage from a module that defines NAME, NEEDS, ADDS, a docstring and `annotate(doc)`; its
     version is the hash of the module's code."""
-    version = hashlib.sha256(inspect.getsource(module).encode()).hexdigest()[:12]
+    code = inspect.getsource(module) + getattr(module, "DATA_VERSION", "")  # code it reads beside its own
+    version = hashlib.sha256(code.encode()).hexdigest()[:12]
     about = (module.__doc__ or "").strip().splitlines()[0]
     return Stage(module.NAME, tuple(module.NEEDS), tuple(module.ADDS), about, module.annotate, version)
 
 
-STAGES: dict[str, Stage] = {s.name: s for s in (_stage(paragraphs), _stage(dates))}
+STAGES: dict[str, Stage] = {s.name: s for s in (_stage(paragraphs), _stage(dates), _stage(mentions))}
 
 
 def order_stages(names: list[str]) -> list[Stage]:
