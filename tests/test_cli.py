@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from archivist.cli import main
 
-COMMANDS = ["ingest", "extract", "show", "stats", "failures", "eval", "eval metadata", "eval seeds"]
+COMMANDS = ["ingest", "extract", "show", "stats", "failures", "eval", "eval metadata", "eval seeds", "enrich",
+            "entities", "entity", "timeline", "eval entities", "eval dates"]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", COMMANDS)

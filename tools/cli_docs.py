@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from archivist.cli import main
 
 COMMANDS = [[], ["ingest"], ["extract"], ["show"], ["stats"], ["failures"], ["eval"], ["eval", "metadata"],
-            ["eval", "seeds"]]  # fmt: skip
+            ["eval", "seeds"], ["enrich"], ["entities"], ["entity"], ["timeline"], ["eval", "entities"],
+            ["eval", "dates"]]  # fmt: skip
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 
 

@@ -308,3 +308,185 @@ def score_dates(gold_path: str | Path, annotate: Any = None) -> DateReport:
                     {"path": line["path"], "extra": text[s.start : s.end], "got": s.attrs.get("value")}
                 )
     return report
+
+
+# -- HIPE (public historical NER data, evaluation only) ------------------------------------------------------
+HIPE_TYPES = {"pers", "loc", "org"}
+SPACY_TO_HIPE = {"PERSON": "pers", "GPE": "loc", "LOC": "loc", "FAC": "loc", "ORG": "org"}
+MENTION_TO_HIPE = {"person": "pers", "place": "loc", "organisation": "org"}
+
+
+def load_hipe(path: str | Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """The documents of a HIPE TSV file as (text, gold entities (start, end, coarse literal type)),
+    the text rebuilt from the tokens (NoSpaceAfter, EndOfLine)."""
+    docs: list[tuple[str, list[tuple[int, int, str]]]] = []
+    text: list[str] = []
+    ents: list[tuple[int, int, str]] = []
+    pos = 0
+    current: list[Any] | None = None
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            ents.append((current[0], current[1], current[2]))
+            current = None
+
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.startswith("# hipe2022:document_id"):
+            close()
+            if text:
+                docs.append(("".join(text), ents))
+            text, ents, pos = [], [], 0
+            continue
+        if not line or line.startswith("#") or line.startswith("TOKEN\t"):
+            continue
+        cols = line.split("\t")
+        token, tag, misc = cols[0], cols[1], cols[-1]
+        start = pos
+        text.append(token)
+        pos += len(token)
+        kind = tag[2:] if len(tag) > 2 else ""
+        if tag.startswith("B-"):
+            close()
+            current = [start, pos, kind]
+        elif tag.startswith("I-") and current is not None and current[2] == kind:
+            current[1] = pos
+        else:
+            close()
+        sep = "\n" if "EndOfLine" in misc else ("" if "NoSpaceAfter" in misc else " ")
+        text.append(sep)
+        pos += len(sep)
+    close()
+    if text:
+        docs.append(("".join(text), ents))
+    return docs
+
+
+def _prf(
+    system: list[tuple[int, int, str]], gold: list[tuple[int, int, str]], fuzzy: bool
+) -> tuple[int, int, int]:
+    used: set[int] = set()
+    tp = 0
+    for s in system:
+        for i, g in enumerate(gold):
+            if i in used or g[2] != s[2]:
+                continue
+            if (s[0], s[1]) == (g[0], g[1]) or (fuzzy and s[0] < g[1] and g[0] < s[1]):
+                used.add(i)
+                tp += 1
+                break
+    return tp, len(system), len(gold)
+
+
+def score_hipe(path: str | Path, limit: int = 0) -> dict[str, Any]:
+    """Strict and fuzzy micro P/R/F1 on pers/loc/org, for plain spaCy (the same pipeline, its
+    entities mapped PERSON→pers, GPE/LOC/FAC→loc, ORG→org) and for the mentions stage."""
+    import time
+
+    from archivist.enrich import mentions
+    from archivist.enrich.nlp import pipeline
+    from archivist.model import Document, Part
+
+    docs = load_hipe(path)[: limit or None]
+    nlp = pipeline("en")
+    totals: dict[str, list[int]] = {
+        f"{sys_}-{mode}": [0, 0, 0] for sys_ in ("spacy", "archivist") for mode in ("strict", "fuzzy")
+    }
+    seconds = {"spacy": 0.0, "archivist": 0.0}
+    words = 0
+    for text, gold in docs:
+        gold = [g for g in gold if g[2] in HIPE_TYPES]
+        words += len(text.split())
+        systems: dict[str, list[tuple[int, int, str]]] = {}
+        if nlp is not None:
+            t = time.perf_counter()
+            parsed = nlp(text)
+            seconds["spacy"] += time.perf_counter() - t
+            systems["spacy"] = [
+                (e.start_char, e.end_char, SPACY_TO_HIPE[e.label_])
+                for e in parsed.ents
+                if e.label_ in SPACY_TO_HIPE
+            ]
+        doc = Document(path="hipe", id="hipe", text=text, parts=[Part("body", 0, len(text))], language="en")
+        t = time.perf_counter()
+        spans = mentions.annotate(doc)
+        seconds["archivist"] += time.perf_counter() - t
+        systems["archivist"] = [
+            (s.start, s.end, MENTION_TO_HIPE[s.kind])
+            for s in spans
+            if s.kind in MENTION_TO_HIPE and s.end > s.start
+        ]
+        for name, found in systems.items():
+            for mode in ("strict", "fuzzy"):
+                tp, ns, ng = _prf(found, gold, mode == "fuzzy")
+                acc = totals[f"{name}-{mode}"]
+                acc[0] += tp
+                acc[1] += ns
+                acc[2] += ng
+    out: dict[str, Any] = {"file": Path(path).name, "documents": len(docs), "words": words}
+    for key, (tp, ns, ng) in totals.items():
+        p = tp / ns if ns else 0.0
+        r = tp / ng if ng else 0.0
+        out[key] = {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+        }
+    out["seconds"] = {k: round(v, 2) for k, v in seconds.items()}
+    return out
+
+
+# -- the seeds: mentions, dates and identities across documents ---------------------------------------------
+def score_seed_enrichment(seeds_path: str | Path) -> dict[str, Any]:
+    """gold/seeds.json's `mentions` (text, type, entity), `dates` (text, value) and the identities of
+    `across_documents` (the same entity id for the same person or place in both seeds)."""
+    from archivist.enrich import dates, mentions
+    from archivist.pipeline import extract_data
+
+    data = json.loads(Path(seeds_path).read_text(encoding="utf-8"))
+    root = Path(seeds_path).resolve().parent.parent
+    out: dict[str, Any] = {"mentions": [0, 0], "dates": [0, 0], "across_documents": [0, 0], "misses": []}
+    ids: dict[str, dict[str, set[str]]] = {}
+    for seed in data["documents"]:
+        file = root / seed["path"]
+        doc = extract_data(file.read_bytes(), seed["path"]).document
+        if doc is None:
+            continue
+        found = [(doc.text[s.start : s.end], s.attrs) for s in mentions.annotate(doc)]
+        ids[seed["path"]] = {}
+        for text, attrs in found:
+            ids[seed["path"]].setdefault(text, set()).add(str(attrs.get("entity_id")))
+        for want in seed.get("mentions", []):
+            ok = any(t == want["text"] and a.get("label") == want["type"]
+                     and ("entity" not in want or a.get("entity_name") == want["entity"]) for t, a in found)  # fmt: skip
+            out["mentions"][0] += ok
+            out["mentions"][1] += 1
+            if not ok:
+                out["misses"].append({"path": seed["path"], "mention": want})
+        got = {doc.text[s.start : s.end]: s.attrs for s in dates.annotate(doc)}
+        for want in seed.get("dates", []):
+            value = want.get("value") or want.get("value_approx", "")
+            attrs = got.get(want["text"]) or {}
+            tolerance = 8 if "value_approx" in want else 0
+            ok = (
+                values_agree(value, attrs.get("value"), tolerance)
+                and bool(attrs.get("relative")) == want["relative"]
+            )
+            out["dates"][0] += ok
+            out["dates"][1] += 1
+            if not ok:
+                out["misses"].append({"path": seed["path"], "date": want, "got": attrs})
+    paths = [s["path"] for s in data["documents"]]
+    for claim in data.get("across_documents", []):
+        names = re.findall(r"'([^']+)'", claim)
+        if len(paths) < 2 or not names:
+            continue
+        first, second = (names[0], names[1]) if len(names) > 1 else (names[0], names[0])
+        a = ids.get(paths[0], {}).get(first, set())
+        b = ids.get(paths[1], {}).get(second, set())
+        ok = len(a) == 1 and a == b
+        out["across_documents"][0] += ok
+        out["across_documents"][1] += 1
+        if not ok:
+            out["misses"].append({"across": claim, "ids": [sorted(a), sorted(b)]})
+    return out

@@ -32,6 +32,7 @@ from archivist.enrich.names import (
     strip_accents,
     words,
 )
+from archivist.extract.dates import MONTHS
 from archivist.model import Document, Part, Span
 
 NAME = "mentions"
@@ -44,7 +45,7 @@ DATA_VERSION = ""  # set below, once the authority file is read
 _SPACY_LABELS = {"PERSON": "person", "PER": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
                  "FAC": "place", "EVENT": "event"}  # fmt: skip
 _TOKEN = re.compile(r"(?:\b[OD]['’] ?(?=[A-Z]))?[^\W\d_]+(?:['’][^\W\d_]+)*", re.U)
-_JOIN = re.compile(r"^(?:[ \t]*(?:\.|-|–)?[ \t]*|\.?[ \t]*\n[ \t]*)$")
+_JOIN = re.compile(r"^(?:[ \t]*(?:\.|-|–)?[ \t]*\(?|\.?[ \t]*\n[ \t]*)$")
 _PERIODICAL_CUE = re.compile(
     r"(?:\bSource|\bFirst [Pp]ublished|\bPublished|\bPrinted|\bReprinted|\bOriginally published)\b[^:\n]{0,20}?:?[ \t]*"
     r"(?:(?:as an? [\w ]{1,30}? )?in )?(?:the )?(?P<p>[A-Z][\w’'\-]*(?:[ \t]+(?:[A-Z][\w’'\-]*|of|and|the|de|des|du|la|le|der|die|das|für|am|&)){0,7})"
@@ -58,12 +59,23 @@ _BAD_PERSON_WORDS = {
     "archive", "internet", "works", "collected", "volume", "edition", "letter", "letters", "note", "notes",
     "chapter", "part", "section", "introduction", "preface", "appendix", "editor", "editors", "marxists",
     "zeitung", "gazette", "times", "review", "journal", "tribune", "herald", "news", "daily", "weekly", "world",
+    "markup", "html", "museum", "lane", "road", "square", "woods", "verlag", "headquarters", "proofread",
+    "proofreader", "transcribed", "transcription", "library", "publishers", "publishing", "villas", "trust", "fund",
+    "foundation", "institute", "college", "university", "school", "hall", "house", "avenue", "park", "bridge",
+    "company", "ltd", "inc", "bank", "brothers", "rib", "ludu", "czar", "tsar", "tsarina", "emperor", "pope",
+    "king", "queen", "god", "lord", "christ", "marxism", "leninism", "trotskyism", "stalinism", "communism",
+    "socialism", "capitalism", "anarchism",
     "editorial", "staff", "board", "ties", "pact", "bolsheviks", "mensheviks", "communists", "socialists", "opposition", "bureau", "council",
 }  # fmt: skip
 
 
 _NOT_GIVEN = {"dear", "dearest", "my", "cher", "chère", "lieber", "liebe", "werter", "caro", "cara", "querido",
-              "to", "from", "by", "and", "with", "citizen", "comrade", "old", "young", "poor", "good", "great"}  # fmt: skip
+              "to", "from", "by", "and", "with", "citizen", "comrade", "old", "young", "poor", "good", "great",
+              "though", "although", "but", "yet", "when", "while", "if", "as", "then", "since", "after", "before",
+              "where", "here", "there", "this", "that", "these", "those", "what", "which", "who", "the", "a", "an",
+              "so", "also", "now", "only", "even", "both", "all", "every", "no", "not", "let", "perhaps", "for",
+              "in", "on", "at", "of", "our", "your", "his", "her", "their", "its", "we", "you", "he", "she", "they",
+              "i", "it", "mr", "mrs", "herr", "frau", "monsieur", "madame", "dr", "how", "why", "whether"}  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -138,7 +150,10 @@ def _gazetteer(text: str, auth: Authority, lower_words: set[str]) -> list[Mentio
         start, end = toks[i][0], toks[i + n - 1][1]
         if n == 1 and i > 0 and all(e.type == "person" for e in entities):
             ps, pe, prev = toks[i - 1]
-            if (_capitalised(prev) and re.fullmatch(r" |\. ?", text[pe:start]) and prev.casefold() not in lower_words
+            sentence_start = re.search(r"(?:^|[.!?:;]\s+|\n\s*)$", text[max(0, ps - 3) : ps]) is not None
+            if (_capitalised(prev) and text[pe:start] == " " and prev.casefold() not in lower_words
+                    and prev.casefold() not in MONTHS and len(prev) > 1
+                    and not sentence_start
                     and prev.casefold() not in TITLES and prev.casefold() not in _NOT_GIVEN and not auth.by_key.get((folded[i - 1],))):  # fmt: skip
                 given = [folded[i - 1]]
                 if not any(given_compatible(given, (person_parts(a) or ("", []))[1] or given)
@@ -149,6 +164,8 @@ def _gazetteer(text: str, auth: Authority, lower_words: set[str]) -> list[Mentio
                     continue
         if text[end : end + 1] == "." and len(toks[i + n - 1][2]) == 1:
             end += 1  # an initial's full stop
+        if text[end : end + 1] == ")" and text.count("(", start, end) > text.count(")", start, end):
+            end += 1
         out.append(Mention(start, end, entities[0].type, entities[0] if len(entities) == 1 else None,
                            "authority:alias", 0.95 if len(entities) == 1 else 0.5, "authority",
                            candidates=entities))  # fmt: skip
@@ -245,7 +262,7 @@ def _person_like(name: str, lower_words: set[str] | None = None) -> bool:
         return False
     if any(w.casefold() in _BAD_PERSON_WORDS for w in ws) or not _capitalised(ws[0]):
         return False
-    if all(len(w) == 1 for w in ws) or re.search(r"-[a-z]", name):
+    if all(len(w) == 1 for w in ws) or re.search(r"-[a-z]|-\s", name):
         return False
     if lower_words is not None and any(
         w.casefold() in lower_words and w.casefold() not in PARTICLES for w in ws
@@ -450,7 +467,7 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority) -> None
         parts = person_parts(text[m.start : m.end])
         if parts and parts[1]:
             full.setdefault(parts[0], []).append((m.entity.id if m.entity else "", parts[1], m))
-    clusters: dict[str, tuple[str, list[str]]] = {}  # local id → (display name, given names)
+    clusters: dict[str, tuple[str, list[str], str]] = {}  # local id → (display name, given names, surname)
     for m in people:
         if m.entity is not None:
             m.entity_id, m.entity_name = m.entity.id, m.entity.name
@@ -475,14 +492,19 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority) -> None
             elif not m.title and m.source == "spacy":
                 m.label = "-"  # a lone capitalised word spaCy calls a person: not enough
                 continue
-        local = None
-        for key, (_, known) in clusters.items():
-            if key.endswith("-" + surname) and given_compatible_loose(given, known):
-                local = key
-                break
+        same_person = [
+            k
+            for k, (_, known, sur) in clusters.items()
+            if sur == surname and given_compatible_loose(given, known)
+        ]
+        local = same_person[0] if len(same_person) == 1 else None
         if local is None:
             local = _local_key_from(surname, given, name)
-            clusters[local] = (_display(name), given)
+            while local in clusters:
+                local += "-2"
+            clusters[local] = (_display(name), given, surname)
+        elif len(given) > len(clusters[local][1]):
+            clusters[local] = (clusters[local][0], given, surname)
         m.entity_id, m.entity_name = local, clusters[local][0]
         m.confidence = min(m.confidence, 0.7)
         if not m.evidence.startswith("document"):
@@ -503,8 +525,12 @@ def _local_key(m: Mention) -> str:
 
 
 def _local_key_from(surname: str, given: list[str], name: str) -> str:
-    first = given[0] if given else ""
-    return "person:x-" + slug(f"{first} {surname}" if first else surname)
+    """person:x-<first given name>-<surname> as written (titles, particles and middle names dropped)."""
+    ws = [w for w in words(name) if w.casefold() not in TITLES]
+    if not ws:
+        return "person:x-" + slug(surname)
+    first = [w for w in ws[:-1] if w.casefold() not in PARTICLES][:1] if given else []
+    return "person:x-" + slug(" ".join([*first, ws[-1]]))
 
 
 def _link_fields(doc: Document, mentions: list[Mention], auth: Authority) -> None:

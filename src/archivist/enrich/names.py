@@ -25,7 +25,7 @@ AUTHORITY_FILE = "authority.jsonl"
 
 TITLES = {
     "comrade", "comrades", "mr", "mrs", "miss", "ms", "dr", "prof", "professor", "citizen", "citizeness", "mme",
-    "madame", "mlle", "monsieur", "m", "herr", "frau", "genosse", "genossin", "camarade", "compagnon", "compagno",
+    "madame", "mlle", "monsieur", "herr", "frau", "genosse", "genossin", "camarade", "compagnon", "compagno",
     "sir", "lord", "lady", "general", "gen", "colonel", "col", "captain", "capt", "major", "lieutenant", "lt",
     "senator", "president", "premier", "minister", "judge", "rev", "reverend", "father", "brother", "sister",
     "tsar", "czar", "king", "queen", "emperor", "kaiser", "prince", "princess", "count", "countess", "baron",
@@ -63,6 +63,7 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         (r"(?<=[^aeiou])y", "i"),
         (r"of{1,2}$|o[vw]$", "ov"),
         (r"ef{1,2}$|ew$", "ev"),
+        (r"(?<=[hj])ov$", "ev"),  # ё after a sibilant: Khrushchov / Khrushchev
         (r"ia$|ija$|iya$|ya$", "ia"),
         (r"(.)\1+", r"\1"),
     ]
@@ -211,9 +212,11 @@ class Authority:
         candidates = []
         for entity_id in self.by_surname.get(surname, []):
             entity = self.entities[entity_id]
+            if not given and fold_name(entity.name)[-1:] != (surname,):
+                continue  # a lone word is a surname only of someone whose name ends with it
             for alias in (entity.name, *entity.aliases):
                 ap = person_parts(alias)
-                if ap and ap[0] == surname and (given or ap[1]) and given_compatible(given, ap[1]):
+                if ap and ap[0] == surname and (ap[1] if given else True) and given_compatible(given, ap[1]):
                     candidates.append(entity)
                     break
         if len(candidates) == 1 and given:
