@@ -902,13 +902,19 @@ def timeline(db: str, entity_name: str | None, start: str | None, end: str | Non
 @click.option(
     "--gold", default="../shared/gold/entities-dev.jsonl", show_default=True, type=click.Path(exists=True)
 )
+@click.option(
+    "--corpus",
+    default=None,
+    type=click.Path(exists=True),
+    help="Corpus folder (default: ../corpus beside the gold).",
+)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option("--mismatches", is_flag=True, help="List every missed and extra person (text format).")
-def eval_entities(gold: str, fmt: str, mismatches: bool) -> None:
+def eval_entities(gold: str, corpus: str | None, fmt: str, mismatches: bool) -> None:
     """Person linking against entities gold: precision, recall, consistency across documents."""
     from archivist.evaluate_enrich import score_entities, score_seed_enrichment
 
-    report = score_entities(gold).to_record()
+    report = score_entities(gold, corpus=corpus).to_record()
     seeds = Path(gold).resolve().parent / "seeds.json"
     if seeds.exists():
         report["seeds"] = score_seed_enrichment(seeds)
@@ -932,13 +938,19 @@ def eval_entities(gold: str, fmt: str, mismatches: bool) -> None:
 @click.option(
     "--gold", default="../shared/gold/dates-dev.jsonl", show_default=True, type=click.Path(exists=True)
 )
+@click.option(
+    "--corpus",
+    default=None,
+    type=click.Path(exists=True),
+    help="Corpus folder (default: ../corpus beside the gold).",
+)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option("--mismatches", is_flag=True, help="List every wrong, missed and extra date (text format).")
-def eval_dates(gold: str, fmt: str, mismatches: bool) -> None:
+def eval_dates(gold: str, corpus: str | None, fmt: str, mismatches: bool) -> None:
     """Temporal expressions against dates gold: value precision, recall, F1, relative recall."""
     from archivist.evaluate_enrich import score_dates
 
-    report = score_dates(gold).to_record()
+    report = score_dates(gold, corpus=corpus).to_record()
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return

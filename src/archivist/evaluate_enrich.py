@@ -26,11 +26,12 @@ def load_jsonl(path: str | Path) -> list[Record]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def gold_document(gold_path: str | Path, path: str) -> Document | None:
-    """The document a gold line names: its file under ../shared/corpus (the gold file's sibling)."""
+def gold_document(gold_path: str | Path, path: str, corpus: str | Path | None = None) -> Document | None:
+    """The document a gold line names: its file under `corpus` (default: ../corpus beside the gold
+    folder, as in ../shared)."""
     from archivist.pipeline import extract_data
 
-    root = Path(gold_path).resolve().parent.parent / "corpus"
+    root = Path(corpus) if corpus else Path(gold_path).resolve().parent.parent / "corpus"
     file = root / path
     if not file.exists():
         return None
@@ -130,14 +131,16 @@ def match_people(system: dict[str, dict[str, Any]], gold: list[dict[str, Any]]) 
     return out
 
 
-def score_entities(gold_path: str | Path, annotate: Any = None) -> EntityReport:
+def score_entities(
+    gold_path: str | Path, annotate: Any = None, corpus: str | Path | None = None
+) -> EntityReport:
     from archivist.enrich import mentions
 
     annotate = annotate or mentions.annotate
     report = EntityReport()
     seen: dict[str, set[str]] = {}  # gold person key → system ids
     for line in load_jsonl(gold_path):
-        doc = gold_document(gold_path, line["path"])
+        doc = gold_document(gold_path, line["path"], corpus)
         if doc is None:
             continue
         spans = annotate(doc)
@@ -264,13 +267,13 @@ def _locate(text: str, items: list[tuple[str, str | None]]) -> list[tuple[int, i
     return out
 
 
-def score_dates(gold_path: str | Path, annotate: Any = None) -> DateReport:
+def score_dates(gold_path: str | Path, annotate: Any = None, corpus: str | Path | None = None) -> DateReport:
     from archivist.enrich import dates
 
     annotate = annotate or dates.annotate
     report = DateReport()
     for line in load_jsonl(gold_path):
-        doc = gold_document(gold_path, line["path"])
+        doc = gold_document(gold_path, line["path"], corpus)
         if doc is None:
             continue
         text = doc.text

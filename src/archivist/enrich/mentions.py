@@ -64,7 +64,8 @@ _BAD_PERSON_WORDS = {
     "foundation", "institute", "college", "university", "school", "hall", "house", "avenue", "park", "bridge",
     "company", "ltd", "inc", "bank", "brothers", "rib", "ludu", "czar", "tsar", "tsarina", "emperor", "pope",
     "king", "queen", "god", "lord", "christ", "marxism", "leninism", "trotskyism", "stalinism", "communism",
-    "socialism", "capitalism", "anarchism",
+    "socialism", "capitalism", "anarchism", "abstract", "county", "province", "district", "river", "lake", "mount",
+    "island", "islands", "contents", "index", "footnotes", "glossary",
     "editorial", "staff", "board", "ties", "pact", "bolsheviks", "mensheviks", "communists", "socialists", "opposition", "bureau", "council",
 }  # fmt: skip
 
@@ -391,8 +392,8 @@ def annotate(doc: Document) -> list[Span]:
 
 
 _WORK_AFTER = re.compile(
-    r"^(?:[\s\-–]+[A-Z]\w+)*[\s\-–]*(?:Collected Works|Selected Works|Complete Works|Werke|"
-    r"Gesamtausgabe|Internet Archive|Reference Archive|Archive|Institute|Library|Museum)\b"
+    r"^(?:\s*[-–/]\s*[A-Z]\w+)*[\s\-–]*(?:Collected Works|Selected Works|Complete Works|Works|Werke|"
+    r"Correspondence|Gesamtausgabe|Internet Archive|Reference Archive|Archive|Institute|Library|Museum)\b"
 )
 _WORK_BEFORE = re.compile(r"(?:Anti|anti)[\-–]$")
 
@@ -489,7 +490,7 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority) -> None
                 m.evidence, m.confidence = "document:surname", 0.7
                 name = text[holder.start : holder.end]
                 given = person_parts(name)[1]  # type: ignore[index]
-            elif not m.title and m.source == "spacy":
+            elif not m.title and m.source == "spacy" and not _lone_surname(text, m, auth):
                 m.label = "-"  # a lone capitalised word spaCy calls a person: not enough
                 continue
         same_person = [
@@ -509,6 +510,39 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority) -> None
         m.confidence = min(m.confidence, 0.7)
         if not m.evidence.startswith("document"):
             m.evidence = f"new:{m.evidence}"
+
+
+def _lone_surname(text: str, m: Mention, auth: Authority) -> bool:
+    """A single word spaCy calls a person is kept inside a sentence ("His nominee, Strakosch,"), not
+    at its start, and not when it is a given name ("George") or shorter than four letters."""
+    word = text[m.start : m.end]
+    if len(word) < 4 or not word[0].isupper() or word.isupper() or " " in word or not word.isascii():
+        return False
+    if re.search(
+        r"(?:ean|ian|ist|ism|ish|ese|ic|ical|tion|ung|heit|keit|ie|ue|en|on|ity|ness|ment|ary)$", word
+    ):
+        return False  # adjectives, nouns of other languages: "Lassallean", "Groschen", "Revue", "Saxon"
+    if re.search(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$", text[max(0, m.start - 3) : m.start]):
+        return False
+    if re.search(r"\b(?:in|at|near|from|to|towards|via)\s+$", text[max(0, m.start - 10) : m.start], re.I):
+        return False  # "in Larne": a place
+    return fold_word(word) not in _given_names(auth)
+
+
+_GIVEN_CACHE: dict[str, set[str]] = {}
+
+
+def _given_names(auth: Authority) -> set[str]:
+    if auth.version not in _GIVEN_CACHE:
+        names = set()
+        for e in auth.entities.values():
+            if e.type == "person":
+                for alias in (e.name, *e.aliases):
+                    parts = words(alias)
+                    if len(parts) > 1 and len(parts[0]) > 1:
+                        names.add(fold_word(parts[0]))
+        _GIVEN_CACHE[auth.version] = names
+    return _GIVEN_CACHE[auth.version]
 
 
 def given_compatible_loose(a: list[str], b: list[str]) -> bool:
@@ -542,6 +576,8 @@ def _link_fields(doc: Document, mentions: list[Mention], auth: Authority) -> Non
     for fname, value in values:
         if not value or not _person_like(value.strip()):
             continue
+        if len(words(value)) < 2 and not authority().lookup(value, "person"):
+            continue  # one word no one knows is not enough for a person
         parts = person_parts(value)
         hit = None
         for m in mentions:

@@ -65,14 +65,14 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
         ("ord-of-month", rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?(?P<m>{MONTH_NAME})\b(?!\.?,?\s*(?:in the year (?:of )?)?\d{{3,4}})"),
         ("ago", rf"\b(?:about\s+|some\s+|nearly\s+|almost\s+)?(?P<n>\d+|{_N})(?P<half>\s+and\s+a\s+half)?\s+(?P<u>day|week|month|year|fortnight)s?(?P<half2>\s+and\s+a\s+half)?\s+(?:ago|back|before)\b"),
         ("later", rf"\b(?P<n>\d+|{_N})\s+(?P<u>day|week|month|year)s?\s+(?P<dir>later|afterwards|after)\b(?!\s+\w+\s+(?:of|the))"),
-        ("week", r"\b(?P<which>this|last|next|the\s+past|the\s+previous|the\s+following)\s+week\b"),
+        ("week", r"\b(?P<which>this|last|next|the\s+past|the\s+previous|the\s+following|the\s+ensuing|the\s+next)\s+week\b"),
         ("month-year-rel", r"\b(?P<which>this|last|next|the\s+previous|the\s+following|the\s+present)\s+(?P<u>month|year)\b"),
-        ("weekday", rf"\b(?:(?P<which>last|next|this|on|the\s+following|the\s+previous|the\s+next)\s+)?(?P<w>{_W})(?:\s+(?P<tod>morning|evening|night|afternoon|soir|matin|abend|morgen))?\b"),
+        ("weekday", rf"\b(?:(?P<which>last|next|this|on|upon|the\s+following|the\s+previous|the\s+next|the)\s+)?(?P<w>{_W})(?:\s+(?P<after>next|last))?(?:\s+(?P<tod>morning|evening|night|afternoon|soir|matin|abend|morgen))?\b"),
         ("day-word", r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|to-day|today|to-morrow|tomorrow|this\s+day|tonight|to-night|last\s+(?:night|evening)|this\s+(?:morning|evening)|aujourd[’']hui|hier|demain|heute|gestern|morgen)\b"),
         ("anaphoric", r"\b(?P<w>(?:that|the)\s+same\s+day|the\s+(?:next|following)\s+(?:day|morning|evening)|the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+day\s+after|the\s+next\s+morning)\b"),
-        ("season", rf"\b(?:(?P<which>this|last|next|the|in\s+the|early|late|the\s+beginning\s+of|the\s+end\s+of)\s+)?(?P<s>{_S})\b(?!\s+(?:of\s+)?\d)"),
-        ("month-range", rf"\b(?P<m>{MONTH_NAME})\s+(?:to|till|until|through|-|–)\s+(?P<m2>{MONTH_NAME})\b(?!\.?,?\s*\d)"),
-        ("month", rf"\b(?:(?P<which>this|last|next|early|late|mid-|the\s+(?:beginning|end|middle|month)\s+of|in|since|until|till|by|of|during|from|before|after)\s+)?(?P<m>{MONTH_NAME})\b(?!\.?\s*[0-3]?\d)(?!\.?,?\s*\d{{4}})"),
+        ("season", rf"\b(?:(?P<which>this|last|next|the|in\s+the|early|late|the\s+beginning\s+of|the\s+end\s+of)\s+)?(?P<s>{_S})(?:\s+of\s+(?P<yr>last|this|next)\s+year)?\b(?!\s+(?:of\s+)?\d)"),
+        ("month-range", rf"\b(?:(?:from|between)\s+)?(?P<m>{MONTH_NAME})\s+(?:to|till|until|through|-|–)\s+(?P<m2>{MONTH_NAME})\b(?!\.?,?\s*\d)"),
+        ("month", rf"\b(?:(?P<which>this|last|next|early|late|mid-|the\s+(?:beginning|end|middle|month)\s+of|in|since|until|till|by|of|during|from|before|after|and|or|to|for|through|between)\s+)?(?P<m>{MONTH_NAME})\b(?!\.?\s*[0-3]?\d)(?!\.?,?\s*\d{{4}})"),
     ]
 ]  # fmt: skip
 _MONTH_DAY = re.compile(
@@ -212,6 +212,8 @@ def _absolute(text: str) -> list[tuple[str, int, int]]:
             if re.search(r"\bthe\s+$", piece[max(0, s - 4) : s]) and re.match(r"\d{4}'?s", piece[s : e + 2]):
                 continue  # "the 1850s": a decade, read below
             out.append((value, piece_start + s, piece_start + e))
+    for m in re.finditer(r"(?<=\?[-–])(1[0-9]{3})(?!\d)", text):  # life dates "(?-1895)"
+        out.append((m.group(1), m.start(), m.end()))
     for m in re.finditer(r"(?<![\d.])(?P<a>[01]?\d)\.(?P<b>[0-3]?\d)\.(?P<y>(?:19|20)\d\d)(?!\d)", text):
         a, b = int(m.group("a")), int(m.group("b"))
         if 1 <= a <= 12 < b <= 31:  # 8.20.2010: month first
@@ -318,6 +320,8 @@ def _resolve(
     if kind == "later":
         return "", True, False  # resolved by _anaphora against the last day named
     if kind == "week":
+        if re.match(r"the\s+(?:following|ensuing|next)", g["which"], re.I):
+            return "", True, False  # the week after the last day named: _anaphora
         which = g["which"].lower().split()[-1]
         shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "following": 1}.get(which, 0)
         monday = a - timedelta(days=a.weekday()) + timedelta(weeks=shift)
@@ -325,6 +329,8 @@ def _resolve(
             return None
         return f"{_day(monday)}/{_day(monday + timedelta(days=6))}", True, False
     if kind == "month-year-rel":
+        if g["u"].lower() == "year" and re.match(r"the\s+(?:previous|following)", g["which"], re.I):
+            return "", True, False  # the year before/after the last year named: _anaphora
         which = g["which"].lower().split()[-1]
         shift = {"last": -1, "previous": -1, "next": 1, "following": 1}.get(which, 0)
         if g["u"].lower() == "year":
@@ -344,7 +350,9 @@ def _resolve(
         if precision < 3:
             return None
         wd = WEEKDAYS[word.lower()]
-        which = (g.get("which") or "").lower().split()[-1:] or [""]
+        which = (g.get("after") or g.get("which") or "").lower().split()[-1:] or [""]
+        if which[0] in ("", "on", "upon", "the"):
+            return "", True, False  # a weekday of the story: near the last day named, else the anchor's
         if which[0] == "following" or (which[0] == "next" and "the" in (g.get("which") or "").lower()):
             return "", True, False  # from the last day named: _anaphora
         if which[0] == "next":
@@ -378,6 +386,8 @@ def _resolve(
         ):
             return None
         months = {21: 4, 22: 7, 23: 10, 24: 1}[season]
+        if g.get("yr"):
+            return f"{a.year + {'last': -1, 'next': 1}.get(g['yr'].lower(), 0)}-{season}", True, False
         if which == "last":
             year = a.year - 1 if season != 24 and months >= a.month else a.year
             if season == 24:
@@ -405,15 +415,15 @@ def _resolve(
             return None
         if name.lower() in _AMBIGUOUS_MONTHS and not which:
             return None
-        if (
-            name.lower() in ("may", "march")
-            and which not in ("in", "of", "early", "late", "since", "until", "till")
-            and not which.startswith("the")
-        ):
+        if name.lower() in ("may", "march") and which not in _MAY_CUES and not which.startswith("the"):
             return None  # "May" and "March" are words too: only after a preposition
         month = MONTHS.get(name.lower())
         if not month or month > 12:
             return None
+        if re.match(r"\s*(?:Revolution|revolution|Days|days|Manifesto|insurrection|Insurrection|uprising|Uprising|"
+                    r"events|Theses|theses|Strike|strike|coup|Coup|régime|regime|Decree|decree|Conference)\b",
+                    text[m.end() : m.end() + 14]):  # fmt: skip
+            return None  # "the October Revolution", "the April Theses": names of events, not dates
         if which == "last":
             year = a.year - 1 if month >= a.month else a.year
         elif which == "next":
@@ -439,6 +449,30 @@ def _merge_weekdays(text: str, found: list[Found]) -> list[Found]:
     return out
 
 
+_MAY_CUES = {
+    "in",
+    "of",
+    "early",
+    "late",
+    "since",
+    "until",
+    "till",
+    "and",
+    "or",
+    "to",
+    "for",
+    "through",
+    "between",
+    "after",
+    "before",
+    "during",
+    "from",
+    "by",
+    "mid-",
+    "this",
+    "last",
+    "next",
+}
 _DAY_OFFSETS = {"yesterday": -1, "hier": -1, "gestern": -1, "the day before yesterday": -2, "tomorrow": 1,
                 "to-morrow": 1, "demain": 1, "the day after tomorrow": 2, "last night": -1, "last evening": -1}  # fmt: skip
 
@@ -446,11 +480,18 @@ _DAY_OFFSETS = {"yesterday": -1, "hier": -1, "gestern": -1, "the day before yest
 def _anaphora(found: list[Found], anchor: tuple[date, int] | None) -> None:
     """ "The next day", "three days later": from the last day the text named, else the anchor."""
     ref = anchor[0] if anchor and anchor[1] == 3 else None
+    from_text = False
+    last_year: int | None = None
+    ref_at = -1
     for f in found:
         if f.value:
+            if re.match(r"\d{4}", f.value) and not f.relative:
+                last_year = int(f.value[:4])
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.value):
-                ref = date.fromisoformat(f.value)
+                ref, from_text, ref_at = date.fromisoformat(f.value), True, f.start
             continue
+        if f.kind == "day-word" and (not from_text or f.start - ref_at > 1500):
+            continue  # "today" with no day to stand on: left out
         if ref is None:
             continue
         words = f.text.casefold()
@@ -474,7 +515,24 @@ def _anaphora(found: list[Found], anchor: tuple[date, int] | None) -> None:
             wd = next((v for k, v in WEEKDAYS.items() if k in words), None)
             if wd is None:
                 continue
-            f.value = _day(ref + timedelta(days=(wd - ref.weekday()) % 7 or 7))
+            if re.search(r"following|next", words):
+                f.value = _day(ref + timedelta(days=(wd - ref.weekday()) % 7 or 7))
+            elif from_text and (f.start - ref_at <= 1000 or not (anchor and anchor[1] == 3)):
+                back = (ref.weekday() - wd) % 7  # the nearest such day to the last one named
+                f.value = _day(ref - timedelta(days=back) if back <= 3 else ref + timedelta(days=7 - back))
+            else:
+                base = anchor[0] if anchor and anchor[1] == 3 else ref
+                f.value = _day(base - timedelta(days=(base.weekday() - wd) % 7))  # the anchor's, or before it
+        elif f.kind == "month-year-rel":
+            if last_year is None:
+                continue
+            f.value = str(last_year + (1 if "following" in words else -1))
+            last_year = int(f.value)
+            continue
+        elif f.kind == "week":
+            monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=1)
+            f.value = f"{_day(monday)}/{_day(monday + timedelta(days=6))}"
+            continue
         else:
             shift = 0
             if re.search(r"next|following|after", words):
@@ -483,4 +541,4 @@ def _anaphora(found: list[Found], anchor: tuple[date, int] | None) -> None:
                 shift = -1
             f.value = _day(ref + timedelta(days=shift))
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.value):
-            ref = date.fromisoformat(f.value)
+            ref, from_text, ref_at = date.fromisoformat(f.value), True, f.start
