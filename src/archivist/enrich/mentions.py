@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from archivist.enrich import nlp as nlp_mod
@@ -263,7 +264,11 @@ def _person_like(name: str, lower_words: set[str] | None = None) -> bool:
         return False
     if any(w.casefold() in _BAD_PERSON_WORDS for w in ws) or not _capitalised(ws[0]):
         return False
-    if all(len(w) == 1 for w in ws) or re.search(r"-[a-z]|-\s", name):
+    if (
+        all(len(w) == 1 for w in ws)
+        or re.search(r"-[a-z]|-\s", name)
+        or (len(ws) > 1 and re.search(r"(?:ish|ese)$", ws[0]))
+    ):
         return False
     if lower_words is not None and any(
         w.casefold() in lower_words and w.casefold() not in PARTICLES for w in ws
@@ -279,10 +284,31 @@ def _part_of(parts: list[Part], pos: int) -> Part | None:
     return None
 
 
+_TITLE_CUE = re.compile(
+    r"\b(?P<t>Herrn?|Frau|Fräulein|Mr|Mrs|Dr|Comrade|Genosse|Genossin|Monsieur|Mme|Madame|Citizen|Citoyen|"
+    r"Citoyenne|Signor|Signora|Prof|Professor|Captain|Capt|Colonel|Товарищ|Тов)\.?[ \t]+"
+    r"(?P<n>(?:[A-Z]\.[ \t]?)*[A-ZÀ-ÞА-Я][\w’'\-]+(?:[ \t]+(?:[A-ZÀ-ÞА-Я][\w’'\-]+|von|van|de|der|du|la|le))*)"
+)
+
+
 def _rule_mentions(doc: Document, auth: Authority) -> list[Mention]:
-    """Mentions the page's anatomy gives: periodicals after "Source:", the dateline's place, the
-    signature's, addressee's and salutation's person."""
+    """Mentions the page's anatomy gives: people after a title ("Herrn Hammer", "Comrade Rosmer"),
+    periodicals after "Source:", the dateline's place, the signature's, addressee's and salutation's
+    person."""
     text, out = doc.text, []
+    for m in _TITLE_CUE.finditer(text):
+        name = re.sub(r"(?:[ \t]+(?:von|van|de|der|du|la|le))+$", "", m.group("n"))
+        ws = words(name)
+        if (
+            not ws
+            or any(w.casefold() in _BAD_PERSON_WORDS or w.casefold() in TITLES for w in ws)
+            or len(ws) > 4
+        ):
+            continue
+        start = m.start("n")
+        out.append(
+            Mention(start, start + len(name), "person", None, "rule:title", 0.75, "rule", title=m.group("t"))
+        )
     head = text[: doc.parts[0].end] if doc.parts and doc.parts[0].kind == "header" else text[:3000]
     for m in _PERIODICAL_CUE.finditer(head):
         name = m.group("p").strip()
@@ -519,14 +545,23 @@ def _lone_surname(text: str, m: Mention, auth: Authority) -> bool:
     if len(word) < 4 or not word[0].isupper() or word.isupper() or " " in word or not word.isascii():
         return False
     if re.search(
-        r"(?:ean|ian|ist|ism|ish|ese|ic|ical|tion|ung|heit|keit|ie|ue|en|on|ity|ness|ment|ary)$", word
+        r"(?:ean|ian|ist|ism|ismus|ish|ese|ic|ical|tion|ung|heit|keit|ie|ue|en|on|ity|ness|ment|ary)$", word
     ):
         return False  # adjectives, nouns of other languages: "Lassallean", "Groschen", "Revue", "Saxon"
+    if word.endswith("s") and word[:-1].casefold() in _lower_words(text):
+        return False  # "the Lefts"
+    if re.search(rf"\b{re.escape(word)}(?:s|ish| istan|ian)\b", text):
+        return False  # "Kurd" beside "Kurds", "Kurdistan": a people, not a person
     if re.search(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$", text[max(0, m.start - 3) : m.start]):
         return False
     if re.search(r"\b(?:in|at|near|from|to|towards|via)\s+$", text[max(0, m.start - 10) : m.start], re.I):
         return False  # "in Larne": a place
     return fold_word(word) not in _given_names(auth)
+
+
+@lru_cache(maxsize=4)
+def _lower_words(text: str) -> set[str]:
+    return set(re.findall(r"\b[a-z][a-z]+\b", text))
 
 
 _GIVEN_CACHE: dict[str, set[str]] = {}

@@ -25,7 +25,7 @@ AUTHORITY_FILE = "authority.jsonl"
 
 TITLES = {
     "comrade", "comrades", "mr", "mrs", "miss", "ms", "dr", "prof", "professor", "citizen", "citizeness", "mme",
-    "madame", "mlle", "monsieur", "herr", "frau", "genosse", "genossin", "camarade", "compagnon", "compagno",
+    "madame", "mlle", "monsieur", "herr", "herrn", "fräulein", "citoyen", "citoyenne", "frau", "genosse", "genossin", "camarade", "compagnon", "compagno",
     "sir", "lord", "lady", "general", "gen", "colonel", "col", "captain", "capt", "major", "lieutenant", "lt",
     "senator", "president", "premier", "minister", "judge", "rev", "reverend", "father", "brother", "sister",
     "tsar", "czar", "king", "queen", "emperor", "kaiser", "prince", "princess", "count", "countess", "baron",
