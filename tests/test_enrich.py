@@ -175,6 +175,9 @@ def test_languages_without_a_pipeline_get_the_authority_file() -> None:
         ("December 13 was the coup", "1982-02-01", "1981-12-13"),
         ("le 14 juillet 1789", None, "1789-07-14"),
         ("am 9. November 1918", None, "1918-11-09"),
+        ("nous partirons ce printemps", "1905-06-01", "1905-21"),
+        ("hier soir, à Paris", "1871-05-28", "1871-05-27"),
+        ("gestern kam der Brief", "1871-05-28", "1871-05-27"),
     ],
 )
 def test_temporal_expressions(text: str, anchor: str | None, expected: str) -> None:

@@ -378,7 +378,9 @@ def _resolve(
         season = _SEASONS[g["s"].lower()]
         before = text[max(0, m.start() - 12) : m.start()].lower()
         if not which and not re.search(
-            r"\b(?:in|during|since|until|by|through|till|this|next|last|before|after)\s+$", before
+            r"\b(?:in|during|since|until|by|through|till|this|next|last|before|after|cet|ce|diesen|"
+            r"letzten|nächsten)\s*$",
+            before,
         ):
             return None
         if g["s"].lower() == "fall" and (
