@@ -277,6 +277,18 @@ def _person_like(name: str, lower_words: set[str] | None = None) -> bool:
     return all(_capitalised(w) or w.casefold() in PARTICLES for w in ws)
 
 
+def _entity_like(name: str, lower_words: set[str]) -> bool:
+    """A place or organisation spaCy finds and the authority file does not know: capitalised, no
+    elided word ("Qu'", "s'écrouler"), and not one word the text also writes in lower case ("Union",
+    "Providence")."""
+    ws = _TOKEN.findall(name)
+    if not ws or not name[:1].isupper() or re.search(r"['’]$|['’]\s|^\w['’]", name):
+        return False
+    if len(ws) == 1 and (ws[0].casefold() in lower_words or ws[0].casefold() in _BAD_PERSON_WORDS):
+        return False
+    return any(_capitalised(w) and len(w) > 2 for w in ws)
+
+
 def _part_of(parts: list[Part], pos: int) -> Part | None:
     for part in parts:
         if part.start <= pos < part.end:
@@ -407,6 +419,8 @@ def annotate(doc: Document) -> list[Span]:
             if not any(len(w) > 1 for w in _TOKEN.findall(name)) or re.fullmatch(r"[\W\d]*", name):
                 continue
             found = auth.lookup(name, label)
+            if not found and not _entity_like(name, lower_words):
+                continue
             mentions.append(Mention(start, end, label, found[0] if found else None,
                                     "spacy+authority" if found else "spacy", 0.8 if found else 0.5, "spacy"))  # fmt: skip
     mentions = [m for m in mentions if not _in_title_of_work(text, m)]
