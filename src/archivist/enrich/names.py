@@ -123,7 +123,9 @@ def given_compatible(a: list[str], b: list[str]) -> bool:
     A patronymic (…vich, …vna, …ovna) may be absent from either side."""
 
     def strip_patronymic(names: list[str]) -> list[str]:
-        return [n for n in names if not re.search(r"(?:vich|vic|vna|ovna|evna|ich|ichna)$", n) or len(n) <= 2]
+        return [
+            n for n in names if not re.search(r"(?:vich|vih|vic|vna|ovna|evna|ichna|ihna)$", n) or len(n) <= 2
+        ]
 
     for xs, ys in ((a, b), (strip_patronymic(a), strip_patronymic(b))):
         if all(x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
