@@ -66,7 +66,8 @@ _BAD_PERSON_WORDS = {
     "company", "ltd", "inc", "bank", "brothers", "rib", "ludu", "czar", "tsar", "tsarina", "emperor", "pope",
     "king", "queen", "god", "lord", "christ", "marxism", "leninism", "trotskyism", "stalinism", "communism",
     "socialism", "capitalism", "anarchism", "abstract", "county", "province", "district", "river", "lake", "mount",
-    "island", "islands", "contents", "index", "footnotes", "glossary",
+    "island", "islands", "contents", "index", "footnotes", "glossary", "public", "domain", "ed", "bibliography",
+    "writings", "statutes", "fort", "tableau", "hence", "blue", "book",
     "editorial", "staff", "board", "ties", "pact", "bolsheviks", "mensheviks", "communists", "socialists", "opposition", "bureau", "council",
 }  # fmt: skip
 
@@ -264,6 +265,8 @@ def _person_like(name: str, lower_words: set[str] | None = None) -> bool:
         return False
     if any(w.casefold() in _BAD_PERSON_WORDS for w in ws) or not _capitalised(ws[0]):
         return False
+    if re.search(r"[\[\]{}<>|—]|\.—", name) or re.search(r"(?:shire|ite|ites)$", ws[-1]):
+        return False  # "John] Wilkes", "Abdul Mejid.—Ed", "Somersetshire", "Carsonite"
     if (
         all(len(w) == 1 for w in ws)
         or re.search(r"-[a-z]|-\s", name)
