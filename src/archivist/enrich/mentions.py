@@ -535,6 +535,8 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority) -> None
                 given = person_parts(name)[1]  # type: ignore[index]
             elif not m.title and m.source == "spacy" and not _lone_surname(text, m, auth):
                 m.label = "-"  # a lone capitalised word spaCy calls a person: not enough
+            elif not m.title and m.source == "spacy":
+                m.evidence, m.confidence = "spacy:lone-surname", 0.5
                 continue
         same_person = [
             k
@@ -565,8 +567,12 @@ def _lone_surname(text: str, m: Mention, auth: Authority) -> bool:
         r"(?:ean|ian|ist|ism|ismus|ish|ese|ic|ical|tion|ung|heit|keit|ie|ue|en|on|ity|ness|ment|ary)$", word
     ):
         return False  # adjectives, nouns of other languages: "Lassallean", "Groschen", "Revue", "Saxon"
-    if word.endswith("s") and word[:-1].casefold() in _lower_words(text):
-        return False  # "the Lefts"
+    if word.endswith("s") and (
+        word[:-1].casefold() in _lower_words(text) or auth.by_key.get((fold_word(word[:-1]),))
+    ):
+        return False  # "the Lefts", "the Russias"
+    if re.search(r"(?:ianer|ians|aner|ists)$", word) or word.casefold() in _COMMON_CAPITALISED:
+        return False  # "Hegelianer", "Feuerbachians"; "Majesty", "Bourgeois"
     if re.search(rf"\b{re.escape(word)}(?:s|ish| istan|ian)\b", text):
         return False  # "Kurd" beside "Kurds", "Kurdistan": a people, not a person
     if re.search(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$", text[max(0, m.start - 3) : m.start]):
@@ -574,6 +580,10 @@ def _lone_surname(text: str, m: Mention, auth: Authority) -> bool:
     if re.search(r"\b(?:in|at|near|from|to|towards|via)\s+$", text[max(0, m.start - 10) : m.start], re.I):
         return False  # "in Larne": a place
     return fold_word(word) not in _given_names(auth)
+
+
+_COMMON_CAPITALISED = {"majesty", "highness", "excellency", "bourgeois", "mark", "constable", "sir", "madam",
+                       "lordship", "ladyship", "providence", "heaven", "fate", "nature", "reason", "liberty"}  # fmt: skip
 
 
 @lru_cache(maxsize=4)
