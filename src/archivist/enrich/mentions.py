@@ -67,7 +67,7 @@ _BAD_PERSON_WORDS = {
     "king", "queen", "god", "lord", "christ", "marxism", "leninism", "trotskyism", "stalinism", "communism",
     "socialism", "capitalism", "anarchism", "abstract", "county", "province", "district", "river", "lake", "mount",
     "island", "islands", "contents", "index", "footnotes", "glossary", "public", "domain", "ed", "bibliography",
-    "writings", "statutes", "fort", "tableau", "hence", "blue", "book",
+    "writings", "statutes", "fort", "tableau", "hence", "blue", "book", "hill", "ancient", "hegelian",
     "editorial", "staff", "board", "ties", "pact", "bolsheviks", "mensheviks", "communists", "socialists", "opposition", "bureau", "council",
 }  # fmt: skip
 

@@ -28,7 +28,7 @@ TITLES = {
     "madame", "mlle", "monsieur", "herr", "herrn", "fräulein", "citoyen", "citoyenne", "frau", "genosse", "genossin", "camarade", "compagnon", "compagno",
     "sir", "lord", "lady", "general", "gen", "colonel", "col", "captain", "capt", "major", "lieutenant", "lt",
     "senator", "president", "premier", "minister", "judge", "rev", "reverend", "father", "brother", "sister",
-    "tsar", "czar", "king", "queen", "emperor", "kaiser", "prince", "princess", "count", "countess", "baron",
+    "tsar", "czar", "messrs", "landdrost", "king", "queen", "emperor", "kaiser", "prince", "princess", "count", "countess", "baron",
     "signor", "signora", "señor", "don", "dona", "товарищ", "тов", "st", "saint",
 }  # fmt: skip
 PARTICLES = {"de", "da", "del", "della", "di", "du", "des", "la", "le", "van", "von", "der", "den", "ten", "y", "zu", "dos", "d"}  # fmt: skip
