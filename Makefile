@@ -10,7 +10,7 @@ DB ?= archive.db
 $(BIN)/archivist: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[cluster,bench,datasette,dev]'
+	$(BIN)/pip install --quiet -e '.[cluster,bench,datasette,dev,nlp]'
 	touch $(BIN)/archivist
 
 # The browser tests drive Debian's chromium (never a downloaded browser); without it they skip.

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from archivist.cli import main
 
 COMMANDS = ["ingest", "extract", "show", "original", "stats", "failures", "collections", "correct", "corrections",
-            "annotate", "datasette", "eval", "eval metadata", "eval seeds"]  # fmt: skip
+            "annotate", "datasette", "eval", "eval metadata", "eval seeds", "enrich", "entities", "entity",
+            "timeline", "eval entities", "eval dates"]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -153,15 +153,31 @@ def test_parts_and_header_lines_are_layers_and_stages_run_incrementally(
         ]
         assert "postscript" in kinds and "signature" in kinds  # the `parts` view over the spans
     first = json.loads(runner.invoke(main, ["annotate", "--db", db, "--format", "json"]).output)
-    assert {r["stage"]: r["documents"] for r in first} == {"paragraphs": 2, "dates": 2, "fingerprints": 2}
+    assert {r["stage"]: r["documents"] for r in first} == {
+        "paragraphs": 2,
+        "dates": 2,
+        "mentions": 2,
+        "fingerprints": 2,
+    }
     again = json.loads(runner.invoke(main, ["annotate", "--db", db, "--format", "json"]).output)
-    assert {r["stage"]: r["documents"] for r in again} == {"paragraphs": 0, "dates": 0, "fingerprints": 0}
+    assert {r["stage"]: r["documents"] for r in again} == {
+        "paragraphs": 0,
+        "dates": 0,
+        "mentions": 0,
+        "fingerprints": 0,
+    }
     with Archive(db) as archive:
         article = archive.document_at(SEED_ARTICLE)
         assert article is not None
         dates = {article.text[s.start : s.end]: s.attrs for s in article.layer("dates")}
         assert dates["14 September 1939"]["value"] == "1939-09-14"
-        assert dates["September 14th"] == {"value": "1939-09-14", "relative": True, "anchor": "date_written"}
+        assert (
+            dates["September 14th"]["value"] == "1939-09-14" and dates["September 14th"]["relative"] is True
+        )
+        assert (
+            dates["September 14th"]["anchor"] == "dateline"
+        )  # the document's dateline: Coyoacan, Sept. 14, 1939
+        assert dates["September 14th"]["anchor_value"] == "1939-09-14"
         assert all(s.agent.startswith("stage:dates@") for s in article.layer("dates"))
     # an edited file: only its document is annotated again
     target = seed_dir / SEED_LETTER
@@ -170,7 +186,12 @@ def test_parts_and_header_lines_are_layers_and_stages_run_incrementally(
     )
     assert runner.invoke(main, ["ingest", str(seed_dir), "--db", db, "-q"]).exit_code == 0
     third = json.loads(runner.invoke(main, ["annotate", "--db", db, "--format", "json", "-j", "2"]).output)
-    assert {r["stage"]: r["documents"] for r in third} == {"paragraphs": 1, "dates": 1, "fingerprints": 1}
+    assert {r["stage"]: r["documents"] for r in third} == {
+        "paragraphs": 1,
+        "dates": 1,
+        "mentions": 1,
+        "fingerprints": 1,
+    }
 
 
 # -- corrections ----------------------------------------------------------------------------------------------

@@ -282,10 +282,15 @@ def ingest(inputs: tuple[str, ...], db: str, collection: str | None, jobs: int, 
 @click.option(
     "--collection", "-c", default=None, help="Name the inputs' collection (default: the folder's name)."
 )
+@click.option(
+    "--no-enrich", is_flag=True, help="Leave out `mentions` and `dates` (the entity and date stages)."
+)
 @debug_option
-def extract(files: tuple[str, ...], fmt: str, no_text: bool, collection: str | None) -> None:
+def extract(files: tuple[str, ...], fmt: str, no_text: bool, collection: str | None, no_enrich: bool) -> None:
     """Extract documents from files without a database: one JSON object per document on stdout.
 
+    Each record carries `mentions` (start, end, text, label, entity_id, entity_name, wikidata,
+    confidence) and `dates` (start, end, text, value, anchor, kind) unless --no-enrich.
     Failures go to stderr as one line each; the exit status is 3 when any file failed.
     """
     from archivist.pipeline import collect_inputs, extract_input
@@ -300,6 +305,8 @@ def extract(files: tuple[str, ...], fmt: str, no_text: bool, collection: str | N
                                             literal(f"{item.path}: {result.failure_detail} [{result.failure}]")))  # fmt: skip
             continue
         record = result.document.to_record()
+        if not no_enrich:
+            record.update(_enrichment(result.document))
         if no_text:
             record.pop("text")
         if fmt == "jsonl":
@@ -312,6 +319,27 @@ def extract(files: tuple[str, ...], fmt: str, no_text: bool, collection: str | N
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
     if failed:
         sys.exit(EXIT_FAILURES)
+
+
+def _enrichment(doc: Any) -> dict[str, Any]:
+    """The entity and date stages' spans of one document, as the extract contract carries them."""
+    from archivist.enrich import dates, mentions
+
+    text = doc.text
+    out_mentions = [
+        {"start": s.start, "end": s.end, "text": text[s.start : s.end], "label": s.attrs.get("label"),
+         "entity_id": s.attrs.get("entity_id"), "entity_name": s.attrs.get("entity_name"),
+         "wikidata": s.attrs.get("wikidata"), "confidence": s.attrs.get("confidence"),
+         "evidence": s.attrs.get("evidence"), **({"fields": s.attrs["fields"]} if s.attrs.get("fields") else {})}
+        for s in mentions.annotate(doc)
+    ]  # fmt: skip
+    out_dates = [
+        {"start": s.start, "end": s.end, "text": text[s.start : s.end], "value": s.attrs.get("value"),
+         "anchor": s.attrs.get("anchor_value"), "anchor_source": s.attrs.get("anchor"),
+         "relative": bool(s.attrs.get("relative")), "kind": s.attrs.get("kind")}
+        for s in dates.annotate(doc)
+    ]  # fmt: skip
+    return {"mentions": out_mentions, "dates": out_dates}
 
 
 _SHOWN_FIELDS = ("id", "path", "version", "status", *METADATA_FIELDS)
@@ -1284,6 +1312,218 @@ def eval_reuse(gold: str, db: str | None, corpus: str | None, jobs: int, fmt: st
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         click.echo(format_reuse(report))
+
+
+# -- entities and dates (issue 16) ----------------------------------------------------------------------------
+ENTITY_TYPES = click.Choice(["person", "organisation", "place", "periodical", "event"])
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option(
+    "--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (0: one per core)."
+)
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", default=None, help="With --engine dask: address of an existing scheduler.")
+@click.option("--force", is_flag=True, help="Run on every document, not only those not yet annotated.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@debug_option
+def enrich(
+    db: str, jobs: int, engine: str, scheduler: str | None, force: bool, fmt: str, quiet: bool
+) -> None:
+    """Find who, where and when: run the `mentions` and `dates` stages (incrementally, on --jobs N
+    processes or Dask), then resolve the archive's entities across documents (people not in the
+    authority file clustered by surname, given names and context) into the tables `entities` and
+    `entity_mentions`, read by `entities`, `entity` and `timeline`."""
+    from archivist.enrich import run_stages
+    from archivist.store.entities import Entities
+
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        with Archive(db) as archive:
+            reports = run_stages(archive, ["mentions", "dates"], jobs=jobs, engine=engine, scheduler=scheduler,
+                                 force=force, progress=not quiet and fmt == "text")  # fmt: skip
+            resolved = Entities(archive).rebuild()
+    except KeyboardInterrupt:
+        err_console.print("interrupted: every finished batch is kept; run the same command again to finish")
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if fmt == "json":
+        click.echo(json.dumps({"stages": reports, "entities": resolved}, ensure_ascii=False, indent=2))
+        return
+    for r in reports:
+        out_console.print(f"{r['stage']}: {r['documents']} documents annotated, {r['spans']} spans "
+                          f"({r['up_to_date']} already up to date) in {r['seconds']:.1f}s")  # fmt: skip
+    out_console.print(f"entities: {resolved['entities']} ({resolved['archive_entities']} not in the authority file, "
+                      f"{resolved['merged_across_documents']} merged across documents), {resolved['mentions']} mentions")  # fmt: skip
+
+
+def _entities(archive: Archive) -> Any:
+    from archivist.store.entities import Entities
+
+    found = Entities(archive)
+    if not found.ready():
+        _fail("no entities in this archive yet: run `archivist enrich --db ARCHIVE` first")
+    return found
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--type", "type_", type=ENTITY_TYPES, default=None, help="Only entities of this type.")
+@click.option("--top", type=int, default=50, show_default=True, help="At most this many (0: all).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@debug_option
+def entities(db: str, type_: str | None, top: int, fmt: str) -> None:
+    """The entities the archive names, most documents first: documents and mentions of each."""
+    with Archive(db, readonly=True) as archive:
+        rows = _entities(archive).top(type_, top)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("name", "type", "documents", "mentions", "id", "wikidata"):
+        table.add_column(column, justify="right" if column in ("documents", "mentions") else "left")
+    for r in rows:
+        table.add_row(
+            literal(r["name"]),
+            r["type"],
+            str(r["documents"]),
+            str(r["mentions"]),
+            r["id"],
+            r["wikidata"] or "",
+        )
+    out_console.print(table)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("name")
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@debug_option
+def entity(name: str, db: str, fmt: str) -> None:
+    """One entity by name, variant or id ("Trotsky", "Trotzki", person:trotsky-leon): the variants
+    written, documents by year, the entities named beside it, and its documents."""
+    with Archive(db, readonly=True) as archive:
+        store = _entities(archive)
+        ids = store.find(name)
+        if not ids:
+            _fail(f"no entity named {name!r} in this archive")
+        found = [store.describe(i) for i in ids[:5]]
+    found = [f for f in found if f]
+    if fmt == "json":
+        click.echo(json.dumps(found[0] if len(found) == 1 else found, ensure_ascii=False, indent=2))
+        return
+    for e in found:
+        out_console.print(literal(f"{e['name']}  [{e['type']}] {e['id']}" + (f"  wikidata {e['wikidata']}" if e["wikidata"] else "")
+                                  + (f"  ({e['born'] or '?'}–{e['died'] or ''})" if e.get("born") or e.get("died") else "")))  # fmt: skip
+        out_console.print(f"  {e['documents']} documents, {e['mentions']} mentions; origin {e['origin']}")
+        out_console.print(literal("  variants: " + ", ".join(f"{k} ({v})" for k, v in e["variants"].items())))
+        out_console.print(
+            "  documents by year: " + ", ".join(f"{k}: {v}" for k, v in e["documents_by_year"].items())
+        )
+        out_console.print(
+            literal(
+                "  named beside: "
+                + ", ".join(f"{c['name']} ({c['documents']})" for c in e["co_mentioned"][:12])
+            )
+        )
+        for d in e["documents"][:10]:
+            out_console.print(literal(f"    {d['date'] or '?':<10} {d['title'] or d['path']}  [{d['id']}]"))
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.option("--db", default=DEFAULT_DB, show_default=True)
+@click.option("--entity", "entity_name", default=None, help="Only documents naming this entity.")
+@click.option("--from", "start", default=None, help="From this year (or date).")
+@click.option("--to", "end", default=None, help="Up to this year (or date).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@debug_option
+def timeline(db: str, entity_name: str | None, start: str | None, end: str | None, fmt: str) -> None:
+    """Documents in date order (written, else published), optionally only those naming an entity,
+    with the count per year."""
+    with Archive(db, readonly=True) as archive:
+        store = _entities(archive)
+        entity_id = None
+        if entity_name:
+            ids = store.find(entity_name)
+            if not ids:
+                _fail(f"no entity named {entity_name!r} in this archive")
+            entity_id = ids[0]
+        result = store.timeline(entity_id, start, end)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for year, count in result["by_year"].items():
+        out_console.print(f"{year}  {'#' * min(count, 60)} {count}")
+    for d in result["documents"]:
+        extra = f"  ({d['mentions']} mentions)" if "mentions" in d else ""
+        out_console.print(literal(f"{d['date']:<10}  {d['title'] or d['path']}{extra}  [{d['id']}]"))
+
+
+@eval_group.command("entities")
+@click.option(
+    "--gold", default="../shared/gold/entities-dev.jsonl", show_default=True, type=click.Path(exists=True)
+)
+@click.option(
+    "--corpus",
+    default=None,
+    type=click.Path(exists=True),
+    help="Corpus folder (default: ../corpus beside the gold).",
+)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("--mismatches", is_flag=True, help="List every missed and extra person (text format).")
+def eval_entities(gold: str, corpus: str | None, fmt: str, mismatches: bool) -> None:
+    """Person linking against entities gold: precision, recall, consistency across documents."""
+    from archivist.evaluate_enrich import score_entities, score_seed_enrichment
+
+    report = score_entities(gold, corpus=corpus).to_record()
+    seeds = Path(gold).resolve().parent / "seeds.json"
+    if seeds.exists():
+        report["seeds"] = score_seed_enrichment(seeds)
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    out_console.print(f"documents {report['documents']}  gold people {report['gold_people']}  system entities "
+                      f"{report['system_entities']}  matched {report['matched']}")  # fmt: skip
+    out_console.print(f"precision {report['precision']:.3f}  recall {report['recall']:.3f}  f1 {report['f1']:.3f}  "
+                      f"consistency {report['consistency']:.3f} ({report['people_in_several_documents']} people in several documents)")  # fmt: skip
+    if "seeds" in report:
+        got = report["seeds"]
+        out_console.print(f"seeds: mentions {got['mentions'][0]}/{got['mentions'][1]}, dates {got['dates'][0]}/"
+                          f"{got['dates'][1]}, across documents {got['across_documents'][0]}/{got['across_documents'][1]}")  # fmt: skip
+    if mismatches:
+        for m in report["misses"]:
+            out_console.print(literal(json.dumps(m, ensure_ascii=False)))
+
+
+@eval_group.command("dates")
+@click.option(
+    "--gold", default="../shared/gold/dates-dev.jsonl", show_default=True, type=click.Path(exists=True)
+)
+@click.option(
+    "--corpus",
+    default=None,
+    type=click.Path(exists=True),
+    help="Corpus folder (default: ../corpus beside the gold).",
+)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("--mismatches", is_flag=True, help="List every wrong, missed and extra date (text format).")
+def eval_dates(gold: str, corpus: str | None, fmt: str, mismatches: bool) -> None:
+    """Temporal expressions against dates gold: value precision, recall, F1, relative recall."""
+    from archivist.evaluate_enrich import score_dates
+
+    report = score_dates(gold, corpus=corpus).to_record()
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    out_console.print(f"gold {report['gold']}  system {report['system']}  correct {report['correct']}")
+    out_console.print(f"precision {report['precision']:.3f}  recall {report['recall']:.3f}  f1 {report['f1']:.3f}  "
+                      f"relative recall {report['relative_recall']:.3f} (of {report['relative_gold']})")  # fmt: skip
+    if mismatches:
+        for m in report["misses"]:
+            out_console.print(literal(json.dumps(m, ensure_ascii=False)))
 
 
 if __name__ == "__main__":

@@ -1,51 +1,59 @@
-"""Dates: the temporal expressions of every part, normalised to ISO 8601 / EDTF; a day written
-without its year is anchored to the year of its part's date, else the document's."""
+"""Dates: every temporal expression of every part, normalised to ISO 8601 / EDTF; relative ones
+("September 14th", "the 13th inst.", "last Tuesday", "a month and a half ago", "in the spring")
+anchored to the best date of their part — its dateline, then the date written, then published."""
 
 from __future__ import annotations
 
-from archivist.extract.dates import find_all_dates, month_days
-from archivist.model import Document, Span
+import re
+
+from archivist.enrich.temporal import parse_anchor, tag
+from archivist.model import Document, Part, Span
 
 NAME = "dates"
 NEEDS: tuple[str, ...] = ("parts",)
 ADDS = ("dates",)
 
 
-def _anchor(doc: Document, part_date: str | None) -> tuple[int, str] | None:
-    """The year a year-less day belongs to, and where it came from (the part's own date first)."""
-    for value, origin in ((part_date, "part"), (doc.date_written, "date_written"), (doc.date_published, "date_published")):  # fmt: skip
-        if value and value[:4].isdigit():
-            return int(value[:4]), origin
+def anchor_of(doc: Document, part: Part | None) -> tuple[str, str] | None:
+    """The best date of a part and where it came from: the part's own (dateline, a dated note),
+    then the document's dateline, date written, date published."""
+    datelines = [p.date for p in doc.parts if p.kind == "dateline" and p.date]
+    for value, origin in ((part.date if part else None, "part"), (datelines[0] if datelines else None, "dateline"),
+                          (doc.date_written, "date_written"), (doc.date_published, "date_published")):  # fmt: skip
+        if value and re.match(r"\d{4}", value):
+            return value, origin
     return None
+
+
+def _segments(doc: Document) -> list[tuple[int, int, Part | None]]:
+    """The parts, and the text between them (footers, lines no part claims)."""
+    out: list[tuple[int, int, Part | None]] = []
+    pos = 0
+    for part in sorted(doc.parts, key=lambda p: p.start):
+        if part.start > pos and doc.text[pos : part.start].strip():
+            out.append((pos, part.start, None))
+        if part.end > pos:
+            out.append((max(part.start, pos), part.end, part))
+            pos = part.end
+    if pos < len(doc.text) and doc.text[pos:].strip():
+        out.append((pos, len(doc.text), None))
+    return out
 
 
 def annotate(doc: Document) -> list[Span]:
     spans: list[Span] = []
-    for part in doc.parts:
-        text = doc.text[part.start : part.end]
-        taken: list[tuple[int, int]] = []
-        for paragraph_start, paragraph in _paragraphs(text):
-            for value, start, end in find_all_dates(paragraph):
-                start, end = paragraph_start + start, paragraph_start + end
-                spans.append(Span(NAME, "date", part.start + start, part.start + end, {"value": value}))
-                taken.append((start, end))
-        anchor = _anchor(doc, part.date)
-        if anchor is None:
-            continue
-        year, origin = anchor
-        for month, day, start, end in month_days(text):
-            if any(a <= start < b or start <= a < end for a, b in taken):
-                continue
-            attrs = {"value": f"{year:04d}-{month:02d}-{day:02d}", "relative": True, "anchor": origin}
-            spans.append(Span(NAME, "date", part.start + start, part.start + end, attrs, confidence=0.8))
+    for start, end, part in _segments(doc):
+        anchor = anchor_of(doc, part)
+        parsed = parse_anchor(anchor[0]) if anchor else None
+        for f in tag(doc.text[start:end], parsed):
+            attrs: dict[str, object] = {"value": f.value}
+            if f.relative:
+                attrs["relative"] = True
+                if anchor:
+                    attrs["anchor"] = anchor[1]
+                    attrs["anchor_value"] = anchor[0]
+            attrs["kind"] = f.kind
+            confidence = 1.0 if not f.relative else (0.6 if f.approximate else 0.8)
+            spans.append(Span(NAME, "date", start + f.start, start + f.end, attrs, confidence=confidence))
     spans.sort(key=lambda s: (s.start, s.end))
     return spans
-
-
-def _paragraphs(text: str) -> list[tuple[int, str]]:
-    """The part's paragraphs with their offsets: date patterns look within one paragraph at a time."""
-    out, pos = [], 0
-    for piece in text.split("\n\n"):
-        out.append((pos, piece))
-        pos += len(piece) + 2
-    return out

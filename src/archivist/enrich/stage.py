@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from archivist.enrich import dates, fingerprints, paragraphs
+from archivist.enrich import dates, fingerprints, mentions, paragraphs
 from archivist.model import Document, Span
 
 
@@ -29,14 +29,18 @@ class Stage:
 
 def _stage(module: ModuleType) -> Stage:
     """A stage from a module that defines NAME, NEEDS, ADDS, a docstring and `annotate(doc)`; its
-    version is the hash of the module's code (and of the modules it names in CODE, if any)."""
+    version is the hash of the module's code (and of the modules it names in CODE, and the data
+    version it names in DATA_VERSION, if any)."""
     code = inspect.getsource(module) + "".join(inspect.getsource(m) for m in getattr(module, "CODE", ()))
+    code += getattr(module, "DATA_VERSION", "")  # data it reads beside its code
     version = hashlib.sha256(code.encode()).hexdigest()[:12]
     about = (module.__doc__ or "").strip().splitlines()[0]
     return Stage(module.NAME, tuple(module.NEEDS), tuple(module.ADDS), about, module.annotate, version)
 
 
-STAGES: dict[str, Stage] = {s.name: s for s in (_stage(paragraphs), _stage(dates), _stage(fingerprints))}
+STAGES: dict[str, Stage] = {
+    s.name: s for s in (_stage(paragraphs), _stage(dates), _stage(mentions), _stage(fingerprints))
+}
 
 
 def order_stages(names: list[str]) -> list[Stage]:

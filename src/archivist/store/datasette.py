@@ -55,6 +55,18 @@ TABLES: dict[str, dict[str, Any]] = {
         "label_column": "name",
     },
     "stage_runs": {"description": "Which stage read which document version.", "facets": ["stage"]},
+    "entities": {
+        "description": "People, organisations, places, periodicals and events the archive names: from the "
+        "authority file, or the archive's own (people clustered across documents); rebuilt by `archivist enrich`.",
+        "label_column": "name",
+        "facets": ["type", "origin"],
+    },
+    "entity_mentions": {
+        "description": "Each mention (layer `mentions`) resolved to its entity, with evidence, confidence "
+        "and the document's year.",
+        "label_column": "text",
+        "facets": ["label", "entity_id", "year"],
+    },
     "blobs": {"hidden": True, "description": "Original bytes, zlib-compressed, by SHA-256."},
 }
 

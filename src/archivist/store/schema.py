@@ -471,4 +471,41 @@ MIGRATIONS.append(
     ]
 )
 
+# The entities of the archive (issue 16): the authority file's entries the documents mention and the
+# archive's own (people not in the file, clustered across documents), and each mention resolved to
+# one of them. Rebuilt whole by `archivist enrich` from the `mentions` layer (store/entities.py).
+MIGRATIONS.append(
+    [
+        """CREATE TABLE entities (
+            id TEXT PRIMARY KEY,            -- person:trotsky-leon (authority) or person:x-mike-bessler (archive)
+            type TEXT NOT NULL,             -- person, organisation, place, periodical, event
+            name TEXT NOT NULL,
+            origin TEXT NOT NULL,           -- authority@<version> or archive (clustered from mentions)
+            wikidata TEXT,
+            born INTEGER,
+            died INTEGER,
+            aliases TEXT,                   -- JSON list: the archive's own entities' merged names
+            documents INTEGER NOT NULL DEFAULT 0,
+            mentions INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX entities_type ON entities(type)",
+        "CREATE INDEX entities_name ON entities(name)",
+        """CREATE TABLE entity_mentions (
+            document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,           -- the span's seq in the mentions layer
+            entity_id TEXT NOT NULL,        -- after clustering across documents
+            local_id TEXT NOT NULL,         -- as the stage linked it
+            label TEXT NOT NULL,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            confidence REAL NOT NULL,
+            evidence TEXT,
+            year INTEGER,                   -- the document's year (written, else published)
+            PRIMARY KEY (document_id, seq)
+        )""",
+        "CREATE INDEX entity_mentions_entity ON entity_mentions(entity_id)",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,695 @@
+"""Mentions: people, organisations, places, periodicals and events named in every part, linked to
+the authority file (or to a new entity of the archive), each link with its evidence and confidence.
+
+Three sources of mentions, most precise first: the authority file's names found in the text (every
+alias and transliteration, folded), rules on the page's anatomy (byline, signature, addressee,
+salutation, dateline, the periodical after "Source:" / "Published in", titles such as "Comrade"),
+and spaCy's named-entity recogniser where a pipeline is installed for the document's language
+(names the authority file does not know). A person not in the authority file becomes an entity of
+the archive, `person:x-<given-surname>`, one per person within the document: a surname alone joins
+the one person of that surname the document names in full, and two people of one surname are never
+merged. Across documents `archivist enrich` clusters them (store/entities.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from archivist.enrich import nlp as nlp_mod
+from archivist.enrich.names import (
+    PARTICLES,
+    TITLES,
+    Authority,
+    Entity,
+    authority,
+    fold_word,
+    given_compatible,
+    person_parts,
+    slug,
+    strip_accents,
+    words,
+)
+from archivist.extract.dates import MONTHS
+from archivist.model import Document, Part, Span
+
+NAME = "mentions"
+NEEDS: tuple[str, ...] = ("parts", "header")
+ADDS = ("mentions",)
+LABELS = ("person", "organisation", "place", "periodical", "event")
+# Part of the stage's version besides this module's code: the matcher and the authority file.
+DATA_VERSION = ""  # set below, once the authority file is read
+
+_SPACY_LABELS = {"PERSON": "person", "PER": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
+                 "FAC": "place", "EVENT": "event"}  # fmt: skip
+_TOKEN = re.compile(r"(?:\b[OD]['’] ?(?=[A-Z]))?[^\W\d_]+(?:['’][^\W\d_]+)*", re.U)
+_JOIN = re.compile(r"^(?:[ \t]*(?:\.|-|–)?[ \t]*\(?|\.?[ \t]*\n[ \t]*)$")
+_PERIODICAL_CUE = re.compile(
+    r"(?:\bSource|\bFirst [Pp]ublished|\bPublished|\bPrinted|\bReprinted|\bOriginally published)\b[^:\n]{0,20}?:?[ \t]*"
+    r"(?:(?:as an? [\w ]{1,30}? )?in )?(?:the )?(?P<p>[A-Z][\w’'\-]*(?:[ \t]+(?:[A-Z][\w’'\-]*|of|and|the|de|des|du|la|le|der|die|das|für|am|&)){0,7})"
+)
+_BOOKISH = re.compile(r"\b(?:Works|Collected|Volume|Vol|Selected|Writings|Letters|Correspondence|Press|Publishers|"
+                      r"Edition|Archive|Internet|Library|Books?|Papers|Documents|Transcribed|Translated)\b")  # fmt: skip
+_SALUTATION = re.compile(r"^\s*(?:My )?(?:Dear|Dearest|Cher|Chère|Lieber|Liebe|Werter|Caro|Querido)\s+(?P<n>[^,\n:!]{2,60})")  # fmt: skip
+_BAD_PERSON_WORDS = {
+    "the", "of", "and", "in", "on", "for", "party", "committee", "congress", "union", "league", "international",
+    "soviet", "soviets", "government", "state", "army", "revolution", "war", "republic", "street", "press",
+    "archive", "internet", "works", "collected", "volume", "edition", "letter", "letters", "note", "notes",
+    "chapter", "part", "section", "introduction", "preface", "appendix", "editor", "editors", "marxists",
+    "zeitung", "gazette", "times", "review", "journal", "tribune", "herald", "news", "daily", "weekly", "world",
+    "markup", "html", "museum", "lane", "road", "square", "woods", "verlag", "headquarters", "proofread",
+    "proofreader", "transcribed", "transcription", "library", "publishers", "publishing", "villas", "trust", "fund",
+    "foundation", "institute", "college", "university", "school", "hall", "house", "avenue", "park", "bridge",
+    "company", "ltd", "inc", "bank", "brothers", "rib", "ludu", "czar", "tsar", "tsarina", "emperor", "pope",
+    "king", "queen", "god", "lord", "christ", "marxism", "leninism", "trotskyism", "stalinism", "communism",
+    "socialism", "capitalism", "anarchism", "abstract", "county", "province", "district", "river", "lake", "mount",
+    "island", "islands", "contents", "index", "footnotes", "glossary", "public", "domain", "ed", "bibliography",
+    "writings", "statutes", "fort", "tableau", "hence", "blue", "book", "hill", "ancient", "hegelian",
+    "editorial", "staff", "board", "ties", "pact", "bolsheviks", "mensheviks", "communists", "socialists", "opposition", "bureau", "council",
+}  # fmt: skip
+
+
+_NOT_GIVEN = {"dear", "dearest", "my", "cher", "chère", "lieber", "liebe", "werter", "caro", "cara", "querido",
+              "to", "from", "by", "and", "with", "citizen", "comrade", "old", "young", "poor", "good", "great",
+              "though", "although", "but", "yet", "when", "while", "if", "as", "then", "since", "after", "before",
+              "where", "here", "there", "this", "that", "these", "those", "what", "which", "who", "the", "a", "an",
+              "so", "also", "now", "only", "even", "both", "all", "every", "no", "not", "let", "perhaps", "for",
+              "in", "on", "at", "of", "our", "your", "his", "her", "their", "its", "we", "you", "he", "she", "they",
+              "i", "it", "mr", "mrs", "herr", "frau", "monsieur", "madame", "dr", "how", "why", "whether"}  # fmt: skip
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    label: str
+    entity: Entity | None = None
+    evidence: str = ""
+    confidence: float = 0.5
+    source: str = ""  # authority, spacy, rule
+    title: str | None = None
+    fields: list[str] = field(default_factory=list)
+    entity_id: str | None = None
+    entity_name: str | None = None
+    candidates: list[Entity] = field(default_factory=list)
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        word, end = m.group(0), m.end()
+        if word.endswith(("'s", "’s")) and len(word) > 3:
+            word, end = word[:-2], end - 2
+        out.append((m.start(), end, word))
+    return out
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _gazetteer(text: str, auth: Authority, lower_words: set[str]) -> list[Mention]:
+    """The authority file's names in the text: longest match first, capitalised words only."""
+    toks = _tokens(text)
+    folded = [fold_word(w) for _, _, w in toks]
+    out: list[Mention] = []
+    i = 0
+    while i < len(toks):
+        s, _, word = toks[i]
+        if not _capitalised(word):
+            i += 1
+            continue
+        found = None
+        limit = min(auth.max_tokens, len(toks) - i)
+        for n in range(limit, 0, -1):
+            window = toks[i : i + n]
+            if any(not _JOIN.match(text[a[1] : b[0]]) for a, b in itertools.pairwise(window)):
+                continue
+            key = tuple(folded[i : i + n])
+            ids = auth.by_key.get(key)
+            if not ids:
+                continue
+            if (
+                any(not (_capitalised(w) or w in PARTICLES) for _, _, w in window)
+                and key not in auth.lower_keys
+            ):
+                continue
+            if n == 1 and not _safe_single(word, text, s, lower_words):
+                continue
+            if n == 1 and _compound(text, toks[i], auth, folded, i):
+                continue
+            if n == 1 and len(key[0]) <= 4 and strip_accents(word.casefold()) not in auth.exact:
+                continue  # "He" is not "Che": short names must be written as the file writes them
+            found = (n, ids)
+            break
+        if found is None:
+            i += 1
+            continue
+        n, ids = found
+        entities = [auth.entities[x] for x in ids]
+        start, end = toks[i][0], toks[i + n - 1][1]
+        if n == 1 and i > 0 and all(e.type == "person" for e in entities):
+            ps, pe, prev = toks[i - 1]
+            sentence_start = re.search(r"(?:^|[.!?:;]\s+|\n\s*)$", text[max(0, ps - 3) : ps]) is not None
+            if (_capitalised(prev) and text[pe:start] == " " and prev.casefold() not in lower_words
+                    and prev.casefold() not in MONTHS and len(prev) > 1
+                    and not sentence_start
+                    and prev.casefold() not in TITLES and prev.casefold() not in _NOT_GIVEN and not auth.by_key.get((folded[i - 1],))):  # fmt: skip
+                given = [folded[i - 1]]
+                if not any(given_compatible(given, (person_parts(a) or ("", []))[1] or given)
+                           for e in entities for a in (e.name, *e.aliases) if len(words(a)) > 1):  # fmt: skip
+                    # "Einde Callaghan" is not James Callaghan: another person of that surname
+                    out.append(Mention(ps, end, "person", None, "authority:surname-other-given", 0.6, "rule"))
+                    i += 1
+                    continue
+        if text[end : end + 1] == "." and len(toks[i + n - 1][2]) == 1:
+            end += 1  # an initial's full stop
+        if text[end : end + 1] == ")" and text.count("(", start, end) > text.count(")", start, end):
+            end += 1
+        out.append(Mention(start, end, entities[0].type, entities[0] if len(entities) == 1 else None,
+                           "authority:alias", 0.95 if len(entities) == 1 else 0.5, "authority",
+                           candidates=entities))  # fmt: skip
+        i += n
+    return out
+
+
+def _compound(text: str, tok: tuple[int, int, str], auth: Authority, folded: list[str], i: int) -> bool:
+    """A person's name as half of a compound adjective ("Franco-Prussian", "Anglo-French") is no
+    mention; two names joined ("Hitler-Stalin", "Marx-Engels") are."""
+    ids = auth.by_key.get((folded[i],), [])
+    if not any(auth.entities[x].type == "person" for x in ids):
+        return False
+    after = re.match(r"[-–]([^\W\d_]+)", text[tok[1] : tok[1] + 40])
+    before = re.search(r"([^\W\d_]+)[-–]$", text[max(0, tok[0] - 40) : tok[0]])
+    for m in (after, before):
+        if m:
+            other = auth.by_key.get((fold_word(m.group(1)),), [])
+            if not any(auth.entities[x].type == "person" for x in other):
+                return True
+    return False
+
+
+def _safe_single(word: str, text: str, start: int, lower_words: set[str]) -> bool:
+    """A one-word name is taken unless it is also a common word of this text (a capitalised "March"
+    at the start of a sentence) or a lone initial."""
+    if len(word) < 2:
+        return False
+    if word.isupper() and len(word) <= 4:
+        return True
+    return word.casefold() not in lower_words
+
+
+def _spacy_mentions(doc: Document, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    nlp = nlp_mod.pipeline(doc.language)
+    if nlp is None:
+        return []
+    chunks: list[tuple[int, str]] = []
+    for start, end in spans:
+        pos = start
+        for brk in [*re.finditer(r"\n\s*\n", doc.text[start:end]), None]:
+            stop = start + brk.start() if brk else end
+            piece = doc.text[pos:stop]
+            if piece.strip():
+                chunks.append((pos, piece))
+            if brk:
+                pos = start + brk.end()
+    out = []
+    for (offset, _), parsed in zip(chunks, nlp.pipe((c for _, c in chunks), batch_size=64), strict=True):
+        for ent in parsed.ents:
+            label = _SPACY_LABELS.get(ent.label_)
+            if label is None and ent.label_ == "MISC":
+                continue
+            if label:
+                out.append((offset + ent.start_char, offset + ent.end_char, label))
+    return out
+
+
+def _clean_span(text: str, start: int, end: int) -> tuple[int, int, str | None]:
+    """A recognised name without a leading article or title and a trailing possessive."""
+    title = None
+    while True:
+        m = re.match(r"(?:the|The|THE)\s+|([A-Z][a-zа-я]+)\.?\s+", text[start:end])
+        if not m:
+            break
+        if m.group(1) is None:
+            start += m.end()
+            continue
+        if m.group(1).casefold() in TITLES:
+            title = m.group(1)
+            start += m.end()
+            continue
+        break
+    chunk = text[start:end]
+    if chunk.endswith(("'s", "’s")):
+        end -= 2
+    elif chunk.endswith(("'", "’")):
+        end -= 1
+    while end > start and text[end - 1] in " ,;:":
+        end -= 1
+    return start, end, title
+
+
+def _title_before(text: str, start: int) -> str | None:
+    m = re.search(r"\b([A-Za-zа-я]+)\.?\s+$", text[max(0, start - 20) : start])
+    if m and m.group(1).casefold() in TITLES:
+        return m.group(1)
+    return None
+
+
+def _person_like(name: str, lower_words: set[str] | None = None) -> bool:
+    ws = [w for w in _TOKEN.findall(name)]
+    if not ws or len(ws) > 5 or re.search(r"\d", name):
+        return False
+    if any(w.casefold() in _BAD_PERSON_WORDS for w in ws) or not _capitalised(ws[0]):
+        return False
+    if re.search(r"[\[\]{}<>|—]|\.—", name) or re.search(r"(?:shire|ite|ites)$", ws[-1]):
+        return False  # "John] Wilkes", "Abdul Mejid.—Ed", "Somersetshire", "Carsonite"
+    if (
+        all(len(w) == 1 for w in ws)
+        or re.search(r"-[a-z]|-\s", name)
+        or (len(ws) > 1 and re.search(r"(?:ish|ese)$", ws[0]))
+    ):
+        return False
+    if lower_words is not None and any(
+        w.casefold() in lower_words and w.casefold() not in PARTICLES for w in ws
+    ):
+        return False  # "Turkish Territory", "Any": words this text also writes as common words
+    return all(_capitalised(w) or w.casefold() in PARTICLES for w in ws)
+
+
+def _entity_like(name: str, lower_words: set[str]) -> bool:
+    """A place or organisation spaCy finds and the authority file does not know: capitalised, no
+    elided word ("Qu'", "s'écrouler"), and not one word the text also writes in lower case ("Union",
+    "Providence")."""
+    ws = _TOKEN.findall(name)
+    if not ws or not name[:1].isupper() or re.search(r"['’]$|['’]\s|^\w['’]", name):
+        return False
+    if len(ws) == 1 and (ws[0].casefold() in lower_words or ws[0].casefold() in _BAD_PERSON_WORDS):
+        return False
+    return any(_capitalised(w) and len(w) > 2 for w in ws)
+
+
+def _part_of(parts: list[Part], pos: int) -> Part | None:
+    for part in parts:
+        if part.start <= pos < part.end:
+            return part
+    return None
+
+
+_TITLE_CUE = re.compile(
+    r"\b(?P<t>Herrn?|Frau|Fräulein|Mr|Mrs|Dr|Comrade|Genosse|Genossin|Monsieur|Mme|Madame|Citizen|Citoyen|"
+    r"Citoyenne|Signor|Signora|Prof|Professor|Captain|Capt|Colonel|Товарищ|Тов)\.?[ \t]+"
+    r"(?P<n>(?:[A-Z]\.[ \t]?)*[A-ZÀ-ÞА-Я][\w’'\-]+(?:[ \t]+(?:[A-ZÀ-ÞА-Я][\w’'\-]+|von|van|de|der|du|la|le))*)"
+)
+
+
+def _rule_mentions(doc: Document, auth: Authority) -> list[Mention]:
+    """Mentions the page's anatomy gives: people after a title ("Herrn Hammer", "Comrade Rosmer"),
+    periodicals after "Source:", the dateline's place, the signature's, addressee's and salutation's
+    person."""
+    text, out = doc.text, []
+    for m in _TITLE_CUE.finditer(text):
+        name = re.sub(r"(?:[ \t]+(?:von|van|de|der|du|la|le))+$", "", m.group("n"))
+        ws = words(name)
+        if (
+            not ws
+            or any(w.casefold() in _BAD_PERSON_WORDS or w.casefold() in TITLES for w in ws)
+            or len(ws) > 4
+        ):
+            continue
+        start = m.start("n")
+        out.append(
+            Mention(start, start + len(name), "person", None, "rule:title", 0.75, "rule", title=m.group("t"))
+        )
+    head = text[: doc.parts[0].end] if doc.parts and doc.parts[0].kind == "header" else text[:3000]
+    for m in _PERIODICAL_CUE.finditer(head):
+        name = m.group("p").strip()
+        start, end = m.start("p"), m.start("p") + len(name)
+        found = auth.lookup(name, "periodical")
+        if found:
+            out.append(
+                Mention(start, end, "periodical", found[0], "rule:source-line+authority", 0.95, "rule")
+            )
+        elif not _BOOKISH.search(name) and len(name) > 3:
+            out.append(Mention(start, end, "periodical", None, "rule:source-line", 0.6, "rule"))
+    if doc.source_title:
+        for m in re.finditer(re.escape(doc.source_title), head):
+            found = auth.lookup(doc.source_title, "periodical")
+            if found or not _BOOKISH.search(doc.source_title):
+                out.append(Mention(m.start(), m.end(), "periodical", found[0] if found else None,
+                                   "rule:source_title", 0.9 if found else 0.6, "rule"))  # fmt: skip
+    for part in doc.parts:
+        chunk = text[part.start : part.end]
+        if part.kind == "dateline":
+            place = part.place or doc.place
+            if place:
+                name = place.split(",")[0].strip()
+                idx = chunk.find(name)
+                if idx >= 0 and name:
+                    found = auth.lookup(name, "place")
+                    out.append(Mention(part.start + idx, part.start + idx + len(name), "place",
+                                       found[0] if found else None, "rule:dateline", 0.9, "rule"))  # fmt: skip
+        elif part.kind in ("signature", "addressee"):
+            for line in chunk.splitlines()[:2]:
+                line_start = part.start + chunk.find(line)
+                name = re.sub(r"^(?:To|An|À|A)\s+", "", line.strip()).strip(" .,;:")
+                if 2 <= len(name.split()) <= 5 and _person_like(name):
+                    idx = text.find(name, line_start)
+                    out.append(
+                        Mention(idx, idx + len(name), "person", None, f"rule:{part.kind}", 0.8, "rule")
+                    )
+                    break
+        elif part.kind == "salutation":
+            sal = _SALUTATION.match(chunk)
+            if sal:
+                raw = sal.group("n").strip()
+                s, e, title = _clean_span(chunk, sal.start("n"), sal.start("n") + len(raw))
+                name = chunk[s:e]
+                if name and _person_like(name) and (title or len(name.split()) >= 2):
+                    out.append(Mention(part.start + s, part.start + e, "person", None, "rule:salutation", 0.8,
+                                       "rule", title=title))  # fmt: skip
+    return out
+
+
+def _overlaps(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def annotate(doc: Document) -> list[Span]:
+    text = doc.text
+    auth = authority()
+    lower_words = {w for w in re.findall(r"\b[a-z][a-z]+\b", text)}
+    parts = doc.parts or [Part("body", 0, len(text))]
+    mentions = _gazetteer(text, auth, lower_words)
+    # Rules: keep where they add a mention or type an unlinked one.
+    for rule in _rule_mentions(doc, auth):
+        clash = [m for m in mentions if _overlaps(m, rule)]
+        if not clash:
+            mentions.append(rule)
+        elif rule.label == "periodical":
+            for m in clash:
+                periodicals = [c for c in m.candidates if c.type == "periodical"]
+                if periodicals:
+                    m.entity, m.label, m.evidence = (
+                        periodicals[0],
+                        "periodical",
+                        "authority:alias+source-line",
+                    )
+    # spaCy: names the authority file does not know (and types for ambiguous ones).
+    for start, end, label in _spacy_mentions(doc, [(p.start, p.end) for p in parts]):
+        start, end, title = _clean_span(text, start, end)
+        if end <= start:
+            continue
+        probe = Mention(start, end, label)
+        clash = [m for m in mentions if _overlaps(m, probe)]
+        if clash:
+            for m in clash:
+                if m.entity is None and m.candidates:
+                    typed = [c for c in m.candidates if c.type == label]
+                    if len(typed) == 1:
+                        m.entity, m.label, m.confidence = typed[0], label, 0.8
+            continue
+        name = text[start:end]
+        title = title or _title_before(text, start)
+        if label == "person":
+            if not _person_like(name, lower_words):
+                continue
+            mentions.append(Mention(start, end, "person", None, "spacy", 0.6, "spacy", title=title))
+        else:
+            if not any(len(w) > 1 for w in _TOKEN.findall(name)) or re.fullmatch(r"[\W\d]*", name):
+                continue
+            found = auth.lookup(name, label)
+            if not found and not _entity_like(name, lower_words):
+                continue
+            mentions.append(Mention(start, end, label, found[0] if found else None,
+                                    "spacy+authority" if found else "spacy", 0.8 if found else 0.5, "spacy"))  # fmt: skip
+    mentions = [m for m in mentions if not _in_title_of_work(text, m)]
+    _anachronisms(doc, parts, mentions)
+    mentions.sort(key=lambda m: (m.start, -m.end))
+    _resolve_people(text, mentions, auth)
+    _link_fields(doc, mentions, auth)
+    return [_span(doc, parts, m) for m in mentions if m.label in LABELS]
+
+
+_WORK_AFTER = re.compile(
+    r"^(?:\s*[-–/]\s*[A-Z]\w+)*[\s\-–]*(?:Collected Works|Selected Works|Complete Works|Works|Werke|"
+    r"Correspondence|Gesamtausgabe|Internet Archive|Reference Archive|Archive|Institute|Library|Museum)\b"
+)
+_WORK_BEFORE = re.compile(r"(?:Anti|anti)[\-–]$")
+
+
+def _in_title_of_work(text: str, m: Mention) -> bool:
+    """A name inside the name of a work, series or archive ("Anti-Dühring", "Marx-Engels Collected
+    Works", "Natalia Sedova Internet Archive") is not a mention of the person."""
+    if m.label != "person":
+        return False
+    return bool(
+        _WORK_BEFORE.search(text[max(0, m.start - 5) : m.start])
+        or _WORK_AFTER.match(text[m.end : m.end + 60])
+    )
+
+
+_LATER_HANDS = ("footnote", "editorial-note", "header")
+
+
+def _document_year(doc: Document) -> int | None:
+    years = [int(v[:4]) for v in (doc.date_written, doc.date_published) if v and v[:4].isdigit()]
+    return min(years) if years else None
+
+
+def _anachronisms(doc: Document, parts: list[Part], mentions: list[Mention]) -> None:
+    """A person born after the text was written is not who its author meant ("Franco" in an 1868
+    letter): such candidates are dropped, and a mention left with none is no mention (notes and
+    headers, written later by editors, excepted)."""
+    year = _document_year(doc)
+    if year is None:
+        return
+    for m in mentions:
+        part = _part_of(parts, m.start)
+        cands = m.candidates or ([m.entity] if m.entity else [])
+        kept = [
+            c
+            for c in cands
+            if not (c.born and c.born > year and c.type in ("person", "periodical", "organisation"))
+        ]
+        if len(kept) == len(cands) or (not kept and part is not None and part.kind in _LATER_HANDS):
+            continue
+        if not kept:
+            m.label = "-"
+        m.candidates = kept
+        m.entity = kept[0] if len(kept) == 1 else None
+        if m.entity is not None:
+            m.label = m.entity.type
+
+
+def _resolve_people(text: str, mentions: list[Mention], auth: Authority) -> None:
+    """Link each person mention to the authority file or to one new entity per person of the
+    document, surname by surname; ambiguous ones by the document's other mentions."""
+    for m in mentions:
+        if m.title is None:
+            m.title = _title_before(text, m.start)
+    people = [m for m in mentions if m.label == "person"]
+    # Ambiguous authority aliases: the candidate the document names unambiguously elsewhere.
+    named = {m.entity.id for m in mentions if m.entity is not None}
+    for m in mentions:
+        if m.entity is None and m.candidates:
+            preferred = [c for c in m.candidates if c.id in named] or m.candidates
+            m.entity, m.label = preferred[0], preferred[0].type
+            m.confidence, m.evidence = (0.8, "authority:alias+document") if len(preferred) == 1 else (0.5, "authority:alias-ambiguous")  # fmt: skip
+    people = [m for m in mentions if m.label == "person"]
+    # Unlinked people: the matcher (transliteration, initials, patronymics), then the document.
+    for m in people:
+        if m.entity is None:
+            entity, evidence, confidence = auth.match_person(text[m.start : m.end])
+            if entity is not None:
+                m.entity, m.evidence, m.confidence = entity, f"authority:{evidence}", confidence
+    full: dict[str, list[tuple[str, list[str], Mention]]] = {}  # surname → (key, given, mention)
+    for m in people:
+        parts = person_parts(text[m.start : m.end])
+        if parts and parts[1]:
+            full.setdefault(parts[0], []).append((m.entity.id if m.entity else "", parts[1], m))
+    clusters: dict[str, tuple[str, list[str], str]] = {}  # local id → (display name, given names, surname)
+    for m in people:
+        if m.entity is not None:
+            m.entity_id, m.entity_name = m.entity.id, m.entity.name
+            continue
+        name = text[m.start : m.end]
+        parts = person_parts(name)
+        if parts is None:
+            continue
+        surname, given = parts
+        if not given:
+            # A surname alone: the one person of that surname the document names in full.
+            same = {key or "?" + " ".join(g) for key, g, _ in full.get(surname, [])}
+            if len(same) == 1:
+                holder = full[surname][0][2]
+                if holder.entity is not None:
+                    m.entity, m.evidence, m.confidence = holder.entity, "document:surname", 0.8
+                    m.entity_id, m.entity_name = holder.entity.id, holder.entity.name
+                    continue
+                m.evidence, m.confidence = "document:surname", 0.7
+                name = text[holder.start : holder.end]
+                given = person_parts(name)[1]  # type: ignore[index]
+            elif not m.title and m.source == "spacy" and not _lone_surname(text, m, auth):
+                m.label = "-"  # a lone capitalised word spaCy calls a person: not enough
+            elif not m.title and m.source == "spacy":
+                m.evidence, m.confidence = "spacy:lone-surname", 0.5
+                continue
+        same_person = [
+            k
+            for k, (_, known, sur) in clusters.items()
+            if sur == surname and given_compatible_loose(given, known)
+        ]
+        local = same_person[0] if len(same_person) == 1 else None
+        if local is None:
+            local = _local_key_from(surname, given, name)
+            while local in clusters:
+                local += "-2"
+            clusters[local] = (_display(name), given, surname)
+        elif len(given) > len(clusters[local][1]):
+            clusters[local] = (clusters[local][0], given, surname)
+        m.entity_id, m.entity_name = local, clusters[local][0]
+        m.confidence = min(m.confidence, 0.7)
+        if not m.evidence.startswith("document"):
+            m.evidence = f"new:{m.evidence}"
+
+
+def _lone_surname(text: str, m: Mention, auth: Authority) -> bool:
+    """A single word spaCy calls a person is kept inside a sentence ("His nominee, Strakosch,"), not
+    at its start, and not when it is a given name ("George") or shorter than four letters."""
+    word = text[m.start : m.end]
+    if len(word) < 4 or not word[0].isupper() or word.isupper() or " " in word or not word.isascii():
+        return False
+    if re.search(
+        r"(?:ean|ian|ist|ism|ismus|ish|ese|ic|ical|tion|ung|heit|keit|ie|ue|en|on|ity|ness|ment|ary)$", word
+    ):
+        return False  # adjectives, nouns of other languages: "Lassallean", "Groschen", "Revue", "Saxon"
+    if word.endswith("s") and (
+        word[:-1].casefold() in _lower_words(text) or auth.by_key.get((fold_word(word[:-1]),))
+    ):
+        return False  # "the Lefts", "the Russias"
+    if re.search(r"(?:ianer|ians|aner|ists)$", word) or word.casefold() in _COMMON_CAPITALISED:
+        return False  # "Hegelianer", "Feuerbachians"; "Majesty", "Bourgeois"
+    if re.search(rf"\b{re.escape(word)}(?:s|ish| istan|ian)\b", text):
+        return False  # "Kurd" beside "Kurds", "Kurdistan": a people, not a person
+    if re.search(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$", text[max(0, m.start - 3) : m.start]):
+        return False
+    if re.search(r"\b(?:in|at|near|from|to|towards|via)\s+$", text[max(0, m.start - 10) : m.start], re.I):
+        return False  # "in Larne": a place
+    return fold_word(word) not in _given_names(auth)
+
+
+_COMMON_CAPITALISED = {"majesty", "highness", "excellency", "bourgeois", "mark", "constable", "sir", "madam",
+                       "lordship", "ladyship", "providence", "heaven", "fate", "nature", "reason", "liberty"}  # fmt: skip
+
+
+@lru_cache(maxsize=4)
+def _lower_words(text: str) -> set[str]:
+    return set(re.findall(r"\b[a-z][a-z]+\b", text))
+
+
+_GIVEN_CACHE: dict[str, set[str]] = {}
+
+
+def _given_names(auth: Authority) -> set[str]:
+    if auth.version not in _GIVEN_CACHE:
+        names = set()
+        for e in auth.entities.values():
+            if e.type == "person":
+                for alias in (e.name, *e.aliases):
+                    parts = words(alias)
+                    if len(parts) > 1 and len(parts[0]) > 1:
+                        names.add(fold_word(parts[0]))
+        _GIVEN_CACHE[auth.version] = names
+    return _GIVEN_CACHE[auth.version]
+
+
+def given_compatible_loose(a: list[str], b: list[str]) -> bool:
+    return not a or not b or given_compatible(a, b)
+
+
+def _display(name: str) -> str:
+    ws = [w for w in re.split(r"\s+", name.strip()) if w.strip(".").casefold() not in TITLES]
+    return " ".join(ws)
+
+
+def _local_key(m: Mention) -> str:
+    return m.entity_id or f"@{m.start}"
+
+
+def _local_key_from(surname: str, given: list[str], name: str) -> str:
+    """person:x-<first given name>-<surname> as written (titles, particles and middle names dropped)."""
+    ws = [w for w in words(name) if w.casefold() not in TITLES]
+    if not ws:
+        return "person:x-" + slug(surname)
+    first = [w for w in ws[:-1] if w.casefold() not in PARTICLES][:1] if given else []
+    return "person:x-" + slug(" ".join([*first, ws[-1]]))
+
+
+def _link_fields(doc: Document, mentions: list[Mention], auth: Authority) -> None:
+    """The byline authors, translator and addressee fields: linked to the same entities as the
+    mentions of the text (the first mention of the name, or a zero-width span at the start)."""
+    values = [("authors", a) for a in doc.authors] + [
+        (f, getattr(doc, f)) for f in ("translator", "addressee")
+    ]
+    for fname, value in values:
+        if not value or not _person_like(value.strip()):
+            continue
+        if len(words(value)) < 2 and not authority().lookup(value, "person"):
+            continue  # one word no one knows is not enough for a person
+        parts = person_parts(value)
+        hit = None
+        for m in mentions:
+            if m.label == "person" and m.entity_id and parts:
+                mp = person_parts(doc.text[m.start : m.end])
+                if mp and mp[0] == parts[0]:
+                    hit = m
+                    break
+        if hit is None:
+            entity, evidence, confidence = auth.match_person(value)
+            hit = Mention(0, 0, "person", entity, f"field:{fname}+authority:{evidence}" if entity else f"field:{fname}",
+                          confidence if entity else 0.7, "field")  # fmt: skip
+            if entity:
+                hit.entity_id, hit.entity_name = entity.id, entity.name
+            else:
+                p = parts or ("", [])
+                hit.entity_id, hit.entity_name = _local_key_from(p[0], p[1], value), value.strip()
+            mentions.append(hit)
+        hit.fields.append(fname)
+
+
+def _span(doc: Document, parts: list[Part], m: Mention) -> Span:
+    entity = m.entity
+    attrs: dict[str, Any] = {
+        "label": m.label,
+        "entity_id": m.entity_id
+        or (entity.id if entity else f"{m.label}:x-{slug(doc.text[m.start : m.end])}"),
+        "entity_name": m.entity_name or (entity.name if entity else _display(doc.text[m.start : m.end])),
+        "wikidata": entity.wikidata if entity else None,
+        "confidence": round(m.confidence, 2),
+        "evidence": m.evidence,
+    }
+    part = _part_of(parts, m.start)
+    if part is not None:
+        attrs["part"] = part.kind
+    if m.title:
+        attrs["title"] = m.title
+    if m.fields:
+        attrs["fields"] = m.fields
+    return Span(NAME, m.label, m.start, m.end, attrs, confidence=round(m.confidence, 2))
+
+
+def _data_version() -> str:
+    import hashlib
+    import inspect
+
+    from archivist.enrich import names
+
+    code = inspect.getsource(names) + inspect.getsource(nlp_mod)
+    return f"{authority().version}-{hashlib.sha256(code.encode()).hexdigest()[:8]}"
+
+
+DATA_VERSION = _data_version()

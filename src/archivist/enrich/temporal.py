@@ -1,0 +1,546 @@
+"""A temporal tagger for running text: HeidelTime-style patterns, values in ISO 8601 / EDTF.
+
+Absolute dates (every form `archivist.extract.dates` reads, plus Old/New Style pairs "October 25
+(November 7), 1917", "14/27 March 1917", decades "the 1850s" → `185X`, centuries "the 19th century"
+→ `18XX`, "XVIIe siècle") need nothing else; relative ones are resolved against an *anchor* (the
+part's best date) or, for anaphoric ones ("the next day", "three days later"), against the last day
+the text itself named: days without a year ("September 14th", "the 13th inst.", "the thirteenth of
+September"), weekdays ("last Tuesday", "on Monday"), "yesterday", "to-day", "this week" (Monday to
+Sunday), "last year", "four months ago", "a month and a half ago" (`~`), seasons ("in the spring"
+→ `YYYY-21`), months without a year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from archivist.extract.dates import MONTH_NAME, MONTHS, find_all_dates
+
+_ORD_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+    "twenty-first": 21, "twenty-second": 22, "twenty-third": 23, "twenty-fourth": 24, "twenty-fifth": 25,
+    "twenty-sixth": 26, "twenty-seventh": 27, "twenty-eighth": 28, "twenty-ninth": 29, "thirtieth": 30,
+    "thirty-first": 31,
+}  # fmt: skip
+_NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+              "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+              "thirty": 30, "forty": 40, "fifty": 50}  # fmt: skip
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
+    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5, "sonnabend": 5,
+    "sonntag": 6,
+}  # fmt: skip
+_SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24, "printemps": 21, "été": 22,
+            "automne": 23, "hiver": 24, "frühling": 21, "frühjahr": 21, "sommer": 22, "herbst": 23}  # fmt: skip
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
+          "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18, "xix": 19, "xx": 20,
+          "xxi": 21}  # fmt: skip
+
+_W = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_O = "|".join(sorted((re.escape(k) for k in _ORD_WORDS), key=len, reverse=True))
+_N = "|".join(sorted((re.escape(k) for k in _NUM_WORDS), key=len, reverse=True))
+_S = "|".join(sorted(_SEASONS, key=len, reverse=True))
+_DAYNUM = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|d)?"
+_ORD = rf"(?:{_DAYNUM}|(?P<dw>{_O}))"
+
+# (kind, pattern): tried in order at each position; the longest match wins.
+_RELATIVE: list[tuple[str, re.Pattern[str]]] = [
+    (kind, re.compile(p, re.I))
+    for kind, p in [
+        # October 25 (November 7), 1917 / December 14 (27) / 14/27 March 1917
+        ("dual-md", rf"\b(?P<m1>{MONTH_NAME})\.?\s*[0-3]?\d(?:st|nd|rd|th)?\s*\(\s*(?:(?P<m2>{MONTH_NAME})\.?\s+)?(?P<d>[0-3]?\d)\s*\)(?:,?\s*(?P<y>1[0-9]{{3}}))?"),
+        ("dual-dm", rf"\b[0-3]?\d\s*[/(]\s*(?P<d>[0-3]?\d)\)?\s+(?P<m1>{MONTH_NAME})\.?(?:,?\s*(?P<y>1[0-9]{{3}}))?"),
+        ("decade", r"\b(?:the\s+|(?:la fin |le début |au cours )?des années\s+|in den\s+)?(?P<y>1[0-9]{2}|20[0-2])0(?:'?s|er(?: Jahren)?)\b|\bannées\s+(?P<y2>1[0-9]{2})0\b"),
+        ("century-half", r"\bthe\s+(?P<h>first|second|latter|last)\s+half\s+of\s+the\s+(?P<c>[12]?\d)(?:st|nd|rd|th)\s+century\b"),
+        ("century", r"\b(?:the\s+)?(?P<c>[12]?\d)(?:st|nd|rd|th)\s+century\b|\b(?P<r>[XVI]{1,5})(?:e|ème)\s+(?:et\s+(?P<r2>[XVI]{1,5})(?:e|ème)\s+)?siècles?\b|\bce siècle\b"),
+        ("ord-of-month-year", rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?(?P<m>{MONTH_NAME})\s*,?\s*(?:in\s+the\s+year\s+(?:of\s+)?)(?P<y>1[0-9]{{3}})\b"),
+        ("inst", rf"\b(?:the\s+)?{_ORD}\s+(?P<which>inst|ult|prox|instant|ultimo|proximo)\b\.?"),
+        ("of-this-month", rf"\b(?:the\s+)?{_ORD}\s+of\s+(?P<which>this|last|next)\s+month\b"),
+        ("ord-of-month", rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?(?P<m>{MONTH_NAME})\b(?!\.?,?\s*(?:in the year (?:of )?)?\d{{3,4}})"),
+        ("ago", rf"\b(?:about\s+|some\s+|nearly\s+|almost\s+)?(?P<n>\d+|{_N})(?P<half>\s+and\s+a\s+half)?\s+(?P<u>day|week|month|year|fortnight)s?(?P<half2>\s+and\s+a\s+half)?\s+(?:ago|back|before)\b"),
+        ("later", rf"\b(?P<n>\d+|{_N})\s+(?P<u>day|week|month|year)s?\s+(?P<dir>later|afterwards|after)\b(?!\s+\w+\s+(?:of|the))"),
+        ("week", r"\b(?P<which>this|last|next|the\s+past|the\s+previous|the\s+following|the\s+ensuing|the\s+next)\s+week\b"),
+        ("month-year-rel", r"\b(?P<which>this|last|next|the\s+previous|the\s+following|the\s+present)\s+(?P<u>month|year)\b"),
+        ("weekday", rf"\b(?:(?P<which>last|next|this|on|upon|the\s+following|the\s+previous|the\s+next|the)\s+)?(?P<w>{_W})(?:\s+(?P<after>next|last))?(?:\s+(?P<tod>morning|evening|night|afternoon|soir|matin|abend|morgen))?\b"),
+        ("day-word", r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|to-day|today|to-morrow|tomorrow|this\s+day|tonight|to-night|last\s+(?:night|evening)|this\s+(?:morning|evening)|aujourd[’']hui|hier|demain|heute|gestern|morgen)\b"),
+        ("anaphoric", r"\b(?P<w>(?:that|the)\s+same\s+day|the\s+(?:next|following)\s+(?:day|morning|evening)|the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+day\s+after|the\s+next\s+morning)\b"),
+        ("season", rf"\b(?:(?P<which>this|last|next|the|in\s+the|early|late|the\s+beginning\s+of|the\s+end\s+of)\s+)?(?P<s>{_S})(?:\s+of\s+(?P<yr>last|this|next)\s+year)?\b(?!\s+(?:of\s+)?\d)"),
+        ("month-range", rf"\b(?:(?:from|between)\s+)?(?P<m>{MONTH_NAME})\s+(?:to|till|until|through|-|–)\s+(?P<m2>{MONTH_NAME})\b(?!\.?,?\s*\d)"),
+        ("month", rf"\b(?:(?P<which>this|last|next|early|late|mid-|the\s+(?:beginning|end|middle|month)\s+of|in|since|until|till|by|of|during|from|before|after|and|or|to|for|through|between)\s+)?(?P<m>{MONTH_NAME})\b(?!\.?\s*[0-3]?\d)(?!\.?,?\s*\d{{4}})"),
+    ]
+]  # fmt: skip
+_MONTH_DAY = re.compile(
+    rf"\b(?P<m>{MONTH_NAME})\.?\s*(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<d2>[0-3]?\d))?\b(?!\s*,?\s*\d{{4}})(?!\s*\()"
+    rf"|\b(?P<dd>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mm>{MONTH_NAME})\b(?!\.?\s*,?\s*\d{{4}})",
+    re.I,
+)
+_AMBIGUOUS_MONTHS = {"may", "march", "mar", "jun", "jan", "sept", "sep", "oct", "nov", "dec", "aug", "apr",
+                     "feb", "jul", "mai"}  # fmt: skip
+
+
+@dataclass(slots=True)
+class Found:
+    start: int
+    end: int
+    value: str
+    kind: str
+    relative: bool = False
+    approximate: bool = False
+    text: str = ""
+
+
+def _day(d: date) -> str:
+    return d.isoformat()
+
+
+def _month(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def _shift_months(d: date, n: int) -> date:
+    y, m = divmod(d.month - 1 + n, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def parse_anchor(value: str | None) -> tuple[date, int] | None:
+    """An anchor from an EDTF value: (date, precision 1 year / 2 month / 3 day), interval start."""
+    if not value:
+        return None
+    head = value.split("/")[0].rstrip("~?%")
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", head)
+    if not m:
+        return None
+    try:
+        year, month, day = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+        if month > 12:
+            return date(year, 1, 1), 1
+        return date(year, month, day), 1 + bool(m.group(2)) + bool(m.group(3))
+    except ValueError:
+        return None
+
+
+def _nearest_past(month: int, day: int, anchor: date) -> date | None:
+    """The day of that month nearest to the anchor, preferring the past: a day more than two months
+    after the anchor belongs to the year before ("December 13" written in February 1982 is 1981)."""
+    for year in (anchor.year, anchor.year - 1):
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            return None
+        if d <= anchor + timedelta(days=62):
+            return d
+    return None
+
+
+def _number(text: str) -> int:
+    t = text.casefold()
+    return int(t) if t.isdigit() else _NUM_WORDS.get(t, 1)
+
+
+def tag(text: str, anchor: tuple[date, int] | None) -> list[Found]:
+    """Every temporal expression of `text`, left to right, without overlaps."""
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    # Dual Old/New Style dates first: the New Style value.
+    for kind, pattern in _RELATIVE[:2]:
+        for m in pattern.finditer(text):
+            month = MONTHS.get(
+                (m.group("m2") if kind == "dual-md" and m.group("m2") else m.group("m1")).lower().rstrip(".")
+            )
+            year = int(m.group("y")) if m.group("y") else (anchor[0].year if anchor else None)
+            if not month or year is None or not free(m.start(), m.end()):
+                continue
+            try:
+                new_style = date(year, month, int(m.group("d")))
+            except ValueError:
+                continue
+            found.append(
+                Found(m.start(), m.end(), _day(new_style), "old-new-style", relative=not m.group("y"))
+            )
+            taken.append((m.start(), m.end()))
+    # Decades and centuries before the years inside them.
+    for kind, pattern in _RELATIVE[2:6]:
+        for m in pattern.finditer(text):
+            got = _resolve(kind, m, text, anchor)
+            if got and got[0] and free(m.start(), m.end()):
+                found.append(Found(m.start(), m.end(), got[0], kind, got[1], got[2], m.group(0)))
+                taken.append((m.start(), m.end()))
+    # Absolute dates with a year.
+    for value, s, e in _absolute(text):
+        if free(s, e):
+            found.append(Found(s, e, value, "absolute"))
+            taken.append((s, e))
+    # Relative and anaphoric expressions.
+    candidates: list[tuple[int, int, str, re.Match[str]]] = []
+    for kind, pattern in _RELATIVE[2:]:
+        for m in pattern.finditer(text):
+            candidates.append((m.start(), -(m.end() - m.start()), kind, m))
+    for m in _MONTH_DAY.finditer(text):
+        candidates.append((m.start(), -(m.end() - m.start()), "month-day", m))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    for start, neg, kind, m in candidates:
+        end = start - neg
+        if not free(start, end):
+            continue
+        got = _resolve(kind, m, text, anchor)
+        if got is None:
+            continue
+        value, relative, approximate = got
+        found.append(Found(start, end, value, kind, relative, approximate, text[start:end]))
+        taken.append((start, end))
+    found.sort(key=lambda f: f.start)
+    found = _merge_weekdays(text, found)
+    _anaphora(found, anchor)
+    return [f for f in found if f.value]
+
+
+def _absolute(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for piece_start, piece in _paragraphs(text):
+        for value, s, e in find_all_dates(piece):
+            if re.search(r"\bthe\s+$", piece[max(0, s - 4) : s]) and re.match(r"\d{4}'?s", piece[s : e + 2]):
+                continue  # "the 1850s": a decade, read below
+            out.append((value, piece_start + s, piece_start + e))
+    for m in re.finditer(r"(?<=\?[-–])(1[0-9]{3})(?!\d)", text):  # life dates "(?-1895)"
+        out.append((m.group(1), m.start(), m.end()))
+    for m in re.finditer(r"(?<![\d.])(?P<a>[01]?\d)\.(?P<b>[0-3]?\d)\.(?P<y>(?:19|20)\d\d)(?!\d)", text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if 1 <= a <= 12 < b <= 31:  # 8.20.2010: month first
+            out.append((f"{m.group('y')}-{a:02d}-{b:02d}", m.start(), m.end()))
+    return out
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for piece in text.split("\n\n"):
+        out.append((pos, piece))
+        pos += len(piece) + 2
+    return out
+
+
+def _resolve(
+    kind: str, m: re.Match[str], text: str, anchor: tuple[date, int] | None
+) -> tuple[str, bool, bool] | None:
+    g = m.groupdict()
+    a = anchor[0] if anchor else None
+    precision = anchor[1] if anchor else 0
+    if kind == "decade":
+        y = g.get("y") or g.get("y2")
+        return (f"{y}X", False, False) if y else None
+    if kind == "century-half":
+        c = int(g["c"]) - 1
+        first = g["h"].lower() == "first"
+        return (f"{c:02d}00/{c:02d}49" if first else f"{c:02d}50/{c:02d}99", False, False)
+    if kind == "century":
+        if g.get("c"):
+            return f"{int(g['c']) - 1:02d}XX", False, False
+        if g.get("r"):
+            c1 = _ROMAN.get(g["r"].lower())
+            c2 = _ROMAN.get((g.get("r2") or "").lower())
+            if not c1:
+                return None
+            if c2:
+                return f"{c1 - 1:02d}00/{c2 - 1:02d}99", False, False
+            return f"{c1 - 1:02d}XX", False, False
+        return (f"{a.year // 100:02d}XX", True, False) if a else None
+    if kind == "ord-of-month-year":
+        month = MONTHS.get(g["m"].lower().rstrip("."))
+        day = int(g["d"]) if g.get("d") else _ORD_WORDS[g["dw"].lower()]
+        try:
+            return (_day(date(int(g["y"]), month, day)), False, False) if month else None
+        except ValueError:
+            return None
+    if kind in ("later", "anaphoric"):
+        return "", True, False  # resolved by _anaphora against the last day named
+    if a is None:
+        return None
+    if kind == "inst":
+        day = int(g["d"]) if g.get("d") else _ORD_WORDS[g["dw"].lower()]
+        shift = {"ult": -1, "ultimo": -1, "prox": 1, "proximo": 1}.get(g["which"].lower(), 0)
+        base = _shift_months(a.replace(day=1), shift)
+        try:
+            return _day(base.replace(day=day)), True, False
+        except ValueError:
+            return None
+    if kind == "of-this-month":
+        day = int(g["d"]) if g.get("d") else _ORD_WORDS[g["dw"].lower()]
+        shift = {"last": -1, "next": 1}.get(g["which"].lower(), 0)
+        try:
+            return _day(_shift_months(a.replace(day=1), shift).replace(day=day)), True, False
+        except ValueError:
+            return None
+    if kind in ("ord-of-month", "month-day"):
+        month_name = g.get("m") or g.get("mm")
+        if not month_name:
+            return None
+        if month_name.lower() in _AMBIGUOUS_MONTHS and not month_name[0].isupper():
+            return None
+        month = MONTHS.get(month_name.lower().rstrip("."))
+        day_text = g.get("d") or g.get("dd")
+        day = int(day_text) if day_text else _ORD_WORDS.get((g.get("dw") or "").lower(), 0)
+        if not month or not day or not 1 <= day <= 31:
+            return None
+        d = _nearest_past(month, day, a)
+        if d is None:
+            return None
+        if g.get("d2") and int(g["d2"]) > day:
+            try:
+                return f"{_day(d)}/{_day(d.replace(day=int(g['d2'])))}", True, False
+            except ValueError:
+                pass
+        return _day(d), True, False
+    if kind == "ago":
+        n = _number(g["n"])
+        unit = g["u"].lower()
+        half = bool(g.get("half") or g.get("half2"))
+        approx = bool(re.match(r"about|some|nearly|almost", m.group(0), re.I)) or half
+        if unit == "fortnight":
+            unit, n = "day", 14 * n
+        if unit == "day":
+            return _day(a - timedelta(days=n)), True, approx
+        if unit == "week":
+            return _day(a - timedelta(days=7 * n + (3 if half else 0))), True, approx
+        if unit == "month":
+            if half:
+                return _day(a - timedelta(days=round(30.44 * (n + 0.5)))) + "~", True, True
+            return _month(_shift_months(a, -n)), True, approx
+        year = a.year - n
+        return (f"{year}~" if approx else str(year)), True, approx
+    if kind == "later":
+        return "", True, False  # resolved by _anaphora against the last day named
+    if kind == "week":
+        if re.match(r"the\s+(?:following|ensuing|next)", g["which"], re.I):
+            return "", True, False  # the week after the last day named: _anaphora
+        which = g["which"].lower().split()[-1]
+        shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "following": 1}.get(which, 0)
+        monday = a - timedelta(days=a.weekday()) + timedelta(weeks=shift)
+        if precision < 3:
+            return None
+        return f"{_day(monday)}/{_day(monday + timedelta(days=6))}", True, False
+    if kind == "month-year-rel":
+        if g["u"].lower() == "year" and re.match(r"the\s+(?:previous|following)", g["which"], re.I):
+            return "", True, False  # the year before/after the last year named: _anaphora
+        which = g["which"].lower().split()[-1]
+        shift = {"last": -1, "previous": -1, "next": 1, "following": 1}.get(which, 0)
+        if g["u"].lower() == "year":
+            return str(a.year + shift), True, False
+        if precision < 2:
+            return None
+        return _month(_shift_months(a.replace(day=1), shift)), True, False
+    if kind == "weekday":
+        word = m.group("w")
+        if (
+            not word[0].isupper()
+            and word.lower() in WEEKDAYS
+            and WEEKDAYS[word.lower()] < 7
+            and word.lower() in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        ):
+            return None
+        if precision < 3:
+            return None
+        wd = WEEKDAYS[word.lower()]
+        which = (g.get("after") or g.get("which") or "").lower().split()[-1:] or [""]
+        if which[0] in ("", "on", "upon", "the"):
+            return "", True, False  # a weekday of the story: near the last day named, else the anchor's
+        if which[0] == "following" or (which[0] == "next" and "the" in (g.get("which") or "").lower()):
+            return "", True, False  # from the last day named: _anaphora
+        if which[0] == "next":
+            delta = (wd - a.weekday()) % 7 or 7
+            return _day(a + timedelta(days=delta)), True, False
+        if which[0] == "this":
+            return _day(a - timedelta(days=a.weekday()) + timedelta(days=wd)), True, False
+        delta = (a.weekday() - wd) % 7  # the anchor's own day, or the last such day before it
+        if which[0] == "last" and not delta:
+            delta = 7
+        return _day(a - timedelta(days=delta)), True, False
+    if kind == "day-word":
+        w = re.sub(r"\s+", " ", g["w"].lower())
+        if precision < 3:
+            return "", True, False  # from the last day named (a diary's entry), if any: _anaphora
+        if w == "morgen":
+            return None
+        return _day(a + timedelta(days=_DAY_OFFSETS.get(w, 0))), True, False
+    if kind == "anaphoric":
+        return "", True, False  # resolved by _anaphora
+    if kind == "season":
+        which = (g.get("which") or "").lower()
+        season = _SEASONS[g["s"].lower()]
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        if not which and not re.search(
+            r"\b(?:in|during|since|until|by|through|till|this|next|last|before|after|cet|ce|diesen|"
+            r"letzten|nächsten)\s*$",
+            before,
+        ):
+            return None
+        if g["s"].lower() == "fall" and (
+            which in ("", "the") or re.match(r"\s+of\b", text[m.end() : m.end() + 4])
+        ):
+            return None
+        months = {21: 4, 22: 7, 23: 10, 24: 1}[season]
+        if g.get("yr"):
+            return f"{a.year + {'last': -1, 'next': 1}.get(g['yr'].lower(), 0)}-{season}", True, False
+        if which == "last":
+            year = a.year - 1 if season != 24 and months >= a.month else a.year
+            if season == 24:
+                year = a.year - 1 if a.month >= 3 else a.year - 2
+            return f"{year}-{season}", True, False
+        if which == "next":
+            year = a.year + 1 if months <= a.month else a.year
+            return f"{year}-{season}", True, False
+        if season == 24:
+            year = a.year - 1 if a.month <= 6 else a.year
+        else:
+            year = a.year - 1 if months > a.month + 5 else a.year
+        return f"{year}-{season}", True, False
+    if kind == "month-range":
+        m1 = MONTHS.get(g["m"].lower().rstrip("."))
+        m2 = MONTHS.get(g["m2"].lower().rstrip("."))
+        if not m1 or not m2 or not g["m"][0].isupper() or m2 <= m1:
+            return None
+        year = a.year if date(a.year, m1, 1) <= a + timedelta(days=62) else a.year - 1
+        return f"{year}-{m1:02d}/{year}-{m2:02d}", True, False
+    if kind == "month":
+        name = g["m"]
+        which = (g.get("which") or "").lower()
+        if not name[0].isupper() or len(name) < 3 or name.endswith("."):
+            return None
+        if name.lower() in _AMBIGUOUS_MONTHS and not which:
+            return None
+        if name.lower() in ("may", "march") and which not in _MAY_CUES and not which.startswith("the"):
+            return None  # "May" and "March" are words too: only after a preposition
+        month = MONTHS.get(name.lower())
+        if not month or month > 12:
+            return None
+        if re.match(r"\s*(?:Revolution|revolution|Days|days|Manifesto|insurrection|Insurrection|uprising|Uprising|"
+                    r"events|Theses|theses|Strike|strike|coup|Coup|régime|regime|Decree|decree|Conference)\b",
+                    text[m.end() : m.end() + 14]):  # fmt: skip
+            return None  # "the October Revolution", "the April Theses": names of events, not dates
+        if which == "last":
+            year = a.year - 1 if month >= a.month else a.year
+        elif which == "next":
+            year = a.year + 1 if month <= a.month else a.year
+        else:
+            year = a.year if date(a.year, month, 1) <= a + timedelta(days=62) else a.year - 1
+        return f"{year}-{month:02d}", True, False
+    return None
+
+
+def _merge_weekdays(text: str, found: list[Found]) -> list[Found]:
+    """ "Friday, Sept. 23, 1853", "Sunday evening, April 29": one expression, the date's value."""
+    out: list[Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == "weekday" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.value or "")
+                and re.fullmatch(r"[\s,]*", text[prev.end : f.start])):  # fmt: skip
+            out[-1] = Found(
+                prev.start, f.end, f.value, f.kind, f.relative, f.approximate, text[prev.start : f.end]
+            )
+            continue
+        out.append(f)
+    return out
+
+
+_MAY_CUES = {
+    "in",
+    "of",
+    "early",
+    "late",
+    "since",
+    "until",
+    "till",
+    "and",
+    "or",
+    "to",
+    "for",
+    "through",
+    "between",
+    "after",
+    "before",
+    "during",
+    "from",
+    "by",
+    "mid-",
+    "this",
+    "last",
+    "next",
+}
+_DAY_OFFSETS = {"yesterday": -1, "hier": -1, "gestern": -1, "the day before yesterday": -2, "tomorrow": 1,
+                "to-morrow": 1, "demain": 1, "the day after tomorrow": 2, "last night": -1, "last evening": -1}  # fmt: skip
+
+
+def _anaphora(found: list[Found], anchor: tuple[date, int] | None) -> None:
+    """ "The next day", "three days later": from the last day the text named, else the anchor."""
+    ref = anchor[0] if anchor and anchor[1] == 3 else None
+    from_text = False
+    last_year: int | None = None
+    ref_at = -1
+    for f in found:
+        if f.value:
+            if re.match(r"\d{4}", f.value) and not f.relative:
+                last_year = int(f.value[:4])
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.value):
+                ref, from_text, ref_at = date.fromisoformat(f.value), True, f.start
+            continue
+        if f.kind == "day-word" and (not from_text or f.start - ref_at > 1500):
+            continue  # "today" with no day to stand on: left out
+        if ref is None:
+            continue
+        words = f.text.casefold()
+        if f.kind == "later":
+            m = re.match(rf"(?P<n>\d+|{_N})\s+(?P<u>day|week|month|year)", words)
+            if not m:
+                continue
+            n, unit = _number(m.group("n")), m.group("u")
+            if unit == "day":
+                f.value = _day(ref + timedelta(days=n))
+            elif unit == "week":
+                f.value = _day(ref + timedelta(days=7 * n))
+            elif unit == "month":
+                f.value = _day(_shift_months(ref, n))
+            else:
+                f.value = str(ref.year + n)
+        elif f.kind == "day-word":
+            f.value = _day(ref + timedelta(days=_DAY_OFFSETS.get(re.sub(r"\s+", " ", words), 0)))
+            continue  # "today" in a diary is the entry's day; it moves nothing
+        elif f.kind == "weekday":
+            wd = next((v for k, v in WEEKDAYS.items() if k in words), None)
+            if wd is None:
+                continue
+            if re.search(r"following|next", words):
+                f.value = _day(ref + timedelta(days=(wd - ref.weekday()) % 7 or 7))
+            elif from_text and (f.start - ref_at <= 1000 or not (anchor and anchor[1] == 3)):
+                back = (ref.weekday() - wd) % 7  # the nearest such day to the last one named
+                f.value = _day(ref - timedelta(days=back) if back <= 3 else ref + timedelta(days=7 - back))
+            else:
+                base = anchor[0] if anchor and anchor[1] == 3 else ref
+                f.value = _day(base - timedelta(days=(base.weekday() - wd) % 7))  # the anchor's, or before it
+        elif f.kind == "month-year-rel":
+            if last_year is None:
+                continue
+            f.value = str(last_year + (1 if "following" in words else -1))
+            last_year = int(f.value)
+            continue
+        elif f.kind == "week":
+            monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=1)
+            f.value = f"{_day(monday)}/{_day(monday + timedelta(days=6))}"
+            continue
+        else:
+            shift = 0
+            if re.search(r"next|following|after", words):
+                shift = 1
+            elif re.search(r"previous|preceding|before", words):
+                shift = -1
+            f.value = _day(ref + timedelta(days=shift))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.value):
+            ref, from_text, ref_at = date.fromisoformat(f.value), True, f.start

@@ -1,0 +1,301 @@
+"""Issue 16 — who, where and when: the authority file, the name matcher, the mentions and dates
+stages, the archive's entities across documents, and the commands that read them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archivist.cli import main
+from archivist.enrich import STAGES, dates, mentions
+from archivist.enrich.names import authority, fold_word
+from archivist.enrich.temporal import tag
+from archivist.evaluate_enrich import score_dates, score_entities, values_agree
+from archivist.model import Document, Part
+from archivist.pipeline import extract_data
+from archivist.store import Archive
+from archivist.store.entities import Entities
+from tests.conftest import GOLD, SEEDS, shared_or_skip
+
+SEED_ARTICLE = "000_d599a96396a96723.txt"
+SEED_LETTER = "004_70679b953d481df7.txt"
+
+
+def _seed(name: str) -> Document:
+    path = shared_or_skip(SEEDS / name)
+    return extract_data(path.read_bytes(), f"seeds/{name}").document  # type: ignore[return-value]
+
+
+def _doc(text: str, **fields: object) -> Document:
+    return Document(
+        path="t/x.txt", id="x", text=text, parts=[Part("body", 0, len(text))], language="en", **fields
+    )  # type: ignore[arg-type]
+
+
+# -- the authority file and the matcher -------------------------------------------------------------------
+def test_authority_file_ships_with_the_package_and_is_versioned() -> None:
+    auth = authority()
+    assert len(auth.entities) >= 2500 and len(auth.version) == 12
+    assert {e.type for e in auth.entities.values()} == {
+        "person",
+        "organisation",
+        "place",
+        "periodical",
+        "event",
+    }
+    assert auth.get("person:trotsky-leon").wikidata == "Q33391"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["Trotsky", "Trotzky", "Trotskii", "Trotskij", "Trotzki", "Trocki", "Троцкий"],
+        ["Khrushchev", "Khruschev", "Khrushchov"],
+        ["Sedov", "Sedoff"],
+        ["Zinoviev", "Zinovyev", "Zinovieff"],
+        ["Dzhugashvili", "Djugashvili", "Dschugaschwili"],
+    ],
+)
+def test_transliteration_variants_fold_to_one_key(variants: list[str]) -> None:
+    assert len({fold_word(v) for v in variants}) == 1, {v: fold_word(v) for v in variants}
+
+
+@pytest.mark.parametrize(
+    ("name", "entity"),
+    [
+        ("L. D. Trotzky", "person:trotsky-leon"),  # unseen spelling with initials
+        ("Lev Davidovich Trotskij", "person:trotsky-leon"),  # patronymic, unseen spelling
+        ("Comrade Trotsky", "person:trotsky-leon"),
+        ("Natalia Trotsky", "person:sedova-natalia"),  # the file says so: not Leon Trotsky
+        ("N. Sedova", "person:sedova-natalia"),
+        ("V. I. Lenin", "person:lenin-vladimir"),
+    ],
+)
+def test_the_matcher_resolves_variants_and_never_confuses_sedova_with_trotsky(name: str, entity: str) -> None:
+    found, evidence, confidence = authority().match_person(name)
+    assert found is not None and found.id == entity, (name, evidence)
+    assert 0 < confidence <= 1
+
+
+def test_two_different_given_names_are_not_one_person() -> None:
+    found, reason, _ = authority().match_person("Xavier Trotsky")
+    assert found is None and reason in ("ambiguous-surname", "unknown")
+
+
+# -- the mentions stage ------------------------------------------------------------------------------------
+def _links(doc: Document) -> list[dict[str, object]]:
+    return [{**s.attrs, "text": doc.text[s.start : s.end]} for s in mentions.annotate(doc)]
+
+
+def test_seed_mentions_are_found_typed_and_linked() -> None:
+    gold = json.loads(shared_or_skip(GOLD / "seeds.json").read_text())
+    auth = authority()
+    for expected in gold["documents"]:
+        doc = _seed(Path(expected["path"]).name)
+        found = _links(doc)
+        for want in expected["mentions"]:
+            hits = [m for m in found if m["text"] == want["text"] and m["label"] == want["type"]]
+            assert hits, f"{expected['path']}: {want}"
+            if "entity" in want:
+                assert any(
+                    auth.get(str(m["entity_id"])) and m["entity_name"] == want["entity"] for m in hits
+                ), hits
+        for m in found:
+            assert m["evidence"] and 0 < float(m["confidence"]) <= 1  # type: ignore[arg-type]
+
+
+def test_the_byline_links_to_the_same_entity_as_the_text() -> None:
+    found = _links(_seed(SEED_LETTER))
+    authors = [m for m in found if "authors" in (m.get("fields") or [])]  # type: ignore[operator]
+    assert authors and authors[0]["entity_id"] == "person:trotsky-leon"
+
+
+def test_translator_and_addressee_fields_link_to_entities() -> None:
+    text = "Dear Comrade Rosmer,\n\nThe letter of Trotzky arrived. Translated by Max Shachtman."
+    doc = _doc(text, authors=["L. Trotsky"], translator="Max Shachtman", addressee="Alfred Rosmer")
+    found = _links(doc)
+    by_field = {f: m["entity_id"] for m in found for f in (m.get("fields") or [])}  # type: ignore[attr-defined]
+    assert by_field["authors"] == "person:trotsky-leon"
+    assert by_field["addressee"] == "person:rosmer-alfred"
+    assert by_field["translator"] == next(m["entity_id"] for m in found if m["text"] == "Max Shachtman")
+
+
+def test_unknown_people_become_entities_of_the_archive_one_per_person() -> None:
+    text = ("Comrade Bessinger wrote to Mike Tallowby in March. Tallowby answered, and so did "
+            "Anna Tallowby, his sister. Later M. Tallowby wrote again.")  # fmt: skip
+    found = _links(_doc(text))
+    ids = {m["text"]: m["entity_id"] for m in found if m["label"] == "person"}
+    assert ids["Mike Tallowby"] == "person:x-mike-tallowby"
+    assert ids["Anna Tallowby"] == "person:x-anna-tallowby"  # same surname, another person
+    assert ids["M. Tallowby"] == ids["Mike Tallowby"]  # an initial agrees
+    assert ids["Bessinger"].startswith("person:x-")  # "Comrade" makes a lone surname a person
+
+
+def test_a_person_born_after_the_text_is_not_who_it_means() -> None:
+    doc = _doc("The Franco-Prussian war and the franking of letters in Lyons.", date_written="1871-03-01")
+    assert not [m for m in _links(doc) if m["label"] == "person"]
+
+
+def test_stages_are_registered_and_pure() -> None:
+    assert {"mentions", "dates"} <= set(STAGES)
+    assert STAGES["mentions"].adds == ("mentions",) and STAGES["dates"].adds == ("dates",)
+    doc = _seed(SEED_ARTICLE)
+    assert [s.to_record() for s in mentions.annotate(doc)] == [s.to_record() for s in mentions.annotate(doc)]
+
+
+def test_languages_without_a_pipeline_get_the_authority_file() -> None:
+    doc = _doc("Lettre de Trotzki à Rosmer, Prinkipo.")
+    doc.language = "xx"
+    found = _links(doc)
+    assert {m["entity_id"] for m in found} >= {"person:trotsky-leon", "person:rosmer-alfred"}
+
+
+# -- dates -------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "anchor", "expected"),
+    [
+        ("On the thirteenth of September there were", "1939-09-14", "1939-09-13"),
+        ("A month and a half ago we wrote", "1933-05-10", "1933-03-25~"),
+        ("dispatched on the 4th inst. a courier", "1853-09-23", "1853-09-04"),
+        ("the 28th ult. was quiet", "1853-09-23", "1853-08-28"),
+        ("Last Saturday he came", "1868-01-30", "1868-01-25"),
+        ("the meeting of yesterday", "1853-09-23", "1853-09-22"),
+        ("this week the papers", "1868-01-30", "1868-01-27/1868-02-02"),
+        ("four months ago, why", "1853-09-23", "1853-05"),
+        ("in the spring the", "1905-06-01", "1905-21"),
+        ("the revolution of 14/27 March 1917 began", None, "1917-03-27"),
+        ("on October 25 (November 7), 1917, power", None, "1917-11-07"),
+        ("Sept. 14, 1939", None, "1939-09-14"),
+        ("in the 1850s the", None, "185X"),
+        ("in the 19th century", None, "18XX"),
+        ("December 13 was the coup", "1982-02-01", "1981-12-13"),
+        ("le 14 juillet 1789", None, "1789-07-14"),
+        ("am 9. November 1918", None, "1918-11-09"),
+        ("nous partirons ce printemps", "1905-06-01", "1905-21"),
+        ("hier soir, à Paris", "1871-05-28", "1871-05-27"),
+        ("gestern kam der Brief", "1871-05-28", "1871-05-27"),
+    ],
+)
+def test_temporal_expressions(text: str, anchor: str | None, expected: str) -> None:
+    parsed = (date.fromisoformat(anchor), 3) if anchor else None
+    values = [f.value for f in tag(text, parsed)]
+    assert expected in values, values
+
+
+def test_anaphoric_dates_follow_the_last_day_named() -> None:
+    found = tag(
+        "The congress met on April 26, 1855. The next day it voted; three days later it closed.", None
+    )
+    assert [f.value for f in found] == ["1855-04-26", "1855-04-27", "1855-04-30"]
+
+
+def test_seed_dates_with_their_anchor() -> None:
+    gold = json.loads(shared_or_skip(GOLD / "seeds.json").read_text())
+    for expected in gold["documents"]:
+        doc = _seed(Path(expected["path"]).name)
+        spans = dates.annotate(doc)
+        got = {doc.text[s.start : s.end]: s.attrs for s in spans}
+        for want in expected["dates"]:
+            attrs = got[want["text"]]
+            value = want.get("value") or want["value_approx"]
+            assert values_agree(value, attrs["value"], 8 if "value_approx" in want else 0), (want, attrs)
+            assert bool(attrs.get("relative")) == want["relative"]
+            if want.get("anchor"):
+                assert attrs["anchor_value"] == want["anchor"]
+
+
+# -- the archive's entities and the commands ---------------------------------------------------------------
+@pytest.fixture(scope="module")
+def enriched(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("enrich") / "a.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", str(shared_or_skip(SEEDS)), "--db", db, "-q"]).exit_code == 0
+    result = runner.invoke(main, ["enrich", "--db", db, "-q", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert {r["stage"] for r in report["stages"]} == {"mentions", "dates"}
+    again = json.loads(runner.invoke(main, ["enrich", "--db", db, "-q", "--format", "json"]).output)
+    assert all(r["documents"] == 0 for r in again["stages"])  # incremental
+    return db
+
+
+def test_across_documents_identities_of_the_seeds(enriched: str) -> None:
+    with Archive(enriched) as archive:
+        rows = archive.conn.execute("SELECT text, entity_id FROM entity_mentions").fetchall()
+    by_text: dict[str, set[str]] = {}
+    for text, entity_id in rows:
+        by_text.setdefault(text, set()).add(entity_id)
+    assert by_text["Leon Trotsky"] == by_text["L. Trotsky"] == {"person:trotsky-leon"}
+    assert by_text["Stalin"] == {"person:stalin-joseph"}
+    assert by_text["Paris"] == {"place:paris"}
+
+
+def test_entities_entity_and_timeline_commands(enriched: str) -> None:
+    runner = CliRunner()
+    out = runner.invoke(main, ["entities", "--db", enriched, "--type", "person", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    people = {r["id"]: r for r in json.loads(out.output)}
+    assert people["person:trotsky-leon"]["documents"] == 2 and people["person:stalin-joseph"]["mentions"] >= 4
+    out = runner.invoke(main, ["entity", "Trotzki", "--db", enriched, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    trotsky = json.loads(out.output)
+    assert trotsky["id"] == "person:trotsky-leon" and trotsky["wikidata"] == "Q33391"
+    assert {"Leon Trotsky", "L. Trotsky"} <= set(trotsky["variants"])
+    assert trotsky["documents_by_year"] == {"1933": 1, "1939": 1}
+    assert "person:stalin-joseph" in {c["id"] for c in trotsky["co_mentioned"]}
+    out = runner.invoke(main, ["timeline", "--db", enriched, "--entity", "Stalin", "--from", "1930", "--to", "1934",
+                               "--format", "json"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert [d["date"][:4] for d in json.loads(out.output)["documents"]] == ["1933"]
+    assert runner.invoke(main, ["entity", "Nobody Atall", "--db", enriched]).exit_code == 1
+
+
+def test_archive_people_cluster_across_documents_but_not_across_given_names() -> None:
+    from collections import Counter
+
+    names = {"person:x-mike-bessler": Counter({"Mike Bessler": 1}), "person:x-m-bessler": Counter({"M. Bessler": 1}),
+             "person:x-anna-bessler": Counter({"Anna Bessler": 1}), "person:x-bessler": Counter({"Bessler": 1})}  # fmt: skip
+    docs = {k: {k} for k in names}
+    context = {k: {"person:trotsky-leon"} for k in names}
+    mapping = Entities._cluster(names, docs, context)
+    assert mapping["person:x-anna-bessler"] != mapping["person:x-mike-bessler"]
+    # "M." could be Mike but not Anna: it joins Mike; "Bessler" alone has two candidates: apart
+    assert mapping["person:x-m-bessler"] == mapping["person:x-mike-bessler"]
+    assert mapping["person:x-bessler"] == "person:x-bessler"
+
+
+def test_extract_jsonl_carries_mentions_and_dates() -> None:
+    path = shared_or_skip(SEEDS / SEED_ARTICLE)
+    out = CliRunner().invoke(main, ["extract", str(path), "--format", "jsonl", "--no-text"])
+    assert out.exit_code == 0, out.output
+    record = json.loads(out.output)
+    m = next(x for x in record["mentions"] if x["text"] == "Hitler")
+    assert {"start", "end", "text", "label", "entity_id", "entity_name", "wikidata", "confidence"} <= set(m)
+    assert m["entity_id"] == "person:hitler-adolf"
+    d = next(x for x in record["dates"] if x["text"] == "the thirteenth of September")
+    assert d["value"] == "1939-09-13" and d["anchor"] == "1939-09-14" and d["kind"]
+
+
+# -- the measured figures, as floors -------------------------------------------------------------------------
+def test_entity_and_date_floors_on_the_dev_gold() -> None:
+    """Floors a little under the measured figures (docs/evaluation.md); raise, never lower."""
+    ent = score_entities(shared_or_skip(GOLD / "entities-dev.jsonl"))
+    assert ent.precision >= 0.97 and ent.recall >= 0.97 and ent.consistency >= 0.95, ent.to_record()
+    got = score_dates(shared_or_skip(GOLD / "dates-dev.jsonl")).to_record()
+    assert got["f1"] >= 0.89 and got["relative_recall"] >= 0.81, {
+        k: v for k, v in got.items() if k != "misses"
+    }
+
+
+def test_floors_on_the_blind_wide_pages() -> None:
+    """eval/gold/*-wide.jsonl: pages of ../shared/corpus-wide labelled blind (docs/evaluation.md)."""
+    root = Path(__file__).resolve().parents[1] / "eval" / "gold"
+    corpus = shared_or_skip(GOLD.parent / "corpus-wide")
+    ent = score_entities(root / "entities-wide.jsonl", corpus=corpus)
+    assert ent.precision >= 0.95 and ent.recall >= 0.88, ent.to_record()
+    got = score_dates(root / "dates-wide.jsonl", corpus=corpus).to_record()
+    assert got["f1"] >= 0.93, got
