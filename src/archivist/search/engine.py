@@ -385,20 +385,23 @@ class SearchIndex:
         """Documents (not passages) per facet value, and the number of documents matching (None
         when not counted). One aggregation over the matching passages says which documents
         matched (a terms aggregation on doc_num) and, for `part` (a passage's, not a document's),
-        how many documents per part; the document facets are then counted from the facet table.
+        which documents per part; the document facets are then counted from the facet table.
         `everything`: the query matches every passage, so every document in the table."""
         table = self.facet_table()
         doc_names = [n for n in names if n != "part"]
         if len(table) > TABLE_FACETS_MAX_DOCS or (not table and self.passages):
             return self._facets_in_tantivy(q, names), None
         spec: dict[str, Any] = {}
-        docs_agg = {"docs": {"cardinality": {"field": "doc_num"}}}
-        if "part" in names:
-            spec["part"] = {"terms": {"field": "part", "size": 50}, "aggs": docs_agg}
         size = min(65_000, len(table) + 1000)
+        docs_agg = {"terms": {"field": "doc_num", "size": size, "segment_size": size}}
+        if "part" in names:
+            spec["part"] = {"terms": {"field": "part", "size": 50}, "aggs": {"docs": docs_agg}}
         if doc_names and not everything:
-            spec["doc"] = {"terms": {"field": "doc_num", "size": size, "segment_size": size}}
-        raw = self.searcher.aggregate(q, spec) if spec else {}
+            spec["doc"] = docs_agg
+        try:
+            raw = self.searcher.aggregate(q, spec) if spec else {}
+        except ValueError:  # more buckets than tantivy allows in one aggregation
+            return self._facets_in_tantivy(q, names), None
         rows: list[tuple[Any, ...]]
         matched: int | None = None
         if everything:
@@ -418,7 +421,7 @@ class SearchIndex:
             counter: Counter[Any]
             if name == "part":
                 counter = Counter(
-                    {b["key"]: round(b["docs"]["value"]) for b in raw["part"].get("buckets", [])}
+                    {b["key"]: len(b["docs"]["buckets"]) for b in raw["part"].get("buckets", [])}
                 )
             elif name == "author":
                 counter = Counter(chain.from_iterable(columns[5]))

@@ -425,13 +425,13 @@ class Compiler:
             self.has_text = True
         folded = analyse(EXACT, node.text)
         if node.prefix:
-            pattern = re.escape(folded[0]) + ".*"
             if not negated:
                 self.matcher.prefixes.add(folded[0])
+            # a one-word phrase prefix: a range of the term dictionary (no regex automaton to build)
             return tantivy.Query.boolean_query([
-                (tantivy.Occur.Should, tantivy.Query.regex_query(self.schema, EXACT, pattern)),
+                (tantivy.Occur.Should, tantivy.Query.phrase_prefix_query(self.schema, EXACT, [folded[0]])),
                 (tantivy.Occur.Should, tantivy.Query.boost_query(
-                    tantivy.Query.regex_query(self.schema, "title", pattern), TITLE_BOOST)),
+                    tantivy.Query.phrase_prefix_query(self.schema, "title", [folded[0]]), TITLE_BOOST)),
             ])  # fmt: skip
         if not negated:
             self.matcher.exact.update(folded)
