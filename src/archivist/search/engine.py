@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +47,32 @@ SNIPPET_CHARS = 240
 # terms aggregation that says which documents matched is limited to 65,000 buckets); beyond, a
 # cardinality sub-aggregation per bucket (approximate: HyperLogLog) does it inside tantivy.
 TABLE_FACETS_MAX_DOCS = 60_000
-# facet table row: doc_num, year, type, lang, source, authors
-_ROW = {"year": 1, "decade": 1, "type": 2, "lang": 3, "source": 4}
+
+
+class FacetTable:
+    """facets.json in columns: each document's row, and per facet the values row by row, so a
+    facet's values for the matching documents are picked in one C call (operator.itemgetter)."""
+
+    def __init__(self, rows: dict[str, list[Any]]) -> None:
+        values = list(rows.values())  # [doc_num, year, type, lang, source, authors]
+        self.row_of = {int(v[0]): i for i, v in enumerate(values)}
+        self.columns: dict[str, list[Any]] = {
+            "year": [v[1] for v in values],
+            "decade": [v[1] - v[1] % 10 if v[1] is not None else None for v in values],
+            "type": [v[2] for v in values],
+            "lang": [v[3] for v in values],
+            "source": [v[4] for v in values],
+            "author": [tuple(v[5]) for v in values],
+        }
+
+    def __len__(self) -> int:
+        return len(self.row_of)
+
+    def pick(self, rows: list[int], name: str) -> tuple[Any, ...]:
+        column = self.columns[name]
+        if len(rows) > 1:
+            return itemgetter(*rows)(column)  # type: ignore[no-any-return]
+        return tuple(column[i] for i in rows)
 
 
 @dataclass
@@ -178,7 +203,7 @@ class SearchIndex:
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
         self.languages = self._languages()
-        self._table: dict[int, tuple[Any, ...]] | None = None
+        self._table: FacetTable | None = None
 
     @classmethod
     def for_archive(cls, db: str | Path) -> SearchIndex:
@@ -192,13 +217,12 @@ class SearchIndex:
         self.languages = self._languages()
         self._table = None
 
-    def facet_table(self) -> dict[int, tuple[Any, ...]]:
-        """doc_num → (doc_num, year, type, lang, source, authors) of every indexed document, read
-        from facets.json on first use (a document the searcher sees but the table lacks — written
-        since — is left out of the counts until the next reload)."""
+    def facet_table(self) -> FacetTable:
+        """Every indexed document's facet values, read from facets.json on first use (a document
+        the searcher sees but the table lacks — written since — is left out of the counts until
+        the next reload)."""
         if self._table is None:
-            rows = read_facet_table(self.folder) or {}
-            self._table = {int(r[0]): (int(r[0]), r[1], r[2], r[3], r[4], tuple(r[5])) for r in rows.values()}
+            self._table = FacetTable(read_facet_table(self.folder) or {})
         return self._table
 
     def _languages(self) -> list[str]:
@@ -389,7 +413,7 @@ class SearchIndex:
         `everything`: the query matches every passage, so every document in the table."""
         table = self.facet_table()
         doc_names = [n for n in names if n != "part"]
-        if len(table) > TABLE_FACETS_MAX_DOCS or (not table and self.passages):
+        if len(table) > TABLE_FACETS_MAX_DOCS or (not len(table) and self.passages):
             return self._facets_in_tantivy(q, names), None
         spec: dict[str, Any] = {}
         size = min(65_000, len(table) + 1000)
@@ -402,20 +426,15 @@ class SearchIndex:
             raw = self.searcher.aggregate(q, spec) if spec else {}
         except ValueError:  # more buckets than tantivy allows in one aggregation
             return self._facets_in_tantivy(q, names), None
-        rows: list[tuple[Any, ...]]
         matched: int | None = None
+        rows: list[int] = []  # the table's row of each matching document
         if everything:
-            rows = list(table.values())
+            rows = list(range(len(table)))
             matched = len(rows)
         elif doc_names:
             buckets = raw.get("doc", {}).get("buckets", [])
-            get = table.get
-            rows = [row for row in map(get, [b["key"] for b in buckets]) if row is not None]
+            rows = [i for i in map(table.row_of.get, [b["key"] for b in buckets]) if i is not None]
             matched = len(buckets)
-        else:
-            rows = []
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 6  # counted column by column, in C
-        counted: dict[int, Counter[Any]] = {}
         out: dict[str, dict[str, int]] = {}
         for name in names:
             counter: Counter[Any]
@@ -424,13 +443,10 @@ class SearchIndex:
                     {b["key"]: len(b["docs"]["buckets"]) for b in raw["part"].get("buckets", [])}
                 )
             elif name == "author":
-                counter = Counter(chain.from_iterable(columns[5]))
+                counter = Counter(chain.from_iterable(table.pick(rows, "author")))
             else:
-                column = _ROW[name]
-                if column not in counted:
-                    counted[column] = Counter(columns[column])
-                    counted[column].pop(None, None)
-                counter = counted[column]
+                counter = Counter(table.pick(rows, "decade" if name == "decade" else name))
+                counter.pop(None, None)
             out[name] = _facet_values(name, counter)
         return out, matched
 
