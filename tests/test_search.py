@@ -174,6 +174,57 @@ def test_facets_count_documents_not_passages(db: str) -> None:
     assert all(k.endswith("0s") for k in result.facets["decade"])
 
 
+@pytest.mark.parametrize("query", ["Kronstadt", "party revolution", '"working class"'])
+def test_facets_are_exact_document_counts(db: str, query: str) -> None:
+    """Facets against a count by hand: every matching passage, its document, that document's values."""
+    facets = ["author", "decade", "year", "source", "type", "lang", "part"]
+    result = search(db, query, facets=facets)
+    index = open_index(db)
+    compiled = index.compile(query)
+    assert compiled is not None
+    hits = index.searcher.search(compiled.query, limit=100_000, count=False).hits
+    docs: dict[str, dict[str, object]] = {}
+    parts: dict[str, set[str]] = {}
+    for _score, address in hits:
+        stored = index.searcher.doc(address).to_dict()
+        key = stored["doc_key"][0]
+        docs[key] = stored
+        parts.setdefault(stored["part"][0], set()).add(key)
+    assert result.total == len(docs)
+    by_hand: dict[str, dict[str, int]] = {name: {} for name in facets}
+    for stored in docs.values():
+        date = (stored.get("date") or [""])[0]
+        values = {
+            "type": stored.get("type"),
+            "lang": stored.get("lang"),
+            "source": stored.get("source"),
+            "author": stored.get("authors"),
+            "year": [date[:4]] if date[:4].isdigit() else [],
+            "decade": [f"{int(date[:4]) // 10 * 10}s"] if date[:4].isdigit() else [],
+        }
+        for name, found in values.items():
+            for value in found or []:
+                by_hand[name][str(value)] = by_hand[name].get(str(value), 0) + 1
+    by_hand["part"] = {part: len(keys) for part, keys in parts.items()}
+    for name in ("decade", "year", "type", "lang"):
+        assert result.facets[name] == by_hand[name], name
+    for name in ("author", "source", "part"):  # the 20 largest, each counted exactly
+        assert result.facets[name], name
+        assert all(by_hand[name][value] == count for value, count in result.facets[name].items()), name
+        assert (
+            min(result.facets[name].values())
+            >= sorted(by_hand[name].values(), reverse=True)[min(len(by_hand[name]), 20) - 1]
+        ), name
+
+
+def test_function_words_match_the_text_as_written(db: str) -> None:
+    """'the' queries the passages' folded text only: no stems, no titles or metadata."""
+    index = open_index(db)
+    compiled = index.compile("the")
+    assert compiled is not None and compiled.matcher.exact == {"the"} and not compiled.matcher.stems
+    assert search(db, "the state").total <= search(db, "state").total
+
+
 def test_pagination_and_current_versions_only(db: str) -> None:
     first = search(db, "workers", limit=10)
     second = search(db, "workers", limit=10, offset=10)
@@ -259,6 +310,8 @@ def test_ingest_keeps_the_index_in_step(tmp_path: Path, seeds: Path) -> None:
     assert runner.invoke(main, ["ingest", str(inbox), "--db", db, "-q"]).exit_code == 0
     assert search(db, "Biulleten").total == 0  # the superseded version is gone
     assert search(db, "Byulleten").hits[0].path.endswith("004_70679b953d481df7.txt")
+    everything = list_documents(db, facets=["type", "lang"])
+    assert sum(everything.facets["lang"].values()) == everything.total == 2
     (inbox / "000_d599a96396a96723.txt").unlink()
     with Archive(db) as archive:
         assert update_index(archive).added == 0  # nothing changed: nothing read again
@@ -269,6 +322,9 @@ def test_ingest_keeps_the_index_in_step(tmp_path: Path, seeds: Path) -> None:
         assert documents_fts_search(archive, "Biulleten") == []
         archive.conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')")
         assert documents_fts_bytes(archive) > 0
+    assert runner.invoke(main, ["ingest", str(inbox), "--db", db, "-q"]).exit_code == 0
+    after = list_documents(db, facets=["type"])  # the withdrawn document left facets.json too
+    assert after.total == 1 == sum(after.facets["type"].values())
 
 
 def test_stale_or_missing_index_says_what_to_run(tmp_path: Path, seeds: Path) -> None:

@@ -5,23 +5,27 @@ the module functions in `archivist.search` open one per archive and cache it.
 
 from __future__ import annotations
 
+import heapq
 import html
 import math
 import re
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
-from archivist.search.analysis import EXACT, Matcher, fold, words
+from archivist.search.analysis import EXACT, STOPWORDS, Matcher, fold, words
 from archivist.search.index import (
     NO_DATE,
     SearchError,
     index_path,
     open_tantivy,
+    read_facet_table,
     read_manifest,
     stale_reason,
 )
@@ -39,6 +43,36 @@ FACETS = {
 FACET_ALIASES = {"language": "lang", "authors": "author", "source_title": "source", "doc_type": "type"}
 SORTS = ("relevance", "date", "-date", "title", "path")
 SNIPPET_CHARS = 240
+# Facets count documents from the facet table when the index holds at most this many (tantivy's
+# terms aggregation that says which documents matched is limited to 65,000 buckets); beyond, a
+# cardinality sub-aggregation per bucket (approximate: HyperLogLog) does it inside tantivy.
+TABLE_FACETS_MAX_DOCS = 60_000
+
+
+class FacetTable:
+    """facets.json in columns: each document's row, and per facet the values row by row, so a
+    facet's values for the matching documents are picked in one C call (operator.itemgetter)."""
+
+    def __init__(self, rows: dict[str, list[Any]]) -> None:
+        values = list(rows.values())  # [doc_num, year, type, lang, source, authors]
+        self.row_of = {int(v[0]): i for i, v in enumerate(values)}
+        self.columns: dict[str, list[Any]] = {
+            "year": [v[1] for v in values],
+            "decade": [v[1] - v[1] % 10 if v[1] is not None else None for v in values],
+            "type": [v[2] for v in values],
+            "lang": [v[3] for v in values],
+            "source": [v[4] for v in values],
+            "author": [tuple(v[5]) for v in values],
+        }
+
+    def __len__(self) -> int:
+        return len(self.row_of)
+
+    def pick(self, rows: list[int], name: str) -> tuple[Any, ...]:
+        column = self.columns[name]
+        if len(rows) > 1:
+            return itemgetter(*rows)(column)  # type: ignore[no-any-return]
+        return tuple(column[i] for i in rows)
 
 
 @dataclass
@@ -65,7 +99,12 @@ class Hit:
     matches: int = 1  # passages of this document among those ranked
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # by hand: dataclasses.asdict deep-copies field by field, a tenth of a search's time
+        p = self.passage
+        return {"id": self.id, "path": self.path, "title": self.title, "authors": list(self.authors),
+                "date": self.date, "score": self.score, "snippet": self.snippet,
+                "passage": {"part": p.part, "start": p.start, "end": p.end}, "type": self.type,
+                "lang": self.lang, "source": self.source, "place": self.place, "matches": self.matches}  # fmt: skip
 
 
 @dataclass
@@ -107,10 +146,14 @@ def highlight(text: str, spans: list[tuple[int, int]], chars: int = SNIPPET_CHAR
         start, end = 0, min(text_len, chars)
     else:
         best, best_count = spans[0][0], 0
-        for a, _ in spans:
-            count = sum(1 for x, y in spans if a <= x and y <= a + chars * 2 // 3)
-            if count > best_count:
-                best, best_count = a, count
+        reach = chars * 2 // 3
+        j = 0
+        for i, (a, _) in enumerate(spans):  # spans are in text order: a sliding window
+            j = max(j, i)
+            while j < len(spans) and spans[j][1] <= a + reach:
+                j += 1
+            if j - i > best_count:
+                best, best_count = a, j - i
         start = max(0, best - chars // 3)
         end = min(text_len, start + chars)
         start = max(0, min(start, end - chars))
@@ -160,6 +203,7 @@ class SearchIndex:
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
         self.languages = self._languages()
+        self._table: FacetTable | None = None
 
     @classmethod
     def for_archive(cls, db: str | Path) -> SearchIndex:
@@ -171,6 +215,15 @@ class SearchIndex:
         self.searcher = self.index.searcher()
         self.manifest = read_manifest(self.folder) or self.manifest
         self.languages = self._languages()
+        self._table = None
+
+    def facet_table(self) -> FacetTable:
+        """Every indexed document's facet values, read from facets.json on first use (a document
+        the searcher sees but the table lacks — written since — is left out of the counts until
+        the next reload)."""
+        if self._table is None:
+            self._table = FacetTable(read_facet_table(self.folder) or {})
+        return self._table
 
     def _languages(self) -> list[str]:
         if self.searcher.num_docs == 0:
@@ -220,6 +273,11 @@ class SearchIndex:
         warnings: list[str] = []
         relaxed = False
         browse = compiled is None or not compiled.has_text
+        facet_counts: dict[str, dict[str, int]] = {}
+        matched: int | None = None  # documents matching, when the facets' aggregation counted them
+        if facet_names:
+            facet_counts, matched = self._facets(q, facet_names, everything=node is None)
+        total: int | None
         if browse and not (compiled and compiled.filters_part):
             hits, total = self._browse(q, limit, offset, sort if sort != "relevance" else "date")
         else:
@@ -228,7 +286,8 @@ class SearchIndex:
                 warnings.append(
                     "few passages hold all the words; documents with passages holding some of them follow"
                 )
-        facet_counts = self._facets(q, facet_names) if facet_names else {}
+            if total is None:
+                total = matched if matched is not None else int(self.searcher.cardinality(q, "doc_num"))
         took = round((time.perf_counter() - started) * 1000, 2)
         return SearchResult(query, total, took, hits, facet_counts, offset, limit, warnings, relaxed)
 
@@ -253,11 +312,12 @@ class SearchIndex:
     def _ranked(
         self, q: tantivy.Query, compiled: Compiled | None, limit: int, offset: int, sort: str, snippet_chars: int,
         node: Node | None = None,
-    ) -> tuple[list[Hit], int, bool]:  # fmt: skip
+    ) -> tuple[list[Hit], int | None, bool]:  # fmt: skip
         """Passages by BM25, rolled up to documents: a document scores as its best passage, plus
         a little for each further matching passage among those ranked. When words typed side by
         side are not all in any one passage of enough documents, documents with passages holding
-        some of them follow (`relaxed`)."""
+        some of them follow (`relaxed`). The total is None when the ranking did not see every
+        match (the caller counts the documents then)."""
         want = offset + limit
         ranked, counts, total = self._rank(q, want)
         relaxed = False
@@ -275,7 +335,7 @@ class SearchIndex:
             ranked = self._sorted_ranked(ranked, sort)
         matcher = compiled.matcher if compiled else Matcher()
         hits = []
-        for score, number, address in ranked[offset:want]:
+        for score, number, address in ranked[offset:want]:  # stored fields and snippets: the page shown only
             doc = self.searcher.doc(address).to_dict()
             text = _first(doc, EXACT) or ""
             spans = matcher.spans(text, _first(doc, "lang")) if matcher else []
@@ -284,13 +344,18 @@ class SearchIndex:
             )
         return hits, total, relaxed
 
-    def _rank(self, q: tantivy.Query, want: int) -> tuple[list[tuple[float, int, Any]], dict[int, int], int]:
+    def _rank(
+        self, q: tantivy.Query, want: int
+    ) -> tuple[list[tuple[float, int, Any]], dict[int, int], int | None]:
+        """The best passage of each of the `want` best documents (score, doc_num, address),
+        passages per document among those ranked, and the number of matching documents when
+        every matching passage was seen (None otherwise)."""
         fetch = max(100, want * 10)
-        total_passages: int | None = None
+        matching: int | None = None  # passages matching, counted in the first pass
         while True:
-            result = self.searcher.search(q, limit=fetch, count=total_passages is None)
-            if total_passages is None:
-                total_passages = int(getattr(result, "count", 0) or 0)
+            result = self.searcher.search(q, limit=fetch, count=matching is None)
+            if matching is None:
+                matching = int(getattr(result, "count", 0) or 0)
             addresses = [address for _score, address in result.hits]
             numbers = self.searcher.fast_field_values("doc_num", addresses) if addresses else []
             best: dict[int, tuple[float, Any]] = {}
@@ -300,15 +365,14 @@ class SearchIndex:
                 counts[number] += 1
                 if number not in best:
                     best[number] = (score, address)
-            if len(best) >= want or fetch >= total_passages:
+            exhausted = len(addresses) >= matching
+            if len(best) >= want or exhausted:
                 break
-            fetch *= 4
-        total = len(best) if fetch >= total_passages else int(self.searcher.cardinality(q, "doc_num"))
-        ranked = sorted(
-            ((s, n, a) for n, (s, a) in best.items()),
-            key=lambda x: -x[0],
-        )
-        return ranked, dict(counts), total
+            # too few documents among these passages: all of them next when that is not many
+            fetch = matching if matching <= 20 * fetch else fetch * 4
+        # ties (the same text in two files) in a stable order, whatever the segments' layout
+        ranked = sorted(((s, n, a) for n, (s, a) in best.items()), key=lambda x: (-x[0], x[1]))
+        return ranked, dict(counts), len(best) if exhausted else None
 
     def _sorted_ranked(self, ranked: list[Any], sort: str) -> list[Any]:
         addresses = [a for _s, _n, a in ranked]
@@ -339,8 +403,55 @@ class SearchIndex:
             matches=matches,
         )
 
-    def _facets(self, q: tantivy.Query, names: list[str]) -> dict[str, dict[str, int]]:
-        """Documents (not passages) per facet value, in one pass over the matches."""
+    def _facets(
+        self, q: tantivy.Query, names: list[str], everything: bool = False
+    ) -> tuple[dict[str, dict[str, int]], int | None]:
+        """Documents (not passages) per facet value, and the number of documents matching (None
+        when not counted). One aggregation over the matching passages says which documents
+        matched (a terms aggregation on doc_num) and, for `part` (a passage's, not a document's),
+        which documents per part; the document facets are then counted from the facet table.
+        `everything`: the query matches every passage, so every document in the table."""
+        table = self.facet_table()
+        doc_names = [n for n in names if n != "part"]
+        if len(table) > TABLE_FACETS_MAX_DOCS or (not len(table) and self.passages):
+            return self._facets_in_tantivy(q, names), None
+        spec: dict[str, Any] = {}
+        size = min(65_000, len(table) + 1000)
+        docs_agg = {"terms": {"field": "doc_num", "size": size, "segment_size": size}}
+        if "part" in names:
+            spec["part"] = {"terms": {"field": "part", "size": 50}, "aggs": {"docs": docs_agg}}
+        if doc_names and not everything:
+            spec["doc"] = docs_agg
+        try:
+            raw = self.searcher.aggregate(q, spec) if spec else {}
+        except ValueError:  # more buckets than tantivy allows in one aggregation
+            return self._facets_in_tantivy(q, names), None
+        matched: int | None = None
+        rows: list[int] = []  # the table's row of each matching document
+        if everything:
+            rows = list(range(len(table)))
+            matched = len(rows)
+        elif doc_names:
+            buckets = raw.get("doc", {}).get("buckets", [])
+            rows = [i for i in map(table.row_of.get, [b["key"] for b in buckets]) if i is not None]
+            matched = len(buckets)
+        out: dict[str, dict[str, int]] = {}
+        for name in names:
+            counter: Counter[Any]
+            if name == "part":
+                counter = Counter(
+                    {b["key"]: len(b["docs"]["buckets"]) for b in raw["part"].get("buckets", [])}
+                )
+            elif name == "author":
+                counter = Counter(chain.from_iterable(table.pick(rows, "author")))
+            else:
+                counter = Counter(table.pick(rows, "decade" if name == "decade" else name))
+                counter.pop(None, None)
+            out[name] = _facet_values(name, counter)
+        return out, matched
+
+    def _facets_in_tantivy(self, q: tantivy.Query, names: list[str]) -> dict[str, dict[str, int]]:
+        """Documents per facet value inside tantivy: a cardinality of doc_num per bucket."""
         docs = {"docs": {"cardinality": {"field": "doc_num"}}}
         spec: dict[str, Any] = {}
         for name in names:
@@ -353,21 +464,10 @@ class SearchIndex:
         raw = self.searcher.aggregate(q, spec)
         out: dict[str, dict[str, int]] = {}
         for name in names:
-            buckets = raw.get(name, {}).get("buckets", [])
-            values: dict[str, int] = {}
-            for bucket in buckets:
-                count = round(bucket["docs"]["value"])
-                if count <= 0:
-                    continue
-                key = bucket["key"]
-                if name == "decade":
-                    key = f"{int(key)}s"
-                elif name == "year":
-                    key = str(int(key))
-                values[str(key)] = count
-            if name in ("author", "source", "type", "lang", "part"):
-                values = dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
-            out[name] = values
+            counter: Counter[Any] = Counter()
+            for bucket in raw.get(name, {}).get("buckets", []):
+                counter[bucket["key"]] = round(bucket["docs"]["value"])
+            out[name] = _facet_values(name, counter)
         return out
 
     # -- reading matches closely --------------------------------------------------------------------
@@ -447,6 +547,20 @@ class SearchIndex:
         }
 
 
+def _facet_values(name: str, counter: Counter[Any]) -> dict[str, int]:
+    """A facet's values as shown: years and decades in order, the rest most documents first (20)."""
+    if name in ("year", "decade"):
+        per: Counter[int] = Counter()
+        for key, count in counter.items():
+            if key is None or count <= 0:
+                continue
+            year = int(key)
+            per[year - year % 10 if name == "decade" else year] += count
+        return {(f"{k}s" if name == "decade" else str(k)): v for k, v in sorted(per.items())}
+    top = heapq.nsmallest(20, ((-v, str(k)) for k, v in counter.items() if v > 0))
+    return {k: -v for v, k in top}
+
+
 def _merge_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Adjacent matched words (a phrase) as one span."""
     merged: list[tuple[int, int]] = []
@@ -498,230 +612,3 @@ def filters_node(
     if not nodes:
         return None
     return nodes[0] if len(nodes) == 1 else And(nodes)
-
-
-STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "myself",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-        "also",
-        "upon",
-        "one",
-        "two",
-        "may",
-        "must",
-        "shall",
-        "us",
-        "its",
-        "s",
-        "t",
-        "le",
-        "la",
-        "les",
-        "de",
-        "des",
-        "du",
-        "un",
-        "une",
-        "et",
-        "en",
-        "est",
-        "que",
-        "qui",
-        "dans",
-        "pour",
-        "par",
-        "sur",
-        "au",
-        "aux",
-        "il",
-        "elle",
-        "ils",
-        "elles",
-        "ne",
-        "pas",
-        "plus",
-        "se",
-        "ce",
-        "cette",
-        "ces",
-        "son",
-        "sa",
-        "ses",
-        "leur",
-        "leurs",
-        "nous",
-        "vous",
-        "on",
-        "mais",
-        "ou",
-        "donc",
-        "ni",
-        "car",
-        "a",
-        "l",
-        "d",
-        "qu",
-        "n",
-        "der",
-        "die",
-        "das",
-        "den",
-        "dem",
-        "des",
-        "ein",
-        "eine",
-        "einer",
-        "eines",
-        "und",
-        "ist",
-        "im",
-        "in",
-        "zu",
-        "von",
-        "mit",
-        "sich",
-        "nicht",
-        "auf",
-        "fur",
-        "als",
-        "auch",
-        "es",
-        "an",
-        "er",
-        "sie",
-        "wir",
-        "ihr",
-        "sind",
-        "war",
-        "wie",
-        "bei",
-        "aus",
-        "dass",
-        "so",
-    ]
-)

@@ -30,11 +30,22 @@ import tantivy
 from archivist import __version__
 from archivist.errors import ArchivistError
 from archivist.model import Document
-from archivist.search.analysis import ANALYSER_VERSION, EXACT, FOLD, RAW, STEMMERS, register, stem_field
+from archivist.search.analysis import (
+    ANALYSER_VERSION,
+    EXACT,
+    FOLD,
+    RAW,
+    STEMMERS,
+    register,
+    stem_field,
+)
 
 # Bump when the schema or the passages change; with ANALYSER_VERSION it names an index's build.
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"
 MANIFEST = "manifest.json"
+# Each indexed document's facet values (doc_num, year, type, lang, source, authors), so facets count
+# documents with one aggregation over the matches (which documents) and a lookup here (their values).
+FACET_TABLE = "facets.json"
 
 PASSAGE_MIN = 300  # characters: shorter paragraphs join the next one of the same part
 PASSAGE_MAX = 2000  # longer ones are cut at a sentence end near PASSAGE_TARGET
@@ -224,6 +235,12 @@ def tantivy_documents(doc: Document) -> Iterator[tantivy.Document]:
         yield t
 
 
+def facet_row(doc: Document) -> list[Any]:
+    """What `facets.json` holds for one document: [doc_num, year, type, lang, source, authors]."""
+    return [doc_number(doc.id), _year(document_date(doc)), doc.doc_type or "other", doc.language or "und",
+            doc.source_title or doc.source or None, list(doc.authors)]  # fmt: skip
+
+
 # -- the folder -------------------------------------------------------------------------------------
 def read_manifest(folder: Path) -> dict[str, Any] | None:
     try:
@@ -237,6 +254,20 @@ def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     tmp = folder / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, folder / MANIFEST)
+
+
+def read_facet_table(folder: Path) -> dict[str, list[Any]] | None:
+    try:
+        data: dict[str, list[Any]] = json.loads((folder / FACET_TABLE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data
+
+
+def _write_facet_table(folder: Path, table: dict[str, list[Any]]) -> None:
+    tmp = folder / (FACET_TABLE + ".tmp")
+    tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, folder / FACET_TABLE)
 
 
 def stale_reason(manifest: dict[str, Any] | None) -> str | None:
@@ -304,18 +335,21 @@ def build_index(
     writer = _writer(index, tmp)
     report = IndexReport(rebuilt=True)
     indexed: dict[str, str] = {}
+    table: dict[str, list[Any]] = {}
     try:
         for doc in documents:
             for t in tantivy_documents(doc):
                 writer.add_document(t)
                 report.passages += 1
             indexed[doc.id] = (markers or {}).get(doc.id, "")
+            table[doc.id] = facet_row(doc)
             report.added += 1
         writer.commit()
         writer.wait_merging_threads()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    _write_facet_table(tmp, table)
     _write_manifest(tmp, _manifest(indexed, archive_state, report.passages))
     old = folder.with_name(folder.name + f".old-{os.getpid()}")
     if folder.exists():
@@ -350,7 +384,8 @@ def update_folder(
     current document): delete what is gone or changed, add what is new or changed (`load(ids)`
     yields their Documents), one commit. A missing or stale index is rebuilt."""
     manifest = read_manifest(folder)
-    if not folder.exists() or stale_reason(manifest) is not None or manifest is None:
+    table = read_facet_table(folder)
+    if not folder.exists() or stale_reason(manifest) is not None or manifest is None or table is None:
         return build_index(folder, load(sorted(markers)), markers, archive_state)
     started = time.perf_counter()
     indexed: dict[str, str] = dict(manifest.get("documents", {}))
@@ -365,10 +400,13 @@ def update_folder(
                 if doc_id in indexed:
                     writer.delete_documents_by_term("doc_key", doc_id)
             passages_before = int(manifest.get("passages", 0))
+            for doc_id in [*gone, *changed]:
+                table.pop(doc_id, None)
             for doc in load(changed):
                 for t in tantivy_documents(doc):
                     writer.add_document(t)
                     report.passages += 1
+                table[doc.id] = facet_row(doc)
             writer.commit()
             writer.wait_merging_threads()
         except BaseException:
@@ -383,6 +421,7 @@ def update_folder(
         report.added = len(changed)
         index.reload()
         passages_now = index.searcher().num_docs
+        _write_facet_table(folder, table)
         _write_manifest(folder, _manifest(indexed, archive_state, passages_now))
         report.passages = (
             passages_now - passages_before if passages_now >= passages_before else report.passages

@@ -21,7 +21,16 @@ from dataclasses import dataclass, field
 import tantivy
 
 from archivist.model import DOC_TYPES, PART_KINDS
-from archivist.search.analysis import EXACT, FOLD, LANGUAGE_NAMES, STEMMERS, Matcher, analyse, stem_field
+from archivist.search.analysis import (
+    EXACT,
+    FOLD,
+    LANGUAGE_NAMES,
+    STEMMERS,
+    STOPWORDS,
+    Matcher,
+    analyse,
+    stem_field,
+)
 from archivist.search.index import QuerySyntaxError
 
 TEXT_FIELDS = {
@@ -416,17 +425,21 @@ class Compiler:
             self.has_text = True
         folded = analyse(EXACT, node.text)
         if node.prefix:
-            pattern = re.escape(folded[0]) + ".*"
             if not negated:
                 self.matcher.prefixes.add(folded[0])
+            # a one-word phrase prefix: a range of the term dictionary (no regex automaton to build)
             return tantivy.Query.boolean_query([
-                (tantivy.Occur.Should, tantivy.Query.regex_query(self.schema, EXACT, pattern)),
+                (tantivy.Occur.Should, tantivy.Query.phrase_prefix_query(self.schema, EXACT, [folded[0]])),
                 (tantivy.Occur.Should, tantivy.Query.boost_query(
-                    tantivy.Query.regex_query(self.schema, "title", pattern), TITLE_BOOST)),
+                    tantivy.Query.phrase_prefix_query(self.schema, "title", [folded[0]]), TITLE_BOOST)),
             ])  # fmt: skip
-        clauses = [(tantivy.Occur.Should, self._tokens_query(EXACT, folded))]
         if not negated:
             self.matcher.exact.update(folded)
+        if len(folded) == 1 and folded[0] in STOPWORDS:
+            # a function word: as written, in the passage's text only (its stems, and its
+            # occurrences in titles and metadata, tell nothing; their postings cost the most)
+            return self._tokens_query(EXACT, folded)
+        clauses = [(tantivy.Occur.Should, self._tokens_query(EXACT, folded))]
         for lang in self.languages:
             stems = analyse(stem_field(lang), node.text)
             if stems:
