@@ -1462,18 +1462,26 @@ def timeline(db: str, entity_name: str | None, start: str | None, end: str | Non
         out_console.print(literal(f"{d['date']:<10}  {d['title'] or d['path']}{extra}  [{d['id']}]"))
 
 
+def _gold_options(gold: str, mismatches: str) -> Callable[[F], F]:
+    """The options every scorer of a gold file takes: the gold, the corpus beside it, the format,
+    and whether to list the mismatches."""
+
+    def wrap(f: F) -> F:
+        for option in reversed([
+            click.option("--gold", default=gold, show_default=True, type=click.Path(exists=True)),
+            click.option("--corpus", default=None, type=click.Path(exists=True),
+                         help="Corpus folder (default: ../corpus beside the gold)."),
+            click.option("--format", "fmt", type=FORMATS, default="text", show_default=True),
+            click.option("--mismatches", is_flag=True, help=mismatches),
+        ]):  # fmt: skip
+            f = option(f)
+        return f
+
+    return wrap
+
+
 @eval_group.command("entities")
-@click.option(
-    "--gold", default="../shared/gold/entities-dev.jsonl", show_default=True, type=click.Path(exists=True)
-)
-@click.option(
-    "--corpus",
-    default=None,
-    type=click.Path(exists=True),
-    help="Corpus folder (default: ../corpus beside the gold).",
-)
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-@click.option("--mismatches", is_flag=True, help="List every missed and extra person (text format).")
+@_gold_options("../shared/gold/entities-dev.jsonl", "List every missed and extra person (text format).")
 def eval_entities(gold: str, corpus: str | None, fmt: str, mismatches: bool) -> None:
     """Person linking against entities gold: precision, recall, consistency across documents."""
     from archivist.evaluate_enrich import score_entities, score_seed_enrichment
@@ -1499,17 +1507,7 @@ def eval_entities(gold: str, corpus: str | None, fmt: str, mismatches: bool) -> 
 
 
 @eval_group.command("dates")
-@click.option(
-    "--gold", default="../shared/gold/dates-dev.jsonl", show_default=True, type=click.Path(exists=True)
-)
-@click.option(
-    "--corpus",
-    default=None,
-    type=click.Path(exists=True),
-    help="Corpus folder (default: ../corpus beside the gold).",
-)
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-@click.option("--mismatches", is_flag=True, help="List every wrong, missed and extra date (text format).")
+@_gold_options("../shared/gold/dates-dev.jsonl", "List every wrong, missed and extra date (text format).")
 def eval_dates(gold: str, corpus: str | None, fmt: str, mismatches: bool) -> None:
     """Temporal expressions against dates gold: value precision, recall, F1, relative recall."""
     from archivist.evaluate_enrich import score_dates
