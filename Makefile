@@ -48,7 +48,7 @@ bench: install
 	$(BIN)/python bench/serve.py --corpus $(SHARED)/corpus --ingest $(SHARED)/corpus-wide/wikirouge-mecw
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache test-artifacts
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm $(basename $(DB)).index .pytest_cache test-artifacts
 
 docs: install
 	$(BIN)/python tools/cli_docs.py
