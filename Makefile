@@ -20,6 +20,7 @@ install: $(BIN)/archivist
 
 demo: install
 	$(BIN)/archivist ingest $(SHARED)/corpus $(SHARED)/seeds --db $(DB) --jobs 2
+	$(BIN)/archivist enrich --db $(DB) --jobs 2
 	$(BIN)/archivist stats --db $(DB)
 	$(BIN)/archivist show --db $(DB) --path seeds/000_d599a96396a96723.txt
 	$(BIN)/archivist serve --db $(DB)

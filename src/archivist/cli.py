@@ -1418,7 +1418,8 @@ def entity(name: str, db: str, fmt: str) -> None:
     for e in found:
         out_console.print(literal(f"{e['name']}  [{e['type']}] {e['id']}" + (f"  wikidata {e['wikidata']}" if e["wikidata"] else "")
                                   + (f"  ({e['born'] or '?'}–{e['died'] or ''})" if e.get("born") or e.get("died") else "")))  # fmt: skip
-        out_console.print(f"  {e['documents']} documents, {e['mentions']} mentions; origin {e['origin']}")
+        count = sum(e["documents_by_year"].values())
+        out_console.print(f"  {count} documents, {e['mentions']} mentions; origin {e['origin']}")
         out_console.print(literal("  variants: " + ", ".join(f"{k} ({v})" for k, v in e["variants"].items())))
         out_console.print(
             "  documents by year: " + ", ".join(f"{k}: {v}" for k, v in e["documents_by_year"].items())
