@@ -28,7 +28,6 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -45,7 +44,7 @@ from archivist.errors import ArchivistError
 from archivist.model import METADATA_FIELDS, Extraction
 from archivist.pipeline import Executor
 from archivist.pipeline import Progress as IngestProgress
-from archivist.store import DEFAULT_DB, Archive
+from archivist.store import DEFAULT_DB, Archive, ArchiveDatabaseError, explain_error
 
 FORMATS = click.Choice(["text", "json"])
 EXIT_ERROR = 1
@@ -87,12 +86,10 @@ class _Group(click.Group):
             if _debugging(ctx):
                 raise
             _fail(str(err))
-        except sqlite3.DatabaseError as err:
+        except ArchiveDatabaseError as err:
             if _debugging(ctx):
                 raise
-            from archivist.store.archive import _explain
-
-            _fail(f"the archive: {_explain(err)}")
+            _fail(f"the archive: {explain_error(err)}")
         except OSError as err:
             if _debugging(ctx):
                 raise

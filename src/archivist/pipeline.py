@@ -395,7 +395,7 @@ def serial_executor(items: list[InputFile]) -> Iterator[Extraction]:
         yield extract_input(item)
 
 
-def _worker_init() -> None:
+def worker_init() -> None:
     """In each pool worker: die with the parent (even on kill -9), and leave Ctrl-C to the parent,
     which shuts the pool down itself."""
     if sys.platform.startswith("linux"):
@@ -407,7 +407,7 @@ def _worker_init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _close_pool(pool: ProcessPoolExecutor) -> None:
+def close_pool(pool: ProcessPoolExecutor) -> None:
     """Stop a pool now: queued work is cancelled and the workers are ended, not waited for."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
@@ -424,14 +424,14 @@ WORKER_LOST = "worker-lost"
 
 def _alone(item: InputFile) -> Extraction:
     """One file in a pool of its own: the retry of a file that was in flight when a worker died."""
-    pool = ProcessPoolExecutor(max_workers=1, initializer=_worker_init)
+    pool = ProcessPoolExecutor(max_workers=1, initializer=worker_init)
     try:
         return pool.submit(extract_input, item).result()
     except BrokenProcessPool:
         return no_bytes_failure(item.path, WORKER_LOST,
                                 "the worker process died extracting this file (killed, or out of memory)")  # fmt: skip
     finally:
-        _close_pool(pool)
+        close_pool(pool)
 
 
 def pool_executor(jobs: int) -> Executor:
@@ -445,7 +445,7 @@ def pool_executor(jobs: int) -> Executor:
         exhausted = False
         while not exhausted:
             suspects: list[InputFile] = []
-            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init)
             try:
                 pending: dict[Future[Extraction], InputFile] = {}
                 while True:
@@ -474,7 +474,7 @@ def pool_executor(jobs: int) -> Executor:
                                 suspects.append(item)
                         break
             finally:
-                _close_pool(pool)
+                close_pool(pool)
             for item in suspects:
                 yield _alone(item)
 

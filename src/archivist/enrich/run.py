@@ -35,9 +35,9 @@ def _serial(stage: Stage, batches: Iterator[list[Document]]) -> Iterator[list[Re
 
 
 def _pool(stage: Stage, batches: Iterator[list[Document]], jobs: int) -> Iterator[list[Result]]:
-    from archivist.pipeline import _close_pool, _worker_init
+    from archivist.pipeline import close_pool, worker_init
 
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init)
     try:
         pending = []
         for docs in batches:
@@ -47,7 +47,7 @@ def _pool(stage: Stage, batches: Iterator[list[Document]], jobs: int) -> Iterato
         for future in pending:
             yield future.result()
     finally:
-        _close_pool(pool)
+        close_pool(pool)
 
 
 def _dask(

@@ -58,7 +58,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _explain(err: sqlite3.DatabaseError) -> str:
+def explain_error(err: sqlite3.DatabaseError) -> str:
     """SQLite's error in words a user can act on."""
     text = str(err)
     if "not a database" in text or "malformed" in text:
@@ -173,11 +173,11 @@ class Archive:
             self.conn = self._connect(readonly)
             self._check(existed)
             if not readonly:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._set_wal()
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 self._migrate()
         except sqlite3.DatabaseError as err:
-            raise StoreError(f"{self.path}: {_explain(err)}") from err
+            raise StoreError(f"{self.path}: {explain_error(err)}") from err
         if self.schema_version < SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: archive schema {self.schema_version} needs migrating; open it read-write once"
@@ -201,6 +201,20 @@ class Archive:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
+
+    def _set_wal(self) -> None:
+        """Switch to WAL. The switch needs the file to itself and SQLite does not wait for that
+        (no busy handler), so a process opening the archive while another creates it retries, up
+        to the lock wait."""
+        deadline = time.monotonic() + LOCK_SECONDS
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _check(self, existed: bool) -> None:
         """Refuse a file that is not an archivist archive, or one newer than this code, before
