@@ -142,16 +142,39 @@ def dask_executor(
         if not items:
             return
         dd = _distributed()
-        cluster, client = _connect(dd, scheduler, workers, silence_logs, connect_timeout)
-        try:
-            threads = _check_workers(client, scheduler, connect_timeout)
+        with dask_client(scheduler, workers, silence_logs=silence_logs, timeout=connect_timeout) as (
+            client,
+            threads,
+        ):
             window = in_flight or max(8, 4 * threads)
             submit = _submitter(client, function, send_bytes, inline_limit)
             yield from _stream(dd, client, items, window, files_per_task, submit)
-        finally:
-            _close(client, cluster)
 
     return run
+
+
+@contextlib.contextmanager
+def dask_client(
+    scheduler: str | None = None,
+    workers: int = 2,
+    *,
+    silence_logs: int = logging.CRITICAL,
+    timeout: float = 30.0,
+) -> Iterator[tuple[Any, int]]:
+    """A Dask client whose workers are checked to run this archivist, and their thread count.
+
+    With `scheduler` it connects to a running cluster; without, it starts a `LocalCluster` of
+    `workers` single-threaded processes (the workers ignore Ctrl-C, see `dask_setup`) and closes
+    it on leaving. Every Dask run of archivist (the ingest, the enrichment stages) starts here, so
+    they report an unreachable scheduler, a cluster without workers or a worker running another
+    archivist with the same one-line errors.
+    """
+    dd = _distributed()
+    cluster, client = _connect(dd, scheduler, workers, silence_logs, timeout)
+    try:
+        yield client, _check_workers(client, scheduler, timeout)
+    finally:
+        _close(client, cluster)
 
 
 def _connect(

@@ -34,18 +34,23 @@ def _serial(stage: Stage, batches: Iterator[list[Document]]) -> Iterator[list[Re
         yield _apply_batch(stage.name, docs)
 
 
+def _windowed(submit: Any, batches: Iterator[list[Document]], window: int) -> Iterator[list[Result]]:
+    """Results in batch order, with at most `window` batches submitted and not yet collected."""
+    pending: list[Any] = []
+    for docs in batches:
+        pending.append(submit(docs))
+        if len(pending) >= window:
+            yield pending.pop(0).result()
+    for future in pending:
+        yield future.result()
+
+
 def _pool(stage: Stage, batches: Iterator[list[Document]], jobs: int) -> Iterator[list[Result]]:
     from archivist.pipeline import close_pool, worker_init
 
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_init)
     try:
-        pending = []
-        for docs in batches:
-            pending.append(pool.submit(_apply_batch, stage.name, docs))
-            if len(pending) >= jobs * 2:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
+        yield from _windowed(lambda docs: pool.submit(_apply_batch, stage.name, docs), batches, jobs * 2)
     finally:
         close_pool(pool)
 
@@ -53,29 +58,11 @@ def _pool(stage: Stage, batches: Iterator[list[Document]], jobs: int) -> Iterato
 def _dask(
     stage: Stage, batches: Iterator[list[Document]], jobs: int, scheduler: str | None
 ) -> Iterator[list[Result]]:
-    from archivist.cluster import _distributed
+    from archivist.cluster import dask_client
 
-    dd = _distributed()
-    cluster = None
-    if scheduler:
-        client = dd.Client(scheduler)
-    else:
-        cluster = dd.LocalCluster(
-            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = dd.Client(cluster)
-    try:
-        pending: list[Any] = []
-        for docs in batches:
-            pending.append(client.submit(_apply_batch, stage.name, docs, pure=False))
-            if len(pending) >= jobs * 2:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    with dask_client(scheduler, jobs) as (client, threads):
+        submit = lambda docs: client.submit(_apply_batch, stage.name, docs, pure=False)  # noqa: E731
+        yield from _windowed(submit, batches, max(2, threads * 2))
 
 
 def run_stages(
