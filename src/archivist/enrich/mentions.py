@@ -33,6 +33,7 @@ from archivist.enrich.names import (
     strip_accents,
     words,
 )
+from archivist.enrich.nlp import dictionary
 from archivist.extract.dates import MONTHS
 from archivist.model import Document, Part, Span
 
@@ -429,7 +430,7 @@ def annotate(doc: Document) -> list[Span]:
     mentions = [m for m in mentions if not _in_title_of_work(text, m)]
     _anachronisms(doc, parts, mentions)
     mentions.sort(key=lambda m: (m.start, -m.end))
-    _resolve_people(text, mentions, auth)
+    _resolve_people(text, mentions, auth, dictionary(doc.language))
     _link_fields(doc, mentions, auth)
     return [_span(doc, parts, m) for m in mentions if m.label in LABELS]
 
@@ -460,6 +461,9 @@ def _document_year(doc: Document) -> int | None:
     return min(years) if years else None
 
 
+_KNOWN_AGE = 15  # years: younger than this, a person is not yet named by surname alone
+
+
 def _anachronisms(doc: Document, parts: list[Part], mentions: list[Mention]) -> None:
     """A person born after the text was written is not who its author meant ("Franco" in an 1868
     letter): such candidates are dropped, and a mention left with none is no mention (notes and
@@ -470,10 +474,20 @@ def _anachronisms(doc: Document, parts: list[Part], mentions: list[Mention]) -> 
     for m in mentions:
         part = _part_of(parts, m.start)
         cands = m.candidates or ([m.entity] if m.entity else [])
+        # A surname alone names someone known by then: not a child ("Luxemburg" in 1871 is the country).
+        word = doc.text[m.start : m.end].strip()
+        lone = fold_word(word) if " " not in word else ""
         kept = [
             c
             for c in cands
             if not (c.born and c.born > year and c.type in ("person", "periodical", "organisation"))
+            and not (
+                lone
+                and c.type == "person"
+                and c.born
+                and c.born > year - _KNOWN_AGE
+                and fold_word(c.name.split()[-1]) == lone
+            )
         ]
         if len(kept) == len(cands) or (not kept and part is not None and part.kind in _LATER_HANDS):
             continue
@@ -485,7 +499,7 @@ def _anachronisms(doc: Document, parts: list[Part], mentions: list[Mention]) -> 
             m.label = m.entity.type
 
 
-def _resolve_people(text: str, mentions: list[Mention], auth: Authority) -> None:
+def _resolve_people(text: str, mentions: list[Mention], auth: Authority, common: frozenset[str]) -> None:
     """Link each person mention to the authority file or to one new entity per person of the
     document, surname by surname; ambiguous ones by the document's other mentions."""
     for m in mentions:
@@ -533,7 +547,7 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority) -> None
                 m.evidence, m.confidence = "document:surname", 0.7
                 name = text[holder.start : holder.end]
                 given = person_parts(name)[1]  # type: ignore[index]
-            elif not m.title and m.source == "spacy" and not _lone_surname(text, m, auth):
+            elif not m.title and m.source == "spacy" and not _lone_surname(text, m, auth, common):
                 m.label = "-"  # a lone capitalised word spaCy calls a person: not enough
             elif not m.title and m.source == "spacy":
                 m.evidence, m.confidence = "spacy:lone-surname", 0.5
@@ -557,11 +571,15 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority) -> None
             m.evidence = f"new:{m.evidence}"
 
 
-def _lone_surname(text: str, m: Mention, auth: Authority) -> bool:
+def _lone_surname(text: str, m: Mention, auth: Authority, common: frozenset[str] = frozenset()) -> bool:
     """A single word spaCy calls a person is kept inside a sentence ("His nominee, Strakosch,"), not
-    at its start, and not when it is a given name ("George") or shorter than four letters."""
+    at its start, and not when it is a given name ("George"), a word of the language's dictionary
+    ("Conference", "the Lefts") or shorter than four letters."""
     word = text[m.start : m.end]
     if len(word) < 4 or not word[0].isupper() or word.isupper() or " " in word or not word.isascii():
+        return False
+    folded = word.casefold()
+    if folded in common or (folded.endswith("s") and folded[:-1] in common):
         return False
     if re.search(
         r"(?:ean|ian|ist|ism|ismus|ish|ese|ic|ical|tion|ung|heit|keit|ie|ue|en|on|ity|ness|ment|ary)$", word

@@ -44,6 +44,41 @@ def pipeline(language: str | None) -> Any | None:
     return nlp
 
 
+def dictionary(language: str | None) -> frozenset[str]:
+    """The language's common words (lower case; multiword entries joined by '_'), or an empty set.
+
+    For English: the lemma index the pipeline's own rule lemmatizer ships (WordNet's nouns, verbs,
+    adjectives and adverbs), read from its lookup tables, so no extra data is installed. It tells a
+    capitalised common word ("Conference", "Labour", "Englishman") from a surname spaCy may take it
+    for. A few famous surnames are in it too ("Campbell"): callers use it only where a name has no
+    other support.
+    """
+    language = (language or "en").lower()[:2]
+    key = f"dictionary:{language}"
+    if key not in _cache:
+        _cache[key] = _lemma_index(pipeline(language))
+    return _cache[key]  # type: ignore[no-any-return]
+
+
+def _lemma_index(nlp: Any) -> frozenset[str]:
+    if nlp is None:
+        return frozenset()
+    try:
+        from pathlib import Path
+
+        from spacy.lookups import Lookups
+
+        root = Path(nlp.path) if getattr(nlp, "path", None) else None
+        if root is None or not (root / "lemmatizer" / "lookups").exists():
+            return frozenset()
+        lookups = Lookups().from_disk(root / "lemmatizer" / "lookups")
+        if not lookups.has_table("lemma_index"):
+            return frozenset()
+        return frozenset(w for words in lookups.get_table("lemma_index").values() for w in words)
+    except (OSError, ValueError, ImportError):
+        return frozenset()
+
+
 def pipeline_name(language: str | None) -> str | None:
     nlp = pipeline(language)
     if nlp is None:
