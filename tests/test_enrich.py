@@ -186,6 +186,39 @@ def test_temporal_expressions(text: str, anchor: str | None, expected: str) -> N
     assert expected in values, values
 
 
+@pytest.mark.parametrize(
+    ("text", "anchor", "language", "expected"),
+    [
+        ("dass ich am 22. Oktober abreise", "1838-08-09", "de", ["1837-10-22"]),  # the day, not the month
+        ("on the 22. October", "1838-08-09", "en", ["1838-10"]),  # a dotted ordinal is not English
+        ("ich war hier am Montag", "1870-06-10", "de", ["1870-06-06"]),  # "hier" is "here" in German
+        ("je suis parti hier", "1870-06-10", "fr", ["1870-06-09"]),
+        (
+            "Easter 1852 and Ostern 1917 and Christmas, 1905",
+            None,
+            None,
+            ["1852-04-11", "1917-04-08", "1905-12-25"],
+        ),
+        ("Whitsun 1848", None, "en", ["1848-06-11"]),
+        ("updated 19.1.2007", None, "en", ["2007-01-19"]),
+        ("the issue of May 5 said", "1921", "en", ["1921-05-05"]),  # only a year known: the day is in it
+        ("und im Frühjahr fing", "1838-08-09", "de", ["1838-21"]),
+    ],
+)
+def test_temporal_expressions_by_language(text: str, anchor: str | None, language: str | None,
+                                          expected: list[str]) -> None:  # fmt: skip
+    from archivist.enrich.temporal import parse_anchor
+
+    assert [f.value for f in tag(text, parse_anchor(anchor), language)] == expected
+
+
+def test_a_document_without_a_date_is_anchored_to_the_first_date_of_its_body() -> None:
+    doc = _doc("In the April 17 (1921) issue the paper wrote; the issue for May 5 said more.")
+    doc.date_written = doc.date_published = None
+    found = [s for s in dates.annotate(doc) if s.attrs.get("relative")]
+    assert [(s.attrs["value"], s.attrs["anchor"]) for s in found] == [("1921-05-05", "text")]
+
+
 def test_anaphoric_dates_follow_the_last_day_named() -> None:
     found = tag(
         "The congress met on April 26, 1855. The next day it voted; three days later it closed.", None

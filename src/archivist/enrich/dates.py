@@ -1,6 +1,7 @@
 """Dates: every temporal expression of every part, normalised to ISO 8601 / EDTF; relative ones
 ("September 14th", "the 13th inst.", "last Tuesday", "a month and a half ago", "in the spring")
-anchored to the best date of their part — its dateline, then the date written, then published."""
+anchored to the best date of their part — its dateline, then the date written, then published, and
+for a document that gives none, the first date its body names."""
 
 from __future__ import annotations
 
@@ -40,12 +41,28 @@ def _segments(doc: Document) -> list[tuple[int, int, Part | None]]:
     return out
 
 
+def text_anchor(doc: Document) -> tuple[str, str] | None:
+    """For a document without a date of its own: the first date with a year its body names (a
+    book chapter on events of 1921 is about 1921), recorded as the anchor's origin "text"."""
+    for part in doc.parts:
+        if part.kind == "body":
+            for f in tag(doc.text[part.start : part.end], None, doc.language):
+                if not f.relative and re.match(r"\d{4}(?:-\d{2}){0,2}$", f.value):
+                    return f.value, "text"
+    return None
+
+
 def annotate(doc: Document) -> list[Span]:
     spans: list[Span] = []
+    fallback: list[tuple[str, str] | None] = []  # computed once, when a part first needs it
     for start, end, part in _segments(doc):
         anchor = anchor_of(doc, part)
+        if anchor is None:
+            if not fallback:
+                fallback.append(text_anchor(doc))
+            anchor = fallback[0]
         parsed = parse_anchor(anchor[0]) if anchor else None
-        for f in tag(doc.text[start:end], parsed):
+        for f in tag(doc.text[start:end], parsed, doc.language):
             attrs: dict[str, object] = {"value": f.value}
             if f.relative:
                 attrs["relative"] = True

@@ -38,6 +38,30 @@ WEEKDAYS = {
 }  # fmt: skip
 _SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24, "printemps": 21, "été": 22,
             "automne": 23, "hiver": 24, "frühling": 21, "frühjahr": 21, "sommer": 22, "herbst": 23}  # fmt: skip
+# Day words that are other words in another language ("hier" is "here" in German, "yesterday" in
+# French; "morgen" is "morning" as well as "tomorrow"): read only in their own language. Other
+# foreign day names are kept: an English letter may end "samedi soir".
+_FALSE_FRIENDS = {"hier": "fr", "demain": "fr", "heute": "de", "gestern": "de", "morgen": "de",
+                  "today": "en", "tomorrow": "en", "yesterday": "en"}  # fmt: skip
+# Languages that write a day of the month as an ordinal number with a dot: "22. Oktober".
+_DOT_ORDINAL_LANGUAGES = {
+    "de",
+    "da",
+    "no",
+    "nb",
+    "sv",
+    "fi",
+    "cs",
+    "sk",
+    "pl",
+    "hu",
+    "et",
+    "lv",
+    "lt",
+    "sl",
+    "hr",
+    "sr",
+}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11,
           "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18, "xix": 19, "xx": 20,
           "xxi": 21}  # fmt: skip
@@ -77,7 +101,7 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
 ]  # fmt: skip
 _MONTH_DAY = re.compile(
     rf"\b(?P<m>{MONTH_NAME})\.?\s*(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s*[-–]\s*(?P<d2>[0-3]?\d))?\b(?!\s*,?\s*\d{{4}})(?!\s*\()"
-    rf"|\b(?P<dd>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mm>{MONTH_NAME})\b(?!\.?\s*,?\s*\d{{4}})",
+    rf"|(?<![\d.])\b(?P<dd>[0-3]?\d)(?:st|nd|rd|th|(?P<dot>\.))?\s+(?:of\s+)?(?P<mm>{MONTH_NAME})\b(?!\.?\s*,?\s*\d{{4}})",
     re.I,
 )
 _AMBIGUOUS_MONTHS = {"may", "march", "mar", "jun", "jan", "sept", "sep", "oct", "nov", "dec", "aug", "apr",
@@ -144,8 +168,20 @@ def _number(text: str) -> int:
     return int(t) if t.isdigit() else _NUM_WORDS.get(t, 1)
 
 
-def tag(text: str, anchor: tuple[date, int] | None) -> list[Found]:
-    """Every temporal expression of `text`, left to right, without overlaps."""
+def _foreign(words: str, language: str | None) -> bool:
+    """Whether a matched expression rests on a word of another language than the text's."""
+    if not language or language[:2] not in ("en", "fr", "de"):
+        return False
+    for word in re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)?", words.casefold()):
+        owner = _FALSE_FRIENDS.get(word)
+        if owner is not None and owner != language[:2]:
+            return True
+    return False
+
+
+def tag(text: str, anchor: tuple[date, int] | None, language: str | None = None) -> list[Found]:
+    """Every temporal expression of `text`, left to right, without overlaps. `language` (ISO 639-1)
+    keeps the words of other languages out and reads its own conventions ("22. Oktober")."""
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
 
@@ -177,7 +213,7 @@ def tag(text: str, anchor: tuple[date, int] | None) -> list[Found]:
                 found.append(Found(m.start(), m.end(), got[0], kind, got[1], got[2], m.group(0)))
                 taken.append((m.start(), m.end()))
     # Absolute dates with a year.
-    for value, s, e in _absolute(text):
+    for value, s, e in _absolute(text, language):
         if free(s, e):
             found.append(Found(s, e, value, "absolute"))
             taken.append((s, e))
@@ -193,6 +229,10 @@ def tag(text: str, anchor: tuple[date, int] | None) -> list[Found]:
         end = start - neg
         if not free(start, end):
             continue
+        if _foreign(m.group(0), language):
+            continue
+        if kind == "month-day" and m.group("dot") and language and language[:2] not in _DOT_ORDINAL_LANGUAGES:
+            continue
         got = _resolve(kind, m, text, anchor)
         if got is None:
             continue
@@ -205,7 +245,7 @@ def tag(text: str, anchor: tuple[date, int] | None) -> list[Found]:
     return [f for f in found if f.value]
 
 
-def _absolute(text: str) -> list[tuple[str, int, int]]:
+def _absolute(text: str, language: str | None = None) -> list[tuple[str, int, int]]:
     out = []
     for piece_start, piece in _paragraphs(text):
         for value, s, e in find_all_dates(piece):
@@ -214,11 +254,64 @@ def _absolute(text: str) -> list[tuple[str, int, int]]:
             out.append((value, piece_start + s, piece_start + e))
     for m in re.finditer(r"(?<=\?[-–])(1[0-9]{3})(?!\d)", text):  # life dates "(?-1895)"
         out.append((m.group(1), m.start(), m.end()))
-    for m in re.finditer(r"(?<![\d.])(?P<a>[01]?\d)\.(?P<b>[0-3]?\d)\.(?P<y>(?:19|20)\d\d)(?!\d)", text):
+    for m in re.finditer(
+        r"(?<![\d.])(?P<a>[0-3]?\d)\.(?P<b>[0-3]?\d)\.(?P<y>1[5-9]\d\d|20\d\d)(?![\d.]\d)", text
+    ):
         a, b = int(m.group("a")), int(m.group("b"))
         if 1 <= a <= 12 < b <= 31:  # 8.20.2010: month first
-            out.append((f"{m.group('y')}-{a:02d}-{b:02d}", m.start(), m.end()))
-    return out
+            month, day = a, b
+        elif 1 <= b <= 12 < a <= 31:  # 19.1.2007: day first
+            month, day = b, a
+        elif 1 <= a <= 12 and 1 <= b <= 12:  # either: English pages write the month first, others the day
+            month, day = (a, b) if (language or "en")[:2] == "en" else (b, a)
+        else:
+            continue
+        try:
+            out.append((date(int(m.group("y")), month, day).isoformat(), m.start(), m.end()))
+        except ValueError:
+            continue
+    feasts = []
+    for m in _FEAST.finditer(text):
+        when = _feast_day(m.group("f"), int(m.group("y")))
+        if when is not None:
+            feasts.append((when.isoformat(), m.start(), m.end()))
+    # "Easter 1852" is a day, not the year it names
+    out = [d for d in out if not any(s < d[2] and d[1] < e for _, s, e in feasts)]
+    return out + feasts
+
+
+_FEASTS: dict[str, int | tuple[int, int]] = {"easter": 0, "ostern": 0, "pâques": 0, "paques": 0, "good friday": -2, "karfreitag": -2,
+           "whitsun": 49, "whitsunday": 49, "whit sunday": 49, "pentecost": 49, "pfingsten": 49, "pentecôte": 49,
+           "christmas": (12, 25), "christmas day": (12, 25), "weihnachten": (12, 25), "noël": (12, 25),
+           "new year's day": (1, 1), "neujahr": (1, 1)}  # fmt: skip
+_FEAST = re.compile(
+    r"\b(?P<f>" + "|".join(sorted((re.escape(f) for f in _FEASTS), key=len, reverse=True)) + r")"
+    r"(?:\s+(?:of|de|von))?,?\s+(?P<y>1[5-9]\d\d|20\d\d)\b",
+    re.I,
+)
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday of the Gregorian calendar (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741
+    m = (a + 11 * h + 22 * l) // 451
+    month, day = divmod(h + l - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _feast_day(name: str, year: int) -> date | None:
+    """The day of a feast in a year: movable ones counted from Easter, fixed ones by the calendar."""
+    rule = _FEASTS.get(name.casefold())
+    if rule is None:
+        return None
+    if isinstance(rule, tuple):
+        return date(year, *rule)
+    return _easter(year) + timedelta(days=int(rule))
 
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:
@@ -291,7 +384,13 @@ def _resolve(
         day = int(day_text) if day_text else _ORD_WORDS.get((g.get("dw") or "").lower(), 0)
         if not month or not day or not 1 <= day <= 31:
             return None
-        d = _nearest_past(month, day, a)
+        if precision == 1:  # only the year is known: the day is in it
+            try:
+                d: date | None = date(a.year, month, day)
+            except ValueError:
+                return None
+        else:
+            d = _nearest_past(month, day, a)
         if d is None:
             return None
         if g.get("d2") and int(g["d2"]) > day:
@@ -378,8 +477,8 @@ def _resolve(
         season = _SEASONS[g["s"].lower()]
         before = text[max(0, m.start() - 12) : m.start()].lower()
         if not which and not re.search(
-            r"\b(?:in|during|since|until|by|through|till|this|next|last|before|after|cet|ce|diesen|"
-            r"letzten|nächsten)\s*$",
+            r"\b(?:in|during|since|until|by|through|till|this|next|last|before|after|cet|ce|depuis|"
+            r"im|seit|bis|vor|nach|diesen|letzten|nächsten)\s*$",
             before,
         ):
             return None
