@@ -147,6 +147,21 @@ def test_stages_are_registered_and_pure() -> None:
     assert [s.to_record() for s in mentions.annotate(doc)] == [s.to_record() for s in mentions.annotate(doc)]
 
 
+def test_a_surname_alone_is_the_person_the_document_names_in_full() -> None:
+    auth = authority()
+    assert any(e.name.endswith(" Reid") for e in auth.entities.values())  # someone else of that name
+    found = _links(_doc("Engels met Robert Reid in London. Reid told him of the strike; Reid was right."))
+    reids = {m["entity_id"] for m in found if str(m["text"]).endswith("Reid")}
+    assert len(reids) == 1 and ":x-" in str(next(iter(reids))), found
+
+
+def test_common_words_and_children_are_not_people() -> None:
+    found = _links(_doc("After the vote, the Conference adjourned and Labour left.", date_written="1920"))
+    assert not [m for m in found if m["label"] == "person"], found
+    found = _links(_doc("The treaty was signed, and Luxemburg stayed neutral.", date_written="1871"))
+    assert "person:luxemburg-rosa" not in {m.get("entity_id") for m in found}, found
+
+
 def test_languages_without_a_pipeline_get_the_authority_file() -> None:
     doc = _doc("Lettre de Trotzki à Rosmer, Prinkipo.")
     doc.language = "xx"

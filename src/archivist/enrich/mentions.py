@@ -525,6 +525,14 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority, common:
         parts = person_parts(text[m.start : m.end])
         if parts and parts[1]:
             full.setdefault(parts[0], []).append((m.entity.id if m.entity else "", parts[1], m))
+    # A surname alone the authority file gave its one bearer belongs, rather, to the person of that
+    # surname the document names in full ("Robert Reid ... Reid" is not the file's Brian Reid).
+    for m in people:
+        if m.evidence == "authority:surname" and m.entity is not None:
+            parts = person_parts(text[m.start : m.end])
+            named_here = full.get(parts[0], []) if parts else []
+            if named_here and all(key != m.entity.id for key, _, _ in named_here):
+                m.entity, m.evidence, m.confidence = None, "spacy", 0.6
     clusters: dict[str, tuple[str, list[str], str]] = {}  # local id → (display name, given names, surname)
     for m in people:
         if m.entity is not None:
