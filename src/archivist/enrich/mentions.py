@@ -580,11 +580,11 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority, common:
 
 
 def _lone_surname(text: str, m: Mention, auth: Authority, common: frozenset[str] = frozenset()) -> bool:
-    """A single word spaCy calls a person is kept inside a sentence ("His nominee, Strakosch,"), not
-    at its start, and not when it is a given name ("George"), a word of the language's dictionary
-    ("Conference", "the Lefts") or shorter than four letters."""
+    """A single word spaCy calls a person is kept unless it is a given name ("George"), a word of
+    the language's dictionary ("Conference", "the Lefts"), shorter than four letters or, in a
+    language without a dictionary, at a sentence's start (where any word is capitalised)."""
     word = text[m.start : m.end]
-    if len(word) < 4 or not word[0].isupper() or word.isupper() or " " in word or not word.isascii():
+    if len(word) < 4 or not word[0].isupper() or word.isupper() or " " in word:
         return False
     folded = word.casefold()
     if folded in common or (folded.endswith("s") and folded[:-1] in common):
@@ -601,8 +601,8 @@ def _lone_surname(text: str, m: Mention, auth: Authority, common: frozenset[str]
         return False  # "Hegelianer", "Feuerbachians"; "Majesty", "Bourgeois"
     if re.search(rf"\b{re.escape(word)}(?:s|ish| istan|ian)\b", text):
         return False  # "Kurd" beside "Kurds", "Kurdistan": a people, not a person
-    if re.search(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$", text[max(0, m.start - 3) : m.start]):
-        return False
+    if not common and re.search(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$", text[max(0, m.start - 3) : m.start]):
+        return False  # at a sentence's start any word is capitalised: only a dictionary can tell
     if re.search(r"\b(?:in|at|near|from|to|towards|via)\s+$", text[max(0, m.start - 10) : m.start], re.I):
         return False  # "in Larne": a place
     return fold_word(word) not in _given_names(auth)
