@@ -345,6 +345,6 @@ def test_floors_on_the_blind_wide_pages() -> None:
     corpus = shared_or_skip(GOLD.parent / "corpus-wide")
     ent = score_entities(root / "entities-wide.jsonl", corpus=corpus)
     # 17 pages since the second blind batch (11 pages, never run before their first score)
-    assert ent.precision >= 0.86 and ent.recall >= 0.80, ent.to_record()
+    assert ent.precision >= 0.91 and ent.recall >= 0.82, ent.to_record()
     got = score_dates(root / "dates-wide.jsonl", corpus=corpus).to_record()
-    assert got["f1"] >= 0.81, got
+    assert got["f1"] >= 0.85, got
