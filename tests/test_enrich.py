@@ -204,7 +204,7 @@ def test_temporal_expressions(text: str, anchor: str | None, expected: str) -> N
 @pytest.mark.parametrize(
     ("text", "anchor", "language", "expected"),
     [
-        ("dass ich am 22. Oktober abreise", "1838-08-09", "de", ["1837-10-22"]),  # the day, not the month
+        ("dass ich am 22. Oktober abreise", "1838-08-09", "de", ["1838-10-22"]),  # the day, not the month
         ("on the 22. October", "1838-08-09", "en", ["1838-10"]),  # a dotted ordinal is not English
         ("ich war hier am Montag", "1870-06-10", "de", ["1870-06-06"]),  # "hier" is "here" in German
         ("je suis parti hier", "1870-06-10", "fr", ["1870-06-09"]),

@@ -150,15 +150,20 @@ def parse_anchor(value: str | None) -> tuple[date, int] | None:
         return None
 
 
+# A day or month without a year is the nearest one to the anchor: up to half a year ahead (a letter
+# of August planning for "22. Oktober"), else in the past ("December 13" written in February 1982).
+_AHEAD = timedelta(days=182)
+
+
 def _nearest_past(month: int, day: int, anchor: date) -> date | None:
-    """The day of that month nearest to the anchor, preferring the past: a day more than two months
-    after the anchor belongs to the year before ("December 13" written in February 1982 is 1981)."""
+    """The day of that month nearest to the anchor: no more than half a year after it, else the
+    year before."""
     for year in (anchor.year, anchor.year - 1):
         try:
             d = date(year, month, day)
         except ValueError:
             return None
-        if d <= anchor + timedelta(days=62):
+        if d <= anchor + _AHEAD:
             return d
     return None
 
@@ -507,7 +512,7 @@ def _resolve(
         m2 = MONTHS.get(g["m2"].lower().rstrip("."))
         if not m1 or not m2 or not g["m"][0].isupper() or m2 <= m1:
             return None
-        year = a.year if date(a.year, m1, 1) <= a + timedelta(days=62) else a.year - 1
+        year = a.year if date(a.year, m1, 1) <= a + _AHEAD else a.year - 1
         return f"{year}-{m1:02d}/{year}-{m2:02d}", True, False
     if kind == "month":
         name = g["m"]
@@ -530,7 +535,7 @@ def _resolve(
         elif which == "next":
             year = a.year + 1 if month <= a.month else a.year
         else:
-            year = a.year if date(a.year, month, 1) <= a + timedelta(days=62) else a.year - 1
+            year = a.year if date(a.year, month, 1) <= a + _AHEAD else a.year - 1
         return f"{year}-{month:02d}", True, False
     return None
 
