@@ -115,29 +115,60 @@ class ArchiveSource:
 
 
 class ArchiveVersion:
-    """Which state of the archive a request sees: SQLite's `PRAGMA data_version` on one connection
-    of its own, which changes whenever another connection (an ingest, a correction, a stage) has
-    committed since it was last asked. One connection for every thread, so one numbering."""
+    """Which state of the archive a request sees, asked on one connection of its own (so one
+    numbering for every thread):
+
+    - `current()`: SQLite's `PRAGMA data_version`, which changes whenever another connection (an
+      ingest, a correction, a stage) has committed since it was last asked;
+    - `document(id)`: the state of one document, from the columns every writer of what its page
+      shows moves — the ingest run that last wrote its row (a new version, a re-extraction, a
+      withdrawal), its people's corrections (added or undone), the stages that last wrote its
+      layers, its versions. An ingest that adds other documents leaves it standing. A new writer
+      of a document's rows must move one of these (or this must learn of it).
+    """
+
+    DOCUMENT_STATE = (
+        "SELECT d.run_id, d.version, d.status, d.withdrawn_run, d.extractor_version, "
+        "(SELECT COUNT(*) || ',' || IFNULL(MAX(id), 0) || ',' || COUNT(undone_at) FROM corrections "
+        "WHERE document_id = d.id), "
+        "(SELECT group_concat(stage || ' ' || stage_version || ' ' || version || ' ' || at, ';') FROM stage_runs "
+        "WHERE document_id = d.id), "
+        "(SELECT COUNT(*) || ',' || IFNULL(MAX(seq), 0) FROM versions WHERE document_id = d.id) "
+        "FROM documents d WHERE d.id = ?"
+    )
 
     def __init__(self, db: str | Path) -> None:
         self.db = str(Path(db).resolve())
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
 
-    def current(self) -> int | None:
-        """The data version now; None when it cannot be read (a WAL archive in a read-only folder,
+    def _ask(self, sql: str, args: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+        """One row of `sql`; None when it cannot be read (a WAL archive in a read-only folder,
         which SQLite opens only as immutable): then nothing is cached."""
         with self._lock:
             try:
                 if self._conn is None:
                     self._conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, isolation_level=None,
                                                  check_same_thread=False, timeout=1)  # fmt: skip
-                return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+                row = self._conn.execute(sql, args).fetchone()
+                return tuple(row) if row is not None else ()
             except sqlite3.Error:
                 if self._conn is not None:
                     self._conn.close()
                     self._conn = None
                 return None
+
+    def current(self) -> Hashable | None:
+        row = self._ask("PRAGMA data_version")
+        return ("archive", row[0]) if row else None
+
+    def document(self, doc_id: str) -> Hashable | None:
+        """The document's own state; the whole archive's for an id that is not a current
+        document's (an older version's id, an unknown one)."""
+        row = self._ask(self.DOCUMENT_STATE, (doc_id,))
+        if row is None:
+            return None
+        return ("document", doc_id, *row) if row else self.current()
 
 
 # -- responses -----------------------------------------------------------------------------------------
@@ -193,12 +224,16 @@ class ReadingRoom:
         return HTMLResponse(html, status_code=status)
 
     # -- the cache of rendered pages -------------------------------------------------------------------
-    def archive_state(self) -> Hashable | None:
+    def archive_state(self, request: Request) -> Hashable | None:
         """The archive's pages are good for as long as its data version stands."""
-        version = self.version.current()
-        return None if version is None else ("archive", version)
+        return self.version.current()
 
-    def index_state(self) -> Hashable | None:
+    def document_state(self, request: Request) -> Hashable | None:
+        """A document's pages are good for as long as that document stands."""
+        doc_id = _split_json(request.path_params["doc_id"])[0]
+        return self.version.document(doc_id) if DOCUMENT_ID.fullmatch(doc_id) else None
+
+    def index_state(self, request: Request) -> Hashable | None:
         """Search pages are good for as long as the search index's manifest stands (rewritten by
         every commit to the index; search reads nothing else)."""
         try:
@@ -207,14 +242,14 @@ class ReadingRoom:
             return None
         return ("index", stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
-    def cached(self, view: Callable[[Request], Response], state: Callable[[], Hashable | None]) -> Any:
+    def cached(self, view: Callable[[Request], Response], state: Callable[[Request], Hashable | None]) -> Any:
         """`view` behind the page cache: a page already made for this URL, this kind of answer
         (page or JSON) and the current `state` is sent as it is (304 if the client holds it);
         otherwise the view makes it in a worker thread and a 200 is kept."""
 
         async def endpoint(request: Request) -> Response:
             headers = request.headers
-            current = state()
+            current = state(request)
             if current is None:
                 return await run_in_threadpool(view, request)
             scope = request.scope
@@ -616,15 +651,15 @@ def create_app(db: str | Path, editable: bool = False, user: str | None = None) 
     it the server never writes and has no route that could."""
     editor = Editor(db, user or "unknown") if editable else None
     room = ReadingRoom(db, editor)
-    archive, index = room.archive_state, room.index_state
+    archive, document, index = room.archive_state, room.document_state, room.index_state
     routes = [
         Route("/", room.cached(room.home, archive)),
         Route("/.json", room.cached(room.home, archive)),
-        Route("/openapi.json", room.cached(room.openapi, lambda: "static")),
-        Route("/documents/{doc_id}", room.cached(room.document, archive)),
+        Route("/openapi.json", room.cached(room.openapi, lambda _: "static")),
+        Route("/documents/{doc_id}", room.cached(room.document, document)),
         Route("/documents/{doc_id}/original", room.original),
         Route("/documents/{doc_id}/versions/{version:int}/original", room.original),
-        Route("/documents/{doc_id}/cite/{fmt}", room.cached(room.citation, archive)),
+        Route("/documents/{doc_id}/cite/{fmt}", room.cached(room.citation, document)),
         Route("/authors/{name:path}", room.cached(room.author, archive)),
         Route("/browse/{facet}", room.cached(room.browse, archive)),
         Route("/search", room.cached(room.search, index)),
