@@ -37,14 +37,14 @@ from starlette.staticfiles import StaticFiles
 
 from archivist.errors import StoreError
 from archivist.export import cite
-from archivist.model import DOC_TYPES
+from archivist.model import DOC_TYPES, PART_KINDS
 from archivist.store import Archive
 from archivist.store import browse as queries
 from archivist.web.cache import Page, PageCache
 from archivist.web.chart import year_chart
 from archivist.web.editing import Editor
 from archivist.web.openapi import SEARCH_FACETS, SEARCH_SORTS, openapi_spec
-from archivist.web.reading import citation_meta, metadata_rows, reading
+from archivist.web.reading import citation_meta, metadata_rows, part_label, reading
 from archivist.web.security import ORIGINAL_CSP, SecurityHeaders
 
 log = logging.getLogger("archivist.web")
@@ -205,6 +205,8 @@ class ReadingRoom:
             db_name=self.db_name,
             editable=editor is not None,
             doc_types=DOC_TYPES,
+            part_kinds=PART_KINDS,
+            part_label=part_label,
         )
 
     def respond(
@@ -671,6 +673,11 @@ def create_app(db: str | Path, editable: bool = False, user: str | None = None) 
     if editor is not None:
         routes += [
             Route("/documents/{doc_id}/corrections", _checked(editor.correct), methods=["POST"]),
+            Route(
+                "/documents/{doc_id}/parts/{seq:int}/corrections",
+                _checked(editor.correct_part),
+                methods=["POST"],
+            ),
             Route("/corrections/{correction:int}/undo", editor.undo, methods=["POST"]),
         ]
     app = Starlette(
