@@ -1005,7 +1005,7 @@ def reindex_command(db: str, fmt: str) -> None:
 @click.option(
     "--editable",
     is_flag=True,
-    help="Let people correct metadata from the document pages (off: the server never writes).",
+    help="Let people correct fields and parts from the document pages (off: the server never writes).",
 )
 @click.option(
     "--user",
@@ -1023,8 +1023,9 @@ def serve(db: str, host: str, port: int, editable: bool, user: str | None, worke
 
     Prints the URL, then serves until Ctrl-C. Without --editable the archive is only read, so an
     ingest may run meanwhile; the JSON API is described at /openapi.json. With --editable each
-    document page has a form per field and an undo button per correction (stored as with
-    `archivist correct`, protected against cross-site requests); keep it on 127.0.0.1.
+    document page has a form per field and per part (its kind, the text it covers) and an undo
+    button per correction (stored as with `archivist correct`, protected against cross-site
+    requests); keep it on 127.0.0.1. Pages are kept per process until the archive changes.
     """
     from archivist.web.server import default_workers
     from archivist.web.server import serve as run_server
