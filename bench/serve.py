@@ -443,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
                 result, ingest_report, urls = _run_pass(args, copy, kinds, ids, src)
                 distinct = {kind: len({u for k, u in urls if k == kind}) for kind in kinds}
                 passes.append({"version": name, "src": str(src or REPO / "src"), "repetition": repetition,
-                               "workers": args.workers if src is None else None,
+                               "workers": (args.workers or _default_workers()) if src is None else 1,
                                "ingest_meanwhile": ingest_report, **result})  # fmt: skip
                 _print_pass(passes[-1], args.clients)
                 ingest_ok = ingest_report is None or ingest_report["all_exit_0"]
@@ -468,6 +468,14 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"→ {out}")
     return 0 if ok else 1
+
+
+def _default_workers() -> int | None:
+    try:
+        from archivist.web.server import default_workers
+    except ImportError:
+        return None
+    return default_workers()
 
 
 def _version(package: str) -> str | None:
