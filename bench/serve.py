@@ -2,23 +2,29 @@
 pages, search pages, faceted search pages, keyword in context), with N concurrent clients on
 loopback, optionally while an ingest writes into the same archive.
 
-The server is `archivist serve` in a process of its own (one uvicorn worker, as a user runs it) on
-127.0.0.1 and an ephemeral port; the clients are asyncio tasks in this process sharing a keep-alive
-pool of N connections (httpx), each fetching the next URL of one list that interleaves the kinds
-of `--mix` (documents: round robin over every current document; searches: a fixed list of
-queries; faceted searches: the facet links those searches' own pages offer — author, decade,
-type, language — as a reader clicks them) for `--duration` seconds or `--max-requests` requests,
-whichever comes first, after a short warm-up. `--ingest DIR` runs `archivist ingest DIR` into the
-same archive again and again (each time as a new collection) for as long as the load lasts, so
-the server reads while a writer commits and the search index is updated under it. Only loopback
-is ever a target. On this 2-core machine the clients, the server and the ingest share the cores,
-so the figures are a floor for the server alone; the server's CPU time per request (from /proc) is
-reported too, as the figure a loaded machine disturbs least.
+The server is `archivist serve` in a process of its own (`--workers N` is passed on to it) on
+127.0.0.1 and an ephemeral port. The clients are N asyncio tasks in this one process (uvloop when
+installed), each on a keep-alive connection of its own, speaking HTTP/1.1 over a raw socket: a
+request is one write and the response is read by its Content-Length, so a client costs a few tens
+of microseconds per request and the clients' CPU time is reported apart from the server's (both
+from /proc: on a loaded 2-core machine they are the figures wall-clock latency is not). Each
+client fetches the next URL of one list that interleaves the kinds of `--mix` (documents: round
+robin over every current document; searches: a fixed list of queries; faceted searches: the facet
+links those searches' own pages offer — author, decade, type, language — as a reader clicks them)
+for `--duration` seconds or `--max-requests` requests, whichever comes first, after a short
+warm-up. `--ingest DIR` runs `archivist ingest DIR` into the same archive again and again (each
+time as a new collection) for as long as the load lasts, so the server reads while a writer commits
+and the search index is updated under it. Only loopback is ever a target.
+
+Before/after in one run: `--reference SRC` (another version's `src`, e.g. from `git archive`) runs
+the same load against a server of that code and one of this code, alternated `--repeat` times,
+each on a fresh copy of the same archive.
 
     .venv/bin/python bench/serve.py --corpus ../shared/corpus          # ingest to a temp archive, measure
     .venv/bin/python bench/serve.py --corpus ../shared/corpus --ingest ../shared/corpus-wide/wikirouge-mecw
     .venv/bin/python bench/serve.py --db archive.db --duration 5       # an existing archive
     .venv/bin/python bench/serve.py --mix document --path '.json'      # the documents' JSON twins only
+    .venv/bin/python bench/serve.py --reference /tmp/base/src --duration 60 --ingest DIR   # before/after
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -84,18 +91,39 @@ def _document_ids(db: Path) -> list[str]:
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc): the server's own cost, which the
-    load of a shared machine does not inflate the way it inflates wall-clock latency."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time so far of a process and its children (the workers of `archivist serve
+    --workers N`), from /proc: the server's own cost, which the load of a shared machine does not
+    inflate the way it inflates wall-clock latency."""
+    total = 0.0
+    for one in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
-def _start_server(db: Path) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "archivist.cli", "serve", "--db", str(db), "--host", HOST, "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _start_server(db: Path, src: Path | None, workers: int | None) -> tuple[subprocess.Popen[str], str]:
+    """`archivist serve` of this code, or of the code in `src` (a reference version)."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(src), *filter(None, [env.get("PYTHONPATH")])])
+    command = [sys.executable, "-m", "archivist.cli", "serve", "--db", str(db), "--host", HOST, "--port", "0"]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     assert process.stdout is not None
     match = re.search(r"(http://127\.0\.0\.1:\d+/)", process.stdout.readline())
     if not match:
@@ -210,6 +238,48 @@ class _Ingests:
         }
 
 
+class _Connection:
+    """One client's keep-alive HTTP/1.1 connection over a raw socket: GET, read the status line
+    and headers, then the body by its Content-Length (or chunks). Reopened after an error or a
+    `Connection: close`."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> tuple[int, int]:
+        """(status, body bytes) of GET path."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n".encode())
+        head = (await self.reader.readuntil(b"\r\n\r\n")).lower()
+        status = int(head[9:12])
+        at = head.find(b"\r\ncontent-length:")
+        if at >= 0:
+            length = int(head[at + 17 : head.index(b"\r\n", at + 2)])
+            await self.reader.readexactly(length)
+        elif b"\r\ntransfer-encoding: chunked" in head:
+            length = 0
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                await self.reader.readexactly(size + 2)
+                length += size
+                if size == 0:
+                    break
+        else:
+            raise ConnectionError(f"a response with no length: {head[:200]!r}")
+        if b"\r\nconnection: close" in head:
+            self.close()
+        return status, length
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def _load(
     base: str,
     urls: list[tuple[str, str]],
@@ -223,46 +293,55 @@ async def _load(
     statuses: dict[str, dict[int, int]] = {kind: {} for kind in latencies}
     errors: list[str] = []
     counter = 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
-        # warm-up: each client's connection open, templates compiled, pages cached by SQLite
-        await asyncio.gather(*(http.get(urls[i % len(urls)][1]) for i in range(clients * 2)))
-        deadline = time.perf_counter() + duration
+    host, port = base.split("//")[1].rstrip("/").split(":")
+    connections = [_Connection(host, int(port)) for _ in range(clients)]
+    # warm-up: each client's connection open, templates compiled, SQLite's pages read once
+    for start in range(0, clients * 2, clients):
+        await asyncio.gather(*(c.get(urls[(start + i) % len(urls)][1]) for i, c in enumerate(connections)))
+    deadline = time.perf_counter() + duration
+    clock = time.perf_counter
 
-        async def client() -> None:
-            nonlocal counter
-            while time.perf_counter() < deadline and counter < max_requests:
-                kind, url = urls[counter % len(urls)]
-                counter += 1
-                started = time.perf_counter()
-                try:
-                    response = await http.get(url)
-                    await response.aread()
-                except httpx.HTTPError as err:
-                    errors.append(f"{url}: {err!r}")
-                    continue
-                latencies[kind].append(time.perf_counter() - started)
-                statuses[kind][response.status_code] = statuses[kind].get(response.status_code, 0) + 1
-                if response.status_code != 200 and len(errors) < 20:
-                    errors.append(f"{url}: {response.status_code} {response.text[:200]}")
+    async def client(connection: _Connection) -> None:
+        nonlocal counter
+        while clock() < deadline and counter < max_requests:
+            kind, url = urls[counter % len(urls)]
+            counter += 1
+            started = clock()
+            try:
+                status, _ = await connection.get(url)
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as err:
+                errors.append(f"{url}: {err!r}")
+                connection.close()
+                continue
+            latencies[kind].append(clock() - started)
+            statuses[kind][status] = statuses[kind].get(status, 0) + 1
+            if status != 200 and len(errors) < 20:
+                errors.append(f"{url}: {status}")
 
-        async def writer() -> None:
-            while ingests is not None and time.perf_counter() < deadline:
-                ingests.poll()
-                await asyncio.sleep(0.2)
+    async def writer() -> None:
+        while ingests is not None and clock() < deadline:
+            ingests.poll()
+            await asyncio.sleep(0.2)
 
-        started = time.perf_counter()
-        cpu_before = _cpu_seconds(server_pid) if server_pid else 0.0
-        await asyncio.gather(writer(), *(client() for _ in range(clients)))
-        elapsed = time.perf_counter() - started
-        server_cpu = _cpu_seconds(server_pid) - cpu_before if server_pid else None
+    started = clock()
+    cpu_before = _cpu_seconds(server_pid) if server_pid else 0.0
+    client_cpu_before = time.process_time()
+    await asyncio.gather(writer(), *(client(c) for c in connections))
+    elapsed = clock() - started
+    client_cpu = time.process_time() - client_cpu_before
+    server_cpu = _cpu_seconds(server_pid) - cpu_before if server_pid else None
+    for connection in connections:
+        connection.close()
     every = [v for values in latencies.values() for v in values]
     every_status: dict[int, int] = {}
     for counts in statuses.values():
         for code, n in counts.items():
             every_status[code] = every_status.get(code, 0) + n
     return {
-        "server_cpu_ms_per_request": round(server_cpu * 1000 / len(every), 2) if server_cpu else None,
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / len(every), 3) if server_cpu else None,
+        "client_cpu_ms_per_request": round(client_cpu * 1000 / len(every), 3) if every else None,
+        "server_cpu_seconds": round(server_cpu, 2) if server_cpu else None,
+        "client_cpu_seconds": round(client_cpu, 2),
         "requests": len(every),
         "seconds": round(elapsed, 2),
         "requests_per_second": round(len(every) / elapsed, 1),
@@ -277,9 +356,48 @@ async def _load(
             for kind, values in latencies.items()
         },
         "statuses": {str(k): v for k, v in sorted(every_status.items())},
-        "errors": len([e for e in errors if ": 200 " not in e]),
+        "errors": len([e for e in errors if not e.endswith(": 200")]),
         "first_errors": errors[:5],
     }
+
+
+def _copy_archive(db: Path, folder: Path) -> Path:
+    """A fresh copy of the archive and its search index, for one pass."""
+    folder.mkdir(parents=True)
+    copy = folder / db.name
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{db}{suffix}").exists():
+            shutil.copy2(f"{db}{suffix}", f"{copy}{suffix}")
+    index = db.with_name(db.stem + ".index")
+    if index.is_dir():
+        shutil.copytree(index, copy.with_name(copy.stem + ".index"))
+    return copy
+
+
+def _run_pass(
+    args: argparse.Namespace, db: Path, kinds: list[str], ids: list[str], src: Path | None
+) -> tuple[dict[str, Any], dict[str, Any] | None, list[tuple[str, str]]]:
+    server, base = _start_server(db, src, None if src is not None else args.workers)
+    ingests = _Ingests(db, args.ingest)
+    try:
+        urls = _mix_urls(base, kinds, ids, args.path)
+        load_before = os.getloadavg()[0]
+        result = _run(_load(base, urls, args.clients, min(args.duration, 60.0), args.max_requests,
+                            server.pid, ingests))  # fmt: skip
+        result["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    finally:
+        ingest_report = ingests.stop()
+        server.terminate()
+        server.wait(timeout=15)
+    return result, ingest_report, urls
+
+
+def _run(coroutine: Any) -> Any:
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -288,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="an existing archive (default: ingest --corpus into a temporary one)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load (at most 60)")
-    parser.add_argument("--max-requests", type=int, default=50_000)
+    parser.add_argument("--max-requests", type=int, default=1_000_000)
     parser.add_argument("--path", default="", help="suffix of each document URL: '' (the page) or '.json'")
     parser.add_argument(
         "--mix",
@@ -298,61 +416,91 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ingest", type=Path, help="a folder to ingest into the archive, again and again, meanwhile"
     )
+    parser.add_argument("--workers", type=int, help="`archivist serve --workers N` (this code's server only)")
+    parser.add_argument("--reference", type=Path, help="another version's src: the same load against it too")
+    parser.add_argument("--repeat", type=int, default=1, help="passes of each version, alternated")
     parser.add_argument(
         "--json", type=Path, help="where to write the result (default bench/results/serve-DATE.json)"
     )
     args = parser.parse_args(argv)
-    duration = min(args.duration, 60.0)
+    kinds = [k.strip() for k in args.mix.split(",") if k.strip()]
+    versions: list[tuple[str, Path | None]] = [("current", None)]
+    if args.reference:
+        versions.insert(0, ("reference", args.reference.resolve()))
+    passes: list[dict[str, Any]] = []
+    ok = True
     with tempfile.TemporaryDirectory() as workdir:
         db = _archive(args, Path(workdir))
         ids = _document_ids(db)
-        kinds = [k.strip() for k in args.mix.split(",") if k.strip()]
-        server, base = _start_server(db)
-        ingests = _Ingests(db, args.ingest)
-        try:
-            urls = _mix_urls(base, kinds, ids, args.path)
-            load_before = os.getloadavg()[0]
-            result = asyncio.run(
-                _load(base, urls, args.clients, duration, args.max_requests, server.pid, ingests)
-            )
-        finally:
-            ingest_report = ingests.stop()
-            server.terminate()
-            server.wait(timeout=15)
-    distinct = {kind: len({u for k, u in urls if k == kind}) for kind in kinds}
+        for repetition in range(args.repeat):
+            order = versions if repetition % 2 == 0 else versions[::-1]
+            for name, src in order:
+                copy = (
+                    _copy_archive(db, Path(workdir) / f"pass-{len(passes)}")
+                    if args.ingest or args.reference
+                    else db
+                )
+                result, ingest_report, urls = _run_pass(args, copy, kinds, ids, src)
+                distinct = {kind: len({u for k, u in urls if k == kind}) for kind in kinds}
+                passes.append({"version": name, "src": str(src or REPO / "src"), "repetition": repetition,
+                               "workers": (args.workers or _default_workers()) if src is None else 1,
+                               "ingest_meanwhile": ingest_report, **result})  # fmt: skip
+                _print_pass(passes[-1], args.clients)
+                ingest_ok = ingest_report is None or ingest_report["all_exit_0"]
+                ok = ok and result["errors"] == 0 and set(result["statuses"]) == {"200"} and ingest_ok
     report = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "what": "GET, interleaved: "
         + ", ".join(f"{k} ({distinct[k]} URLs: {WHAT[k].format(path=args.path)})" for k in kinds),
-        "ingest_meanwhile": ingest_report,
         "clients": args.clients,
-        "server": "archivist serve (uvicorn, one process) on 127.0.0.1",
+        "client": "one process: asyncio tasks, one keep-alive connection each, raw HTTP/1.1",
+        "server": "archivist serve (uvicorn) on 127.0.0.1",
         "machine": {
             "cores": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
-            "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         },
-        "versions": {p: importlib.metadata.version(p) for p in ("starlette", "uvicorn", "jinja2", "httpx")},
-        **result,
+        "versions": {p: _version(p) for p in ("starlette", "uvicorn", "jinja2", "httptools", "uvloop")},
+        "passes": passes,
     }
     out = args.json or RESULTS / f"serve-{dt.date.today().isoformat()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"→ {out}")
+    return 0 if ok else 1
+
+
+def _default_workers() -> int | None:
+    try:
+        from archivist.web.server import default_workers
+    except ImportError:
+        return None
+    return default_workers()
+
+
+def _version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _print_pass(result: dict[str, Any], clients: int) -> None:
     lat = result["latency_ms"]
     print(
-        f"{result['requests']} requests in {result['seconds']} s with {args.clients} clients: "
+        f"[{result['version']}] {result['requests']} requests in {result['seconds']} s with {clients} clients: "
         f"{result['requests_per_second']} req/s, p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms, "
-        f"server CPU {result['server_cpu_ms_per_request']} ms/request, load {report['machine']['load_average_1min']}, "
-        f"statuses {result['statuses']}, errors {result['errors']} → {out}"
+        f"CPU per request: server {result['server_cpu_ms_per_request']} ms, clients "
+        f"{result['client_cpu_ms_per_request']} ms; load {result['load_average_1min']}, "
+        f"statuses {result['statuses']}, errors {result['errors']}"
     )
     for kind, row in result["by_kind"].items():
         print(f"  {kind:>9}: {row['requests']:>6} requests, {row['requests_per_second']:>6} req/s, "
               f"p50 {row['latency_ms'].get('p50')} ms, p95 {row['latency_ms'].get('p95')} ms, statuses {row['statuses']}")  # fmt: skip
-    if ingest_report:
-        print(f"  ingest meanwhile: {ingest_report}")
-    ingest_ok = ingest_report is None or ingest_report["all_exit_0"]
-    return 0 if result["errors"] == 0 and set(result["statuses"]) == {"200"} and ingest_ok else 1
+    if result["ingest_meanwhile"]:
+        print(f"  ingest meanwhile: {result['ingest_meanwhile']}")
+    if result["first_errors"]:
+        print(f"  first errors: {result['first_errors']}")
 
 
 if __name__ == "__main__":

@@ -312,3 +312,37 @@ def test_a_correction_from_the_page(browser: Any, room: Room, tmp_path: Path) ->
             expect(page.locator("#field-place dd")).to_contain_text(extracted)
             assert page.evaluate("document.scripts.length") == 0
             assert tab.errors == [] and tab.dialogs == []
+
+
+def test_a_part_correction_from_the_page(browser: Any, room: Room, tmp_path: Path) -> None:
+    """archivist serve --editable: a part re-kinded from the reading view (the postscript of the
+    seed article made an editorial note), shown as corrected with the extractor's kind on hover,
+    set apart as its new kind, then undone; no script on the page, no console error."""
+    db = tmp_path / "editable-parts.db"
+    shutil.copy(room.db, db)
+    expect = sync_api.expect
+    with serving(db, editable=True, user="browser") as url:
+        for tab in _tab(browser):
+            page = tab.page
+            page.goto(f"{url}documents/{room.seed_article}")
+            part = page.locator("section.part-postscript")
+            part_id = part.get_attribute("id")
+            assert part_id and part_id.startswith("part-")
+            part.get_by_text("Correct this part").click()
+            part.get_by_label("Kind of part").select_option(label="Editorial note")
+            part.get_by_label("Why (kept with the correction)").fill("the editors wrote it")
+            tab.shot("20-correct-part-form")
+            part.get_by_role("button", name="Save the correction").click()
+            corrected = page.locator(f"#{part_id}")
+            expect(corrected.locator(".corrected")).to_be_visible()
+            expect(corrected).to_have_class("part part-editorial-note is-corrected")
+            assert corrected.locator(".corrected").get_attribute("title") == "Extracted: Postscript"
+            expect(corrected.locator(".part-label")).to_contain_text("Editorial note")
+            expect(corrected.locator(".correction-note")).to_contain_text("the editors wrote it")
+            corrected.locator(".corrected").hover()
+            tab.shot("21-part-corrected")
+            corrected.get_by_role("button", name="Undo this correction").click()
+            expect(page.locator("section.part-postscript")).to_have_count(1)
+            expect(page.locator(".part .corrected")).to_have_count(0)
+            assert page.evaluate("document.scripts.length") == 0
+            assert tab.errors == [] and tab.dialogs == []

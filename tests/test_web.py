@@ -445,7 +445,7 @@ def test_footnotes_are_notes_and_editorial_notes_keep_their_metadata(client: Tes
     html = client.get(f"/documents/{doc.id}").text
     section = html[html.index('<section class="notes"') :]
     section = section[: section.index("</section>")]
-    assert section.count("<li>") == len(notes)
+    assert len(re.findall(r'<li id="part-\d+">', section)) == len(notes)  # each note its anchor
     assert 'class="part part-footnote"' not in html  # notes are gathered at the end, not inline
     first = doc.part_text(notes[0]).split("\n\n")[0].strip()
     assert str(escape(first)) in section  # escaped as the templates escape
@@ -725,3 +725,135 @@ def test_junk_posts_to_an_editable_room_never_give_5xx_nor_write(room: Room, tmp
     big = app.post(urls[0], content=b"csrf=" + b"x" * 200_000,
                    headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
     assert big.status_code == 413
+
+
+def test_part_corrections_from_the_page(tmp_path: Path) -> None:
+    """A part re-kinded and a part re-bounded from the document page: stored in the corrections
+    layer, shown as corrected with what the extractor said on hover, kept through a re-ingest of
+    the edited file, undone from the page; refused without the token; absent without --editable."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    db = tmp_path / "parts.db"
+    cli = [sys.executable, "-m", "archivist.cli"]
+    subprocess.run([*cli, "ingest", str(seeds), "--db", str(db), "-q"], check=True, capture_output=True,
+                   timeout=120)  # fmt: skip
+    with Archive(db, readonly=True) as archive:
+        doc = archive.document_at(SEED_ARTICLE)
+    assert doc is not None
+    kinds = [p.kind for p in doc.parts]
+    postscript, dateline = kinds.index("postscript"), kinds.index("dateline")
+    dateline_text = doc.part_text(doc.parts[dateline])
+    url = f"/documents/{doc.id}"
+    room = TestClient(create_app(db, editable=True, user="ada"), raise_server_exceptions=False)
+    page = room.get(url).text
+    assert page.count('class="correct correct-part"') == len(doc.parts) - kinds.count("header") + 1
+    token = _token(page)
+    action = f"{url}/parts/{postscript}/corrections"
+    form = {"kind": "editorial-note", "note": "the editors' words, not Trotsky's"}
+    # refused: no token, a wrong token, another site; nonsense kinds, parts, texts
+    assert room.post(action, data=form).status_code == 403
+    assert room.post(action, data=form | {"csrf": "y" * 43}).status_code == 403
+    assert (
+        room.post(action, data=form | {"csrf": token}, headers={"origin": "https://evil.example"}).status_code
+        == 403
+    )
+    assert room.post(action, data={"csrf": token, "kind": "preface"}).status_code == 400
+    assert room.post(action, data={"csrf": token, "kind": "postscript"}).status_code == 400  # nothing changes
+    assert (
+        room.post(f"{url}/parts/{len(doc.parts)}/corrections", data=form | {"csrf": token}).status_code == 400
+    )
+    assert room.post(action, data={"csrf": token, "text": "words the document never had"}).status_code == 400
+    assert (
+        room.post("/documents/0123456789abcdef/parts/0/corrections", data=form | {"csrf": token}).status_code
+        == 404
+    )
+    with Archive(db, readonly=True) as archive:
+        assert archive.corrections() == []
+    # a kind, then bounds (the dateline's first line only, as a browser sends a textarea: CRLF)
+    done = room.post(action, data=form | {"csrf": token}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"{url}#part-{postscript}"
+    first_line = dateline_text.splitlines()[0]
+    moved = room.post(f"{url}/parts/{dateline}/corrections",
+                      data={"csrf": token, "kind": "dateline", "text": f"\r\n{first_line}\r\n"})  # fmt: skip
+    assert moved.status_code == 200  # the redirect followed: the page
+    html = room.get(url).text
+    section = html[html.index(f'id="part-{postscript}"') :]
+    section = section[: section.index("</section>")]
+    assert "part-editorial-note" in html[html.index(f'id="part-{postscript}"') - 60 :][:120]
+    assert 'title="Extracted: Postscript"' in section and "corrected by ada" in section
+    assert "the editors&#39; words, not Trotsky&#39;s" in section
+    bounds = html[html.index(f'id="part-{dateline}"') :]
+    bounds = bounds[: bounds.index("</section>")]
+    assert f'title="Extracted: Dateline — “{escape(" ".join(dateline_text.split()))}”"' in bounds
+    assert re.findall(r"<p>([^<]*)</p>", bounds) == [str(escape(first_line))]  # the text it now covers
+    # stored in the corrections layer, shown by the CLI, the JSON twin and a reader without --editable
+    with Archive(db, readonly=True) as archive:
+        rows = archive.corrections()
+    assert [(r["target"], r["value"], r["part_kind"], r["author"]) for r in rows] == [
+        ("part", {"kind": "editorial-note"}, "postscript", "ada"),
+        ("part", {"text": first_line}, "dateline", "ada"),
+    ]
+    reader = TestClient(create_app(db), raise_server_exceptions=False)
+    parts = reader.get(url + ".json").json()["document"]["parts"]
+    assert [p["kind"] for p in parts].count("postscript") == 0 and "editorial-note" in [
+        p["kind"] for p in parts
+    ]
+    plain = reader.get(url).text
+    assert plain.count('class="corrected"') == 2 and "Correct this part" not in plain and "csrf" not in plain
+    assert reader.post(action, data=form | {"csrf": token}).status_code == 404
+    # kept through a re-ingest of the file, edited
+    path = seeds / Path(SEED_ARTICLE).name
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nA line added later.\n", "utf-8")
+    subprocess.run([*cli, "ingest", str(seeds), "--db", str(db), "-q"], check=True, capture_output=True,
+                   timeout=120)  # fmt: skip
+    again = reader.get(url + ".json").json()["document"]
+    assert "A line added later." in again["text"]
+    assert [c["status"] for c in again["corrections"]] == ["applied", "applied"]
+    assert "editorial-note" in [p["kind"] for p in again["parts"]]
+    assert 'title="Extracted: Postscript"' in reader.get(url).text
+    # undone from the page: the extractor's postscript is back
+    first = rows[0]["id"]
+    undone = room.post(f"/corrections/{first}/undo", data={"csrf": _token(room.get(url).text), "document": doc.id},
+                       follow_redirects=False)  # fmt: skip
+    assert undone.status_code == 303
+    assert "postscript" in [p["kind"] for p in reader.get(url + ".json").json()["document"]["parts"]]
+
+
+def test_pages_are_kept_until_the_archive_changes(tmp_path: Path) -> None:
+    """The page cache: the same page again is the same bytes with an ETag, a conditional GET is a
+    304, large pages go gzipped to clients that accept it; a commit by another process (a
+    correction through the CLI, an ingest) is seen by the next request, document and search alike."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    db = tmp_path / "cache.db"
+    cli = [sys.executable, "-m", "archivist.cli"]
+    subprocess.run([*cli, "ingest", str(seeds), "--db", str(db), "-q"], check=True, capture_output=True,
+                   timeout=120)  # fmt: skip
+    with Archive(db, readonly=True) as archive:
+        doc = archive.document_at(SEED_ARTICLE)
+    assert doc is not None
+    url = f"/documents/{doc.id}"
+    with TestClient(create_app(db), raise_server_exceptions=False) as client:  # one event loop throughout
+        first, second = client.get(url), client.get(url)
+        assert first.content == second.content and first.headers["etag"] == second.headers["etag"]
+        assert "Accept-Encoding" in first.headers["vary"] and "Accept" in first.headers["vary"]
+        held = client.get(url, headers={"if-none-match": first.headers["etag"]})
+        assert held.status_code == 304 and held.content == b""
+        zipped = client.get(url, headers={"accept-encoding": "gzip"})
+        assert zipped.headers["content-encoding"] == "gzip" and zipped.content == first.content
+        assert client.get(url + ".json").json()["document"]["id"] == doc.id  # the twin is its own page
+        # another process commits a correction: the next request sees it
+        subprocess.run([*cli, "correct", doc.id, "title", "Closer Ties", "--by", "bo", "--db", str(db)],
+                       check=True, capture_output=True, timeout=60)  # fmt: skip
+        after = client.get(url, headers={"if-none-match": first.headers["etag"]})
+        assert after.status_code == 200 and "Closer Ties" in after.text
+        assert after.headers["etag"] != first.headers["etag"]
+        home = client.get("/.json").json()["counts"]["documents"]
+        found = client.get("/search.json?q=%22Thatcher%20Morrow%22").json()["total"]
+        # an ingest adds a document (and its index commit): home and search see it at once
+        (seeds / "later.md").write_text("# Thatcher Morrow\n\nA note by Thatcher Morrow, 1931.\n", "utf-8")
+        subprocess.run([*cli, "ingest", str(seeds), "--db", str(db), "-q"], check=True, capture_output=True,
+                       timeout=120)  # fmt: skip
+        assert client.get("/.json").json()["counts"]["documents"] == home + 1
+        assert client.get("/search.json?q=%22Thatcher%20Morrow%22").json()["total"] == found + 1
+        assert client.get(url).text == after.text  # the other document's page still holds

@@ -1005,21 +1005,29 @@ def reindex_command(db: str, fmt: str) -> None:
 @click.option(
     "--editable",
     is_flag=True,
-    help="Let people correct metadata from the document pages (off: the server never writes).",
+    help="Let people correct fields and parts from the document pages (off: the server never writes).",
 )
 @click.option(
     "--user",
     default=None,
     help="With --editable: who the corrections are by (default: $ARCHIVIST_USER or the login name).",
 )
-def serve(db: str, host: str, port: int, editable: bool, user: str | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Server processes sharing the port (default: one per core, at most 4; --editable: one).",
+)
+def serve(db: str, host: str, port: int, editable: bool, user: str | None, workers: int | None) -> None:
     """Serve the reading room: home, search, documents, authors and browsing, each page also as JSON.
 
     Prints the URL, then serves until Ctrl-C. Without --editable the archive is only read, so an
     ingest may run meanwhile; the JSON API is described at /openapi.json. With --editable each
-    document page has a form per field and an undo button per correction (stored as with
-    `archivist correct`, protected against cross-site requests); keep it on 127.0.0.1.
+    document page has a form per field and per part (its kind, the text it covers) and an undo
+    button per correction (stored as with `archivist correct`, protected against cross-site
+    requests); keep it on 127.0.0.1. Pages are kept per process until the archive changes.
     """
+    from archivist.web.server import default_workers
     from archivist.web.server import serve as run_server
 
     who = _who(user)
@@ -1032,7 +1040,10 @@ def serve(db: str, host: str, port: int, editable: bool, user: str | None) -> No
         if editable:
             out_console.print(literal(f"Editable: corrections are recorded as by {who}"))
 
-    run_server(db, host, port, on_ready=ready, editable=editable, user=who)
+    if editable and workers not in (None, 1):
+        err_console.print(Text.assemble(("warning: ", "yellow"), "--editable serves with one process"))
+    run_server(db, host, port, on_ready=ready, editable=editable, user=who,
+               workers=1 if editable else workers or default_workers())  # fmt: skip
 
 
 # -- text reuse: works, witnesses, quotations, differences (issue 18) ------------------------------

@@ -826,7 +826,10 @@ class Archive:
             doc.corrections.append(Correction(row["id"], "part", None, value, extracted if seq is not None else None,
                                               row["note"], row["author"], row["created_at"], status, seq))  # fmt: skip
         if any(c.target == "part" and c.status == "applied" for c in doc.corrections):
+            corrected = [(c, doc.parts[c.part]) for c in doc.corrections if c.part is not None]
             doc.parts.sort(key=lambda p: (p.start, p.end))
+            for correction, part in corrected:  # the part's place once sorted, as `show` numbers them
+                correction.part = next(i for i, p in enumerate(doc.parts) if p is part)
         return doc
 
     # -- layers written by stages ------------------------------------------------------------------------

@@ -18,7 +18,9 @@ import codecs
 import html
 import logging
 import re
+import sqlite3
 import threading
+from collections.abc import Callable, Hashable
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -26,6 +28,7 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -34,13 +37,14 @@ from starlette.staticfiles import StaticFiles
 
 from archivist.errors import StoreError
 from archivist.export import cite
-from archivist.model import DOC_TYPES
+from archivist.model import DOC_TYPES, PART_KINDS
 from archivist.store import Archive
 from archivist.store import browse as queries
+from archivist.web.cache import Page, PageCache
 from archivist.web.chart import year_chart
 from archivist.web.editing import Editor
 from archivist.web.openapi import SEARCH_FACETS, SEARCH_SORTS, openapi_spec
-from archivist.web.reading import citation_meta, metadata_rows, reading
+from archivist.web.reading import citation_meta, metadata_rows, part_label, reading
 from archivist.web.security import ORIGINAL_CSP, SecurityHeaders
 
 log = logging.getLogger("archivist.web")
@@ -110,6 +114,63 @@ class ArchiveSource:
         return self._local.archive
 
 
+class ArchiveVersion:
+    """Which state of the archive a request sees, asked on one connection of its own (so one
+    numbering for every thread):
+
+    - `current()`: SQLite's `PRAGMA data_version`, which changes whenever another connection (an
+      ingest, a correction, a stage) has committed since it was last asked;
+    - `document(id)`: the state of one document, from the columns every writer of what its page
+      shows moves — the ingest run that last wrote its row (a new version, a re-extraction, a
+      withdrawal), its people's corrections (added or undone), the stages that last wrote its
+      layers, its versions. An ingest that adds other documents leaves it standing. A new writer
+      of a document's rows must move one of these (or this must learn of it).
+    """
+
+    DOCUMENT_STATE = (
+        "SELECT d.run_id, d.version, d.status, d.withdrawn_run, d.extractor_version, "
+        "(SELECT COUNT(*) || ',' || IFNULL(MAX(id), 0) || ',' || COUNT(undone_at) FROM corrections "
+        "WHERE document_id = d.id), "
+        "(SELECT group_concat(stage || ' ' || stage_version || ' ' || version || ' ' || at, ';') FROM stage_runs "
+        "WHERE document_id = d.id), "
+        "(SELECT COUNT(*) || ',' || IFNULL(MAX(seq), 0) FROM versions WHERE document_id = d.id) "
+        "FROM documents d WHERE d.id = ?"
+    )
+
+    def __init__(self, db: str | Path) -> None:
+        self.db = str(Path(db).resolve())
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+
+    def _ask(self, sql: str, args: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+        """One row of `sql`; None when it cannot be read (a WAL archive in a read-only folder,
+        which SQLite opens only as immutable): then nothing is cached."""
+        with self._lock:
+            try:
+                if self._conn is None:
+                    self._conn = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, isolation_level=None,
+                                                 check_same_thread=False, timeout=1)  # fmt: skip
+                row = self._conn.execute(sql, args).fetchone()
+                return tuple(row) if row is not None else ()
+            except sqlite3.Error:
+                if self._conn is not None:
+                    self._conn.close()
+                    self._conn = None
+                return None
+
+    def current(self) -> Hashable | None:
+        row = self._ask("PRAGMA data_version")
+        return ("archive", row[0]) if row else None
+
+    def document(self, doc_id: str) -> Hashable | None:
+        """The document's own state; the whole archive's for an id that is not a current
+        document's (an older version's id, an unknown one)."""
+        row = self._ask(self.DOCUMENT_STATE, (doc_id,))
+        if row is None:
+            return None
+        return ("document", doc_id, *row) if row else self.current()
+
+
 # -- responses -----------------------------------------------------------------------------------------
 def _split_json(value: str) -> tuple[str, bool]:
     return (value[: -len(".json")], True) if value.endswith(".json") else (value, False)
@@ -127,6 +188,8 @@ class ReadingRoom:
 
     def __init__(self, db: str | Path, editor: Editor | None = None) -> None:
         self.archives = ArchiveSource(db)
+        self.version = ArchiveVersion(db)
+        self.cache = PageCache()
         self.editor = editor
         self.db = str(db)
         self.db_name = Path(db).name
@@ -142,6 +205,8 @@ class ReadingRoom:
             db_name=self.db_name,
             editable=editor is not None,
             doc_types=DOC_TYPES,
+            part_kinds=PART_KINDS,
+            part_label=part_label,
         )
 
     def respond(
@@ -159,6 +224,54 @@ class ReadingRoom:
             data=data, json_url=json_twin(request), request=request, **page
         )
         return HTMLResponse(html, status_code=status)
+
+    # -- the cache of rendered pages -------------------------------------------------------------------
+    def archive_state(self, request: Request) -> Hashable | None:
+        """The archive's pages are good for as long as its data version stands."""
+        return self.version.current()
+
+    def document_state(self, request: Request) -> Hashable | None:
+        """A document's pages are good for as long as that document stands."""
+        doc_id = _split_json(request.path_params["doc_id"])[0]
+        return self.version.document(doc_id) if DOCUMENT_ID.fullmatch(doc_id) else None
+
+    def index_state(self, request: Request) -> Hashable | None:
+        """Search pages are good for as long as the search index's manifest stands (rewritten by
+        every commit to the index; search reads nothing else)."""
+        try:
+            stat = (_search_module().index_path(self.db) / "manifest.json").stat()
+        except OSError:
+            return None
+        return ("index", stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+    def cached(self, view: Callable[[Request], Response], state: Callable[[Request], Hashable | None]) -> Any:
+        """`view` behind the page cache: a page already made for this URL, this kind of answer
+        (page or JSON) and the current `state` is sent as it is (304 if the client holds it);
+        otherwise the view makes it in a worker thread and a 200 is kept."""
+
+        async def endpoint(request: Request) -> Response:
+            headers = request.headers
+            current = state(request)
+            if current is None:
+                return await run_in_threadpool(view, request)
+            scope = request.scope
+            accept = headers.get("accept", "")
+            key = (current, scope["path"], scope["query_string"],
+                   "application/json" in accept and "text/html" not in accept)  # fmt: skip
+            page = self.cache.get(key)
+            if page is None:
+                response = await run_in_threadpool(view, request)
+                if response.status_code != 200 or not isinstance(response.body, bytes | memoryview):
+                    return response
+                page = Page.of(response)
+                self.cache.put(key, page)
+            before = page.size
+            sent = page.response(headers.get("if-none-match"), headers.get("accept-encoding"))
+            if page.size != before and key in self.cache:
+                self.cache.grew(page, before)
+            return sent
+
+        return endpoint
 
     # -- pages ---------------------------------------------------------------------------------------
     def home(self, request: Request) -> Response:
@@ -540,25 +653,31 @@ def create_app(db: str | Path, editable: bool = False, user: str | None = None) 
     it the server never writes and has no route that could."""
     editor = Editor(db, user or "unknown") if editable else None
     room = ReadingRoom(db, editor)
+    archive, document, index = room.archive_state, room.document_state, room.index_state
     routes = [
-        Route("/", room.home),
-        Route("/.json", room.home),
-        Route("/openapi.json", room.openapi),
-        Route("/documents/{doc_id}", room.document),
+        Route("/", room.cached(room.home, archive)),
+        Route("/.json", room.cached(room.home, archive)),
+        Route("/openapi.json", room.cached(room.openapi, lambda _: "static")),
+        Route("/documents/{doc_id}", room.cached(room.document, document)),
         Route("/documents/{doc_id}/original", room.original),
         Route("/documents/{doc_id}/versions/{version:int}/original", room.original),
-        Route("/documents/{doc_id}/cite/{fmt}", room.citation),
-        Route("/authors/{name:path}", room.author),
-        Route("/browse/{facet}", room.browse),
-        Route("/search", room.search),
-        Route("/search.json", room.search),
-        Route("/kwic", room.kwic),
-        Route("/kwic.json", room.kwic),
+        Route("/documents/{doc_id}/cite/{fmt}", room.cached(room.citation, document)),
+        Route("/authors/{name:path}", room.cached(room.author, archive)),
+        Route("/browse/{facet}", room.cached(room.browse, archive)),
+        Route("/search", room.cached(room.search, index)),
+        Route("/search.json", room.cached(room.search, index)),
+        Route("/kwic", room.cached(room.kwic, index)),
+        Route("/kwic.json", room.cached(room.kwic, index)),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     if editor is not None:
         routes += [
             Route("/documents/{doc_id}/corrections", _checked(editor.correct), methods=["POST"]),
+            Route(
+                "/documents/{doc_id}/parts/{seq:int}/corrections",
+                _checked(editor.correct_part),
+                methods=["POST"],
+            ),
             Route("/corrections/{correction:int}/undo", editor.undo, methods=["POST"]),
         ]
     app = Starlette(

@@ -1,6 +1,7 @@
 """Corrections from the reading room (`archivist serve --editable`): a form per metadata field and
-an undo button per correction, stored through `Archive.correct_field` / `undo_correction` with the
-note and who made it. Without --editable none of these routes exist, and the server never writes.
+per part (its kind, the exact text it should cover) and an undo button per correction, stored
+through `Archive.correct_field` / `correct_part` / `undo_correction` with the note and who made it.
+Without --editable none of these routes exist, and the server never writes.
 
 Cross-site requests are refused: every form carries the server's secret token (made at start, never
 stored) in a hidden field, the same token travels in a `SameSite=Strict` cookie, and a POST must
@@ -23,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from archivist.errors import ArchivistError
-from archivist.model import METADATA_FIELDS
+from archivist.model import METADATA_FIELDS, PART_KINDS
 from archivist.store import Archive
 from archivist.store.archive import field_value_from_text
 
@@ -87,6 +88,39 @@ class Editor:
         )
         data = {"correction": number, "document": doc_id, "field": field, "value": value, "by": self.user}
         return _done(request, data, f"/documents/{doc_id}#field-{field}")
+
+    async def correct_part(self, request: Request) -> Response:
+        """A part re-kinded, or re-bounded to the exact text it should cover, or both; kept with the
+        part's kind and text, by which the store finds it again on a later version of the file."""
+        doc_id, seq = request.path_params["doc_id"], request.path_params["seq"]
+        if not 0 <= seq < 100_000:
+            raise HTTPException(404, f"no part {str(seq)[:12]}")
+        form = await self.form(request)
+        kind = form.get("kind", "").strip() or None
+        if kind is not None and kind not in PART_KINDS:
+            raise HTTPException(400, f"{kind[:40]!r} is not a part kind; one of: {', '.join(PART_KINDS)}")
+        text = form.get("text", "").replace("\r\n", "\n").strip() or None
+        note = form.get("note", "").strip() or None
+
+        def change(archive: Archive) -> int:
+            doc = archive.document(doc_id)
+            same_kind = doc is not None and 0 <= seq < len(doc.parts) and doc.parts[seq].kind == kind
+            if same_kind and text is None:
+                raise HTTPException(
+                    400, "nothing to correct: choose another kind, or give the text it should cover"
+                )
+            return archive.correct_part(doc_id, seq, self.user, None if same_kind else kind, text, note)
+
+        number = await run_in_threadpool(self._write, change)
+        data = {
+            "correction": number,
+            "document": doc_id,
+            "part": seq,
+            "kind": kind,
+            "text": text,
+            "by": self.user,
+        }
+        return _done(request, data, f"/documents/{doc_id}#part-{seq}")
 
     async def undo(self, request: Request) -> Response:
         number = request.path_params["correction"]

@@ -47,12 +47,16 @@ FIELD_LABELS = {
 
 @dataclass(slots=True)
 class Block:
-    """One part as the reader sees it: its kind, a label, its own metadata, its paragraphs."""
+    """One part as the reader sees it: its kind, a label, its own metadata, its paragraphs; its
+    number among the document's parts (as `archivist show` numbers them: what a correction names)
+    and the person's correction that shaped it, if one did."""
 
     kind: str
     label: str
     paragraphs: list[str]
     details: list[str] = field(default_factory=list)
+    seq: int | None = None
+    correction: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -68,9 +72,32 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip("\n") for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
-def _block(doc: Document, part: Part) -> Block:
+def _block(doc: Document, part: Part, seq: int, correction: dict[str, Any] | None) -> Block:
     details = [v for v in (part.title, part.author, part.place, part.date) if v]
-    return Block(part.kind, PART_LABELS[part.kind], paragraphs(doc.part_text(part)), details)
+    return Block(part.kind, PART_LABELS[part.kind], paragraphs(doc.part_text(part)), details, seq, correction)
+
+
+def part_label(kind: str) -> str:
+    return PART_LABELS.get(kind) or kind.replace("-", " ").capitalize()
+
+
+def part_corrections(doc: Document) -> dict[int, dict[str, Any]]:
+    """For each part a person corrected (the latest correction that applies): who, when, why, and
+    what the extractor had said — its kind and, when the boundaries moved, the text it covered."""
+    out: dict[int, dict[str, Any]] = {}
+    for c in doc.corrections:
+        if c.target != "part" or c.status != "applied" or c.part is None:
+            continue
+        extracted = c.extracted if isinstance(c.extracted, dict) else {}
+        kind = str(extracted.get("kind", ""))
+        shown = f"{part_label(kind)}" if kind else "(unknown)"
+        start, end = extracted.get("start"), extracted.get("end")
+        part = doc.parts[c.part]
+        if isinstance(start, int) and isinstance(end, int) and (start, end) != (part.start, part.end):
+            text = " ".join(doc.text[start:end].split())
+            shown += f" — “{text[:160]}{'…' if len(text) > 160 else ''}”"
+        out[c.part] = {"id": c.id, "extracted": shown, "note": c.note, "author": c.author, "at": c.at}
+    return out
 
 
 def reading(doc: Document) -> Reading:
@@ -79,8 +106,9 @@ def reading(doc: Document) -> Reading:
     header = None
     blocks: list[Block] = []
     notes: list[Block] = []
-    for part in doc.parts:
-        block = _block(doc, part)
+    corrected = part_corrections(doc)
+    for seq, part in enumerate(doc.parts):
+        block = _block(doc, part, seq, corrected.get(seq))
         if not block.paragraphs:
             continue
         if part.kind == "header":
@@ -88,6 +116,7 @@ def reading(doc: Document) -> Reading:
                 header = block
             else:
                 header.paragraphs += block.paragraphs
+                header.correction = header.correction or block.correction
         elif part.kind == "footnote":
             notes.append(block)
         else:
