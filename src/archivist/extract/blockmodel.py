@@ -301,7 +301,10 @@ class Forest:
         self.children = np.array([c for pair in zip(left, right, strict=True) for c in pair], dtype=np.intp)
         self.value = np.array(value, dtype=np.float64)
         self.roots = np.array(roots, dtype=np.intp)
-        self.depth = depth
+        self.roots2 = self.roots * 2
+        self.root_feature = self.feature.take(self.roots)
+        self.root_threshold = self.threshold.take(self.roots)
+        self.depth = max(depth, 1)
 
     def sums(self, rows: list[list[float]]) -> list[float]:
         """The ensemble's sum for each row."""
@@ -311,8 +314,12 @@ class Forest:
         n, width = x.shape
         flat = x.ravel()
         offsets = np.arange(0, n * width, width, dtype=np.intp)  # where each row starts in `flat`
-        at = np.repeat(self.roots[:, None], n, axis=1)  # (trees, rows): the node each row is at
-        for _ in range(self.depth):
+        # (trees, rows): the node each row is at; at the roots, one comparison per tree and row
+        at = self.children.take(
+            self.roots2[:, None]
+            + (flat.take(self.root_feature[:, None] + offsets) > self.root_threshold[:, None])
+        )
+        for _ in range(self.depth - 1):
             # `take` on flat arrays: several times faster than numpy's general fancy indexing
             right = flat.take(self.feature.take(at) + offsets) > self.threshold.take(at)
             at = self.children.take(at * 2 + right)
