@@ -240,9 +240,13 @@ class _Walker:
         stack: list[tuple[Iterator[LexborNode], _Context, str | None]] = [
             (root.iter(include_text=True), _Context(), None)
         ]
+        add_text = self._add_text
         while stack:
             children, context, block = stack[-1]
             for child in children:
+                if child.tag == "-text":  # most nodes: taken in here, without _visit's tests
+                    add_text(child.text_content or "", context)
+                    continue
                 opened = self._visit(child, context)
                 if opened is not None:  # descend; this element's siblings resume afterwards
                     stack.append((child.iter(include_text=True), *opened))
@@ -324,6 +328,8 @@ class _Walker:
             raw = raw.replace("\x00", "\n").replace("\r\n", "\n").replace("\r", "\n")
             lines = [ln.rstrip() for ln in raw.split("\n")]
             text = "\n".join(lines).strip("\n")
+        elif "\x00" not in raw:  # no <br>: one line
+            text = _clean_inline(raw)
         else:
             lines = [_clean_inline(part) for part in raw.split("\x00")]
             text = "\n".join(line for line in lines if line)
