@@ -70,9 +70,9 @@ def test_fast_evaluation_changes_no_probability(wide: Path, monkeypatch: pytest.
     seen: list[tuple[object, object]] = []
     features = blockmodel.features
 
-    def spy(layout, by_block=None, skip=frozenset()):  # type: ignore[no-untyped-def]
+    def spy(layout, by_block=None, *rest):  # type: ignore[no-untyped-def]
         seen.append((layout, by_block))
-        return features(layout, by_block, skip)
+        return features(layout, by_block, *rest)
 
     monkeypatch.setattr(blockmodel, "features", spy)
     pages = sorted(p for p in (wide / "mia-mass-edits").rglob("*.htm*"))[:40]

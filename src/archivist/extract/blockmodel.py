@@ -155,18 +155,23 @@ SHAPE_NAMES = [
 
 
 ANATOMY_KINDS = ("salutation", "dateline", "closing", "signature", "postscript", "editorial-note", "header")
+_NOT_GIVEN: Any = object()
 _ROLE_HOT = {r: [1.0 if r == other else 0.0 for other in ROLES] for r in ROLES}  # a role, one-hot
 _NO_ROLE = [0.0] * len(ROLES)
 
 
 def features(
-    layout: Layout, by_block: dict[int, list[Any]] | None = None, unused: frozenset[str] = frozenset()
+    layout: Layout,
+    by_block: dict[int, list[Any]] | None = None,
+    unused: frozenset[str] = frozenset(),
+    rules: tuple[int, int] | None = _NOT_GIVEN,
 ) -> tuple[list[int], list[list[float]]]:
     """The kept (non-chrome) items' indexes and a feature vector for each: its own shape, its role
     and the anatomy's parts in it, where it stands on the page and against the rules' text (its
-    first and last item), and its neighbours' shape. `unused`: see `_shape`."""
+    first and last item), and its neighbours' shape. `unused`: see `_shape`; `rules`: the
+    rules' edges when the caller has them (`rule_edges(by_block)`)."""
     by_block = by_block or {}
-    edges = rule_edges(by_block)
+    edges = rule_edges(by_block) if rules is _NOT_GIVEN else rules
     items = layout.items
     kept = [i for i, it in enumerate(items) if it.role != "chrome"]
     n = len(kept)
@@ -433,7 +438,7 @@ def predict_edges(
     if not models:
         return None
     rules = rule_edges(by_block)
-    kept, rows = features(layout, by_block, unused_shapes(models))
+    kept, rows = features(layout, by_block, unused_shapes(models), rules)
     if not kept:
         return None
     rule_s = next((k for k, i in enumerate(kept) if rules and i >= rules[0]), None)
