@@ -60,6 +60,8 @@ STAGES = (
     ("lay_out: labels", "archivist.extract.layout", "read_labels"),
     ("authors", "archivist.extract", "authors_of"),
     ("anatomy", "archivist.extract", "analyse"),
+    ("body-edge model", "archivist.extract", "predict_edges"),
+    ("body-edge: reframe", "archivist.extract", "reframe"),
     ("assemble", "archivist.extract", "assemble"),
     ("authors", "archivist.extract", "settle_authors"),
     ("source", "archivist.extract", "read_source"),
@@ -68,6 +70,7 @@ STAGES = (
     ("translator", "archivist.extract", "translator_of"),
     ("language", "archivist.extract", "detect_language"),
     ("doc type", "archivist.extract", "classify"),
+    ("doc-type model", "archivist.extract", "second_opinion"),
 )
 # Helpers called from many stages: timed inclusive, apart. (name, function's home, attribute): the
 # wrapper replaces the function in every loaded archivist module that imported it.

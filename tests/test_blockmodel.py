@@ -60,6 +60,34 @@ def test_model_files_match_the_features() -> None:
     assert raw["cv"]["accuracy"]["all"] > sum(raw["cv"]["rules"].values()) / len(raw["cv"]["rules"]) - 0.05
 
 
+def test_fast_evaluation_changes_no_probability(wide: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ensembles run vectorised (`Forest`) and skip the shape features no tree splits on; on real
+    pages both give the very floats of the plain evaluation of every feature."""
+    models = blockmodel.load_models()
+    assert models is not None
+    unused = blockmodel.unused_shapes(models)
+    assert "dateline" in unused and "editorial_words" not in unused
+    seen: list[tuple[object, object]] = []
+    features = blockmodel.features
+
+    def spy(layout, by_block=None, *rest):  # type: ignore[no-untyped-def]
+        seen.append((layout, by_block))
+        return features(layout, by_block, *rest)
+
+    monkeypatch.setattr(blockmodel, "features", spy)
+    pages = sorted(p for p in (wide / "mia-mass-edits").rglob("*.htm*"))[:40]
+    for page in pages:
+        _doc(wide, str(page.relative_to(wide)))
+    assert len(seen) >= 30
+    for layout, by_block in seen:
+        _, every = features(layout, by_block)  # type: ignore[arg-type]
+        _, fast = features(layout, by_block, unused)  # type: ignore[arg-type]
+        for which in ("start", "end"):
+            model = models[which]
+            plain = [blockmodel.probability(model, row) for row in every if row]
+            assert blockmodel.probabilities(model, [row for row in fast if row]) == plain
+
+
 def test_without_models_the_rules_decide(wide: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rel = "mia-mass-edits/archive/glass/1945/03/honest.htm"
     monkeypatch.setattr(blockmodel, "load_models", lambda path=None: None)

@@ -23,6 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from archivist.extract.dateline import parse_dateline
 from archivist.extract.header import opens_catechism
 from archivist.extract.item import Item, Layout
@@ -72,15 +74,33 @@ _QUOTE_CLASSES = ("quoteb", "quoter", "quote", "epigraph", "motto", "inline")
 _NOTE_CLASSES = ("endnote", "footnote", "note", "notes", "fn", "references", "reference")
 
 
-def _shape(item: Item) -> list[float]:
-    """What one item looks like, whatever its neighbours."""
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
+_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+
+
+def _has_digit12(text: str) -> bool:
+    return "1" in text or "2" in text
+
+
+def _has_year(text: str) -> bool:
+    return _has_digit12(text) and _YEAR.search(text) is not None
+
+
+def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
+    """What one item looks like, whatever its neighbours. The costlier features named in `unused`
+    (that no tree of the models splits on) are not computed: they are 0."""
     text = item.text
     block = item.block
     first = text.split("\n", 1)[0].strip()
     n = len(text)
     sample = text[:120]
-    lowered = sum(map(str.islower, sample))
-    capitals = sum(map(str.isupper, sample))
+    if sample.isascii():  # the same counts as str.islower/isupper, by bytes.translate in C
+        raw = sample.encode("ascii")
+        lowered = len(raw) - len(raw.translate(None, _ASCII_LOWER))
+        capitals = len(raw) - len(raw.translate(None, _ASCII_UPPER))
+    else:
+        lowered = sum(map(str.islower, sample))
+        capitals = sum(map(str.isupper, sample))
     upper = capitals / (capitals + lowered) if capitals else 0.0
     end = text[-80:].rstrip()
     short = n < 120
@@ -105,13 +125,19 @@ def _shape(item: Item) -> list[float]:
         1.0 if first[:1].isdigit() else 0.0,
         1.0 if first[:1] in "([" else 0.0,
         upper,
-        1.0 if _YEAR.search(text[:300]) else 0.0,
-        1.0 if is_label_line(first) else 0.0,
+        1.0 if _has_year(text[:300]) else 0.0,
+        1.0 if "label" not in unused and is_label_line(first) else 0.0,
         1.0 if short and looks_like_name(text) else 0.0,
-        1.0 if short and parse_dateline(re.sub(r"\s+", " ", text)) is not None else 0.0,
-        1.0 if re.match(r"^by\s", first, re.I) else 0.0,
+        # a dateline has a year, and every year has a 1 or a 2 (`dates.find_date`)
+        1.0
+        if short
+        and "dateline" not in unused
+        and _has_digit12(text)
+        and parse_dateline(re.sub(r"\s+", " ", text)) is not None
+        else 0.0,
+        1.0 if "by" not in unused and re.match(r"^by\s", first, re.I) else 0.0,
         1.0 if _SALUTATION.match(first) else 0.0,
-        1.0 if _ED_MARK.search(end) else 0.0,
+        1.0 if "ed_mark" not in unused and _ED_MARK.search(end) else 0.0,
         _editorial_words(text[:600].lower()),
         1.0 if _NOTES_HEADING.match(first.rstrip(" .:")) else 0.0,
         1.0 if _NOTE_START.match(first) else 0.0,
@@ -129,16 +155,23 @@ SHAPE_NAMES = [
 
 
 ANATOMY_KINDS = ("salutation", "dateline", "closing", "signature", "postscript", "editorial-note", "header")
+_NOT_GIVEN: Any = object()
+_ROLE_HOT = {r: [1.0 if r == other else 0.0 for other in ROLES] for r in ROLES}  # a role, one-hot
+_NO_ROLE = [0.0] * len(ROLES)
 
 
 def features(
-    layout: Layout, by_block: dict[int, list[Any]] | None = None
+    layout: Layout,
+    by_block: dict[int, list[Any]] | None = None,
+    unused: frozenset[str] = frozenset(),
+    rules: tuple[int, int] | None = _NOT_GIVEN,
 ) -> tuple[list[int], list[list[float]]]:
     """The kept (non-chrome) items' indexes and a feature vector for each: its own shape, its role
     and the anatomy's parts in it, where it stands on the page and against the rules' text (its
-    first and last item), and its neighbours' shape."""
+    first and last item), and its neighbours' shape. `unused`: see `_shape`; `rules`: the
+    rules' edges when the caller has them (`rule_edges(by_block)`)."""
     by_block = by_block or {}
-    edges = rule_edges(by_block)
+    edges = rule_edges(by_block) if rules is _NOT_GIVEN else rules
     items = layout.items
     kept = [i for i, it in enumerate(items) if it.role != "chrome"]
     n = len(kept)
@@ -146,7 +179,7 @@ def features(
     # shapes are computed, the rest of a long page is not looked at (rows there stay empty).
     scored = [k for k in range(n) if k < WINDOW or k >= n - WINDOW]
     wanted = {j for k in scored for j in (k - 1, k, k + 1) if 0 <= j < n}
-    shapes: dict[int, list[float]] = {k: _shape(items[kept[k]]) for k in sorted(wanted)}
+    shapes: dict[int, list[float]] = {k: _shape(items[kept[k]], unused) for k in sorted(wanted)}
     roles = [items[i].role for i in kept]
     if edges is None:
         b0, b1 = len(kept), -1
@@ -156,19 +189,24 @@ def features(
     long_before = 0
     rows: list[list[float]] = []
     empty = [0.0] * len(SHAPE_NAMES)
+    no_parts = [0.0] * len(ANATOMY_KINDS)
     for k in range(n):
-        is_long = len(items[kept[k]].text) >= 200  # = shape[2]
-        if k not in shapes or (WINDOW <= k < n - WINDOW):
+        if WINDOW <= k < n - WINDOW:
+            # Not scored; only its length counts (long_before), and that only up to 5.
+            if long_before < 5:
+                long_before += len(items[kept[k]].text) >= 200  # = shape[2]
             rows.append([])
-            long_before += is_long
             continue
         shape = shapes[k]
         prev = shapes[k - 1] if k else empty
         nxt = shapes[k + 1] if k + 1 < n else empty
-        row = [*shape]
-        row += [1.0 if roles[k] == r else 0.0 for r in ROLES]
-        parts = {seg.kind for seg in by_block.get(kept[k], ())}
-        row += [1.0 if kind in parts else 0.0 for kind in ANATOMY_KINDS]
+        row = [*shape, *_ROLE_HOT.get(roles[k], _NO_ROLE)]
+        segs = by_block.get(kept[k])
+        if segs:
+            parts = {seg.kind for seg in segs}
+            row += [1.0 if kind in parts else 0.0 for kind in ANATOMY_KINDS]
+        else:
+            row += no_parts
         row += [
             k / max(n - 1, 1),
             min(k, WINDOW) / WINDOW,
@@ -232,7 +270,89 @@ def compile_trees(trees: list[list[list[Any]]]) -> Any:
     return namespace["ensemble"]
 
 
+class Forest:
+    """A tree ensemble as flat node arrays, evaluated on many rows at once with numpy: every row
+    descends every tree one level per step (the trees are shallow), then each row's leaf values
+    are added tree by tree in the order of `compile_trees`' sum, so the totals are the same floats."""
+
+    def __init__(self, trees: list[list[list[Any]]]) -> None:
+        feature: list[int] = []
+        threshold: list[float] = []
+        left: list[int] = []
+        right: list[int] = []
+        value: list[float] = []
+        roots: list[int] = []
+        depth = 0
+        for tree in trees:
+            base = len(feature)
+            roots.append(base)
+            for i, node in enumerate(tree):
+                if len(node) == 4:
+                    feature.append(int(node[0]))
+                    threshold.append(float(node[1]))
+                    left.append(base + int(node[2]))
+                    right.append(base + int(node[3]))
+                    value.append(0.0)
+                else:  # a leaf loops on itself: a row that reached it stays there
+                    feature.append(0)
+                    threshold.append(math.inf)
+                    left.append(base + i)
+                    right.append(base + i)
+                    value.append(float(node[0]))
+            depth = max(depth, _depth(tree))
+        self.feature = np.array(feature, dtype=np.intp)
+        self.threshold = np.array(threshold, dtype=np.float64)
+        # children side by side: node n's left at 2n, its right at 2n + 1
+        self.children = np.array([c for pair in zip(left, right, strict=True) for c in pair], dtype=np.intp)
+        self.value = np.array(value, dtype=np.float64)
+        self.roots = np.array(roots, dtype=np.intp)
+        self.roots2 = self.roots * 2
+        self.root_feature = self.feature.take(self.roots)
+        self.root_threshold = self.threshold.take(self.roots)
+        self.depth = max(depth, 1)
+
+    def sums(self, rows: list[list[float]]) -> list[float]:
+        """The ensemble's sum for each row."""
+        if not rows:
+            return []
+        x = np.array(rows, dtype=np.float64)
+        n, width = x.shape
+        flat = x.ravel()
+        offsets = np.arange(0, n * width, width, dtype=np.intp)  # where each row starts in `flat`
+        # (trees, rows): the node each row is at; at the roots, one comparison per tree and row
+        at = self.children.take(
+            self.roots2[:, None]
+            + (flat.take(self.root_feature[:, None] + offsets) > self.root_threshold[:, None])
+        )
+        for _ in range(self.depth - 1):
+            # `take` on flat arrays: several times faster than numpy's general fancy indexing
+            right = flat.take(self.feature.take(at) + offsets) > self.threshold.take(at)
+            at = self.children.take(at * 2 + right)
+        # (trees, rows), C order: the reduction over axis 0 adds tree after tree, as Python's sum
+        totals: list[float] = np.add.reduce(self.value.take(at), axis=0).tolist()
+        return totals
+
+
+def _depth(tree: list[list[Any]], node: int = 0) -> int:
+    here = tree[node]
+    if len(here) == 1:
+        return 0
+    return 1 + max(_depth(tree, int(here[2])), _depth(tree, int(here[3])))
+
+
 _COMPILED: dict[int, Any] = {}
+_FORESTS: dict[int, tuple[dict[str, Any], Forest]] = {}
+
+
+def probabilities(model: dict[str, Any], rows: list[list[float]]) -> list[float]:
+    """`probability` of each row, a tree ensemble evaluated on all the rows at once."""
+    if model["kind"] == "logistic":
+        return [probability(model, row) for row in rows]
+    forest = _FORESTS.get(id(model))
+    if forest is None or forest[0] is not model:
+        forest = _FORESTS[id(model)] = (model, Forest(model["trees"]))
+    init, rate = model["init"], model["rate"]
+    return [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, init + rate * t)))) for t in forest[1].sums(rows)]
 
 
 def probability(model: dict[str, Any], row: list[float]) -> float:
@@ -256,6 +376,27 @@ def load_models(path: str | None = None) -> dict[str, Any] | None:
     with where.open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
     return data
+
+
+_NEIGHBOUR_SHAPES = (0, 2, 4, 14, 28)  # the shape features `features` copies from an item's neighbours
+_UNUSED: dict[int, tuple[dict[str, Any], frozenset[str]]] = {}
+
+
+def unused_shapes(models: dict[str, Any]) -> frozenset[str]:
+    """The shape features that no tree of the models splits on, by name (empty for other models):
+    their value cannot change a prediction, so they need not be computed."""
+    known = _UNUSED.get(id(models))
+    if known is not None and known[0] is models:
+        return known[1]
+    used: set[int] = set(_NEIGHBOUR_SHAPES)
+    for name in ("start", "end"):
+        model = models[name]
+        if model["kind"] != "trees":
+            return frozenset()
+        used.update(int(node[0]) for tree in model["trees"] for node in tree if len(node) == 4)
+    names = frozenset(name for i, name in enumerate(SHAPE_NAMES) if i not in used)
+    _UNUSED[id(models)] = (models, names)
+    return names
 
 
 def cut_scores(outside: list[float], *, from_end: bool = False) -> list[float]:
@@ -297,7 +438,7 @@ def predict_edges(
     if not models:
         return None
     rules = rule_edges(by_block)
-    kept, rows = features(layout, by_block)
+    kept, rows = features(layout, by_block, unused_shapes(models), rules)
     if not kept:
         return None
     rule_s = next((k for k, i in enumerate(kept) if rules and i >= rules[0]), None)
@@ -322,7 +463,7 @@ def cut(
 def cut_start(rows: list[list[float]], rule_s: int | None, model: dict[str, Any]) -> int:
     """The monotone cut of the top window by the start model. A window that is "outside" to its
     last item says the text starts beyond it: the rules' start then stands."""
-    top = [probability(model, r) for r in rows[:WINDOW]]
+    top = probabilities(model, rows[:WINDOW])
     start = decode(top, prior=rule_s, margin=model.get("margin", 0.0))
     if len(rows) > WINDOW and start == len(top) - 1 and top[start] >= 0.5 and rule_s is not None:
         return rule_s
@@ -332,7 +473,7 @@ def cut_start(rows: list[list[float]], rule_s: int | None, model: dict[str, Any]
 def cut_end(rows: list[list[float]], rule_e: int | None, model: dict[str, Any]) -> int:
     """The monotone cut of the bottom window by the end model (the last position inside)."""
     tail_from = max(0, len(rows) - WINDOW)
-    bottom = [probability(model, r) for r in rows[tail_from:]]
+    bottom = probabilities(model, rows[tail_from:])
     prior = rule_e - tail_from if rule_e is not None else None
     end = tail_from + decode(bottom, from_end=True, prior=prior, margin=model.get("margin", 0.0))
     if len(rows) > WINDOW and end == tail_from and bottom[0] >= 0.5 and rule_e is not None:

@@ -35,6 +35,9 @@ _CHROME_CLASSES = ("toplink", "updat", "link", "footer", "navigation", "nav", "n
 _SPACES = dict.fromkeys([0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000], " ")
 _INVISIBLE = dict.fromkeys([0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
 _TRANSLATE = str.maketrans({**_SPACES, **_INVISIBLE, "\t": " "})
+# The same mapping as replacements: str.replace of the few characters a text holds is several
+# times faster than str.translate with a table (a lookup per character).
+_REPLACE = [(chr(code), value or "") for code, value in _TRANSLATE.items()]
 _RUNS = re.compile(r" {2,}")
 _ODD_CHARS = re.compile("[\t\u00a0\u00ad\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
 
@@ -44,7 +47,9 @@ def normalise(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
         if _ODD_CHARS.search(text):
-            text = text.translate(_TRANSLATE)
+            for char, value in _REPLACE:
+                if char in text:
+                    text = text.replace(char, value)
     elif "\t" in text:
         text = text.replace("\t", " ")
     if "  " in text:

@@ -175,7 +175,12 @@ class _OpenElements:
 
 def read_html(text: str, path: str, encoding: str, fmt: str = "html") -> Page:
     tree = LexborHTMLParser(limit_nesting(text))
-    title_node = tree.css_first("title")
+    # The first <title> in document order: the head's if it has one (a search of the head alone is
+    # several times cheaper than one of the whole tree), else the first anywhere.
+    head = tree.head
+    title_node = head.css_first("title") if head is not None else None
+    if title_node is None:
+        title_node = tree.css_first("title")
     title = _clean_inline(title_node.text()) if title_node else None
     meta: dict[str, str] = {}
     for node in tree.css("meta[name]"):
@@ -240,9 +245,13 @@ class _Walker:
         stack: list[tuple[Iterator[LexborNode], _Context, str | None]] = [
             (root.iter(include_text=True), _Context(), None)
         ]
+        add_text = self._add_text
         while stack:
             children, context, block = stack[-1]
             for child in children:
+                if child.tag == "-text":  # most nodes: taken in here, without _visit's tests
+                    add_text(child.text_content or "", context)
+                    continue
                 opened = self._visit(child, context)
                 if opened is not None:  # descend; this element's siblings resume afterwards
                     stack.append((child.iter(include_text=True), *opened))
@@ -324,6 +333,8 @@ class _Walker:
             raw = raw.replace("\x00", "\n").replace("\r\n", "\n").replace("\r", "\n")
             lines = [ln.rstrip() for ln in raw.split("\n")]
             text = "\n".join(lines).strip("\n")
+        elif "\x00" not in raw:  # no <br>: one line
+            text = _clean_inline(raw)
         else:
             lines = [_clean_inline(part) for part in raw.split("\x00")]
             text = "\n".join(line for line in lines if line)
