@@ -47,7 +47,9 @@ def document_entities(archive: Archive) -> dict[str, list[tuple[str, list[str]]]
         "JOIN current_documents d ON d.id = m.document_id ORDER BY m.document_id, m.entity_id, m.seq"
     )
     for doc_id, entity_id, text in rows:
-        spellings = found.setdefault(str(doc_id), {}).setdefault(str(entity_id), list(names.get(entity_id, [])))
+        spellings = found.setdefault(str(doc_id), {}).setdefault(
+            str(entity_id), list(names.get(entity_id, []))
+        )
         if text and text not in spellings:
             spellings.append(str(text))
     return {doc_id: sorted(entities.items()) for doc_id, entities in found.items()}
