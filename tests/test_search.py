@@ -216,6 +216,35 @@ def test_facets_are_exact_document_counts(db: str, query: str) -> None:
         ), name
 
 
+def test_facets_of_more_matches_than_tantivy_allows_in_one_aggregation(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tantivy refuses an aggregation of more than 65,000 buckets: the matching (document, part)
+    keys are then gathered in ranges, halved until each is accepted — same facets, same total."""
+    import archivist.search.engine as engine
+
+    facets = ["author", "year", "lang", "part"]
+    index = open_index(db)
+    whole = search(db, "workers", facets=facets)
+    real = index.searcher
+
+    class Refusing:  # a searcher that refuses histograms over more than 5,000 keys
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def aggregate(self, query: object, spec: dict[str, dict[str, object]]) -> object:
+            bounds = spec["k"]["histogram"]["hard_bounds"]  # type: ignore[index]
+            if bounds["max"] - bounds["min"] > 5000:
+                raise ValueError("Aborting aggregation because too many buckets were created")
+            return real.aggregate(query, spec)
+
+    monkeypatch.setattr(engine, "HISTOGRAM_CHUNK", 1000)
+    monkeypatch.setattr(index, "searcher", Refusing())
+    monkeypatch.setattr(index, "_parsed", {})
+    split = index.search("workers", facets=facets)
+    assert split.total == whole.total and split.facets == whole.facets
+
+
 def test_function_words_match_the_text_as_written(db: str) -> None:
     """'the' queries the passages' folded text only: no stems, no titles or metadata."""
     index = open_index(db)

@@ -356,7 +356,7 @@ class SearchIndex:
                     "few passages hold all the words; documents with passages holding some of them follow"
                 )
             if total is None:
-                total = matched if matched is not None else int(self.searcher.cardinality(q, "doc_num"))
+                total = matched if matched is not None else int(self.searcher.cardinality(q, "doc_ord"))
         took = round((time.perf_counter() - started) * 1000, 2)
         return SearchResult(query, total, took, hits, facet_counts, offset, limit, warnings, relaxed)
 
@@ -420,11 +420,9 @@ class SearchIndex:
         passages per document among those ranked, and the number of matching documents when
         every matching passage was seen (None otherwise)."""
         fetch = max(100, want * 10)
-        matching: int | None = None  # passages matching, counted in the first pass
         while True:
-            result = self.searcher.search(q, limit=fetch, count=matching is None)
-            if matching is None:
-                matching = int(getattr(result, "count", 0) or 0)
+            # no count of every match (tantivy would visit each one): fewer than asked is the end
+            result = self.searcher.search(q, limit=fetch, count=False)
             addresses = [address for _score, address in result.hits]
             numbers = self.searcher.fast_field_values("doc_num", addresses) if addresses else []
             best: dict[int, tuple[float, Any]] = {}
@@ -434,11 +432,10 @@ class SearchIndex:
                 counts[number] += 1
                 if number not in best:
                     best[number] = (score, address)
-            exhausted = len(addresses) >= matching
+            exhausted = len(addresses) < fetch
             if len(best) >= want or exhausted:
                 break
-            # too few documents among these passages: all of them next when that is not many
-            fetch = matching if matching <= 20 * fetch else fetch * 4
+            fetch *= 8  # too few documents among these passages
         # ties (the same text in two files) in a stable order, whatever the segments' layout
         ranked = sorted(((s, n, a) for n, (s, a) in best.items()), key=lambda x: (-x[0], x[1]))
         return ranked, dict(counts), len(best) if exhausted else None
