@@ -419,7 +419,10 @@ class SearchIndex:
         """The best passage of each of the `want` best documents (score, doc_num, address),
         passages per document among those ranked, and the number of matching documents when
         every matching passage was seen (None otherwise)."""
-        fetch = max(100, want * 10)
+        # 30 passages per document wanted: a title match lifts every passage of its document, so
+        # the best 100 passages of a prefix can come from two documents (a second pass over every
+        # match costs far more than a longer heap)
+        fetch = max(300, want * 30)
         while True:
             # no count of every match (tantivy would visit each one): fewer than asked is the end
             result = self.searcher.search(q, limit=fetch, count=False)
