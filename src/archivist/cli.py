@@ -862,11 +862,14 @@ def search_command(query: str, db: str, fmt: str, limit: int, page: int, facets:
     QUERY: words (stemmed per document language, case and accents folded), "a phrase",
     "a phrase"~3, prefix*, AND / OR / NOT / -word, ( ), word NEAR/5 word, and fields:
     author: title: source: place: translator: ("quoted" for a phrase), year:1933,
-    year:1930..1934, date:1933-03, type:letter, lang:en, part:editorial-note.
+    year:1930..1934, date:1933-03, type:letter, lang:en, part:editorial-note,
+    entity:trotsky (any spelling of an entity, or its id person:trotsky-leon: documents naming
+    it, once `archivist enrich` has run).
     Example: archivist search '"Left Opposition" author:trotsky year:1930..1934 type:letter'
 
-    The index (archive.index/ beside the archive) is kept in step by ingest and rebuilt by
-    reindex. Only current versions of documents are found.
+    The index (archive.index/ beside the archive) is kept in step by ingest and by enrich, and
+    rebuilt by reindex (needed after an enrich run on an archive that had no index yet). Only
+    current versions of documents are found.
 
     \b
     """
@@ -1343,8 +1346,10 @@ def enrich(
     """Find who, where and when: run the `mentions` and `dates` stages (incrementally, on --jobs N
     processes or Dask), then resolve the archive's entities across documents (people not in the
     authority file clustered by surname, given names and context) into the tables `entities` and
-    `entity_mentions`, read by `entities`, `entity` and `timeline`."""
+    `entity_mentions`, read by `entities`, `entity` and `timeline`; the search index, if there is
+    one, is brought in step so that `entity:` finds them."""
     from archivist.enrich import run_stages
+    from archivist.search import index_path
     from archivist.store.entities import Entities
 
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
@@ -1353,6 +1358,8 @@ def enrich(
             reports = run_stages(archive, ["mentions", "dates"], jobs=jobs, engine=engine, scheduler=scheduler,
                                  force=force, progress=not quiet and fmt == "text")  # fmt: skip
             resolved = Entities(archive).rebuild()
+            if index_path(db).is_dir():  # entity: in search finds what enrich linked
+                _update_search_index(archive, quiet or fmt != "text")
     except KeyboardInterrupt:
         err_console.print("interrupted: every finished batch is kept; run the same command again to finish")
         sys.exit(EXIT_INTERRUPTED)

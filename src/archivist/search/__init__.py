@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from archivist.search.engine import FACETS, SORTS, Hit, SearchIndex, SearchResult, filters_node
-from archivist.search.index import IndexReport, QuerySyntaxError, SearchError, index_path
+from archivist.search.index import EntityRef, IndexReport, QuerySyntaxError, SearchError, index_path
 from archivist.store import Archive
 
 __all__ = [
@@ -99,26 +99,39 @@ def collocates(archive: Archive | str | Path, query: str, **options: Any) -> dic
     return open_index(archive).collocates(query, **options)
 
 
+def _sources(archive: Archive) -> tuple[dict[str, str], dict[str, list[EntityRef]], dict[str, Any]]:
+    """What the index mirrors: each current document's marker (its version, and what it names),
+    the entities each document names, the archive's state."""
+    from archivist.store.fulltext import archive_state, document_entities, entities_marker, index_markers
+
+    markers = index_markers(archive)
+    named = document_entities(archive)
+    for doc_id, found in named.items():
+        if doc_id in markers:
+            markers[doc_id] += ":e" + entities_marker(found)
+    entities = {doc_id: [EntityRef(i, names) for i, names in found] for doc_id, found in named.items()}
+    return markers, entities, archive_state(archive)
+
+
 def update_index(archive: Archive) -> IndexReport:
     """Bring archive.index/ in step with the archive: index documents new or changed since it was
-    built, drop withdrawn and superseded ones; builds it when missing or stale. One commit."""
+    built (their text, or the entities they name after `archivist enrich`), drop withdrawn and
+    superseded ones; builds it when missing or stale. One commit."""
     from archivist.search.index import update_folder
-    from archivist.store.fulltext import archive_state, documents_by_id, index_markers
+    from archivist.store.fulltext import documents_by_id
 
+    markers, entities, state = _sources(archive)
     return update_folder(
-        index_path(archive.path),
-        index_markers(archive),
-        lambda ids: documents_by_id(archive, ids),
-        archive_state(archive),
+        index_path(archive.path), markers, lambda ids: documents_by_id(archive, ids), state, entities
     )
 
 
 def rebuild_index(archive: Archive) -> IndexReport:
     """Build archive.index/ anew from the archive and swap it in whole."""
     from archivist.search.index import build_index
-    from archivist.store.fulltext import archive_state, documents_by_id, index_markers
+    from archivist.store.fulltext import documents_by_id
 
-    markers = index_markers(archive)
+    markers, entities, state = _sources(archive)
     return build_index(
-        index_path(archive.path), documents_by_id(archive, sorted(markers)), markers, archive_state(archive)
+        index_path(archive.path), documents_by_id(archive, sorted(markers)), markers, state, entities
     )

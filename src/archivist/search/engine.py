@@ -12,16 +12,17 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import tantivy
 
+from archivist.model import PART_KINDS
 from archivist.search.analysis import EXACT, STOPWORDS, Matcher, fold, words
 from archivist.search.index import (
     NO_DATE,
+    PART_SLOTS,
     SearchError,
     index_path,
     open_tantivy,
@@ -29,7 +30,7 @@ from archivist.search.index import (
     read_manifest,
     stale_reason,
 )
-from archivist.search.query import Compiled, Fielded, Node, compile_query, parse
+from archivist.search.query import Compiled, Fielded, Node, Not, compile_query, parse
 
 FACETS = {
     "author": ("terms", "author_f"),
@@ -43,36 +44,75 @@ FACETS = {
 FACET_ALIASES = {"language": "lang", "authors": "author", "source_title": "source", "doc_type": "type"}
 SORTS = ("relevance", "date", "-date", "title", "path")
 SNIPPET_CHARS = 240
-# Facets count documents from the facet table when the index holds at most this many (tantivy's
-# terms aggregation that says which documents matched is limited to 65,000 buckets); beyond, a
-# cardinality sub-aggregation per bucket (approximate: HyperLogLog) does it inside tantivy.
-TABLE_FACETS_MAX_DOCS = 60_000
+# Which documents match is a histogram of doc_part; tantivy allows 65,000 buckets in one aggregation,
+# so a query matching more is counted in ranges of keys, halved down to this wide at least.
+HISTOGRAM_CHUNK = 60_000
+CACHED_QUERIES = 256  # parsed query trees kept (a reading room's queries repeat: pages, facet links)
 
 
 class FacetTable:
-    """facets.json in columns: each document's row, and per facet the values row by row, so a
-    facet's values for the matching documents are picked in one C call (operator.itemgetter)."""
+    """facets.json as arrays indexed by doc_ord: each facet's values coded as small integers, so the
+    counts over the matching documents are one numpy bincount per facet (no Python per document).
+    Authors, several per document, are (document, author) pairs."""
 
     def __init__(self, rows: dict[str, list[Any]]) -> None:
-        values = list(rows.values())  # [doc_num, year, type, lang, source, authors]
-        self.row_of = {int(v[0]): i for i, v in enumerate(values)}
-        self.columns: dict[str, list[Any]] = {
-            "year": [v[1] for v in values],
-            "decade": [v[1] - v[1] % 10 if v[1] is not None else None for v in values],
-            "type": [v[2] for v in values],
-            "lang": [v[3] for v in values],
-            "source": [v[4] for v in values],
-            "author": [tuple(v[5]) for v in values],
-        }
+        values = list(rows.values())  # [doc_ord, year, type, lang, source, authors, has entities]
+        size = max((int(v[0]) for v in values), default=-1) + 1
+        ords = np.fromiter((int(v[0]) for v in values), dtype=np.int64, count=len(values))
+        self.size = size
+        self.present = np.zeros(size, dtype=bool)  # holes: documents deleted by an update
+        self.present[ords] = True
+        self.documents = len(values)
+        self.labels: dict[str, list[Any]] = {}
+        self.codes: dict[str, np.ndarray] = {}
+        for name, column in (("year", 1), ("type", 2), ("lang", 3), ("source", 4)):
+            coded = np.full(size, -1, dtype=np.int32)
+            labels: dict[Any, int] = {}
+            for o, v in zip(ords.tolist(), values, strict=True):
+                if v[column] is not None:
+                    coded[o] = labels.setdefault(v[column], len(labels))
+            self.codes[name] = coded
+            self.labels[name] = list(labels)
+        years = self.labels["year"]  # decades: a code per decade, mapped from the year's code
+        decades: dict[int, int] = {}
+        year_to_decade = np.array(
+            [decades.setdefault(y - y % 10, len(decades)) for y in years] or [0], np.int32
+        )
+        self.codes["decade"] = np.where(self.codes["year"] >= 0, year_to_decade[self.codes["year"]], -1)
+        self.labels["decade"] = list(decades)
+        authors: dict[str, int] = {}
+        pair_doc: list[int] = []
+        pair_author: list[int] = []
+        for o, v in zip(ords.tolist(), values, strict=True):
+            for name in dict.fromkeys(v[5]):
+                pair_doc.append(o)
+                pair_author.append(authors.setdefault(name, len(authors)))
+        self.pair_doc = np.array(pair_doc, dtype=np.int64)
+        self.pair_author = np.array(pair_author, dtype=np.int64)
+        self.labels["author"] = list(authors)
 
     def __len__(self) -> int:
-        return len(self.row_of)
+        return self.documents
 
-    def pick(self, rows: list[int], name: str) -> tuple[Any, ...]:
-        column = self.columns[name]
-        if len(rows) > 1:
-            return itemgetter(*rows)(column)  # type: ignore[no-any-return]
-        return tuple(column[i] for i in rows)
+    def mask(self, ords: np.ndarray | list[int] | None) -> np.ndarray:
+        """Which documents (by doc_ord) are among `ords` (None: every document)."""
+        if ords is None:
+            return self.present
+        mask = np.zeros(self.size, dtype=bool)
+        picked = np.asarray(ords, dtype=np.int64)
+        mask[picked[(picked >= 0) & (picked < self.size)]] = True
+        return mask & self.present
+
+    def count(self, name: str, mask: np.ndarray) -> Counter[Any]:
+        """Documents of `mask` per value of facet `name`."""
+        labels = self.labels[name]
+        if name == "author":
+            codes = self.pair_author[mask[self.pair_doc]]
+        else:
+            codes = self.codes[name][mask]
+            codes = codes[codes >= 0]
+        counts = np.bincount(codes, minlength=len(labels)) if len(labels) else np.zeros(0, np.int64)
+        return Counter({labels[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()})
 
 
 @dataclass
@@ -204,6 +244,8 @@ class SearchIndex:
         self.searcher = self.index.searcher()
         self.languages = self._languages()
         self._table: FacetTable | None = None
+        self._parsed: dict[str, Node | None] = {}
+        self._compiled: dict[tuple[str, bool], Compiled] = {}
 
     @classmethod
     def for_archive(cls, db: str | Path) -> SearchIndex:
@@ -216,6 +258,7 @@ class SearchIndex:
         self.manifest = read_manifest(self.folder) or self.manifest
         self.languages = self._languages()
         self._table = None
+        self._compiled.clear()  # compiled for the languages the index had
 
     def facet_table(self) -> FacetTable:
         """Every indexed document's facet values, read from facets.json on first use (a document
@@ -239,10 +282,36 @@ class SearchIndex:
 
     # -- queries ------------------------------------------------------------------------------------
     def compile(self, query: str | Node | None, default_and: bool = True) -> Compiled | None:
-        node = parse(query) if isinstance(query, str) else query
+        node = self.parse(query) if isinstance(query, str) else query
         if node is None:
             return None
-        return compile_query(node, self.schema, self.languages, default_and)
+        return self._compile(node, default_and)
+
+    def parse(self, query: str) -> Node | None:
+        """The query's tree (parsed once per distinct query string: kept, as the trees are
+        never changed)."""
+        if query in self._parsed:
+            return self._parsed[query]
+        node = parse(query)
+        if len(self._parsed) >= CACHED_QUERIES:
+            self._parsed.clear()
+        self._parsed[query] = node
+        return node
+
+    def _compile(self, node: Node, default_and: bool = True) -> Compiled:
+        if not self.manifest.get("with_entities") and "entity" in _field_names(node):
+            raise SearchError(
+                "entity: the search index has no entities yet; run `archivist enrich --db "
+                f"{_db_of(self.folder)}` (it brings the index in step), then search again"
+            )
+        key = (repr(node), default_and)  # the tree's text: equal trees, equal queries
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = compile_query(node, self.schema, self.languages, default_and)
+            if len(self._compiled) >= CACHED_QUERIES:
+                self._compiled.clear()
+            self._compiled[key] = compiled
+        return compiled
 
     def search(
         self,
@@ -258,7 +327,7 @@ class SearchIndex:
         """Documents matching `query`, best first (or by `sort`), `limit` from `offset`, with a
         snippet of the best passage of each and document counts per facet value."""
         started = time.perf_counter()
-        node = parse(query)
+        node = self.parse(query)
         if filters is not None:
             node = filters if node is None else _and(node, filters)
         facet_names = [_facet_name(f) for f in facets]
@@ -268,7 +337,7 @@ class SearchIndex:
             compiled = None
             q = tantivy.Query.all_query()
         else:
-            compiled = compile_query(node, self.schema, self.languages)
+            compiled = self._compile(node)
             q = compiled.query
         warnings: list[str] = []
         relaxed = False
@@ -287,7 +356,7 @@ class SearchIndex:
                     "few passages hold all the words; documents with passages holding some of them follow"
                 )
             if total is None:
-                total = matched if matched is not None else int(self.searcher.cardinality(q, "doc_num"))
+                total = matched if matched is not None else int(self.searcher.cardinality(q, "doc_ord"))
         took = round((time.perf_counter() - started) * 1000, 2)
         return SearchResult(query, total, took, hits, facet_counts, offset, limit, warnings, relaxed)
 
@@ -322,7 +391,7 @@ class SearchIndex:
         ranked, counts, total = self._rank(q, want)
         relaxed = False
         if compiled is not None and compiled.relaxable and node is not None and len(ranked) < want:
-            loose = compile_query(node, self.schema, self.languages, default_and=False)
+            loose = self._compile(node, default_and=False)
             more, more_counts, _ = self._rank(loose.query, want)
             seen = {n for _s, n, _a in ranked}
             extra = [r for r in more if r[1] not in seen]
@@ -350,12 +419,13 @@ class SearchIndex:
         """The best passage of each of the `want` best documents (score, doc_num, address),
         passages per document among those ranked, and the number of matching documents when
         every matching passage was seen (None otherwise)."""
-        fetch = max(100, want * 10)
-        matching: int | None = None  # passages matching, counted in the first pass
+        # 30 passages per document wanted: a title match lifts every passage of its document, so
+        # the best 100 passages of a prefix can come from two documents (a second pass over every
+        # match costs far more than a longer heap)
+        fetch = max(300, want * 30)
         while True:
-            result = self.searcher.search(q, limit=fetch, count=matching is None)
-            if matching is None:
-                matching = int(getattr(result, "count", 0) or 0)
+            # no count of every match (tantivy would visit each one): fewer than asked is the end
+            result = self.searcher.search(q, limit=fetch, count=False)
             addresses = [address for _score, address in result.hits]
             numbers = self.searcher.fast_field_values("doc_num", addresses) if addresses else []
             best: dict[int, tuple[float, Any]] = {}
@@ -365,11 +435,10 @@ class SearchIndex:
                 counts[number] += 1
                 if number not in best:
                     best[number] = (score, address)
-            exhausted = len(addresses) >= matching
+            exhausted = len(addresses) < fetch
             if len(best) >= want or exhausted:
                 break
-            # too few documents among these passages: all of them next when that is not many
-            fetch = matching if matching <= 20 * fetch else fetch * 4
+            fetch *= 8  # too few documents among these passages
         # ties (the same text in two files) in a stable order, whatever the segments' layout
         ranked = sorted(((s, n, a) for n, (s, a) in best.items()), key=lambda x: (-x[0], x[1]))
         return ranked, dict(counts), len(best) if exhausted else None
@@ -406,49 +475,55 @@ class SearchIndex:
     def _facets(
         self, q: tantivy.Query, names: list[str], everything: bool = False
     ) -> tuple[dict[str, dict[str, int]], int | None]:
-        """Documents (not passages) per facet value, and the number of documents matching (None
-        when not counted). One aggregation over the matching passages says which documents
-        matched (a terms aggregation on doc_num) and, for `part` (a passage's, not a document's),
-        which documents per part; the document facets are then counted from the facet table.
+        """Documents (not passages) per facet value, and the number of documents matching. One
+        histogram of doc_part (doc_ord × 16 + part) over the matching passages says which
+        documents matched and in which of their parts; the document facets are then counted
+        from the facet table's arrays, the part facet from the keys themselves.
         `everything`: the query matches every passage, so every document in the table."""
         table = self.facet_table()
-        doc_names = [n for n in names if n != "part"]
-        if len(table) > TABLE_FACETS_MAX_DOCS or (not len(table) and self.passages):
+        if not len(table) and self.passages:  # an index without its table: count inside tantivy
             return self._facets_in_tantivy(q, names), None
-        spec: dict[str, Any] = {}
-        size = min(65_000, len(table) + 1000)
-        docs_agg = {"terms": {"field": "doc_num", "size": size, "segment_size": size}}
-        if "part" in names:
-            spec["part"] = {"terms": {"field": "part", "size": 50}, "aggs": {"docs": docs_agg}}
-        if doc_names and not everything:
-            spec["doc"] = docs_agg
-        try:
-            raw = self.searcher.aggregate(q, spec) if spec else {}
-        except ValueError:  # more buckets than tantivy allows in one aggregation
-            return self._facets_in_tantivy(q, names), None
-        matched: int | None = None
-        rows: list[int] = []  # the table's row of each matching document
-        if everything:
-            rows = list(range(len(table)))
-            matched = len(rows)
-        elif doc_names:
-            buckets = raw.get("doc", {}).get("buckets", [])
-            rows = [i for i in map(table.row_of.get, [b["key"] for b in buckets]) if i is not None]
-            matched = len(buckets)
+        keys: np.ndarray | None = None
+        if "part" in names or not everything:
+            keys = self.matching_keys(q)
+            if keys is None:
+                return self._facets_in_tantivy(q, names), None
+        mask = table.mask(None if everything or keys is None else keys // PART_SLOTS)
         out: dict[str, dict[str, int]] = {}
         for name in names:
-            counter: Counter[Any]
             if name == "part":
+                assert keys is not None
+                per_part = np.bincount(keys % PART_SLOTS, minlength=PART_SLOTS)  # a key per (document, part)
                 counter = Counter(
-                    {b["key"]: len(b["docs"]["buckets"]) for b in raw["part"].get("buckets", [])}
+                    {_part_name(i): int(per_part[i]) for i in np.flatnonzero(per_part).tolist()}
                 )
-            elif name == "author":
-                counter = Counter(chain.from_iterable(table.pick(rows, "author")))
             else:
-                counter = Counter(table.pick(rows, "decade" if name == "decade" else name))
-                counter.pop(None, None)
+                counter = table.count(name, mask)
             out[name] = _facet_values(name, counter)
-        return out, matched
+        return out, int(np.count_nonzero(mask))
+
+    def matching_keys(self, q: tantivy.Query) -> np.ndarray | None:
+        """The doc_part keys of the passages matching `q` (each once), in one histogram
+        aggregation over doc_part — or, when tantivy refuses that many buckets (65,000), in
+        ranges of keys, halved until each fits. None when even that fails."""
+        ranges = [(0, max(1, self.facet_table().size) * PART_SLOTS - 1)]
+        found: list[np.ndarray] = []
+        while ranges:
+            lo, hi = ranges.pop()
+            spec = {"k": {"histogram": {"field": "doc_part", "interval": 1, "min_doc_count": 1,
+                                        "hard_bounds": {"min": lo, "max": hi}}}}  # fmt: skip
+            try:
+                raw = self.searcher.aggregate(q, spec)
+            except ValueError:  # too many buckets for one aggregation
+                if hi - lo < 2 * HISTOGRAM_CHUNK:
+                    return None
+                mid = (lo + hi) // 2
+                ranges += [(mid + 1, hi), (lo, mid)]
+                continue
+            buckets = raw["k"].get("buckets", [])
+            found.append(np.fromiter((b["key"] for b in buckets), dtype=np.float64, count=len(buckets)))
+        keys = np.concatenate(found) if found else np.zeros(0)
+        return keys.astype(np.int64)
 
     def _facets_in_tantivy(self, q: tantivy.Query, names: list[str]) -> dict[str, dict[str, int]]:
         """Documents per facet value inside tantivy: a cardinality of doc_num per bucket."""
@@ -474,10 +549,10 @@ class SearchIndex:
     def matching_passages(
         self, query: str, max_passages: int = 2000
     ) -> tuple[Compiled, list[dict[str, Any]]]:
-        node = parse(query)
+        node = self.parse(query)
         if node is None:
             raise SearchError("query: empty query")
-        compiled = compile_query(node, self.schema, self.languages)
+        compiled = self._compile(node)
         if not compiled.has_text:
             raise SearchError("query: needs words to look for, not only fields")
         result = self.searcher.search(compiled.query, limit=max_passages, count=False)
@@ -570,6 +645,18 @@ def _merge_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
         else:
             merged.append((a, b))
     return merged
+
+
+def _part_name(code: int) -> str:
+    return PART_KINDS[code] if code < len(PART_KINDS) else "other"
+
+
+def _field_names(node: Node) -> set[str]:
+    """The fields a query tree names."""
+    if isinstance(node, Fielded):
+        return {node.name}
+    children = [node.child] if isinstance(node, Not) else getattr(node, "children", [])
+    return set().union(*(_field_names(c) for c in children)) if children else set()
 
 
 def _and(a: Node, b: Node) -> Node:

@@ -20,7 +20,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ import tantivy
 
 from archivist import __version__
 from archivist.errors import ArchivistError
-from archivist.model import Document
+from archivist.model import PART_KINDS, Document
 from archivist.search.analysis import (
     ANALYSER_VERSION,
     EXACT,
@@ -41,16 +41,26 @@ from archivist.search.analysis import (
 )
 
 # Bump when the schema or the passages change; with ANALYSER_VERSION it names an index's build.
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 MANIFEST = "manifest.json"
-# Each indexed document's facet values (doc_num, year, type, lang, source, authors), so facets count
-# documents with one aggregation over the matches (which documents) and a lookup here (their values).
+# Each indexed document's facet values (doc_ord, year, type, lang, source, authors), so facets count
+# documents with one aggregation over the matches (which documents: a histogram of doc_ord) and a
+# lookup here (their values, in arrays indexed by doc_ord).
 FACET_TABLE = "facets.json"
 
 PASSAGE_MIN = 300  # characters: shorter paragraphs join the next one of the same part
 PASSAGE_MAX = 2000  # longer ones are cut at a sentence end near PASSAGE_TARGET
 PASSAGE_TARGET = 1200
 NO_DATE = 99_999_999  # sort key of undated documents: after every date
+PART_SLOTS = 16  # doc_part = doc_ord × PART_SLOTS + part_code(part)
+
+
+def part_code(part: str) -> int:
+    """A part's number in doc_part: its place in PART_KINDS (the last slot for any other)."""
+    try:
+        return PART_KINDS.index(part)
+    except ValueError:
+        return PART_SLOTS - 1
 
 
 class SearchError(ArchivistError):
@@ -76,6 +86,12 @@ def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("doc_key", stored=True, fast=True, tokenizer_name=RAW)
     sb.add_unsigned_field("doc_num", stored=False, indexed=True, fast=True)
+    # dense document number (0, 1, 2, … in the order indexed; an update appends): which documents
+    # match is a histogram of it, and their facet values an array lookup (facets.json)
+    sb.add_unsigned_field("doc_ord", stored=False, indexed=False, fast=True)
+    # doc_ord and the passage's part in one number (doc_ord × 16 + the part's place in PART_KINDS):
+    # one histogram of it says which documents match and in which of their parts
+    sb.add_unsigned_field("doc_part", stored=False, indexed=False, fast=True)
     sb.add_text_field("path", stored=True, fast=True, tokenizer_name=RAW)
     sb.add_unsigned_field("first", stored=False, indexed=True, fast=False)
     sb.add_text_field("part", stored=True, fast=True, tokenizer_name=RAW)
@@ -100,6 +116,10 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("date", stored=True, tokenizer_name=RAW)
     sb.add_integer_field("year", stored=False, indexed=True, fast=True)
     sb.add_integer_field("sort_date", stored=False, indexed=False, fast=True)
+    # the entities the document names (ids of the `entity_mentions` table, after `archivist enrich`)
+    sb.add_text_field("entity", stored=False, tokenizer_name=RAW)
+    # their names, the archive's spellings of them and the authority file's aliases, folded
+    sb.add_text_field("entity_names", stored=False, tokenizer_name=FOLD)
     return sb.build()
 
 
@@ -189,9 +209,20 @@ def document_date(doc: Document) -> str | None:
     return doc.date_written or doc.date_published
 
 
-def tantivy_documents(doc: Document) -> Iterator[tantivy.Document]:
+@dataclass(slots=True)
+class EntityRef:
+    """An entity a document names: its id and the names it goes by (canonical, spellings)."""
+
+    id: str
+    names: list[str]
+
+
+def tantivy_documents(
+    doc: Document, ordinal: int = 0, entities: list[EntityRef] | None = None
+) -> Iterator[tantivy.Document]:
     """The index's documents for one archive document: one per passage."""
     date = document_date(doc)
+    entity_names = list(dict.fromkeys(n for e in entities or [] for n in e.names))
     year = _year(date)
     language = doc.language if doc.language in STEMMERS else None
     number = doc_number(doc.id)
@@ -199,6 +230,8 @@ def tantivy_documents(doc: Document) -> Iterator[tantivy.Document]:
         t = tantivy.Document()
         t.add_text("doc_key", doc.id)
         t.add_unsigned("doc_num", number)
+        t.add_unsigned("doc_ord", ordinal)
+        t.add_unsigned("doc_part", ordinal * PART_SLOTS + part_code(passage.part))
         t.add_text("path", doc.path)
         t.add_unsigned("first", 1 if i == 0 else 0)
         t.add_text("part", passage.part)
@@ -232,12 +265,16 @@ def tantivy_documents(doc: Document) -> Iterator[tantivy.Document]:
         if year is not None:
             t.add_integer("year", year)
         t.add_integer("sort_date", _sort_date(date))
+        for entity in entities or []:
+            t.add_text("entity", entity.id)
+        for name in entity_names:
+            t.add_text("entity_names", name)
         yield t
 
 
-def facet_row(doc: Document) -> list[Any]:
-    """What `facets.json` holds for one document: [doc_num, year, type, lang, source, authors]."""
-    return [doc_number(doc.id), _year(document_date(doc)), doc.doc_type or "other", doc.language or "und",
+def facet_row(doc: Document, ordinal: int) -> list[Any]:
+    """What `facets.json` holds for one document: [doc_ord, year, type, lang, source, authors]."""
+    return [ordinal, _year(document_date(doc)), doc.doc_type or "other", doc.language or "und",
             doc.source_title or doc.source or None, list(doc.authors)]  # fmt: skip
 
 
@@ -319,14 +356,19 @@ class IndexReport:
                 "seconds": round(self.seconds, 2), "rebuilt": self.rebuilt}  # fmt: skip
 
 
+Entities = Mapping[str, list[EntityRef]]  # document id → the entities it names
+
+
 def build_index(
     folder: str | Path,
     documents: Iterable[Document],
     markers: dict[str, str] | None = None,
     archive_state: dict[str, Any] | None = None,
+    entities: Entities | None = None,
 ) -> IndexReport:
     """Build a fresh index of `documents` in `folder` (replaced whole, atomically: readers of the
-    old one keep reading it until they reopen)."""
+    old one keep reading it until they reopen). `entities`: what each document names, from the
+    archive's `entity_mentions` (after `archivist enrich`), for `entity:`."""
     started = time.perf_counter()
     folder = Path(folder)
     tmp = folder.with_name(folder.name + f".building-{os.getpid()}")
@@ -336,13 +378,16 @@ def build_index(
     report = IndexReport(rebuilt=True)
     indexed: dict[str, str] = {}
     table: dict[str, list[Any]] = {}
+    named = 0
     try:
-        for doc in documents:
-            for t in tantivy_documents(doc):
+        for ordinal, doc in enumerate(documents):
+            refs = (entities or {}).get(doc.id)
+            named += bool(refs)
+            for t in tantivy_documents(doc, ordinal, refs):
                 writer.add_document(t)
                 report.passages += 1
             indexed[doc.id] = (markers or {}).get(doc.id, "")
-            table[doc.id] = facet_row(doc)
+            table[doc.id] = [*facet_row(doc, ordinal), bool(refs)]
             report.added += 1
         writer.commit()
         writer.wait_merging_threads()
@@ -350,7 +395,7 @@ def build_index(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _write_facet_table(tmp, table)
-    _write_manifest(tmp, _manifest(indexed, archive_state, report.passages))
+    _write_manifest(tmp, _manifest(indexed, archive_state, report.passages, report.added, named))
     old = folder.with_name(folder.name + f".old-{os.getpid()}")
     if folder.exists():
         os.replace(folder, old)
@@ -361,8 +406,9 @@ def build_index(
 
 
 def _manifest(
-    documents: dict[str, str], archive_state: dict[str, Any] | None, passages: int
-) -> dict[str, Any]:
+    documents: dict[str, str], archive_state: dict[str, Any] | None, passages: int, next_ord: int,
+    with_entities: int,
+) -> dict[str, Any]:  # fmt: skip
     return {
         "format": INDEX_FORMAT,
         "analysers": ANALYSER_VERSION,
@@ -370,6 +416,8 @@ def _manifest(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "archive": archive_state or {},
         "passages": passages,
+        "next_ord": next_ord,  # the doc_ord the next document indexed gets
+        "with_entities": with_entities,  # documents indexed with the entities they name
         "documents": documents,
     }
 
@@ -379,6 +427,7 @@ def update_folder(
     markers: dict[str, str],
     load: Any,
     archive_state: dict[str, Any] | None = None,
+    entities: Entities | None = None,
 ) -> IndexReport:
     """Bring the index in `folder` in step with `markers` (document id → version marker of every
     current document): delete what is gone or changed, add what is new or changed (`load(ids)`
@@ -386,7 +435,7 @@ def update_folder(
     manifest = read_manifest(folder)
     table = read_facet_table(folder)
     if not folder.exists() or stale_reason(manifest) is not None or manifest is None or table is None:
-        return build_index(folder, load(sorted(markers)), markers, archive_state)
+        return build_index(folder, load(sorted(markers)), markers, archive_state, entities)
     started = time.perf_counter()
     indexed: dict[str, str] = dict(manifest.get("documents", {}))
     gone = [doc_id for doc_id in indexed if doc_id not in markers]
@@ -400,13 +449,19 @@ def update_folder(
                 if doc_id in indexed:
                     writer.delete_documents_by_term("doc_key", doc_id)
             passages_before = int(manifest.get("passages", 0))
+            next_ord = int(manifest.get("next_ord", 0))
+            named = int(manifest.get("with_entities", 0))
             for doc_id in [*gone, *changed]:
-                table.pop(doc_id, None)
+                row = table.pop(doc_id, None)
+                named -= bool(row and len(row) > 6 and row[6])
             for doc in load(changed):
-                for t in tantivy_documents(doc):
+                refs = (entities or {}).get(doc.id)
+                named += bool(refs)
+                for t in tantivy_documents(doc, next_ord, refs):
                     writer.add_document(t)
                     report.passages += 1
-                table[doc.id] = facet_row(doc)
+                table[doc.id] = [*facet_row(doc, next_ord), bool(refs)]
+                next_ord += 1
             writer.commit()
             writer.wait_merging_threads()
         except BaseException:
@@ -422,7 +477,7 @@ def update_folder(
         index.reload()
         passages_now = index.searcher().num_docs
         _write_facet_table(folder, table)
-        _write_manifest(folder, _manifest(indexed, archive_state, passages_now))
+        _write_manifest(folder, _manifest(indexed, archive_state, passages_now, next_ord, max(0, named)))
         report.passages = (
             passages_now - passages_before if passages_now >= passages_before else report.passages
         )

@@ -345,8 +345,6 @@ def _check_field(token: Token) -> Fielded:
             raise _error(
                 f"lang:{value}: give an ISO code (en, fr, de, ru, …) or a language name", token.column
             )
-    elif name == "entity":
-        raise _error("entity: cannot be searched yet: the archive has no entities", token.column)
     elif not analyse(FOLD, value):
         raise _error(f"{name}:{value} has no letters or digits to search for", token.column)
     return Fielded(name, value, token.quoted)
@@ -498,6 +496,24 @@ class Compiler:
             )
         return tantivy.Query.boolean_query(clauses)
 
+    def entity(self, value: str) -> tantivy.Query:
+        """Documents naming an entity: an id (person:trotsky-leon) as is; a name the authority
+        file knows (any of its spellings: Trotsky, Trotzki, Троцкий) as the ids it resolves to;
+        any other name as the words of the names and spellings the archive has for the entities
+        a document names (entity:"Mike Bessler")."""
+        from archivist.enrich.names import authority
+
+        if ":" in value:
+            return self._term("entity", value.lower())
+        auth = authority()
+        ids = [e.id for e in auth.lookup(value)]
+        if not ids:
+            person, _evidence, _confidence = auth.match_person(value)
+            ids = [person.id] if person is not None else []
+        if ids:
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._term("entity", i)) for i in ids])
+        return self._tokens_query("entity_names", analyse(FOLD, value))
+
     def fielded(self, node: Fielded) -> tantivy.Query:
         name, value = node.name, node.value.strip()
         query: tantivy.Query
@@ -525,6 +541,8 @@ class Compiler:
             query = self._term("type", value.lower())
         elif name == "lang":
             query = self._term("lang", LANGUAGE_NAMES.get(value.lower(), value.lower()))
+        elif name == "entity":
+            query = self.entity(value)
         else:  # part
             self.filters_part = True
             query = self._term("part", value.lower())

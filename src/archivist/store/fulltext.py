@@ -8,6 +8,8 @@ index (archive.index/) is derived from it and rebuilt from it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,6 +31,36 @@ def index_markers(archive: Archive) -> dict[str, str]:
         "FROM documents WHERE is_current = 1"
     )
     return {str(doc_id): str(marker) for doc_id, marker in rows}
+
+
+def document_entities(archive: Archive) -> dict[str, list[tuple[str, list[str]]]]:
+    """Each current document's entities, from `entity_mentions` (written by `archivist enrich`):
+    (entity id, its names — the canonical one, the archive's merged names, this document's
+    spellings of it), in id order. Empty before the archive is enriched."""
+    names: dict[str, list[str]] = {}
+    for entity_id, name, aliases in archive.conn.execute("SELECT id, name, aliases FROM entities"):
+        extra = json.loads(aliases) if aliases else []
+        names[str(entity_id)] = [str(name), *(str(a) for a in extra if isinstance(a, str))]
+    found: dict[str, dict[str, list[str]]] = {}
+    rows = archive.conn.execute(
+        "SELECT m.document_id, m.entity_id, m.text FROM entity_mentions m "
+        "JOIN current_documents d ON d.id = m.document_id ORDER BY m.document_id, m.entity_id, m.seq"
+    )
+    for doc_id, entity_id, text in rows:
+        spellings = found.setdefault(str(doc_id), {}).setdefault(
+            str(entity_id), list(names.get(entity_id, []))
+        )
+        if text and text not in spellings:
+            spellings.append(str(text))
+    return {doc_id: sorted(entities.items()) for doc_id, entities in found.items()}
+
+
+def entities_marker(entities: list[tuple[str, list[str]]] | None) -> str:
+    """A short digest of what a document names, added to its index marker: when enrich links
+    it to other entities (or renames them), the index reads the document again."""
+    if not entities:
+        return ""
+    return hashlib.blake2b(json.dumps(entities, ensure_ascii=False).encode(), digest_size=6).hexdigest()
 
 
 def documents_by_id(archive: Archive, ids: Iterable[str]) -> Iterator[Document]:
