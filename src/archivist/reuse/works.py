@@ -15,6 +15,11 @@
    one with the most metadata; every other witness is related to it: `same` (each covers the
    other), `excerpt`/`abridged` (it holds part of the preferred text: under / over half its
    length) or `extended` (it holds the preferred text and more).
+5. **Other translations** (`archivist.reuse.translation`): a document is also queried for indexed
+   documents of another language sharing its rare anchors (proper names, numbers); a pair whose
+   anchors chain in one straight order over the shorter text is a witness pair too, related as
+   `other-translation`, with the chain's figures as evidence and a confidence. A witness of
+   another language than the preferred text, not compared with it directly, is `other-translation`.
 """
 
 from __future__ import annotations
@@ -28,8 +33,9 @@ import numpy as np
 
 from archivist.enrich.fingerprints import unpack
 from archivist.model import METADATA_FIELDS
+from archivist.reuse import translation
 from archivist.reuse.align import MIN_WORDS, Aligner, Passage, align, coverage
-from archivist.reuse.text import COMPARED_KINDS, words_in
+from archivist.reuse.text import COMPARED_KINDS, Anchors, anchors_in, words_in
 from archivist.store import Archive
 from archivist.store import reuse as store
 
@@ -38,6 +44,8 @@ MIN_SHARED = 3  # rare sampled n-grams two documents must share to be aligned ..
 WINDOW = 2 * MIN_WORDS  # ... within this many words of each other
 SAME_WORK = 0.6  # coverage of one document by passages of the other that makes them witnesses
 SAME = 0.85  # coverage of each by the other that makes them the same text
+DF_MAX_ANCHORS = 50  # an anchor held by more indexed documents than this proposes no translation
+MIN_SHARED_ANCHORS = 8  # rare anchors two documents of different languages must share to be compared
 _BATCH = 50  # documents per transaction
 
 
@@ -48,6 +56,7 @@ class _Texts:
         self.archive = archive
         self.size = size
         self.cache: OrderedDict[str, tuple[dict[str, Any], Aligner]] = OrderedDict()
+        self.anchor_cache: OrderedDict[str, Anchors] = OrderedDict()
 
     def get(self, document_id: str) -> tuple[dict[str, Any], Aligner] | None:
         if document_id in self.cache:
@@ -56,14 +65,31 @@ class _Texts:
         info = store.texts(self.archive, [document_id]).get(document_id)
         if info is None:
             return None
-        ranges = sorted((s, e) for k, s, e in info["parts"] if k in COMPARED_KINDS)
-        if not any(k == "body" for k, _, _ in info["parts"]):
-            ranges = [(0, len(info["text"]))]
+        info["ranges"] = ranges = _ranges(info)
         entry = (info, Aligner(words_in(info["text"], ranges)))
         self.cache[document_id] = entry
         if len(self.cache) > self.size:
             self.cache.popitem(last=False)
         return entry
+
+    def anchors(self, document_id: str) -> Anchors | None:
+        if document_id in self.anchor_cache:
+            self.anchor_cache.move_to_end(document_id)
+            return self.anchor_cache[document_id]
+        entry = self.get(document_id)
+        if entry is None:
+            return None
+        found = anchors_in(entry[0]["text"], entry[0]["ranges"])
+        self.anchor_cache[document_id] = found
+        if len(self.anchor_cache) > self.size:
+            self.anchor_cache.popitem(last=False)
+        return found
+
+
+def _ranges(info: dict[str, Any]) -> list[tuple[int, int]]:
+    if not any(k == "body" for k, _, _ in info["parts"]):
+        return [(0, len(info["text"]))]
+    return sorted((s, e) for k, s, e in info["parts"] if k in COMPARED_KINDS)
 
 
 def earlier(a: str, date_a: str | None, b: str, date_b: str | None) -> str | None:
@@ -113,6 +139,41 @@ def compare(texts: _Texts, a: str, b: str) -> tuple[dict[str, Any], list[dict[st
     for p in passages:
         links.extend(_links(a, ia, xa, b, ib, xb, p, first))
     return pair, links
+
+
+def compare_translation(texts: _Texts, a: str, b: str) -> dict[str, Any] | None:
+    """The pair's record when two documents of different languages are one text, else None."""
+    a, b = sorted((a, b))
+    ea, eb = texts.get(a), texts.get(b)
+    xa, xb = texts.anchors(a), texts.anchors(b)
+    if ea is None or eb is None or xa is None or xb is None:
+        return None
+    ev = translation.evidence(xa, xb)
+    confidence = translation.verdict(ev, xa.words, xb.words)
+    if ev is None or confidence is None:
+        return None
+    return {"a": a, "b": b, "a_version": ea[0]["version"], "b_version": eb[0]["version"],
+            "a_coverage": ev["span_a"], "b_coverage": ev["span_b"], "passages": 0, "same_text": 1,
+            "relation": translation.RELATION, "confidence": confidence, "evidence": ev}  # fmt: skip
+
+
+def translation_candidates(
+    archive: Archive, anchors: np.ndarray, document_id: str, language: str | None
+) -> set[str]:
+    """Indexed documents of another language sharing at least MIN_SHARED_ANCHORS rare anchors."""
+    values = [int(g) for g in anchors]
+    if not values or not language:
+        return set()
+    df = store.document_frequencies(archive, values)
+    rare = [g for g in values if 0 < df.get(g, 0) <= DF_MAX_ANCHORS]
+    if len(rare) < MIN_SHARED_ANCHORS:
+        return set()
+    shared: dict[str, int] = {}
+    for _, other in store.postings(archive, rare):
+        if other != document_id:
+            shared[other] = shared.get(other, 0) + 1
+    found = [d for d, k in shared.items() if k >= MIN_SHARED_ANCHORS]
+    return {d for d, lang in store.languages(archive, found).items() if lang and lang != language}
 
 
 def _links(a: str, ia: dict[str, Any], xa: Aligner, b: str, ib: dict[str, Any], xb: Aligner, p: Passage,
@@ -175,22 +236,29 @@ def update(
     todo = store.pending(archive)
     texts = _Texts(archive)
     report: dict[str, Any] = {"indexed": 0, "removed": len(removed), "candidates": 0, "pairs": 0, "witness_pairs": 0,
-              "links": 0}  # fmt: skip
-    timings = {"candidates": 0.0, "alignment": 0.0}
+              "translations": 0, "links": 0}  # fmt: skip
+    timings = {"candidates": 0.0, "alignment": 0.0, "translations": 0.0}
     for i in range(0, len(todo), _BATCH):
         with store.transaction(archive):
             for document_id, version, stage_version in todo[i : i + _BATCH]:
                 store.forget(archive, document_id)
-                words, packed = store.fingerprint(archive, document_id)
-                grams = unpack(packed) if packed else np.zeros(0, dtype=np.int64)
+                attrs = store.fingerprint(archive, document_id)
+                words = int(attrs.get("words", 0))
+                grams = unpack(attrs["grams"]) if attrs.get("grams") else np.zeros(0, dtype=np.int64)
+                anchors = unpack(attrs["anchors"]) if attrs.get("anchors") else np.zeros(0, dtype=np.int64)
                 t0 = time.perf_counter()
                 entry = texts.get(document_id)
                 found = candidates(archive, grams, entry[1] if entry else None, document_id)
+                other_language = (
+                    translation_candidates(archive, anchors, document_id, attrs.get("language")) - found
+                )
                 t1 = time.perf_counter()
                 timings["candidates"] += t1 - t0
-                store.index(archive, document_id, version, stage_version, words, grams)
+                store.index(
+                    archive, document_id, version, stage_version, words, np.concatenate([grams, anchors])
+                )
                 report["indexed"] += 1
-                report["candidates"] += len(found)
+                report["candidates"] += len(found) + len(other_language)
                 for other in sorted(found):
                     result = compare(texts, document_id, other)
                     if result is None:
@@ -200,7 +268,16 @@ def update(
                     report["pairs"] += 1
                     report["witness_pairs"] += pair["same_text"]
                     report["links"] += len(links)
-                timings["alignment"] += time.perf_counter() - t1
+                t2 = time.perf_counter()
+                timings["alignment"] += t2 - t1
+                for other in sorted(other_language):
+                    found_pair = compare_translation(texts, document_id, other)
+                    if found_pair is not None:
+                        store.put_pair(archive, found_pair, [])
+                        report["pairs"] += 1
+                        report["witness_pairs"] += 1
+                        report["translations"] += 1
+                timings["translations"] += time.perf_counter() - t2
         if progress is not None:
             progress(min(i + _BATCH, len(todo)), len(todo))
     t2 = time.perf_counter()
@@ -209,6 +286,7 @@ def update(
     report["multi_witness_works"] = sum(1 for g in groups.values() if len(g) > 1)
     report["seconds_candidates"] = round(timings["candidates"], 2)
     report["seconds_alignment"] = round(timings["alignment"], 2)
+    report["seconds_translations"] = round(timings["translations"], 2)
     report["seconds_grouping"] = round(time.perf_counter() - t2, 2)
     report["seconds"] = round(time.perf_counter() - started, 2)
     return report
@@ -217,6 +295,7 @@ def update(
 def regroup(archive: Archive) -> dict[str, list[str]]:
     """Works from the stored witness pairs: every current document in exactly one; stored."""
     docs = {m["id"]: m for m in store.members(archive)}
+    language = store.languages(archive)
     parent = {d: d for d in docs}
 
     def find(x: str) -> str:
@@ -230,8 +309,11 @@ def regroup(archive: Archive) -> dict[str, list[str]]:
         if p["a"] not in docs or p["b"] not in docs:
             continue
         wa, wb = docs[p["a"]]["words"], docs[p["b"]]["words"]
-        direct[(p["a"], p["b"])] = relation_of(p["a_coverage"], p["b_coverage"], wa, wb)
-        direct[(p["b"], p["a"])] = relation_of(p["b_coverage"], p["a_coverage"], wb, wa)
+        if p["relation"] == translation.RELATION:
+            direct[(p["a"], p["b"])] = direct[(p["b"], p["a"])] = translation.RELATION
+        else:
+            direct[(p["a"], p["b"])] = relation_of(p["a_coverage"], p["b_coverage"], wa, wb)
+            direct[(p["b"], p["a"])] = relation_of(p["b_coverage"], p["a_coverage"], wb, wa)
         ra, rb = find(p["a"]), find(p["b"])
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
@@ -248,7 +330,15 @@ def regroup(archive: Archive) -> dict[str, list[str]]:
             if m == preferred:
                 rows.append((m, work, "preferred", 1))
                 continue
-            relation = direct.get((preferred, m)) or _by_length(docs[m]["words"], docs[preferred]["words"])
+            relation = direct.get((preferred, m))
+            if (
+                relation is None
+                and language.get(m)
+                and language.get(preferred)
+                and language[m] != language[preferred]
+            ):
+                relation = translation.RELATION
+            relation = relation or _by_length(docs[m]["words"], docs[preferred]["words"])
             rows.append((m, work, relation, 0))
     store.put_works(archive, rows)
     return {"w" + min(v): v for v in groups.values()}

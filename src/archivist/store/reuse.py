@@ -92,16 +92,29 @@ def forget(archive: Archive, document_id: str) -> None:
     conn.execute("DELETE FROM reuse_links WHERE document_id=? OR other_id=?", (document_id, document_id))
 
 
-def fingerprint(archive: Archive, document_id: str) -> tuple[int, str | None]:
-    """(words, packed grams) of a document's stored fingerprint span."""
+def fingerprint(archive: Archive, document_id: str) -> dict[str, Any]:
+    """The attrs of a document's stored fingerprint span: words, packed grams and anchors, language."""
     row = archive.conn.execute(
         "SELECT attrs FROM spans WHERE document_id=? AND layer='fingerprints' AND kind='text' LIMIT 1",
         (document_id,),
     ).fetchone()
     if row is None or not row["attrs"]:
-        return 0, None
-    attrs = json.loads(row["attrs"])
-    return int(attrs.get("words", 0)), attrs.get("grams")
+        return {}
+    attrs: dict[str, Any] = json.loads(row["attrs"])
+    return attrs
+
+
+def languages(archive: Archive, ids: Iterable[str] | None = None) -> dict[str, str | None]:
+    """The language of each document's fingerprint (of every fingerprinted document without ids)."""
+    sql = "SELECT document_id, json_extract(attrs, '$.language') FROM spans WHERE layer='fingerprints' AND kind='text'"
+    if ids is None:
+        return {r[0]: r[1] for r in archive.conn.execute(sql)}
+    out: dict[str, str | None] = {}
+    for document_id in ids:
+        row = archive.conn.execute(sql + " AND document_id=?", (document_id,)).fetchone()
+        if row is not None:
+            out[row[0]] = row[1]
+    return out
 
 
 def document_frequencies(archive: Archive, grams: list[int]) -> dict[int, int]:
@@ -176,9 +189,14 @@ def put_pair(archive: Archive, pair: dict[str, Any], links: list[dict[str, Any]]
     """A pair of documents that share passages, and the passages (inside a transaction)."""
     archive.conn.execute(
         "INSERT OR REPLACE INTO reuse_pairs (a, b, a_version, b_version, a_coverage, b_coverage, passages, "
-        "same_text, relation, at) VALUES (:a, :b, :a_version, :b_version, :a_coverage, :b_coverage, :passages, "
-        ":same_text, :relation, :at)",
-        dict(pair, at=_now()),
+        "same_text, relation, confidence, evidence, at) VALUES (:a, :b, :a_version, :b_version, :a_coverage, "
+        ":b_coverage, :passages, :same_text, :relation, :confidence, :evidence, :at)",
+        {
+            **pair,
+            "confidence": pair.get("confidence"),
+            "evidence": json.dumps(pair["evidence"], ensure_ascii=False) if pair.get("evidence") else None,
+            "at": _now(),
+        },
     )
     archive.conn.executemany(
         'INSERT INTO reuse_links (document_id, version, start, "end", other_id, other_version, other_start, '
