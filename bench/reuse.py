@@ -186,7 +186,7 @@ def baseline(db: str) -> dict[str, Any]:
         ids = [r[0] for r in archive.conn.execute("SELECT id FROM documents ORDER BY id")]
         grams = {}
         for d in ids:
-            packed = store.fingerprint(archive, d)[1]
+            packed = store.fingerprint(archive, d).get("grams")
             grams[d] = np.unique(unpack(packed)) if packed else np.zeros(0, dtype=np.int64)
         found = {(p["a"], p["b"]) for p in store.pairs(archive)}
     started = time.perf_counter()

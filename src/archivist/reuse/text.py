@@ -33,7 +33,9 @@ _MULT = np.uint64(0x9E3779B1)
 
 
 def normalise_word(word: str) -> str:
-    word = _HYPHEN_BREAK.sub("", word).casefold()
+    if "-" in word:
+        word = _HYPHEN_BREAK.sub("", word)
+    word = word.casefold()
     if word.isascii():
         return word
     decomposed = unicodedata.normalize("NFKD", word)

@@ -201,9 +201,12 @@ def candidates(archive: Archive, grams: np.ndarray, aligner: Aligner | None, doc
     if not rare:
         return set()
     where: dict[int, list[int]] = {}
-    if aligner is not None:
-        for pos, gram in enumerate(aligner.grams.tolist()):
-            where.setdefault(int(gram), []).append(pos)
+    if aligner is not None:  # the positions of the rare n-grams in the document
+        present = np.unique(np.array(rare, dtype=np.uint64))
+        present = present[np.isin(present, aligner.unique, assume_unique=True)]
+        left, count = aligner.positions(present)
+        for value, start, n in zip(present.tolist(), left.tolist(), count.tolist(), strict=True):
+            where[value] = aligner.order[start : start + n].tolist()
     shared: dict[str, list[int]] = {}
     for gram, other in store.postings(archive, rare):
         if other != document_id:

@@ -95,7 +95,9 @@ def forget(archive: Archive, document_id: str) -> None:
 def fingerprint(archive: Archive, document_id: str) -> dict[str, Any]:
     """The attrs of a document's stored fingerprint span: words, packed grams and anchors, language."""
     row = archive.conn.execute(
-        "SELECT attrs FROM spans WHERE document_id=? AND layer='fingerprints' AND kind='text' LIMIT 1",
+        # "+kind": the primary key (document_id, layer) finds the row; the index on (layer, kind) would
+        # scan every document's fingerprint span for each look-up
+        "SELECT attrs FROM spans WHERE document_id=? AND layer='fingerprints' AND +kind='text' LIMIT 1",
         (document_id,),
     ).fetchone()
     if row is None or not row["attrs"]:
@@ -106,14 +108,15 @@ def fingerprint(archive: Archive, document_id: str) -> dict[str, Any]:
 
 def languages(archive: Archive, ids: Iterable[str] | None = None) -> dict[str, str | None]:
     """The language of each document's fingerprint (of every fingerprinted document without ids)."""
-    sql = "SELECT document_id, json_extract(attrs, '$.language') FROM spans WHERE layer='fingerprints' AND kind='text'"
+    sql = "SELECT document_id, json_extract(attrs, '$.language') FROM spans WHERE layer='fingerprints' AND +kind='text'"
     if ids is None:
         return {r[0]: r[1] for r in archive.conn.execute(sql)}
+    wanted = list(ids)
     out: dict[str, str | None] = {}
-    for document_id in ids:
-        row = archive.conn.execute(sql + " AND document_id=?", (document_id,)).fetchone()
-        if row is not None:
-            out[row[0]] = row[1]
+    for i in range(0, len(wanted), _CHUNK):
+        chunk = wanted[i : i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        out.update(archive.conn.execute(f"{sql} AND document_id IN ({marks})", chunk).fetchall())
     return out
 
 
