@@ -36,7 +36,7 @@ LOOKBACK = 200  # chain links are sought among this many previous pairs
 MIN_CHAIN = 12
 MIN_SPREAD = 5
 MIN_SPAN = 0.5
-MIN_DENSITY = 0.35
+MIN_DENSITY = 0.5
 MAX_DEVIATION = 0.03
 MIN_LENGTH_RATIO = 0.5  # words of one chained stretch for each word of the other, and its inverse
 

@@ -277,7 +277,11 @@ def witnesses(archive: Archive, work: str) -> list[dict[str, Any]]:
 def pair(archive: Archive, a: str, b: str) -> dict[str, Any] | None:
     x, y = sorted((a, b))
     row = archive.conn.execute("SELECT * FROM reuse_pairs WHERE a=? AND b=?", (x, y)).fetchone()
-    return dict(row) if row else None
+    if row is None:
+        return None
+    out = dict(row)
+    out["evidence"] = json.loads(out["evidence"]) if out.get("evidence") else None
+    return out
 
 
 def links(archive: Archive, document_id: str) -> list[dict[str, Any]]:
