@@ -5,7 +5,8 @@
    queried against it, then put in: so every pair of documents is compared once, when the later
    of the two arrives, and an ingest of new documents costs what they cost, not the archive.
 2. **Candidates** are the indexed documents sharing at least `MIN_SHARED` *rare* sampled n-grams
-   with it (held by at most `DF_MAX` documents), passim-style.
+   with it (held by at most `DF_MAX` documents) within `WINDOW` words of each other, or `CLOSE`
+   of them closer together (a short passage under OCR noise keeps few), passim-style.
 3. **Alignment** (`archivist.reuse.align`) finds the passages each candidate pair shares; each is
    stored as a link between a span of each document, in both directions, with its overlap and the
    earlier copy when both documents are dated.
@@ -41,7 +42,9 @@ from archivist.store import reuse as store
 
 DF_MAX = 20  # an n-gram held by more indexed documents than this is too common to propose a pair
 MIN_SHARED = 3  # rare sampled n-grams two documents must share to be aligned ...
-WINDOW = 2 * MIN_WORDS  # ... within this many words of each other
+WINDOW = 2 * MIN_WORDS  # ... within this many words of each other in the new document,
+CLOSE = (2, MIN_WORDS)  # or this many within this many words (a short passage under OCR noise
+# keeps few of its n-grams: at 10% of letters misread, about one in five survives)
 SAME_WORK = 0.6  # coverage of one document by passages of the other that makes them witnesses
 SAME = 0.85  # coverage of each by the other that makes them the same text
 DF_MAX_ANCHORS = 50  # an anchor held by more indexed documents than this proposes no translation
@@ -207,21 +210,32 @@ def candidates(archive: Archive, grams: np.ndarray, aligner: Aligner | None, doc
         left, count = aligner.positions(present)
         for value, start, n in zip(present.tolist(), left.tolist(), count.tolist(), strict=True):
             where[value] = aligner.order[start : start + n].tolist()
-    shared: dict[str, list[int]] = {}
+    shared: dict[str, list[tuple[int, int]]] = {}
     for gram, other in store.postings(archive, rare):
         if other != document_id:
-            shared.setdefault(other, []).extend(where.get(gram, [0]))
+            shared.setdefault(other, []).extend((pos, gram) for pos in where.get(gram, [0]))
     found = set()
-    for other, positions in shared.items():
-        if len(positions) < MIN_SHARED:
+    for other, hits in shared.items():
+        if len({g for _, g in hits}) < CLOSE[0]:
             continue
-        positions.sort()
-        if any(
-            positions[k + MIN_SHARED - 1] - positions[k] <= WINDOW
-            for k in range(len(positions) - MIN_SHARED + 1)
-        ):
+        hits.sort()
+        if _clustered(hits, MIN_SHARED, WINDOW) or _clustered(hits, *CLOSE):
             found.add(other)
     return found
+
+
+def _clustered(hits: list[tuple[int, int]], need: int, window: int) -> bool:
+    """Whether `need` distinct n-grams of the (position, n-gram) hits, sorted, lie within `window`
+    words of each other."""
+    for k, (start, _) in enumerate(hits):
+        grams = set()
+        for pos, gram in hits[k:]:
+            if pos - start > window:
+                break
+            grams.add(gram)
+            if len(grams) >= need:
+                return True
+    return False
 
 
 def update(
