@@ -105,6 +105,13 @@ def sampled(grams: np.ndarray, sample: int = SAMPLE) -> np.ndarray:
     return np.unique(grams[grams % np.uint64(sample) == 0])
 
 
+def sampled_positions(grams: np.ndarray, sample: int = SAMPLE) -> tuple[np.ndarray, np.ndarray]:
+    """The fingerprint and, for each of its n-grams, where it first occurs (word index)."""
+    at = np.nonzero(grams % np.uint64(sample) == 0)[0]
+    values, first = np.unique(grams[at], return_index=True)
+    return values, at[first]
+
+
 # -- language-independent anchors, for other translations of a text --------------------------------------
 # A translation keeps the proper names, years and figures of its original, in the same order and at
 # about the same places. The anchors of a text are those: numbers of three digits or more, and

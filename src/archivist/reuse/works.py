@@ -43,6 +43,7 @@ from archivist.store import reuse as store
 DF_MAX = 20  # an n-gram held by more indexed documents than this is too common to propose a pair
 MIN_SHARED = 3  # rare sampled n-grams two documents must share to be aligned ...
 WINDOW = 2 * MIN_WORDS  # ... within this many words of each other in the new document,
+DRIFT = 40  # words the offset between two texts may drift along a shared passage (dropped lines)
 CLOSE = (2, MIN_WORDS)  # or this many within this many words (a short passage under OCR noise
 # keeps few of its n-grams: at 10% of letters misread, about one in five survives)
 SAME_WORK = 0.6  # coverage of one document by passages of the other that makes them witnesses
@@ -193,9 +194,14 @@ def _links(a: str, ia: dict[str, Any], xa: Aligner, b: str, ib: dict[str, Any], 
     return [one, two]
 
 
-def candidates(archive: Archive, grams: np.ndarray, aligner: Aligner | None, document_id: str) -> set[str]:
-    """Indexed documents sharing at least MIN_SHARED rare n-grams with the document, within
-    WINDOW words of each other in it (shared passages, not words scattered by chance)."""
+def candidates(archive: Archive, grams: np.ndarray, positions: np.ndarray | None, aligner: Aligner | None,
+               document_id: str) -> set[str]:  # fmt: skip
+    """Indexed documents sharing at least MIN_SHARED rare n-grams with the document within WINDOW
+    words of each other in it, or CLOSE[0] within CLOSE[1] (shared passages, not words scattered
+    by chance), on one diagonal of the two texts (each n-gram's position in the other document,
+    from its stored fingerprint, drifts by at most DRIFT words from the first's): a candidate's
+    text is read only when the pair is worth aligning. Positions come from the fingerprint, else
+    from the document's words (`aligner`)."""
     values = [int(g) for g in grams]
     if not values:
         return set()
@@ -204,35 +210,58 @@ def candidates(archive: Archive, grams: np.ndarray, aligner: Aligner | None, doc
     if not rare:
         return set()
     where: dict[int, list[int]] = {}
-    if aligner is not None:  # the positions of the rare n-grams in the document
+    if positions is not None and len(positions) == len(grams):
+        first = dict(zip(grams.tolist(), positions.tolist(), strict=True))
+        where = {g: [first[g]] for g in rare}
+    elif aligner is not None:  # the positions of the rare n-grams in the document
         present = np.unique(np.array(rare, dtype=np.uint64))
         present = present[np.isin(present, aligner.unique, assume_unique=True)]
         left, count = aligner.positions(present)
         for value, start, n in zip(present.tolist(), left.tolist(), count.tolist(), strict=True):
             where[value] = aligner.order[start : start + n].tolist()
-    shared: dict[str, list[tuple[int, int]]] = {}
+    shared: dict[str, list[tuple[int, int, int]]] = {}
     for gram, other in store.postings(archive, rare):
         if other != document_id:
-            shared.setdefault(other, []).extend((pos, gram) for pos in where.get(gram, [0]))
+            shared.setdefault(other, []).extend((pos, 0, gram) for pos in where.get(gram, [0]))
     found = set()
     for other, hits in shared.items():
-        if len({g for _, g in hits}) < CLOSE[0]:
+        if len({g for _, _, g in hits}) < CLOSE[0]:
             continue
         hits.sort()
-        if _clustered(hits, MIN_SHARED, WINDOW) or _clustered(hits, *CLOSE):
-            found.add(other)
+        if not (_clustered(hits, MIN_SHARED, WINDOW) or _clustered(hits, *CLOSE)):
+            continue
+        there = _first_positions(archive, other, {g for _, _, g in hits})
+        if there is not None:  # the same hits, with their offset on the other side
+            hits = [(pos, there[g] - pos, g) for pos, _, g in hits if g in there]
+            if not (_clustered(hits, MIN_SHARED, WINDOW, DRIFT) or _clustered(hits, *CLOSE, DRIFT)):
+                continue
+        found.add(other)
     return found
 
 
-def _clustered(hits: list[tuple[int, int]], need: int, window: int) -> bool:
-    """Whether `need` distinct n-grams of the (position, n-gram) hits, sorted, lie within `window`
-    words of each other."""
-    for k, (start, _) in enumerate(hits):
+def _first_positions(archive: Archive, document_id: str, wanted: set[int]) -> dict[int, int] | None:
+    """Where each of the wanted n-grams first occurs in a document, from its stored fingerprint
+    (None when the fingerprint has no positions)."""
+    attrs = store.fingerprint(archive, document_id)
+    if not attrs.get("positions") or not attrs.get("grams"):
+        return None
+    grams, positions = unpack(attrs["grams"]), unpack(attrs["positions"])
+    if len(grams) != len(positions):
+        return None
+    keep = np.isin(grams, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
+    return dict(zip(grams[keep].tolist(), positions[keep].tolist(), strict=True))
+
+
+def _clustered(hits: list[tuple[int, int, int]], need: int, window: int, drift: int | None = None) -> bool:
+    """Whether `need` distinct n-grams of the (position, offset, n-gram) hits, sorted, lie within
+    `window` words of each other (and, with `drift`, their offsets within `drift` of the first's)."""
+    for k, (start, offset, _) in enumerate(hits):
         grams = set()
-        for pos, gram in hits[k:]:
+        for pos, off, gram in hits[k:]:
             if pos - start > window:
                 break
-            grams.add(gram)
+            if drift is None or abs(off - offset) <= drift:
+                grams.add(gram)
             if len(grams) >= need:
                 return True
     return False
@@ -262,10 +291,11 @@ def update(
                 attrs = store.fingerprint(archive, document_id)
                 words = int(attrs.get("words", 0))
                 grams = unpack(attrs["grams"]) if attrs.get("grams") else np.zeros(0, dtype=np.int64)
+                positions = unpack(attrs["positions"]) if attrs.get("positions") else None
                 anchors = unpack(attrs["anchors"]) if attrs.get("anchors") else np.zeros(0, dtype=np.int64)
                 t0 = time.perf_counter()
-                entry = texts.get(document_id)
-                found = candidates(archive, grams, entry[1] if entry else None, document_id)
+                entry = texts.get(document_id) if positions is None else None
+                found = candidates(archive, grams, positions, entry[1] if entry else None, document_id)
                 other_language = (
                     translation_candidates(archive, anchors, document_id, attrs.get("language")) - found
                 )
