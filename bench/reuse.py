@@ -6,7 +6,7 @@ and candidate generation beside a naive all-pairs baseline on the 1k set, in the
 
 Documents: the bodies of the real corpora (../shared/corpus and ../shared/corpus-wide, extracted
 once), replicated with variation until each size is reached. Replica r > 0 of a page has every
-word suffixed with a code of r, so its n-grams are its own (the replicas are new texts with the
+word coded with r (after its first letter), so its n-grams and names are its own (the replicas are new texts with the
 real texts' lengths, paragraphs and word statistics, not copies of each other); within each
 replica, 2% of the pages are replaced by a noisy copy of another page of the replica (a witness:
 2% of letters misread, a line in fifty dropped) and 3% receive a noisy passage of 40-400 words
@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,12 @@ def _code(r: int) -> str:
     return out
 
 
+def _coded(code: str) -> Callable[[re.Match[str]], str]:
+    """A word with the replica's code after its first letter: its n-grams are the replica's own,
+    and so are its anchors (a name's first five letters, for other translations)."""
+    return lambda m: m.group()[0] + code + m.group()[1:]
+
+
 def _noisy(words: list[str], rng: random.Random, level: float = 0.02) -> str:
     lines = [words[i : i + 10] for i in range(0, len(words), 10)]
     kept = [line for line in lines if rng.random() >= level] or lines[:1]
@@ -89,8 +96,8 @@ def make_texts(base: list[str], size: int, seed: int = 18) -> tuple[list[str], l
     planted: list[tuple[int, int, str]] = []
     r = 0
     while len(out) < size:
-        suffix = _code(r)
-        replica = [_LETTERS.sub(lambda m, s=suffix: m.group() + s, t) if suffix else t for t in base]
+        code = _code(r)
+        replica = [_LETTERS.sub(_coded(code), t) if code else t for t in base]
         for k in range(len(replica)):
             roll = rng.random()
             if k == 0 or len(out) + k >= size:
