@@ -6,7 +6,7 @@ and candidate generation beside a naive all-pairs baseline on the 1k set, in the
 
 Documents: the bodies of the real corpora (../shared/corpus and ../shared/corpus-wide, extracted
 once), replicated with variation until each size is reached. Replica r > 0 of a page has every
-word suffixed with a code of r, so its n-grams are its own (the replicas are new texts with the
+word coded with r (after its first letter), so its n-grams and names are its own (the replicas are new texts with the
 real texts' lengths, paragraphs and word statistics, not copies of each other); within each
 replica, 2% of the pages are replaced by a noisy copy of another page of the replica (a witness:
 2% of letters misread, a line in fifty dropped) and 3% receive a noisy passage of 40-400 words
@@ -27,11 +27,13 @@ import json
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -68,6 +70,12 @@ def _code(r: int) -> str:
     return out
 
 
+def _coded(code: str) -> Callable[[re.Match[str]], str]:
+    """A word with the replica's code after its first letter: its n-grams are the replica's own,
+    and so are its anchors (a name's first five letters, for other translations)."""
+    return lambda m: m.group()[0] + code + m.group()[1:]
+
+
 def _noisy(words: list[str], rng: random.Random, level: float = 0.02) -> str:
     lines = [words[i : i + 10] for i in range(0, len(words), 10)]
     kept = [line for line in lines if rng.random() >= level] or lines[:1]
@@ -88,8 +96,8 @@ def make_texts(base: list[str], size: int, seed: int = 18) -> tuple[list[str], l
     planted: list[tuple[int, int, str]] = []
     r = 0
     while len(out) < size:
-        suffix = _code(r)
-        replica = [_LETTERS.sub(lambda m, s=suffix: m.group() + s, t) if suffix else t for t in base]
+        code = _code(r)
+        replica = [_LETTERS.sub(_coded(code), t) if code else t for t in base]
         for k in range(len(replica)):
             roll = rng.random()
             if k == 0 or len(out) + k >= size:
@@ -117,7 +125,7 @@ def _key(i: int) -> str:
     return f"bench/{i // 1000:04d}/{i:07d}.txt"
 
 
-def write_archive(texts: list[str], db: str) -> None:
+def write_archive(texts: list[str], db: str, first: int = 0) -> None:
     import hashlib
 
     from archivist.model import Document, Extraction, Part, SourceFile, document_id, version_id
@@ -126,7 +134,7 @@ def write_archive(texts: list[str], db: str) -> None:
     with Archive(db) as archive:
         run = archive.begin_run("bench", ["bench"])
         batch = []
-        for i, text in enumerate(texts):
+        for i, text in enumerate(texts, start=first):
             key = _key(i)
             data = text.encode("utf-8")
             packed, compression = pack_original(data)
@@ -186,7 +194,7 @@ def baseline(db: str) -> dict[str, Any]:
         ids = [r[0] for r in archive.conn.execute("SELECT id FROM documents ORDER BY id")]
         grams = {}
         for d in ids:
-            packed = store.fingerprint(archive, d)[1]
+            packed = store.fingerprint(archive, d).get("grams")
             grams[d] = np.unique(unpack(packed)) if packed else np.zeros(0, dtype=np.int64)
         found = {(p["a"], p["b"]) for p in store.pairs(archive)}
     started = time.perf_counter()
@@ -201,12 +209,20 @@ def baseline(db: str) -> dict[str, Any]:
             "of_them_naive_candidates": len(found & naive)}  # fmt: skip
 
 
-def one(size: int, jobs: int, with_baseline: bool, cache: Path) -> dict[str, Any]:
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the fingerprint workers)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def one(size: int, jobs: int, with_baseline: bool, cache: Path, incremental: int = 0) -> dict[str, Any]:
     from archivist.cli import run_reuse
     from archivist.store import Archive
 
     base = base_texts([SHARED / "corpus", SHARED / "corpus-wide"], cache)
-    texts, planted = make_texts(base, size)
+    texts, planted = make_texts(base, size + incremental)
+    later = texts[size:]
+    texts, planted = texts[:size], [p for p in planted if p[0] < size]
     words = sum(len(t.split()) for t in texts)
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         db = str(Path(tmp) / "bench.db")
@@ -214,9 +230,9 @@ def one(size: int, jobs: int, with_baseline: bool, cache: Path) -> dict[str, Any
         write_archive(texts, db)
         written = time.perf_counter() - t0
         with Peak() as peak, Archive(db) as archive:
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), _cpu()
             report = run_reuse(archive, jobs=jobs)
-            seconds = time.perf_counter() - t1
+            seconds, cpu = time.perf_counter() - t1, _cpu() - c1
             from archivist.model import document_id
             from archivist.store import reuse as store
 
@@ -230,8 +246,15 @@ def one(size: int, jobs: int, with_baseline: bool, cache: Path) -> dict[str, Any
                   "planted_quotations": len(hits["quotation"]),
                   "witnesses_found": round(sum(hits["witness"]) / max(1, len(hits["witness"])), 4),
                   "quotations_found": round(sum(hits["quotation"]) / max(1, len(hits["quotation"])), 4), "seconds_write": round(written, 1),
-                  "seconds_reuse": round(seconds, 1), "peak_rss_mb": round(peak.peak / 2**20),
+                  "seconds_reuse": round(seconds, 1), "cpu_seconds_reuse": round(cpu, 1), "peak_rss_mb": round(peak.peak / 2**20),
                   "archive_mb": round(size_db / 2**20), "report": report}  # fmt: skip
+        if incremental:  # the incremental path: new documents against the archive, nothing else redone
+            write_archive(later, db, first=size)
+            with Archive(db) as archive:
+                t2, c2 = time.perf_counter(), _cpu()
+                added = run_reuse(archive, jobs=1)
+                result["incremental"] = {"documents": len(later), "seconds": round(time.perf_counter() - t2, 2),
+                                         "cpu_seconds": round(_cpu() - c2, 2), "report": added}  # fmt: skip
         if with_baseline:
             result["baseline"] = baseline(db)
     return result
@@ -246,6 +269,8 @@ def main() -> None:
     parser.add_argument(
         "--baseline-size", type=int, default=1000, help="The size the all-pairs baseline runs on."
     )
+    parser.add_argument("--incremental", type=int, default=100,
+                        help="Then add this many documents and time `archivist reuse` on them alone.")  # fmt: skip
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -253,7 +278,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.jobs, args.baseline, Path(args.cache))))
+        print(json.dumps(one(args.one, args.jobs, args.baseline, Path(args.cache), args.incremental)))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     results = []
@@ -267,6 +292,8 @@ def main() -> None:
             str(args.jobs),
             "--cache",
             args.cache,
+            "--incremental",
+            str(args.incremental),
         ]
         if size == args.baseline_size:
             command.append("--baseline")
@@ -281,6 +308,11 @@ def main() -> None:
               f"planted found: witnesses {result['witnesses_found']:.3f} of {result['planted_witnesses']}, "
               f"quotations {result['quotations_found']:.3f} of {result['planted_quotations']}",
               flush=True)  # fmt: skip
+        if "incremental" in result:
+            inc = result["incremental"]
+            print(f"        incremental: {inc['documents']} new documents in {inc['seconds']}s "
+                  f"({inc['cpu_seconds']}s CPU, {1000 * inc['cpu_seconds'] / max(1, inc['documents']):.0f} ms CPU a document); "
+                  f"CPU of the full run {result['cpu_seconds_reuse']}s", flush=True)  # fmt: skip
         if "baseline" in result:
             b = result["baseline"]
             print(f"        candidates, all-pairs baseline: {b['pairs_compared']} pairs in {b['seconds']}s -> "

@@ -289,3 +289,40 @@ def test_edited_and_withdrawn_documents_are_compared_again(corpus: Path, tmp_pat
     assert sorted(Path(p).name for p in docs) == ["one.txt", "two.txt"]
     assert docs["copies/one.txt"]["work"] != docs["copies/two.txt"]["work"]
     assert all(d["preferred"] and d["relation"] == "preferred" for d in docs.values())
+
+
+def test_other_translation_by_names_and_numbers_in_order(corpus: Path, tmp_path: Path) -> None:
+    """The English Manifesto (plain text, no metadata) and the French TEI of 1886 share no words:
+    they are one work by their proper names and years in one order; none of the other French
+    texts (Marx's own Class Struggles in France among them) joins an English one."""
+    db = str(tmp_path / "t.db")
+    runner = CliRunner()
+    manifesto = corpus / "mia-reader" / "_pages" / "marx" / "works" / "1848" / "communist-manifesto"
+    for folder in (corpus / "uh-soco-llm", corpus / "hurlus-tei", manifesto):
+        _run(runner, "ingest", str(folder), "--db", db, "-q")
+    report = json.loads(_run(runner, "reuse", "--db", db, "--format", "json", "-q"))
+    assert report["translations"] >= 1
+    docs = _ids(runner, db)
+    english = docs["uh-soco-llm/data/marx-communist-manifesto.txt"]
+    french = docs["hurlus-tei/marx1848_manifeste1886.xml"]
+    assert english["work"] == french["work"]
+    assert "other-translation" in {english["relation"], french["relation"]}
+    assert docs["hurlus-tei/marx1850_france-lutte-classes.xml"]["work"] != english["work"]
+    mixed = {
+        d["work"]
+        for d in docs.values()
+        if d["path"].startswith("hurlus-tei/")
+        and any(e["work"] == d["work"] and not e["path"].startswith("hurlus-tei/") for e in docs.values())
+    }
+    assert mixed == {english["work"]}  # the only work across the two languages
+    witnesses = json.loads(_run(runner, "witnesses", english["id"], "--db", db, "--format", "json"))
+    other = next(w for w in witnesses["witnesses"] if w["id"] == french["id"])
+    assert 0.5 <= other["confidence"] <= 1
+    evidence = other["evidence"]
+    assert (
+        evidence["chain"] >= 12
+        and evidence["density"] >= 0.5
+        and {"1830", "proud"} <= set(evidence["anchors"])
+    )
+    text = _run(runner, "witnesses", english["id"], "--db", db)
+    assert "names and numbers in the same order" in text

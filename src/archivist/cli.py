@@ -1186,6 +1186,7 @@ def witnesses(doc_id: str, db: str, fmt: str) -> None:
                 "preferred": bool(m["preferred"]),
                 "words": m["words"],
                 "coverage": _coverage(pairs.get(m["document_id"]), doc.id),
+                **_translation(pairs.get(m["document_id"])),
             }
             for m in members
         ],
@@ -1200,6 +1201,10 @@ def witnesses(doc_id: str, db: str, fmt: str) -> None:
         cover = (
             f"  shares {w['coverage'][0]:.0%} of this / {w['coverage'][1]:.0%} of it" if w["coverage"] else ""
         )
+        if "evidence" in w:
+            e = w["evidence"]
+            cover = (f"  {e['chain']} names and numbers in the same order, confidence {w['confidence']:.2f}: "
+                     f"{', '.join(e['anchors'][:8])}")  # fmt: skip
         out_console.print(
             literal(f" {mark} {w['id']}  {w['relation']:9} {w['words']:7} words  {w['path']}{cover}")
         )
@@ -1212,6 +1217,13 @@ def witnesses(doc_id: str, db: str, fmt: str) -> None:
             out_console.print(
                 literal(f"      disagrees: {v}  ← {other['document']} ({other['origin'] or '?'})")
             )
+
+
+def _translation(pair: dict[str, Any] | None) -> dict[str, Any]:
+    """For another translation of this document: the confidence and the anchor chain's figures."""
+    if not pair or not pair.get("evidence"):
+        return {}
+    return {"confidence": pair["confidence"], "evidence": pair["evidence"]}
 
 
 def _coverage(pair: dict[str, Any] | None, this: str) -> list[float] | None:

@@ -52,7 +52,15 @@ class Aligner:
         self.words = words
         self.word_hashes = words.hashes()
         self.grams = ngram_hashes(self.word_hashes)
-        self.unique, self.counts = np.unique(self.grams, return_counts=True)
+        self.order = np.argsort(self.grams, kind="stable")  # positions of the n-grams, by value
+        self.sorted = self.grams[self.order]
+        self.unique, self.counts = np.unique(self.sorted, return_counts=True)
+
+    def positions(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each of `values` (sorted, each present): where its positions start in `order`, and
+        how many there are."""
+        left = np.searchsorted(self.sorted, values, "left")
+        return left, np.searchsorted(self.sorted, values, "right") - left
 
 
 def _seeds(a: Aligner, b: Aligner) -> np.ndarray:
@@ -60,27 +68,26 @@ def _seeds(a: Aligner, b: Aligner) -> np.ndarray:
     if not len(a.grams) or not len(b.grams):
         return np.zeros((0, 2), dtype=np.int64)
     ua, ca, ub, cb = a.unique, a.counts, b.unique, b.counts
-    common = np.intersect1d(ua, ub, assume_unique=True)
-    if not len(common):
+    if len(ua) > len(ub):  # the values of the smaller set found in the larger (both sorted, distinct)
+        ua, ca, ub, cb = ub, cb, ua, ca
+    at = np.minimum(np.searchsorted(ub, ua), len(ub) - 1)
+    inside = ub[at] == ua
+    common, count_small, count_large = ua[inside], ca[inside], cb[at[inside]]
+    if len(common) < DENSE:
         return np.zeros((0, 2), dtype=np.int64)
-    ok = common[
-        (ca[np.searchsorted(ua, common)] <= MAX_REPEAT) & (cb[np.searchsorted(ub, common)] <= MAX_REPEAT)
-    ]
-    if not len(ok):
+    ok = common[(count_small <= MAX_REPEAT) & (count_large <= MAX_REPEAT)]
+    if len(ok) < DENSE:
         return np.zeros((0, 2), dtype=np.int64)
-    ia = np.nonzero(np.isin(a.grams, ok))[0]
-    ib = np.nonzero(np.isin(b.grams, ok))[0]
-    order = np.argsort(b.grams[ib], kind="stable")
-    sorted_b, positions_b = b.grams[ib][order], ib[order]
-    grams_a = a.grams[ia]
-    left = np.searchsorted(sorted_b, grams_a, "left")
+    left_a, count_a = a.positions(ok)
+    left_b, count_b = b.positions(ok)
     found = []
-    for r in range(MAX_REPEAT):  # each n-gram is in B at most MAX_REPEAT times
-        at = left + r
-        inside = at < len(sorted_b)
-        at = np.where(inside, at, 0)
-        hit = inside & (sorted_b[at] == grams_a)
-        found.append(np.stack([ia[hit], positions_b[at[hit]]], axis=1))
+    for r in range(MAX_REPEAT):  # each n-gram is in each text at most MAX_REPEAT times
+        in_a = count_a > r
+        for s in range(MAX_REPEAT):
+            hit = in_a & (count_b > s)
+            if not hit.any():
+                continue
+            found.append(np.stack([a.order[left_a[hit] + r], b.order[left_b[hit] + s]], axis=1))
     seeds = np.concatenate(found).astype(np.int64)
     seeds = seeds[np.lexsort((seeds[:, 1], seeds[:, 0]))]
     return _dense(seeds)

@@ -33,7 +33,9 @@ _MULT = np.uint64(0x9E3779B1)
 
 
 def normalise_word(word: str) -> str:
-    word = _HYPHEN_BREAK.sub("", word).casefold()
+    if "-" in word:
+        word = _HYPHEN_BREAK.sub("", word)
+    word = word.casefold()
     if word.isascii():
         return word
     decomposed = unicodedata.normalize("NFKD", word)
@@ -101,3 +103,129 @@ def ngram_hashes(word_hashes: np.ndarray, n: int = NGRAM) -> np.ndarray:
 def sampled(grams: np.ndarray, sample: int = SAMPLE) -> np.ndarray:
     """The fingerprint: the distinct n-gram hashes kept by the sample, sorted."""
     return np.unique(grams[grams % np.uint64(sample) == 0])
+
+
+def sampled_positions(grams: np.ndarray, sample: int = SAMPLE) -> tuple[np.ndarray, np.ndarray]:
+    """The fingerprint and, for each of its n-grams, where it first occurs (word index)."""
+    at = np.nonzero(grams % np.uint64(sample) == 0)[0]
+    values, first = np.unique(grams[at], return_index=True)
+    return values, at[first]
+
+
+# -- language-independent anchors, for other translations of a text --------------------------------------
+# A translation keeps the proper names, years and figures of its original, in the same order and at
+# about the same places. The anchors of a text are those: numbers of three digits or more, and
+# capitalised words that are not at the start of a sentence and that the text never writes in lower
+# case (so "Communism" in English, never "communism", is a name-like anchor there and simply finds no
+# partner in French). Names are reduced to a transliteration-insensitive skeleton: accents removed,
+# Cyrillic and Greek letters transliterated, spellings that vary between languages folded
+# (ph→f, c/q/ck→k, w→v, y/j→i, doubled letters once), first five letters kept — so Lénine / Lenin /
+# Ленин, Kropotkine / Kropotkin, Marx / Маркс meet.
+_SKELETON_LEN = 5
+_SENTENCE_END = re.compile(r"(?:[.!?:;«»\"“”„(\[—–]|^)\s*$")
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+        "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+        "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
+        "ь": "", "э": "e", "ю": "iu", "я": "ia", "α": "a", "β": "b", "γ": "g", "δ": "d", "ε": "e", "ζ": "z",
+        "η": "e", "θ": "th", "ι": "i", "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p",
+        "ρ": "r", "σ": "s", "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "kh", "ψ": "ps", "ω": "o",
+    }
+)  # fmt: skip
+_FOLDS = (("ph", "f"), ("th", "t"), ("ck", "k"), ("c", "k"), ("q", "k"), ("w", "v"), ("y", "i"), ("j", "i"),
+          ("z", "s"))  # fmt: skip
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def skeleton(word: str) -> str:
+    """A proper name reduced so that its spellings in different languages and scripts meet."""
+    w = normalise_word(word).translate(_TRANSLIT)
+    for a, b in _FOLDS:
+        w = w.replace(a, b)
+    return _DOUBLE.sub(r"\1", w)[:_SKELETON_LEN]
+
+
+@dataclass(slots=True)
+class Anchors:
+    """A text's anchors in order: each one's token and the index of its word in the text's words."""
+
+    tokens: list[str]
+    positions: list[int]
+    words: int
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+
+def anchors_in(text: str, ranges: list[tuple[int, int]]) -> Anchors:
+    """The anchors of the text inside `ranges` (word indices as `words_in` counts them)."""
+    lower: set[str] = set()
+    found: list[tuple[int, str, bool]] = []  # (word index, token, is a number)
+    n = 0
+    for start, end in ranges:
+        for match in _WORD.finditer(text, start, end):
+            w = match.group()
+            first = w[0]
+            if first.isdigit():
+                if w.isdigit() and len(w) >= 3:
+                    found.append((n, w, True))
+            elif first.isupper() and not w.isupper() and len(w) > 2:
+                before = text[max(start, match.start() - 3) : match.start()]
+                if match.start() > start and "\n" not in before and not _SENTENCE_END.search(before):
+                    found.append((n, w, False))
+            elif not first.isupper():
+                lower.add(w.casefold())
+            n += 1
+    tokens, positions = [], []
+    for i, w, number in found:
+        if number:
+            tokens.append(w)
+        elif w.casefold() not in lower:
+            tokens.append(skeleton(w))
+        else:
+            continue
+        positions.append(i)
+    return Anchors(tokens, positions, n)
+
+
+def anchor_hashes(anchors: Anchors) -> np.ndarray:
+    """The distinct anchors hashed, in the low bits never 0 modulo SAMPLE: they share the index of
+    the word n-grams (whose sample keeps only hashes ≡ 0) without ever meeting one."""
+    if not anchors.tokens:
+        return np.zeros(0, dtype=np.uint64)
+    values = np.fromiter((zlib.crc32(t.encode()) for t in set(anchors.tokens)), dtype=np.uint64)
+    return np.unique((values - values % np.uint64(SAMPLE)) | np.uint64(1))
+
+
+# The commonest function words of the languages of the corpora: a text's language is the one whose
+# words make the largest share of it (at least 15% and twice the next), else unknown.
+_FUNCTION_WORDS = {
+    "en": "the of and to in that is was it for with as be by not this which are have from",
+    "fr": "le la les de des du et en un une est que qui dans pour par sur pas au aux il ne se",
+    "de": "der die das und den von zu mit sich des auf ist nicht ein eine dem im für als auch es",
+    "es": "el la los las de del y en que un una por con para es se no al su lo como",
+    "it": "il la le di del della e che un una per con non si sono è al dei nel da gli",
+    "pt": "o a os as de do da dos das e em um uma que para com não por se no na",
+    "nl": "de het een en van in is dat op te zijn met voor niet die aan er ook als",
+    "ru": "и в не на что с по как это он к но из у за от же то для о так",
+}
+_LANGUAGE_OF: dict[str, list[str]] = {}
+for _code, _words in _FUNCTION_WORDS.items():
+    for _w in _words.split():
+        _LANGUAGE_OF.setdefault(normalise_word(_w), []).append(_code)
+
+
+def language_of(words: list[str]) -> str | None:
+    """The language of normalised words by their function words, or None when it is not clear."""
+    if len(words) < 30:
+        return None
+    score = dict.fromkeys(_FUNCTION_WORDS, 0.0)
+    for w in words:
+        for code in _LANGUAGE_OF.get(w, ()):
+            score[code] += 1
+    ranked = sorted(score.items(), key=lambda kv: -kv[1])
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top >= 0.15 * len(words) and top >= 2 * second:
+        return best
+    return None

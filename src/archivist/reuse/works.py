@@ -5,7 +5,8 @@
    queried against it, then put in: so every pair of documents is compared once, when the later
    of the two arrives, and an ingest of new documents costs what they cost, not the archive.
 2. **Candidates** are the indexed documents sharing at least `MIN_SHARED` *rare* sampled n-grams
-   with it (held by at most `DF_MAX` documents), passim-style.
+   with it (held by at most `DF_MAX` documents) within `WINDOW` words of each other, or `CLOSE`
+   of them closer together (a short passage under OCR noise keeps few), passim-style.
 3. **Alignment** (`archivist.reuse.align`) finds the passages each candidate pair shares; each is
    stored as a link between a span of each document, in both directions, with its overlap and the
    earlier copy when both documents are dated.
@@ -15,6 +16,11 @@
    one with the most metadata; every other witness is related to it: `same` (each covers the
    other), `excerpt`/`abridged` (it holds part of the preferred text: under / over half its
    length) or `extended` (it holds the preferred text and more).
+5. **Other translations** (`archivist.reuse.translation`): a document is also queried for indexed
+   documents of another language sharing its rare anchors (proper names, numbers); a pair whose
+   anchors chain in one straight order over the shorter text is a witness pair too, related as
+   `other-translation`, with the chain's figures as evidence and a confidence. A witness of
+   another language than the preferred text, not compared with it directly, is `other-translation`.
 """
 
 from __future__ import annotations
@@ -28,16 +34,22 @@ import numpy as np
 
 from archivist.enrich.fingerprints import unpack
 from archivist.model import METADATA_FIELDS
+from archivist.reuse import translation
 from archivist.reuse.align import MIN_WORDS, Aligner, Passage, align, coverage
-from archivist.reuse.text import COMPARED_KINDS, words_in
+from archivist.reuse.text import COMPARED_KINDS, Anchors, anchors_in, words_in
 from archivist.store import Archive
 from archivist.store import reuse as store
 
 DF_MAX = 20  # an n-gram held by more indexed documents than this is too common to propose a pair
 MIN_SHARED = 3  # rare sampled n-grams two documents must share to be aligned ...
-WINDOW = 2 * MIN_WORDS  # ... within this many words of each other
+WINDOW = 2 * MIN_WORDS  # ... within this many words of each other in the new document,
+DRIFT = 40  # words the offset between two texts may drift along a shared passage (dropped lines)
+CLOSE = (2, MIN_WORDS)  # or this many within this many words (a short passage under OCR noise
+# keeps few of its n-grams: at 10% of letters misread, about one in five survives)
 SAME_WORK = 0.6  # coverage of one document by passages of the other that makes them witnesses
 SAME = 0.85  # coverage of each by the other that makes them the same text
+DF_MAX_ANCHORS = 50  # an anchor held by more indexed documents than this proposes no translation
+MIN_SHARED_ANCHORS = 8  # rare anchors two documents of different languages must share to be compared
 _BATCH = 50  # documents per transaction
 
 
@@ -48,6 +60,7 @@ class _Texts:
         self.archive = archive
         self.size = size
         self.cache: OrderedDict[str, tuple[dict[str, Any], Aligner]] = OrderedDict()
+        self.anchor_cache: OrderedDict[str, Anchors] = OrderedDict()
 
     def get(self, document_id: str) -> tuple[dict[str, Any], Aligner] | None:
         if document_id in self.cache:
@@ -56,14 +69,31 @@ class _Texts:
         info = store.texts(self.archive, [document_id]).get(document_id)
         if info is None:
             return None
-        ranges = sorted((s, e) for k, s, e in info["parts"] if k in COMPARED_KINDS)
-        if not any(k == "body" for k, _, _ in info["parts"]):
-            ranges = [(0, len(info["text"]))]
+        info["ranges"] = ranges = _ranges(info)
         entry = (info, Aligner(words_in(info["text"], ranges)))
         self.cache[document_id] = entry
         if len(self.cache) > self.size:
             self.cache.popitem(last=False)
         return entry
+
+    def anchors(self, document_id: str) -> Anchors | None:
+        if document_id in self.anchor_cache:
+            self.anchor_cache.move_to_end(document_id)
+            return self.anchor_cache[document_id]
+        entry = self.get(document_id)
+        if entry is None:
+            return None
+        found = anchors_in(entry[0]["text"], entry[0]["ranges"])
+        self.anchor_cache[document_id] = found
+        if len(self.anchor_cache) > self.size:
+            self.anchor_cache.popitem(last=False)
+        return found
+
+
+def _ranges(info: dict[str, Any]) -> list[tuple[int, int]]:
+    if not any(k == "body" for k, _, _ in info["parts"]):
+        return [(0, len(info["text"]))]
+    return sorted((s, e) for k, s, e in info["parts"] if k in COMPARED_KINDS)
 
 
 def earlier(a: str, date_a: str | None, b: str, date_b: str | None) -> str | None:
@@ -115,6 +145,41 @@ def compare(texts: _Texts, a: str, b: str) -> tuple[dict[str, Any], list[dict[st
     return pair, links
 
 
+def compare_translation(texts: _Texts, a: str, b: str) -> dict[str, Any] | None:
+    """The pair's record when two documents of different languages are one text, else None."""
+    a, b = sorted((a, b))
+    ea, eb = texts.get(a), texts.get(b)
+    xa, xb = texts.anchors(a), texts.anchors(b)
+    if ea is None or eb is None or xa is None or xb is None:
+        return None
+    ev = translation.evidence(xa, xb)
+    confidence = translation.verdict(ev, xa.words, xb.words)
+    if ev is None or confidence is None:
+        return None
+    return {"a": a, "b": b, "a_version": ea[0]["version"], "b_version": eb[0]["version"],
+            "a_coverage": ev["span_a"], "b_coverage": ev["span_b"], "passages": 0, "same_text": 1,
+            "relation": translation.RELATION, "confidence": confidence, "evidence": ev}  # fmt: skip
+
+
+def translation_candidates(
+    archive: Archive, anchors: np.ndarray, document_id: str, language: str | None
+) -> set[str]:
+    """Indexed documents of another language sharing at least MIN_SHARED_ANCHORS rare anchors."""
+    values = [int(g) for g in anchors]
+    if not values or not language:
+        return set()
+    df = store.document_frequencies(archive, values)
+    rare = [g for g in values if 0 < df.get(g, 0) <= DF_MAX_ANCHORS]
+    if len(rare) < MIN_SHARED_ANCHORS:
+        return set()
+    shared: dict[str, int] = {}
+    for _, other in store.postings(archive, rare):
+        if other != document_id:
+            shared[other] = shared.get(other, 0) + 1
+    found = [d for d, k in shared.items() if k >= MIN_SHARED_ANCHORS]
+    return {d for d, lang in store.languages(archive, found).items() if lang and lang != language}
+
+
 def _links(a: str, ia: dict[str, Any], xa: Aligner, b: str, ib: dict[str, Any], xb: Aligner, p: Passage,
            first: str | None) -> list[dict[str, Any]]:  # fmt: skip
     wa, wb = xa.words, xb.words
@@ -129,9 +194,14 @@ def _links(a: str, ia: dict[str, Any], xa: Aligner, b: str, ib: dict[str, Any], 
     return [one, two]
 
 
-def candidates(archive: Archive, grams: np.ndarray, aligner: Aligner | None, document_id: str) -> set[str]:
-    """Indexed documents sharing at least MIN_SHARED rare n-grams with the document, within
-    WINDOW words of each other in it (shared passages, not words scattered by chance)."""
+def candidates(archive: Archive, grams: np.ndarray, positions: np.ndarray | None, aligner: Aligner | None,
+               document_id: str) -> set[str]:  # fmt: skip
+    """Indexed documents sharing at least MIN_SHARED rare n-grams with the document within WINDOW
+    words of each other in it, or CLOSE[0] within CLOSE[1] (shared passages, not words scattered
+    by chance), on one diagonal of the two texts (each n-gram's position in the other document,
+    from its stored fingerprint, drifts by at most DRIFT words from the first's): a candidate's
+    text is read only when the pair is worth aligning. Positions come from the fingerprint, else
+    from the document's words (`aligner`)."""
     values = [int(g) for g in grams]
     if not values:
         return set()
@@ -140,24 +210,61 @@ def candidates(archive: Archive, grams: np.ndarray, aligner: Aligner | None, doc
     if not rare:
         return set()
     where: dict[int, list[int]] = {}
-    if aligner is not None:
-        for pos, gram in enumerate(aligner.grams.tolist()):
-            where.setdefault(int(gram), []).append(pos)
-    shared: dict[str, list[int]] = {}
+    if positions is not None and len(positions) == len(grams):
+        first = dict(zip(grams.tolist(), positions.tolist(), strict=True))
+        where = {g: [first[g]] for g in rare}
+    elif aligner is not None:  # the positions of the rare n-grams in the document
+        present = np.unique(np.array(rare, dtype=np.uint64))
+        present = present[np.isin(present, aligner.unique, assume_unique=True)]
+        left, count = aligner.positions(present)
+        for value, start, n in zip(present.tolist(), left.tolist(), count.tolist(), strict=True):
+            where[value] = aligner.order[start : start + n].tolist()
+    shared: dict[str, list[tuple[int, int, int]]] = {}
     for gram, other in store.postings(archive, rare):
         if other != document_id:
-            shared.setdefault(other, []).extend(where.get(gram, [0]))
+            shared.setdefault(other, []).extend((pos, 0, gram) for pos in where.get(gram, [0]))
     found = set()
-    for other, positions in shared.items():
-        if len(positions) < MIN_SHARED:
+    for other, hits in shared.items():
+        if len({g for _, _, g in hits}) < CLOSE[0]:
             continue
-        positions.sort()
-        if any(
-            positions[k + MIN_SHARED - 1] - positions[k] <= WINDOW
-            for k in range(len(positions) - MIN_SHARED + 1)
-        ):
-            found.add(other)
+        hits.sort()
+        if not (_clustered(hits, MIN_SHARED, WINDOW) or _clustered(hits, *CLOSE)):
+            continue
+        there = _first_positions(archive, other, {g for _, _, g in hits})
+        if there is not None:  # the same hits, with their offset on the other side
+            hits = [(pos, there[g] - pos, g) for pos, _, g in hits if g in there]
+            if not (_clustered(hits, MIN_SHARED, WINDOW, DRIFT) or _clustered(hits, *CLOSE, DRIFT)):
+                continue
+        found.add(other)
     return found
+
+
+def _first_positions(archive: Archive, document_id: str, wanted: set[int]) -> dict[int, int] | None:
+    """Where each of the wanted n-grams first occurs in a document, from its stored fingerprint
+    (None when the fingerprint has no positions)."""
+    attrs = store.fingerprint(archive, document_id)
+    if not attrs.get("positions") or not attrs.get("grams"):
+        return None
+    grams, positions = unpack(attrs["grams"]), unpack(attrs["positions"])
+    if len(grams) != len(positions):
+        return None
+    keep = np.isin(grams, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
+    return dict(zip(grams[keep].tolist(), positions[keep].tolist(), strict=True))
+
+
+def _clustered(hits: list[tuple[int, int, int]], need: int, window: int, drift: int | None = None) -> bool:
+    """Whether `need` distinct n-grams of the (position, offset, n-gram) hits, sorted, lie within
+    `window` words of each other (and, with `drift`, their offsets within `drift` of the first's)."""
+    for k, (start, offset, _) in enumerate(hits):
+        grams = set()
+        for pos, off, gram in hits[k:]:
+            if pos - start > window:
+                break
+            if drift is None or abs(off - offset) <= drift:
+                grams.add(gram)
+            if len(grams) >= need:
+                return True
+    return False
 
 
 def update(
@@ -175,22 +282,30 @@ def update(
     todo = store.pending(archive)
     texts = _Texts(archive)
     report: dict[str, Any] = {"indexed": 0, "removed": len(removed), "candidates": 0, "pairs": 0, "witness_pairs": 0,
-              "links": 0}  # fmt: skip
-    timings = {"candidates": 0.0, "alignment": 0.0}
+              "translations": 0, "links": 0}  # fmt: skip
+    timings = {"candidates": 0.0, "alignment": 0.0, "translations": 0.0}
     for i in range(0, len(todo), _BATCH):
         with store.transaction(archive):
             for document_id, version, stage_version in todo[i : i + _BATCH]:
                 store.forget(archive, document_id)
-                words, packed = store.fingerprint(archive, document_id)
-                grams = unpack(packed) if packed else np.zeros(0, dtype=np.int64)
+                attrs = store.fingerprint(archive, document_id)
+                words = int(attrs.get("words", 0))
+                grams = unpack(attrs["grams"]) if attrs.get("grams") else np.zeros(0, dtype=np.int64)
+                positions = unpack(attrs["positions"]) if attrs.get("positions") else None
+                anchors = unpack(attrs["anchors"]) if attrs.get("anchors") else np.zeros(0, dtype=np.int64)
                 t0 = time.perf_counter()
-                entry = texts.get(document_id)
-                found = candidates(archive, grams, entry[1] if entry else None, document_id)
+                entry = texts.get(document_id) if positions is None else None
+                found = candidates(archive, grams, positions, entry[1] if entry else None, document_id)
+                other_language = (
+                    translation_candidates(archive, anchors, document_id, attrs.get("language")) - found
+                )
                 t1 = time.perf_counter()
                 timings["candidates"] += t1 - t0
-                store.index(archive, document_id, version, stage_version, words, grams)
+                store.index(
+                    archive, document_id, version, stage_version, words, np.concatenate([grams, anchors])
+                )
                 report["indexed"] += 1
-                report["candidates"] += len(found)
+                report["candidates"] += len(found) + len(other_language)
                 for other in sorted(found):
                     result = compare(texts, document_id, other)
                     if result is None:
@@ -200,7 +315,16 @@ def update(
                     report["pairs"] += 1
                     report["witness_pairs"] += pair["same_text"]
                     report["links"] += len(links)
-                timings["alignment"] += time.perf_counter() - t1
+                t2 = time.perf_counter()
+                timings["alignment"] += t2 - t1
+                for other in sorted(other_language):
+                    found_pair = compare_translation(texts, document_id, other)
+                    if found_pair is not None:
+                        store.put_pair(archive, found_pair, [])
+                        report["pairs"] += 1
+                        report["witness_pairs"] += 1
+                        report["translations"] += 1
+                timings["translations"] += time.perf_counter() - t2
         if progress is not None:
             progress(min(i + _BATCH, len(todo)), len(todo))
     t2 = time.perf_counter()
@@ -209,6 +333,7 @@ def update(
     report["multi_witness_works"] = sum(1 for g in groups.values() if len(g) > 1)
     report["seconds_candidates"] = round(timings["candidates"], 2)
     report["seconds_alignment"] = round(timings["alignment"], 2)
+    report["seconds_translations"] = round(timings["translations"], 2)
     report["seconds_grouping"] = round(time.perf_counter() - t2, 2)
     report["seconds"] = round(time.perf_counter() - started, 2)
     return report
@@ -217,6 +342,7 @@ def update(
 def regroup(archive: Archive) -> dict[str, list[str]]:
     """Works from the stored witness pairs: every current document in exactly one; stored."""
     docs = {m["id"]: m for m in store.members(archive)}
+    language = store.languages(archive)
     parent = {d: d for d in docs}
 
     def find(x: str) -> str:
@@ -230,8 +356,11 @@ def regroup(archive: Archive) -> dict[str, list[str]]:
         if p["a"] not in docs or p["b"] not in docs:
             continue
         wa, wb = docs[p["a"]]["words"], docs[p["b"]]["words"]
-        direct[(p["a"], p["b"])] = relation_of(p["a_coverage"], p["b_coverage"], wa, wb)
-        direct[(p["b"], p["a"])] = relation_of(p["b_coverage"], p["a_coverage"], wb, wa)
+        if p["relation"] == translation.RELATION:
+            direct[(p["a"], p["b"])] = direct[(p["b"], p["a"])] = translation.RELATION
+        else:
+            direct[(p["a"], p["b"])] = relation_of(p["a_coverage"], p["b_coverage"], wa, wb)
+            direct[(p["b"], p["a"])] = relation_of(p["b_coverage"], p["a_coverage"], wb, wa)
         ra, rb = find(p["a"]), find(p["b"])
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
@@ -248,7 +377,15 @@ def regroup(archive: Archive) -> dict[str, list[str]]:
             if m == preferred:
                 rows.append((m, work, "preferred", 1))
                 continue
-            relation = direct.get((preferred, m)) or _by_length(docs[m]["words"], docs[preferred]["words"])
+            relation = direct.get((preferred, m))
+            if (
+                relation is None
+                and language.get(m)
+                and language.get(preferred)
+                and language[m] != language[preferred]
+            ):
+                relation = translation.RELATION
+            relation = relation or _by_length(docs[m]["words"], docs[preferred]["words"])
             rows.append((m, work, relation, 0))
     store.put_works(archive, rows)
     return {"w" + min(v): v for v in groups.values()}

@@ -92,16 +92,32 @@ def forget(archive: Archive, document_id: str) -> None:
     conn.execute("DELETE FROM reuse_links WHERE document_id=? OR other_id=?", (document_id, document_id))
 
 
-def fingerprint(archive: Archive, document_id: str) -> tuple[int, str | None]:
-    """(words, packed grams) of a document's stored fingerprint span."""
+def fingerprint(archive: Archive, document_id: str) -> dict[str, Any]:
+    """The attrs of a document's stored fingerprint span: words, packed grams and anchors, language."""
     row = archive.conn.execute(
-        "SELECT attrs FROM spans WHERE document_id=? AND layer='fingerprints' AND kind='text' LIMIT 1",
+        # "+kind": the primary key (document_id, layer) finds the row; the index on (layer, kind) would
+        # scan every document's fingerprint span for each look-up
+        "SELECT attrs FROM spans WHERE document_id=? AND layer='fingerprints' AND +kind='text' LIMIT 1",
         (document_id,),
     ).fetchone()
     if row is None or not row["attrs"]:
-        return 0, None
-    attrs = json.loads(row["attrs"])
-    return int(attrs.get("words", 0)), attrs.get("grams")
+        return {}
+    attrs: dict[str, Any] = json.loads(row["attrs"])
+    return attrs
+
+
+def languages(archive: Archive, ids: Iterable[str] | None = None) -> dict[str, str | None]:
+    """The language of each document's fingerprint (of every fingerprinted document without ids)."""
+    sql = "SELECT document_id, json_extract(attrs, '$.language') FROM spans WHERE layer='fingerprints' AND +kind='text'"
+    if ids is None:
+        return {r[0]: r[1] for r in archive.conn.execute(sql)}
+    wanted = list(ids)
+    out: dict[str, str | None] = {}
+    for i in range(0, len(wanted), _CHUNK):
+        chunk = wanted[i : i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        out.update(archive.conn.execute(f"{sql} AND document_id IN ({marks})", chunk).fetchall())
+    return out
 
 
 def document_frequencies(archive: Archive, grams: list[int]) -> dict[int, int]:
@@ -176,9 +192,14 @@ def put_pair(archive: Archive, pair: dict[str, Any], links: list[dict[str, Any]]
     """A pair of documents that share passages, and the passages (inside a transaction)."""
     archive.conn.execute(
         "INSERT OR REPLACE INTO reuse_pairs (a, b, a_version, b_version, a_coverage, b_coverage, passages, "
-        "same_text, relation, at) VALUES (:a, :b, :a_version, :b_version, :a_coverage, :b_coverage, :passages, "
-        ":same_text, :relation, :at)",
-        dict(pair, at=_now()),
+        "same_text, relation, confidence, evidence, at) VALUES (:a, :b, :a_version, :b_version, :a_coverage, "
+        ":b_coverage, :passages, :same_text, :relation, :confidence, :evidence, :at)",
+        {
+            **pair,
+            "confidence": pair.get("confidence"),
+            "evidence": json.dumps(pair["evidence"], ensure_ascii=False) if pair.get("evidence") else None,
+            "at": _now(),
+        },
     )
     archive.conn.executemany(
         'INSERT INTO reuse_links (document_id, version, start, "end", other_id, other_version, other_start, '
@@ -256,7 +277,11 @@ def witnesses(archive: Archive, work: str) -> list[dict[str, Any]]:
 def pair(archive: Archive, a: str, b: str) -> dict[str, Any] | None:
     x, y = sorted((a, b))
     row = archive.conn.execute("SELECT * FROM reuse_pairs WHERE a=? AND b=?", (x, y)).fetchone()
-    return dict(row) if row else None
+    if row is None:
+        return None
+    out = dict(row)
+    out["evidence"] = json.loads(out["evidence"]) if out.get("evidence") else None
+    return out
 
 
 def links(archive: Archive, document_id: str) -> list[dict[str, Any]]:

@@ -508,4 +508,13 @@ MIGRATIONS.append(
     ]
 )
 
+# Other translations (issue 18): a pair of documents in different languages found to be one text by
+# their anchors (archivist.reuse.translation) keeps the figures that decided it and a confidence.
+MIGRATIONS.append(
+    [
+        "ALTER TABLE reuse_pairs ADD COLUMN confidence REAL",  # 0.5-1 for other translations
+        "ALTER TABLE reuse_pairs ADD COLUMN evidence TEXT",  # JSON: the anchor chain's figures
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
