@@ -11,31 +11,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    [
-        "january jan janvier janv enero ene januar jänner gennaio janúar январь января январе",
-        "february feb febr février fevrier févr febrero februar febbraio febrúar февраль февраля феврале",
-        "march mar mars marzo märz marz marzo mars март марта марте",
-        "april apr avril abril aprile apríl апрель апреля апреле",
-        "may mai mayo maggio maí май мая мае",
-        "june jun juin junio juni giugno júní июнь июня июне",
-        "july jul juillet julio juli luglio júlí июль июля июле",
-        "august aug août aout agosto ágúst август августа августе",
-        "september sep sept septembre septiembre setiembre settembre september сентябрь сентября сентябре",
-        "october oct octobre octubre oktober ottobre október октябрь октября октябре",
-        "november nov novembre noviembre nóvember ноябрь ноября ноябре",
-        "december dec déc décembre decembre diciembre dezember dicembre desember декабрь декабря декабре",
-    ],
-    start=1,
-):
-    for _name in _names.split():
-        MONTHS.setdefault(_name, _number)
+from archivist.extract.lexicon import MONTHS, SEASONS
 
-SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24, "printemps": 21, "été": 22,
-           "automne": 23, "hiver": 24, "primavera": 21, "verano": 22, "otoño": 23, "invierno": 24}  # fmt: skip
-
-# Every month and season name above, as a regex alternative (longest first), for the other readers of
+# Every month and season name of the lexicon, as a regex alternative (longest first), for the other readers of
 # dates written in words (datelines, source lines).
 MONTH_NAME = "(?:" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + ")"
 SEASON_NAME = "(?:" + "|".join(sorted((re.escape(s) for s in SEASONS), key=len, reverse=True)) + ")"
