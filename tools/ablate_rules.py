@@ -409,6 +409,7 @@ def _rule_key(rule: Rule) -> str:
 
 def _init(rules: list[Rule]) -> None:
     _STATE["rules"] = rules
+    os.environ["RUST_BACKTRACE"] = "0"  # a rule switched off may make a Rust library panic: one line
 
 
 def _digest(item: tuple[str, str, int, int, str | None, str | None]) -> str:
@@ -449,7 +450,9 @@ def _work(task: tuple[str | None, list[tuple[Any, ...]]]) -> tuple[dict[str, str
         _CURRENT[0] = item[1]
         try:
             digests[item[1]] = _digest(item)
-        except Exception as error:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # a Rust panic (pyo3's PanicException) is no Exception
             digests[item[1]] = f"failed: {error!r}"
         _CURRENT[0] = None
     hits = {rule: sorted(paths) for rule, paths in _HITS.items()}
@@ -505,9 +508,13 @@ def ablate(
             tasks += [(_rule_key(rule), chunk) for chunk in _chunks([by_path[p] for p in paths], 64)]
         log(f"{len(rules)} rules, {sum(checked.values())} extractions to compare")
         changed: dict[str, list[str]] = {_rule_key(rule): [] for rule in rules}
-        for (mode, _), (digests, _) in zip(tasks, pool.map(_work, tasks), strict=True):
+        done = 0
+        for (mode, chunk), (digests, _) in zip(tasks, pool.map(_work, tasks), strict=True):
             assert mode is not None
             changed[mode] += [p for p, d in digests.items() if d != base[p]]
+            done += len(chunk)
+            if done // 5000 != (done - len(chunk)) // 5000:
+                log(f"  {done} extractions compared, {time.monotonic() - started:.0f} s")
     report = []
     for rule in rules:
         key = _rule_key(rule)
