@@ -11,7 +11,6 @@ import re
 import unicodedata
 
 from archivist.extract.lexicon import LABELS
-from archivist.extract.names import PUBLISHER_WORD
 
 # The spellings per language live in `archivist.extract.lexicon`.
 
@@ -88,9 +87,7 @@ def clean_value(value: str | None) -> str | None:
     if value is None:
         return None
     value = re.sub(r"\s+", " ", value).strip().strip(";").strip()
-    value = (
-        re.sub(r"[.;,]\s*$", "", value) if not re.search(r"\b[A-Z]\.$|\bp{1,2}\.$|\bno\.$", value) else value
-    )
+    value = re.sub(r"[.;,]\s*$", "", value)
     return value or None
 
 
@@ -110,14 +107,9 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
         re.I)),
     ("delivered", re.compile(r"^(?:This|The) (?:speech|address|lecture|talk) was (?:delivered|given|made)\b(?P<value>.+)$", re.I)),
     ("delivered", re.compile(r"^(?:Speech|Address|Lecture|Talk|Report)\s+(?:delivered|given|made|read)\b(?P<value>.+)$", re.I)),
-    ("written", re.compile(r"^(?:This|The) (?:letter|article|text|document) was written\b(?P<value>.+)$", re.I)),
-    # "… describes this piece as an “unpublished mss. article …, probably written in May, 1949.”"
-    ("written", re.compile(r"^.*?\b(?:probably|apparently|presumably)\s+written\s+(?:in|on|around|about)\s+(?P<value>[^.;”\"]{3,40})", re.I)),
     ("copied", re.compile(r"^(?P<value>Copied from .+)$", re.I)),
     # "Collection of writings of various dates from Verne Richards (ed.), Malatesta: Life and Ideas, Freedom Press 1966."
     ("anthology", re.compile(r"^(?:An?\s+)?(?:Collection|Selection|Anthology)\b.{0,60}?\bfrom\s+(?P<value>[A-Z].+?)\.?$", re.I)),
-    ("free_source", re.compile(r"^.{0,60}?\bfrom\s+(?P<value>[A-Z][^;]{5,200}?(?:\(eds?\.?\)|Books|" + PUBLISHER_WORD
-                                          + r")[^;]*?\b1[5-9]\d\d)\.?$")),
     # "Downloaded with thanks from the Europe Solidaire Sans Frontières Website."
     ("downloaded", re.compile(r"^(?:Downloaded|Retrieved)\s+(?:with thanks\s+)?from\s+(?:the\s+)?(?P<value>[A-Z].+)$", re.I)),
     # "Digitalized by kurasje.org; transcribed …": a web site that digitised the text is its source.

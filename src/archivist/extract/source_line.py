@@ -163,13 +163,9 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
         segment = re.sub(r"\s*[\[(][^\])]*[\])]\s*$", "", segment).strip()
         if not segment:
             continue
-        if _PAGE.match(segment) or re.match(r"^pp?\b", segment, re.I):
+        if _PAGE.match(segment):
             continue
-        if (
-            _VOLUME.match(segment)
-            or _ISSUE.match(segment)
-            or re.match(r"^(?:vol|no|nos|n°)\b", segment, re.I)
-        ):
+        if _VOLUME.match(segment) or _ISSUE.match(segment):
             if first_numbered is None:
                 first_numbered = len(kept)
             continue
