@@ -54,17 +54,19 @@ def is_signature(text: str, authors: list[str]) -> bool:
     if not flat or len(flat) > 80 or "!" in flat:
         return False  # "WORKING MEN OF ALL COUNTRIES, UNITE!" is a slogan
     if re.match(
+        r"^(?:for |on behalf of |in the name of )?the (?:executive|editorial|central|national|political)\b",
+        flat,
+        re.I,
+    ):
+        return True
+    if re.match(
         r"^(?:president|secretary|general secretary|chairman|chair|treasurer|for the \w+(?: \w+)?)\s*:?\s+"
         r"(?:[A-ZÀ-Þ][\w.'’-]*\s*){1,4}$",
         flat,
         re.I,
     ):
         return True  # "President: Zinoviev."; "Secretary K. Radek"
-    flat = re.sub(r"^\(\s*signed:?\s+(.+?)\s*\)$", r"\1", flat, flags=re.I)  # "(signed TOM MANN)"
     flat = re.sub(r"^\(signed\)\s+", "", flat, flags=re.I)  # "(Signed) John Maclean."
-    flat = re.sub(
-        r"^([A-ZÀ-Þ])\s+(?=[A-ZÀ-Þ][a-zà-ÿ]{2,}$)", r"\1. ", flat
-    )  # "F Engels": an initial without its stop
     if looks_like_name(flat, 5):
         return True
     # "Editorial Staff, Biulleten Oppozitsii"; "W. LIEBKNECHT, PAUL SINGER"

@@ -43,6 +43,7 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
     ):  # "London, 23 April 1892 122 Regent's Park Road, N.W."
         return None
     before = _WEEKDAYS.sub("", before)
+    before = re.sub(r"\b(?:between|on|the|le|den|am|el|dated?|written)\b", "", before, flags=re.I)
     place = re.sub(r"^[\s,.;:]+|[\s,;:(]+$", "", before).strip()
     if place.endswith(".") and not re.search(r"\b[A-Z]\.$", place):
         place = place[:-1].rstrip()

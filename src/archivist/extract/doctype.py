@@ -131,8 +131,6 @@ def classify(
 ) -> tuple[str, str]:
     """(doc_type, why) — the why is kept as provenance."""
     title = title or ""
-    # A transcript opens with a stage direction: "(Prolonged applause.) Comrades, …".
-    body_start = re.sub(r"^\((?:[^()]{0,40})\)\s*", "", body_start)
     if re.search(r"\bletters?\b|\blettre\b|\bcarta\b", title, re.I):
         return "letter", "title:letter"
     if (

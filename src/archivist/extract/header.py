@@ -337,6 +337,7 @@ def _strip_byline(text: str) -> str:
     text = re.sub(
         r"^.{3,80}?\s+by\s+(?=[A-ZÀ-Þ])", "", text
     )  # "Democracy with a Tommygun by Wilfred Burchett"
+    text = re.sub(r"^(?:by|par|von|por|di)\s+", "", text, flags=re.I)
     text = re.sub(r"^(?:an? )?interview (?:with|of)\s+", "", text, flags=re.I)
     found = find_date(text)
     if found and found[1] > 0:

@@ -108,8 +108,6 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("delivered", re.compile(r"^(?:This|The) (?:speech|address|lecture|talk) was (?:delivered|given|made)\b(?P<value>.+)$", re.I)),
     ("delivered", re.compile(r"^(?:Speech|Address|Lecture|Talk|Report)\s+(?:delivered|given|made|read)\b(?P<value>.+)$", re.I)),
     ("copied", re.compile(r"^(?P<value>Copied from .+)$", re.I)),
-    # "Collection of writings of various dates from Verne Richards (ed.), Malatesta: Life and Ideas, Freedom Press 1966."
-    ("anthology", re.compile(r"^(?:An?\s+)?(?:Collection|Selection|Anthology)\b.{0,60}?\bfrom\s+(?P<value>[A-Z].+?)\.?$", re.I)),
     # "Downloaded with thanks from the Europe Solidaire Sans Frontières Website."
     ("downloaded", re.compile(r"^(?:Downloaded|Retrieved)\s+(?:with thanks\s+)?from\s+(?:the\s+)?(?P<value>[A-Z].+)$", re.I)),
     # "Digitalized by kurasje.org; transcribed …": a web site that digitised the text is its source.
@@ -117,7 +115,6 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("also_published", re.compile(r"^Also (?:published|printed|appeared) (?:in|as) (?P<value>.+)$", re.I)),
     ("edition", re.compile(r"^(?:Published|Printed)\s+(?:in English\s+|for the first time\s+|incomplete\s+|in full\s+)*"
                            r"in\s+(?P<value>(?:the\s+)?[A-Z].*(?:Works|Werke|Œuvres|Collected|Selected).*)$")),
-    ("edition", re.compile(r"^(?P<value>(?:Marx[- ]Engels|Lenin|Lenin's|Trotsky's|Marx/Engels) (?:Collected|Selected) Works.*)$")),
 ]  # fmt: skip
 
 

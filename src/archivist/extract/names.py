@@ -49,6 +49,7 @@ def looks_like_place(text: str, max_words: int = 8) -> bool:
 
 def surname(name: str) -> str:
     """The last non-initial word, folded: "G.V. Plekhanov" -> "plekhanov"."""
+    name = re.sub(r"\(.*?\)", " ", name)
     words = [w.strip(".,") for w in re.split(r"[\s.]+", name) if len(w.strip(".,")) > 1]
     return words[-1].lower() if words else name.lower().strip()
 

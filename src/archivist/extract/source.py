@@ -150,6 +150,6 @@ def cut_source(raw: str | None) -> str | None:
     )
     if match and match.start() >= 12:
         value = value[: match.start() + 1]
-    if value.endswith("."):
+    if value.endswith(".") and re.search(r"\b(?:[A-Z]|Vol|No|pp?|ed|eds|Co|St)\.$", value) is None:
         return value if raw.strip().endswith(".") and not match else value.rstrip(".")
     return value or None
