@@ -38,10 +38,8 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
     value, start, end = found
     before, after = inner[:start], inner[end:]
     after_clean = re.sub(r"^[\s.,;:)\]]+|[\s.,;:)\]]+$", "", after)
-    if (
+    if after_clean and not STREET_ADDRESS.match(
         after_clean
-        and not re.fullmatch(r"(?:\[?\d+\]?|\(?(?:new|old) style\)?|o\.s\.|n\.s\.)", after_clean, re.I)
-        and not STREET_ADDRESS.match(after_clean)
     ):  # "London, 23 April 1892 122 Regent's Park Road, N.W."
         return None
     before = _WEEKDAYS.sub("", before)
@@ -50,13 +48,12 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
     if place.endswith(".") and not re.search(r"\b[A-Z]\.$", place):
         place = place[:-1].rstrip()
     if place:
-        if len(place) > 60 or not re.match(r"^[A-ZÀ-ÞА-Я]", place) or re.search(r"[!?\"“”]", place):
+        if len(place) > 60 or not re.match(r"^[A-ZÀ-ÞА-Я]", place):
             return None
         if (
             not looks_like_place(place, max_words=7)
             or NOT_PLACES.search(place)
             or looks_like_periodical(place)  # "(Die Presse, July 7, 1862)" names a newspaper
-            or re.fullmatch(r"(?:[A-Z]\.\s?){1,4}", place)
         ):
             return None
     elif precision(value) < 2:

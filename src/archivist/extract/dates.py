@@ -11,31 +11,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    [
-        "january jan janvier janv enero ene januar jänner gennaio janúar январь января январе",
-        "february feb febr février fevrier févr febrero februar febbraio febrúar февраль февраля феврале",
-        "march mar mars marzo märz marz marzo mars март марта марте",
-        "april apr avril abril aprile apríl апрель апреля апреле",
-        "may mai mayo maggio maí май мая мае",
-        "june jun juin junio juni giugno júní июнь июня июне",
-        "july jul juillet julio juli luglio júlí июль июля июле",
-        "august aug août aout agosto ágúst август августа августе",
-        "september sep sept septembre septiembre setiembre settembre september сентябрь сентября сентябре",
-        "october oct octobre octubre oktober ottobre október октябрь октября октябре",
-        "november nov novembre noviembre nóvember ноябрь ноября ноябре",
-        "december dec déc décembre decembre diciembre dezember dicembre desember декабрь декабря декабре",
-    ],
-    start=1,
-):
-    for _name in _names.split():
-        MONTHS.setdefault(_name, _number)
+from archivist.extract.lexicon import MONTHS, SEASONS
 
-SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24, "printemps": 21, "été": 22,
-           "automne": 23, "hiver": 24, "primavera": 21, "verano": 22, "otoño": 23, "invierno": 24}  # fmt: skip
-
-# Every month and season name above, as a regex alternative (longest first), for the other readers of
+# Every month and season name of the lexicon, as a regex alternative (longest first), for the other readers of
 # dates written in words (datelines, source lines).
 MONTH_NAME = "(?:" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + ")"
 SEASON_NAME = "(?:" + "|".join(sorted((re.escape(s) for s in SEASONS), key=len, reverse=True)) + ")"
@@ -77,15 +55,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 9, 10,11 mai 1918 (a list of days: the span from the first to the last)
     ("dlist-m-y", re.compile(
         rf"{_day('d1')}(?:\s*,\s*[0-3]?\d)+\s*,\s*{_day('d2')}{_SEP}{_mon('m1')}{_SEP}{_year('y1')}", re.I)),
-    # October 5, 6 and 7, 1920 / September 20, 21, 1871 (a list of days: the span from first to last)
-    ("m-dlist-y", re.compile(
-        rf"{_mon('m1')}\s+{_day('d1')}(?:\s*,\s*[0-3]?\d)*(?:\s*,?\s*(?:and|&|et|und|y)\s+|\s*,\s*){_day('d2')}"
-        rf"{_SEP}{_year('y1')}", re.I)),
     # September 17-18, 1879
     ("m-dd-dd-y", re.compile(rf"{_mon('m1')}\s+{_day('d1')}{_DASH}{_day('d2')}{_SEP}{_year('y1')}", re.I)),
-    # 22 December 1925 - 19 May 1926 ; April 23 through July 20, 1938 ; December 1925-March 1926
-    ("d-m-y-d-m-y", re.compile(
-        rf"{_day('d1')}{_SEP}{_mon('m1')}{_SEP}{_year('y1')}{_DASH}{_day('d2')}{_SEP}{_mon('m2')}{_SEP}{_year('y2')}", re.I)),
     ("m-d-y-m-d-y", re.compile(
         rf"{_mon('m1')}\s+{_day('d1')}{_SEP}{_year('y1')}{_DASH}{_mon('m2')}\s+{_day('d2')}{_SEP}{_year('y2')}", re.I)),
     ("m-d-m-d-y", re.compile(rf"{_mon('m1')}\s+{_day('d1')}{_DASH}{_mon('m2')}\s+{_day('d2')}{_SEP}{_year('y1')}", re.I)),
@@ -96,7 +67,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("d-m-y", re.compile(rf"{_day('d1')}{_SEP}{_mon('m1')}{_SEP}{_year('y1')}", re.I)),
     # Sept. 14, 1939 / August 2 or earlier, 1909 / Junio 30, 1960
     ("m-d-y", re.compile(rf"{_mon('m1')}\s*{_day('d1')}(?:\s+or\s+(?:earlier|later|before|after))?{_SEP}{_year('y1')}", re.I)),
-    # 1939-09-14
+    # 1939-09-14: ISO 8601, the form the values are written in (no archive page of the corpora uses it in
+    # prose, but it is the standard, not a page's convention)
     ("iso", re.compile(r"(?P<y1>1[0-9]{3}|20[0-2][0-9])-(?P<m1>[01]\d)-(?P<d1>[0-3]\d)")),
     # 14-1-1919, 14/1 1919, 14.1.1919 (day first: the European archives' habit)
     ("num", re.compile(r"(?<![\d.])(?P<d1>[0-3]?\d)[-/.](?P<m1>[01]?\d)[-/. ]\s?(?P<y1>1[0-9]{3}|20[0-2][0-9])(?!\d)")),

@@ -48,8 +48,7 @@ _DASH_TURN = re.compile(r"^(?:--|—|–)\s*\S")
 # A reporter writing up an interview: "I asked about his fiction", "I put it to him finally".
 _REPORTER = re.compile(r"\bI (?:asked|put it to (?:him|her))\b|\b(?:he|she) (?:told|assured) me\b")
 _QUOTED_ANSWER = re.compile(r"^[‘“\"«]")
-# A text first published on its own: "as a pamphlet by …", "Mezhdunarodnyi den' rabotnitz, Moscow 1920".
-_PAMPHLET_STATED = re.compile(r"\b(?:as|in) an? (?:pamphlet|brochure|leaflet)\b|^as brochure\b", re.I)
+# A text first published on its own: "Mezhdunarodnyi den' rabotnitz, Moscow 1920".
 _STANDALONE = re.compile(
     r"^(?P<title>(?![^,;]*\bin\s)[^,;]{4,80}),\s*(?P<city>[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)?),?\s+\[?(?P<year>1[5-9]\d\d)\]?[.;]?$"
 )
@@ -105,8 +104,6 @@ def published_alone(first_published: str | None) -> bool:
     if not first_published:
         return False
     value = re.sub(r"\s+", " ", first_published).strip()
-    if _PAMPHLET_STATED.search(value):
-        return True
     alone = _STANDALONE.match(value)
     return (
         alone is not None
@@ -115,7 +112,6 @@ def published_alone(first_published: str | None) -> bool:
         and not re.search(
             r"\b(?:book|collection|works|edition|volume|minutes|anthology)\b", alone.group("title"), re.I
         )
-        and not re.match(r"^(?:in|as)\b", value, re.I)
     )
 
 
@@ -135,8 +131,6 @@ def classify(
 ) -> tuple[str, str]:
     """(doc_type, why) — the why is kept as provenance."""
     title = title or ""
-    # A transcript opens with a stage direction: "(Prolonged applause.) Comrades, …".
-    body_start = re.sub(r"^\((?:[^()]{0,40})\)\s*", "", body_start)
     if re.search(r"\bletters?\b|\blettre\b|\bcarta\b", title, re.I):
         return "letter", "title:letter"
     if (
@@ -163,15 +157,7 @@ def classify(
         return "speech", "body:reported-speech"  # a press summary of a speech
     if re.match(r"^(?:my |our )?dear\b", body_start, re.I):
         return "letter", "anatomy:dear"
-    if (
-        has_salutation
-        and has_signature
-        and not re.match(
-            r"^(?:comrades|citizens|friends|workers|citoyen(?:ne)?s|camarades|compa[ñn]eros|compagni|genossen|товарищи)\b",
-            body_start,
-            re.I,
-        )
-    ):
+    if has_salutation and has_signature:
         return "letter", "anatomy:salutation+signature"
     about = (
         re.match(
@@ -200,7 +186,7 @@ def classify(
         return "other", "form:discussion"
     if "delivered" in label_keys:
         return "speech", "header:delivered"
-    if has_addressee or (has_salutation and (has_signature or re.match(r"(?:my )?dear\b", body_start, re.I))):
+    if has_addressee or (has_salutation and has_signature):
         return "letter", "anatomy:salutation"
     for heading in headings:
         for kind, pattern in _RULES:

@@ -1,7 +1,7 @@
 """The labelled header lines archives put above (or below) a text: "Written:", "Source:",
 "First Published:", "Translated:", "Transcription/Markup:", "Copyleft:" … in several languages.
 
-`LABELS` maps each canonical key to the spellings seen on archive pages; `parse_label_line`
+`LABELS` (from `archivist.extract.lexicon`) maps each canonical key to the spellings seen on archive pages; `parse_label_line`
 splits one line into (key, label as written, value).
 """
 
@@ -10,55 +10,25 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from archivist.extract.names import PUBLISHER_WORD
+from archivist.extract.lexicon import LABELS
 
-LABELS: dict[str, tuple[str, ...]] = {
-    "written": ("written", "written on", "date written", "date", "dated", "composed", "written in",
-                "skrifaður", "skrifað", "redacción", "redactado", "écrit", "rédigé", "geschrieben", "scritto",
-                "escrito", "verfasst", "написано", "written and first published", "written and published"),
-    "discussed": ("discussed", "discussion", "conversation", "recorded on"),
-    "delivered": ("delivered", "spoken", "speech delivered", "presented", "adopted", "read",
-                  "given", "held", "pronunciado", "prononcé", "gehalten", "recorded", "broadcast", "date delivered"),
-    "source": ("source", "sources", "this version", "this edition", "text source", "from", "source text",
-               "fuente", "fuente del texto", "fonte", "quelle", "origin",
-               "reprinted", "retitled and reprinted", "reproduced from", "copied from", "scanned from",
-               "source of the translation", "translation source", "english version", "online source"),
-    "first_published": ("first published", "originally published", "first publication", "published",
-                        "publication", "first printed", "published in", "fyrstur útgefandi", "publicado",
-                        "primera edición", "première publication", "publié", "erstveröffentlichung",
-                        "first appeared", "publicado por primera vez", "opublikowano", "published first",
-                        "first published in english", "original source", "original publication",
-                        "also published", "first english publication", "first pub"),
-    "translated": ("translated", "translation", "translated by", "translator", "translators", "þýða við",
-                   "þýðing", "traducido", "tranducido al castellano", "traducido al castellano", "traduction",
-                   "traduit", "traduzione", "übersetzt", "übersetzung", "translated and transcribed",
-                   "translated and annotated", "english translation", "translated from", "translated/edited",
-                   "translation/transcription", "translation and transcription", "translated & transcribed"),
-    "transcribed": ("transcription", "transcribed", "transcription/markup", "transcription/html markup",
-                    "transcription/html", "transcriber", "transcribed by", "markup", "html markup", "html",
-                    "stafrænn texti við", "edición digital", "digitalized by", "digitalised by", "online version",
-                    "transcription/mark-up", "transcription & markup", "transcription and markup",
-                    "transcribed/html markup", "transcription/editing", "transcribed & html markup", "mark up", "marked up",
-                    "html mark up", "marked up by",
-                    "html-markup", "transcrit", "mise en ligne", "proofed and corrected", "ocr", "formatting",
-                    "e-text", "digitized by", "conversion", "edited", "editor", "edited by", "prepared"),
-    "rights": ("copyleft", "public domain", "copyright", "licence", "license", "pubblico dominio",
-               "dominio público", "domaine public", "copyright ©", "©"),
-    "proofread": ("proofread", "proofed", "proofreading", "proofread by", "checked", "corrected",
-                  "proofread and corrected"),
-    "publisher": ("publisher", "published by", "editorial", "éditeur", "verlag"),
-    "signed": ("signed",),
-    "author": ("author", "author(s)", "authors", "autor", "auteur", "höfundur"),
-    "place": ("place", "location", "lieu"),
-    "collection": ("collection(s)", "collection", "collections"),
-    "notes": ("note", "notes", "editor's note", "editors' note", "translator's note", "translator’s note",
-              "introduction", "note by the editors", "n.b.", "comment"),
-}  # fmt: skip
+# The spellings per language live in `archivist.extract.lexicon`.
 
 _INDEX: dict[str, str] = {}
 for _key, _spellings in LABELS.items():
     for _spelling in _spellings:
         _INDEX.setdefault(_spelling.replace("-", " "), _key)  # "Mark-up" = "Markup" = "Mark up"
+
+# Labels are typed by hand and now and then mistyped ("Tranducido al castellano", "Transciption"): a
+# long label one letter off a known spelling (a letter added, dropped or changed) is that spelling.
+# Short ones are not: "Dated" and "Rated" are different words. Each spelling with one letter deleted
+# is indexed; a label matches when it, or it with one letter deleted, meets one of them.
+_TYPO_MIN = 9
+_ONE_OFF: dict[str, str] = {}
+for _spelling, _key in _INDEX.items():
+    if len(_spelling) >= _TYPO_MIN:
+        for _i in range(len(_spelling) + 1):
+            _ONE_OFF.setdefault(_spelling[:_i] + _spelling[_i + 1 :], _key)
 
 _LINE = re.compile(
     r"^\s*\[?(?P<label>[^\W\d][\w’'()/\\&. -]{0,40}?)\]?\s*(?::|：|\s:)\s*(?P<value>.*)$", re.DOTALL
@@ -79,6 +49,10 @@ def label_key(label: str) -> str | None:
     if key is None and re.search(r"&|/|\band\b", norm):
         # "Transcription & HTML Mark-up", "Translation/Transcription": the first duty named
         key = _INDEX.get(re.split(r"\s*(?:&|/|\band\b)\s*", norm)[0].strip())
+    if key is None and len(norm) >= _TYPO_MIN:
+        key = _ONE_OFF.get(norm) or next(
+            (k for i in range(len(norm)) if (k := _ONE_OFF.get(norm[:i] + norm[i + 1 :]))), None
+        )
     return key
 
 
@@ -113,9 +87,7 @@ def clean_value(value: str | None) -> str | None:
     if value is None:
         return None
     value = re.sub(r"\s+", " ", value).strip().strip(";").strip()
-    value = (
-        re.sub(r"[.;,]\s*$", "", value) if not re.search(r"\b[A-Z]\.$|\bp{1,2}\.$|\bno\.$", value) else value
-    )
+    value = re.sub(r"[.;,]\s*$", "", value)
     return value or None
 
 
@@ -135,14 +107,7 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
         re.I)),
     ("delivered", re.compile(r"^(?:This|The) (?:speech|address|lecture|talk) was (?:delivered|given|made)\b(?P<value>.+)$", re.I)),
     ("delivered", re.compile(r"^(?:Speech|Address|Lecture|Talk|Report)\s+(?:delivered|given|made|read)\b(?P<value>.+)$", re.I)),
-    ("written", re.compile(r"^(?:This|The) (?:letter|article|text|document) was written\b(?P<value>.+)$", re.I)),
-    # "… describes this piece as an “unpublished mss. article …, probably written in May, 1949.”"
-    ("written", re.compile(r"^.*?\b(?:probably|apparently|presumably)\s+written\s+(?:in|on|around|about)\s+(?P<value>[^.;”\"]{3,40})", re.I)),
     ("copied", re.compile(r"^(?P<value>Copied from .+)$", re.I)),
-    # "Collection of writings of various dates from Verne Richards (ed.), Malatesta: Life and Ideas, Freedom Press 1966."
-    ("anthology", re.compile(r"^(?:An?\s+)?(?:Collection|Selection|Anthology)\b.{0,60}?\bfrom\s+(?P<value>[A-Z].+?)\.?$", re.I)),
-    ("free_source", re.compile(r"^.{0,60}?\bfrom\s+(?P<value>[A-Z][^;]{5,200}?(?:\(eds?\.?\)|Books|" + PUBLISHER_WORD
-                                          + r")[^;]*?\b1[5-9]\d\d)\.?$")),
     # "Downloaded with thanks from the Europe Solidaire Sans Frontières Website."
     ("downloaded", re.compile(r"^(?:Downloaded|Retrieved)\s+(?:with thanks\s+)?from\s+(?:the\s+)?(?P<value>[A-Z].+)$", re.I)),
     # "Digitalized by kurasje.org; transcribed …": a web site that digitised the text is its source.
@@ -150,7 +115,6 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("also_published", re.compile(r"^Also (?:published|printed|appeared) (?:in|as) (?P<value>.+)$", re.I)),
     ("edition", re.compile(r"^(?:Published|Printed)\s+(?:in English\s+|for the first time\s+|incomplete\s+|in full\s+)*"
                            r"in\s+(?P<value>(?:the\s+)?[A-Z].*(?:Works|Werke|Œuvres|Collected|Selected).*)$")),
-    ("edition", re.compile(r"^(?P<value>(?:Marx[- ]Engels|Lenin|Lenin's|Trotsky's|Marx/Engels) (?:Collected|Selected) Works.*)$")),
 ]  # fmt: skip
 
 

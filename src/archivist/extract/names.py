@@ -4,19 +4,8 @@ from __future__ import annotations
 
 import re
 
-_PARTICLES = {"von", "van", "de", "del", "della", "der", "da", "di", "du", "le", "la", "ten", "ter", "y", "e"}
-_NOT_NAMES = {
-    "the", "a", "an", "of", "and", "to", "in", "on", "for", "with", "by", "from", "at", "is", "are", "was",
-    "long", "live", "down", "all", "our", "we", "you", "workers", "comrades", "proletarians", "forward",
-    "contents", "notes", "footnotes", "index", "introduction", "preface", "chapter", "part", "section",
-    "appendix", "explanation", "top", "next", "previous", "back", "home", "archive", "source", "yours",
-    "day", "international", "women", "woman", "party", "movement", "letter", "letters", "speech", "revolution",
-    "question", "history", "problems", "war", "peace", "state", "union", "congress", "conference", "national",
-    "correspondence", "works", "collected", "selected", "internet", "manifesto", "programme", "program",
-    "resolution", "theses", "report", "article", "articles", "press", "review", "interview", "early",
-    "years", "discussion", "editorial", "committee", "council", "league", "socialism", "communism", "capital",
-    "labor", "labour", "new", "old", "against", "why", "what", "how", "who", "when", "where", "it", "this",
-}  # fmt: skip
+from archivist.extract.lexicon import NAME_PARTICLES, NOT_NAMES, PLACE_PARTICLES
+
 _TOKEN = re.compile(
     r"^(?:[A-ZÀ-ÞА-Я][a-zà-ÿа-яё'’-]+|[A-ZÀ-ÞА-Я]\.(?:[A-ZÀ-ÞА-Я]\.)*|[A-ZÀ-ÞА-Я]{2,}|Mc[A-Z][a-z]+|"
     r"(?:Ch|Th|Wm|Fr|Jos|Chas|Geo|Jas|Ed|Alex|Ph|Fred)\.)$"  # abbreviated given names: "Ch. Longuet"
@@ -34,10 +23,10 @@ def looks_like_name(text: str, max_words: int = 6) -> bool:
     words = [w for w in words if w]
     if not 1 <= len(words) <= max_words:
         return False
-    content = [w for w in words if w.lower() not in _PARTICLES]
+    content = [w for w in words if w.lower() not in NAME_PARTICLES]
     if content and all(re.fullmatch(r"[IVXLC]+\.?", w) for w in content):
         return False  # "II.": a part number
-    if not content or any(w.lower().strip(".,") in _NOT_NAMES for w in content if not w.endswith(".")):
+    if not content or any(w.lower().strip(".,") in NOT_NAMES for w in content if not w.endswith(".")):
         return False
     if any(w.endswith(("'s", "’s")) for w in content):
         return False
@@ -51,30 +40,11 @@ def looks_like_name(text: str, max_words: int = 6) -> bool:
     )
 
 
-_PLACE_PARTICLES = {
-    "de",
-    "da",
-    "del",
-    "di",
-    "la",
-    "le",
-    "am",
-    "an",
-    "der",
-    "on",
-    "upon",
-    "sur",
-    "y",
-    "near",
-    "in",
-}
-
-
 def looks_like_place(text: str, max_words: int = 8) -> bool:
     """A place as datelines and headers write it: capitalised words, with the particles of
     "Santiago de Chile" or "Newcastle upon Tyne"."""
     words = [w for w in re.split(r"[\s,]+", text.strip(" ,.")) if w]
-    return 0 < len(words) <= max_words and all(w[0].isupper() or w.lower() in _PLACE_PARTICLES for w in words)
+    return 0 < len(words) <= max_words and all(w[0].isupper() or w.lower() in PLACE_PARTICLES for w in words)
 
 
 def surname(name: str) -> str:
@@ -132,4 +102,4 @@ def looks_like_periodical(text: str) -> bool:
 
 # Words that name a publisher ("Merit Publishers", "Pluto Press", "Éditions Sociales"): an imprint, a
 # book edition, not a periodical.
-PUBLISHER_WORD = r"(?:Publish(?:ers?|ing)|Publisers|Publications|Press|Verlag|[EÉ]ditions|Editores)"
+PUBLISHER_WORD = r"(?:Publish(?:ers?|ing)|Publications|Press|Verlag|[EÉ]ditions|Editores)"

@@ -255,7 +255,6 @@ def mark_notes(layout: Layout) -> None:
                 _NOTE_START.match(item.text)
                 or item.block.zone == "footnote"
                 or item.block.has_class("references")
-                or re.search(r"[–—-]\s*(?:Ed|Eds|Tr)\.?$", item.text)
             )
         ):
             if not _has_labels(item):

@@ -62,8 +62,7 @@ def settle_authors(
     if not authors and interviewed and looks_like_name(interviewed.group("who"), 4):
         authors, origin = [interviewed.group("who").strip()], "title:interviewee"  # "An Interview with Lenin"
     if not authors and signatures:
-        signed = re.sub(r"^\(\s*signed:?\s+(.+?)\s*\)$", r"\1", signatures[-1], flags=re.I)
-        authors, origin = split_authors(signed), "signature"  # "(signed TOM MANN)"
+        authors, origin = split_authors(signatures[-1]), "signature"
     return authors, origin
 
 
@@ -99,7 +98,6 @@ def person_value(value: str) -> str | None:
     if re.fullmatch(r"(?:unknown|anonymous|n/?a|none|not known|\?)", value.strip(" .()"), re.I):
         return None
     value = re.sub(r"^(?:the\s+|[Tt]he\s+[Ll]ate\s+)(?=[A-Z])", "", value)  # "The Late George Hanna"
-    value = re.sub(r"\s+in\s+the\s+.*$", "", value)
     value = re.sub(r"^(?:(?:for|by)\s+(?:the\s+)?(?:marxists\.org|mia|marxists internet archive)\s+(?:by\s+)?)", "",
                    value, flags=re.I)  # fmt: skip
     value = re.sub(r"^(?:by|par|por|von)\s+", "", value, flags=re.I)

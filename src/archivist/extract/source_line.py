@@ -125,21 +125,14 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
     ):
         return work  # "as a pamphlet by Druck Julius Sittenfeld, Berlin, 1919": the text itself was the publication
     text = re.sub(r"^as\s+.+?\s+in\s+(?=[A-Z])", "", text)  # "as <another title> in <periodical>"
-    # "Originally as "Le Rôle de l'idéologie bolchevique …," Socialisme ou Barbarie, 35": the article's title.
-    text = re.sub(r"^(?:originally\s+)?as\s+[\"“«][^\"”»]{3,200}[\"”»],?\s*", "", text, flags=re.I)
     # "in Dwight and Nancy MacDonald's Politics": the periodical, not its editors.
     text = re.sub(
         r"^(?:in\s+)?[A-ZÀ-Þ][\w.]*(?:\s+(?:and\s+)?[A-ZÀ-Þ][\w.]*){0,4}[’']s\s+(?=[A-Z])", "", text
     )
     text = _LEADING.sub("", text)
-    text = re.sub(
-        r"^(?:(?:an\s+)?open\s+)?(?:letter|reply|answer)\s+to\s+(?=[A-Z])", "", text, flags=re.I
-    )  # "Letter to Radical America, Vol.11"
     # "Studi Sociali, 15 avril 1931 in E. Malatesta, Scritti, vol. III": a reprint; the first title is the source.
     text = re.sub(r"^(.{3,80}?\d{4})\s+in\s+[A-Z].*$", r"\1", text)
     # "Marx and Engels: Articles from the Neue Rheinische Zeitung" — an author prefix.
-    # "Bukharin/Fabbri - The Poverty of Statism": the authors, a dash, the title.
-    text = re.sub(r"^[A-ZÀ-Þ][\w.'’-]+(?:\s*[/&]\s*[A-ZÀ-Þ][\w.'’-]+)+\s+[-–—]\s+(?=[A-Z])", "", text)
     head, sep, tail = text.partition(": ")
     if (
         sep
@@ -163,7 +156,7 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
         segment = re.sub(r"\s*[\[(][^\])]*[\])]\s*$", "", segment).strip()
         if not segment:
             continue
-        if _PAGE.match(segment) or re.match(r"^pp?\b", segment, re.I):
+        if _PAGE.match(segment):
             continue
         if (
             _VOLUME.match(segment)
@@ -223,10 +216,6 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
         r"^(.{12,}?)\s+An?\s+[a-z].*$", r"\1", title
     )  # "… in the United States An uncopyrighted pamphlet …"
     title = re.sub(r"\s+(?:No|Nr|Nos|Vol)\.?\s*\d.*$", "", title)
-    title = re.sub(
-        r"\s+\([A-Z][a-z]+(?:[ ,]+[A-Z][a-z]+)?\)(?=\s+\d|$)", "", title
-    )  # "International (London) 4.2"
-    title = re.sub(r"(?<=[A-Za-z])\s+\d{1,3}\.\d{1,3}$", "", title)  # volume.number after a periodical
     annual = re.match(r"^(.*\b([A-Z][\w'’]*))\s+(?:1[89]\d\d|20\d\d)$", title)
     if annual and annual.group(2).lower() not in MONTHS:
         title = annual.group(1)  # "The Socialist Register 1975", but not "… in June 1956"

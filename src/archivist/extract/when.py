@@ -180,14 +180,6 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
         if key in labels:
             value = parse_date(labels[key][0])
             if value:
-                for heading in headings:
-                    # "Delivered: 14 December, 1917" beside "… December 14(27), 1917": the label gives the
-                    # Old Style day; the New Style one is the value.
-                    if (
-                        re.search(r"\d\s?\(\d{1,2}\)", heading)
-                        and parse_date(re.sub(r"\s?\(\d{1,2}\)", "", heading)) == value
-                    ):
-                        return parse_date(heading) or value, "heading:new-style"
                 return sharpened(value, labels[key][1])
     for subtitle in layout.subtitles:
         if STATEMENT.search(subtitle):
