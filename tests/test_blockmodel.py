@@ -66,7 +66,8 @@ def test_fast_evaluation_changes_no_probability(wide: Path, monkeypatch: pytest.
     models = blockmodel.load_models()
     assert models is not None
     unused = blockmodel.unused_shapes(models)
-    assert "dateline" in unused and "editorial_words" not in unused
+    # which features go unused depends on the trained model; the shipped one leaves some out
+    assert unused and unused < set(blockmodel.SHAPE_NAMES)
     seen: list[tuple[object, object]] = []
     features = blockmodel.features
 
