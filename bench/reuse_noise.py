@@ -26,9 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 sys.path.insert(0, str(ROOT))
 
-NOISE_LEVELS = (0.0, 0.02, 0.05, 0.08, 0.10)
-LENGTHS = (40, 80, 150, 400)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(
@@ -38,7 +35,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--sources", type=int, default=30, help="Pages the passages come from.")
     args = parser.parse_args()
-    from tests.test_reuse import _body, noisy  # the test suite's generator, so both measure the same noise
+    # the test suite's generator, so both measure the same noise
+    from tests.test_reuse import LENGTHS, NOISE_LEVELS, _body, plant_passages
 
     rng = random.Random(args.seed)
     pages = CORPUS / "mia-reader" / "_pages"
@@ -55,27 +53,9 @@ def main() -> None:
             body = _body(src, f"s/{i}")
             (folder / f"source{i}.txt").write_text(body, encoding="utf-8")
             source_words[i] = body.split()
-        planted = []
-        host_iter = iter(hosts)
-        for level in NOISE_LEVELS:
-            for length in LENGTHS:
-                for rep in range(args.reps):
-                    i = rng.randrange(len(sources))
-                    words = source_words[i]
-                    if len(words) < length + 20:
-                        continue
-                    start = rng.randrange(0, len(words) - length)
-                    passage = noisy(words[start : start + length], level, rng)
-                    paragraphs = _body(next(host_iter), "h").split("\n\n")
-                    cut = len(paragraphs) // 2
-                    name = f"host-{int(level * 100):02d}-{length}-{rep}.txt"
-                    PLANTED[name] = (passage,)
-                    (folder / name).write_text(
-                        "\n\n".join([*paragraphs[:cut], passage, *paragraphs[cut:]]), "utf-8"
-                    )
-                    planted.append((name, f"source{i}.txt", level, length))
-        for k in range(10):
-            (folder / f"plain{k}.txt").write_text(_body(next(host_iter), "p"), encoding="utf-8")
+        texts: dict[str, str] = {}
+        planted = plant_passages(folder, source_words, hosts, rng, args.reps, texts)
+        PLANTED.update({name: (text,) for name, text in texts.items()})
         natural = _pairs(folder, Path(tmp) / "control.db", planted_text=False)
         found, compared, report = _pairs(folder, Path(tmp) / "n.db", planted_text=True)
     holds: dict[str, set[str]] = {}

@@ -180,6 +180,46 @@ def _body(path: Path, key: str) -> str:
     return doc.body
 
 
+Planted = tuple[str, str, float, int]  # host file, source file, noise level, length in words
+
+
+def plant_passages(
+    folder: Path,
+    source_words: dict[int, list[str]],
+    hosts: list[Path],
+    rng: random.Random,
+    reps: int,
+    passages: dict[str, str] | None = None,
+) -> list[Planted]:
+    """Write into `folder`, for each noise level and length, `reps` host pages (real pages of other
+    authors) with a noisy passage of a random source (`source{i}.txt`) in their middle, and ten
+    unrelated pages beside them (`plain{k}.txt`); the passages' text goes into `passages`.
+    bench/reuse_noise.py plants its larger set with this too."""
+    planted = []
+    host_iter = iter(hosts)
+    for level in NOISE_LEVELS:
+        for length in LENGTHS:
+            for rep in range(reps):
+                i = rng.randrange(len(source_words))
+                words = source_words[i]
+                if len(words) < length + 20:
+                    continue
+                start = rng.randrange(0, len(words) - length)
+                passage = noisy(words[start : start + length], level, rng)
+                paragraphs = _body(next(host_iter), "h").split("\n\n")
+                cut = len(paragraphs) // 2
+                name = f"host-{int(level * 100):02d}-{length}-{rep}.txt"
+                if passages is not None:
+                    passages[name] = passage
+                (folder / name).write_text(
+                    "\n\n".join([*paragraphs[:cut], passage, *paragraphs[cut:]]), "utf-8"
+                )
+                planted.append((name, f"source{i}.txt", level, length))
+    for k in range(10):  # unrelated documents, nothing planted
+        (folder / f"plain{k}.txt").write_text(_body(next(host_iter), "p"), encoding="utf-8")
+    return planted
+
+
 def test_synthetic_noisy_passages(corpus: Path, tmp_path: Path) -> None:
     rng = random.Random(18)
     sources = sorted((corpus / "mia-reader" / "_pages" / "lenin").rglob("*.htm"))[:6]
@@ -198,27 +238,7 @@ def test_synthetic_noisy_passages(corpus: Path, tmp_path: Path) -> None:
 
     with Archive(db, readonly=True) as archive:  # passages are taken from each source's body as stored
         source_words = {int(Path(d.path).stem[6:]): d.body.split() for d in archive.documents()}
-    planted = []
-    host_iter = iter(hosts)
-    for level in NOISE_LEVELS:
-        for length in LENGTHS:
-            for rep in range(4):
-                i = rng.randrange(len(sources))
-                words = source_words[i]
-                if len(words) < length + 20:
-                    continue
-                start = rng.randrange(0, len(words) - length)
-                passage = noisy(words[start : start + length], level, rng)
-                host = _body(next(host_iter), "h")
-                paragraphs = host.split("\n\n")
-                cut = len(paragraphs) // 2
-                name = f"host-{int(level * 100):02d}-{length}-{rep}.txt"
-                (folder / name).write_text(
-                    "\n\n".join([*paragraphs[:cut], passage, *paragraphs[cut:]]), "utf-8"
-                )
-                planted.append((name, f"source{i}.txt", level, length))
-    for k in range(10):  # unrelated documents, nothing planted
-        (folder / f"plain{k}.txt").write_text(_body(next(host_iter), "p"), encoding="utf-8")
+    planted = plant_passages(folder, source_words, hosts, rng, reps=4)
     _run(runner, "ingest", str(folder), "--db", db, "-q")
     _run(runner, "reuse", "--db", db, "-q")
     with Archive(db, readonly=True) as archive:

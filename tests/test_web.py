@@ -26,6 +26,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012 as _DRAFT
 from starlette.testclient import TestClient
 
+from archivist.model import Document
 from archivist.pipeline import ingest
 from archivist.store import Archive
 from archivist.web import create_app
@@ -575,16 +576,24 @@ def _token(html: str) -> str:
     return match.group(1)
 
 
-def test_corrections_from_the_page(tmp_path: Path) -> None:
-    db = tmp_path / "edit.db"
+def _ingested_seeds(tmp_path: Path, name: str) -> tuple[Path, list[str], Path, Document]:
+    """A copy of the seeds ingested by the CLI into `name`: (the archive, the CLI command, the
+    copied folder, the seed article as stored)."""
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
+    db = tmp_path / name
     cli = [sys.executable, "-m", "archivist.cli"]
     subprocess.run([*cli, "ingest", str(seeds), "--db", str(db), "-q"], check=True, capture_output=True,
                    timeout=120)  # fmt: skip
     with Archive(db, readonly=True) as archive:
         doc = archive.document_at(SEED_ARTICLE)
-    assert doc is not None and doc.place
+    assert doc is not None
+    return db, cli, seeds, doc
+
+
+def test_corrections_from_the_page(tmp_path: Path) -> None:
+    db, cli, seeds, doc = _ingested_seeds(tmp_path, "edit.db")
+    assert doc.place
     url = f"/documents/{doc.id}"
     room = TestClient(create_app(db, editable=True, user="ada"), raise_server_exceptions=False)
     page = room.get(url)
@@ -731,15 +740,7 @@ def test_part_corrections_from_the_page(tmp_path: Path) -> None:
     """A part re-kinded and a part re-bounded from the document page: stored in the corrections
     layer, shown as corrected with what the extractor said on hover, kept through a re-ingest of
     the edited file, undone from the page; refused without the token; absent without --editable."""
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    db = tmp_path / "parts.db"
-    cli = [sys.executable, "-m", "archivist.cli"]
-    subprocess.run([*cli, "ingest", str(seeds), "--db", str(db), "-q"], check=True, capture_output=True,
-                   timeout=120)  # fmt: skip
-    with Archive(db, readonly=True) as archive:
-        doc = archive.document_at(SEED_ARTICLE)
-    assert doc is not None
+    db, cli, seeds, doc = _ingested_seeds(tmp_path, "parts.db")
     kinds = [p.kind for p in doc.parts]
     postscript, dateline = kinds.index("postscript"), kinds.index("dateline")
     dateline_text = doc.part_text(doc.parts[dateline])
@@ -823,15 +824,7 @@ def test_pages_are_kept_until_the_archive_changes(tmp_path: Path) -> None:
     """The page cache: the same page again is the same bytes with an ETag, a conditional GET is a
     304, large pages go gzipped to clients that accept it; a commit by another process (a
     correction through the CLI, an ingest) is seen by the next request, document and search alike."""
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    db = tmp_path / "cache.db"
-    cli = [sys.executable, "-m", "archivist.cli"]
-    subprocess.run([*cli, "ingest", str(seeds), "--db", str(db), "-q"], check=True, capture_output=True,
-                   timeout=120)  # fmt: skip
-    with Archive(db, readonly=True) as archive:
-        doc = archive.document_at(SEED_ARTICLE)
-    assert doc is not None
+    db, cli, seeds, doc = _ingested_seeds(tmp_path, "cache.db")
     url = f"/documents/{doc.id}"
     with TestClient(create_app(db), raise_server_exceptions=False) as client:  # one event loop throughout
         first, second = client.get(url), client.get(url)
