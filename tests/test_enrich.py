@@ -282,6 +282,14 @@ def test_across_documents_identities_of_the_seeds(enriched: str) -> None:
     assert by_text["Paris"] == {"place:paris"}
 
 
+def test_stats_count_authors_as_people_once_enriched(enriched: str) -> None:
+    out = CliRunner().invoke(main, ["stats", "--db", enriched, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    stats = json.loads(out.output)
+    assert stats["top_authors"] == {"L. Trotsky": 1, "Leon Trotsky": 1}  # the bylines as spelled
+    assert stats["top_author_entities"] == {"Leon Trotsky": 2}  # one person
+
+
 def test_entities_entity_and_timeline_commands(enriched: str) -> None:
     runner = CliRunner()
     out = runner.invoke(main, ["entities", "--db", enriched, "--type", "person", "--format", "json"])

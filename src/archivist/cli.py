@@ -459,6 +459,7 @@ def original(doc_id: str, db: str, output: str | None) -> None:
 @debug_option
 def stats(db: str, fmt: str, top: int) -> None:
     """Counts by collection, source, format, language, decade, type and author (as corrected);
+    once `archivist enrich` has run, authors as people (every spelling of one person together);
     failures by reason."""
     with Archive(db, readonly=True) as archive:
         data = archive.stats()
@@ -475,7 +476,8 @@ def stats(db: str, fmt: str, top: int) -> None:
     out_console.print(head)
     for key, label in (("by_collection", "collection"), ("by_source", "source"), ("by_format", "format"),
                        ("by_language", "language"), ("by_type", "type"), ("by_decade", "decade"),
-                       ("top_authors", "author"), ("failure_reasons", "failure")):  # fmt: skip
+                       ("top_authors", "author"), ("top_author_entities", "as person"),
+                       ("failure_reasons", "failure")):  # fmt: skip
         items = list(data[key].items())
         if items:
             shown = ", ".join(f"{k} {v}" for k, v in (items[:top] if top else items))

@@ -927,5 +927,16 @@ class Archive:
                 "SELECT j.value, COUNT(*) FROM current_documents d, json_each(d.authors) j "
                 "GROUP BY j.value ORDER BY 2 DESC, 1 LIMIT 50"
             ),
+            # After `archivist enrich`: the byline's names linked to entities, every spelling of one
+            # person counted once ("Friedrich Engels", "Frederick Engels", "Engels").
+            "top_author_entities": by(
+                "SELECT COALESCE(e.name, json_extract(s.attrs, '$.entity_name')), COUNT(DISTINCT s.document_id) "
+                "FROM spans s JOIN current_documents d ON d.id = s.document_id "
+                "LEFT JOIN entity_mentions em ON em.document_id = s.document_id AND em.seq = s.seq "
+                "LEFT JOIN entities e ON e.id = em.entity_id "
+                "WHERE s.layer = 'mentions' AND s.attrs LIKE '%\"fields\"%' AND EXISTS "
+                "(SELECT 1 FROM json_each(s.attrs, '$.fields') f WHERE f.value = 'authors') "
+                "GROUP BY COALESCE(em.entity_id, json_extract(s.attrs, '$.entity_id')) ORDER BY 2 DESC, 1 LIMIT 50"
+            ),
             "failure_reasons": by("SELECT reason, COUNT(*) FROM failures GROUP BY reason ORDER BY 2 DESC"),
         }
