@@ -29,6 +29,17 @@ def _off(module: str, name: str, value: object = None) -> Callable[[], None]:
     return switch
 
 
+def _empty(module: str, name: str) -> Callable[[], None]:
+    """A table emptied (a word list, an index) instead of a function made a no-op."""
+
+    def switch() -> None:
+        import importlib
+
+        getattr(importlib.import_module(module), name).clear()
+
+    return switch
+
+
 # name -> how to switch it off (run in each worker before it extracts)
 TOGGLES: dict[str, Callable[[], None]] = {
     "learned-body-edges": _off("archivist.extract.blockmodel", "load_models"),
@@ -37,6 +48,7 @@ TOGGLES: dict[str, Callable[[], None]] = {
     "gutenberg-furniture": _off("archivist.sources", "mark_gutenberg"),
     "page-address": _off("archivist.sources", "page_address"),
     "english-without-lingua": _off("archivist.extract.language", "_plainly_english", False),
+    "label-one-letter-off": _empty("archivist.extract.labels", "_ONE_OFF"),
 }
 
 

@@ -110,6 +110,18 @@ def debug_option(f: F) -> F:
                         help="Show tracebacks instead of one-line errors.")(f)  # fmt: skip
 
 
+def stage_engine_options(f: F) -> F:
+    """--jobs, --engine and --scheduler of the commands that run stages over stored documents."""
+    for option in reversed((
+        click.option("--jobs", "-j", type=int, default=1, show_default=True,
+                     help="Worker processes (0: one per core)."),
+        click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True),
+        click.option("--scheduler", default=None, help="With --engine dask: address of an existing scheduler."),
+    )):  # fmt: skip
+        f = option(f)
+    return f
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
              epilog=EXIT_CODES_HELP)  # fmt: skip
 @click.version_option(__version__, prog_name="archivist")
@@ -633,11 +645,7 @@ def corrections(doc_id: str | None, db: str, include_undone: bool, fmt: str) -> 
 @click.option("--db", default=DEFAULT_DB, show_default=True)
 @click.option("--stage", "stage_names", multiple=True, help="Stage(s) to run (default: all). See --list.")
 @click.option("--list", "list_stages", is_flag=True, help="List the stages: what each needs and adds.")
-@click.option(
-    "--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (0: one per core)."
-)
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
-@click.option("--scheduler", default=None, help="With --engine dask: address of an existing scheduler.")
+@stage_engine_options
 @click.option("--force", is_flag=True, help="Run on every document, not only those not yet annotated.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -1071,10 +1079,7 @@ def run_reuse(archive: Archive, rebuild: bool = False, jobs: int = 1, engine: st
 @click.option(
     "--rebuild", is_flag=True, help="Recompute everything, not only what new or changed documents need."
 )
-@click.option("--jobs", "-j", type=int, default=1, show_default=True,
-              help="Worker processes for the fingerprints (0: one per core).")  # fmt: skip
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
-@click.option("--scheduler", default=None, help="With --engine dask: address of an existing scheduler.")
+@stage_engine_options
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @debug_option
@@ -1345,11 +1350,7 @@ ENTITY_TYPES = click.Choice(["person", "organisation", "place", "periodical", "e
 
 @main.command(epilog=EXIT_CODES_HELP)
 @click.option("--db", default=DEFAULT_DB, show_default=True)
-@click.option(
-    "--jobs", "-j", type=int, default=1, show_default=True, help="Worker processes (0: one per core)."
-)
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
-@click.option("--scheduler", default=None, help="With --engine dask: address of an existing scheduler.")
+@stage_engine_options
 @click.option("--force", is_flag=True, help="Run on every document, not only those not yet annotated.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
