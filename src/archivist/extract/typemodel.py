@@ -46,7 +46,6 @@ KEPT = (
     "form:",
     "title:interview",
 )
-COLLECTIONS = ("mia-", "wikirouge", "escher", "hurlus", "gitenberg")
 
 _TITLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     (name, re.compile(pattern, re.I))
@@ -113,7 +112,6 @@ def features(doc: Document, rule_type: str, why: str) -> list[float]:
     low = body[:5000].lower()
     row = [1.0 if rule_type == k else 0.0 for k in KINDS]
     row += [1.0 if why.split(":")[0] == w else 0.0 for w in WHY]
-    row += [1.0 if c in path.split("/")[0] else 0.0 for c in COLLECTIONS]
     row += [1.0 if p.search(title) else 0.0 for _, p in _TITLE_WORDS]
     row += [1.0 if p.search(path) else 0.0 for _, p in _PATH_WORDS]
     row += [1.0 if p.search(source) else 0.0 for _, p in _SOURCE_WORDS]
@@ -145,7 +143,6 @@ def features(doc: Document, rule_type: str, why: str) -> list[float]:
 FEATURE_NAMES = (
     [f"rule_{k}" for k in KINDS]
     + [f"why_{w}" for w in WHY]
-    + [f"from_{c}" for c in COLLECTIONS]
     + [f"title_{n}" for n, _ in _TITLE_WORDS]
     + [f"path_{n}" for n, _ in _PATH_WORDS]
     + [f"source_{n}" for n, _ in _SOURCE_WORDS]
