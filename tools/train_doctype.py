@@ -22,10 +22,12 @@ from typing import Any
 os.environ["ARCHIVIST_DOCTYPE_MODEL"] = "none"  # the rules' own verdicts are the features
 
 import numpy as np
+from gbm_export import export_tree  # tools/, beside this script
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from archivist.extract.blockmodel import tree_value
 from archivist.extract.typemodel import FEATURE_NAMES, KEPT, MODEL_PATH, features, predict
 from archivist.pipeline import extract_file
 
@@ -40,17 +42,6 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "gbm-50x2": {"kind": "gbm", "n": 50, "depth": 2, "rate": 0.1},
     "gbm-100x3": {"kind": "gbm", "n": 100, "depth": 3, "rate": 0.05},
 }
-
-
-def _export_tree(tree: Any) -> list[list[float]]:
-    nodes: list[list[float]] = []
-    for k in range(tree.node_count):
-        left, right = int(tree.children_left[k]), int(tree.children_right[k])
-        if left == -1:
-            nodes.append([round(float(tree.value[k][0][0]), 6)])
-        else:
-            nodes.append([int(tree.feature[k]), round(float(tree.threshold[k]), 6), left, right])
-    return nodes
 
 
 def fit(config: dict[str, Any], x: list[list[float]], y: list[str]) -> dict[str, Any]:
@@ -77,7 +68,7 @@ def fit(config: dict[str, Any], x: list[list[float]], y: list[str]) -> dict[str,
     classes = [str(c) for c in gbm.classes_]
     k = gbm.estimators_.shape[1]
     trees = [
-        [_export_tree(gbm.estimators_[i, c].tree_) for i in range(gbm.estimators_.shape[0])] for c in range(k)
+        [export_tree(gbm.estimators_[i, c].tree_) for i in range(gbm.estimators_.shape[0])] for c in range(k)
     ]
     raw = gbm.decision_function(xa[:1])
     raw_row = [float(raw[0])] if k == 1 else [float(v) for v in raw[0]]
@@ -88,10 +79,8 @@ def fit(config: dict[str, Any], x: list[list[float]], y: list[str]) -> dict[str,
         "trees": trees,
         "init": [],
     }
-    from archivist.extract.typemodel import _tree_value
-
     model["init"] = [
-        round(raw_row[c] - config["rate"] * sum(_tree_value(t, list(xa[0])) for t in trees[c]), 6)
+        round(raw_row[c] - config["rate"] * sum(tree_value(t, list(xa[0])) for t in trees[c]), 6)
         for c in range(k)
     ]
     if k == 1:  # binary: one score for the second class against zero for the first

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from gbm_export import export_tree  # tools/, beside this script
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
@@ -41,6 +42,7 @@ from archivist.extract.blockmodel import (
     cut_start,
     features,
     rule_edges,
+    tree_value,
 )
 from archivist.extract.layout import lay_out
 from archivist.extract.people import authors_of
@@ -131,30 +133,12 @@ def fit(config: dict[str, Any], x: list[list[float]], y: list[int]) -> dict[str,
         n_estimators=config["n"], max_depth=config["depth"], learning_rate=config["rate"], random_state=0
     )
     gbm.fit(xa, ya)
-    trees = [_export_tree(est[0].tree_) for est in gbm.estimators_]
+    trees = [export_tree(est[0].tree_) for est in gbm.estimators_]
     raw0 = float(gbm.decision_function(xa[:1])[0])
     model = {"kind": "trees", "init": 0.0, "rate": config["rate"], "trees": trees}
-    summed = sum(_tree_value_json(t, list(xa[0])) for t in trees)
+    summed = sum(tree_value(t, list(xa[0])) for t in trees)
     model["init"] = round(raw0 - config["rate"] * summed, 6)
     return model
-
-
-def _export_tree(tree: Any) -> list[list[float]]:
-    nodes: list[list[float]] = []
-    for k in range(tree.node_count):
-        left, right = int(tree.children_left[k]), int(tree.children_right[k])
-        if left == -1:
-            nodes.append([round(float(tree.value[k][0][0]), 6)])
-        else:
-            nodes.append([int(tree.feature[k]), round(float(tree.threshold[k]), 6), left, right])
-    return nodes
-
-
-def _tree_value_json(tree: list[list[float]], row: list[float]) -> float:
-    node = tree[0]
-    while len(node) == 4:
-        node = tree[int(node[2]) if row[int(node[0])] <= node[1] else int(node[3])]
-    return float(node[0])
 
 
 def train_set(pages: list[dict[str, Any]], which: str) -> tuple[list[list[float]], list[int]]:

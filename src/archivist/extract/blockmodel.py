@@ -243,7 +243,7 @@ FEATURE_NAMES = (
 # -- the models -----------------------------------------------------------------------------------
 
 
-def _tree_value(tree: list[list[Any]], row: list[float]) -> float:
+def tree_value(tree: list[list[Any]], row: list[float]) -> float:
     """One regression tree as nodes [feature, threshold, left, right] or leaves [value]."""
     node = tree[0]
     while len(node) == 4:

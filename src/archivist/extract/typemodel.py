@@ -164,13 +164,6 @@ def load_model(path: str | None = None) -> dict[str, Any] | None:
     return data
 
 
-def _tree_value(tree: list[list[Any]], row: list[float]) -> float:
-    node = tree[0]
-    while len(node) == 4:
-        node = tree[node[2] if row[node[0]] <= node[1] else node[3]]
-    return float(node[0])
-
-
 def scores(model: dict[str, Any], row: list[float]) -> list[float]:
     """The raw score of each class in `model["classes"]`."""
     if model["kind"] == "logistic":
