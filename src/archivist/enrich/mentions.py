@@ -20,6 +20,18 @@ from functools import lru_cache
 from typing import Any
 
 from archivist.enrich import nlp as nlp_mod
+from archivist.enrich.lexicon import (
+    CITATION_WORDS,
+    COMMON_CAPITALISED,
+    FUNCTION_WORDS,
+    GENERAL_NOUNS,
+    ISSUE_CUE,
+    NOT_GIVEN,
+    NOT_PERSON_WORDS,
+    PERSONIFICATIONS,
+    PLURAL_DETERMINERS,
+    STREET_WORDS,
+)
 from archivist.enrich.names import (
     PARTICLES,
     TITLES,
@@ -33,7 +45,7 @@ from archivist.enrich.names import (
     strip_accents,
     words,
 )
-from archivist.enrich.nlp import dictionary
+from archivist.enrich.nlp import dictionary, inflected_common
 from archivist.extract.dates import MONTHS
 from archivist.model import Document, Part, Span
 
@@ -52,34 +64,13 @@ _PERIODICAL_CUE = re.compile(
     r"(?:\bSource|\bFirst [Pp]ublished|\bPublished|\bPrinted|\bReprinted|\bOriginally published)\b[^:\n]{0,20}?:?[ \t]*"
     r"(?:(?:as an? [\w ]{1,30}? )?in )?(?:the )?(?P<p>[A-Z][\w’'\-]*(?:[ \t]+(?:[A-Z][\w’'\-]*|of|and|the|de|des|du|la|le|der|die|das|für|am|&)){0,7})"
 )
+_ISSUE_OF = re.compile(
+    ISSUE_CUE
+    + r"(?P<p>[A-ZÀ-Þ][\w’'\-]*(?:[ \t]+(?:[A-ZÀ-Þ][\w’'\-]*|de|la|le|des|du|der|die|das|of|the|and)){0,5}(?<![ \t]))"
+)
 _BOOKISH = re.compile(r"\b(?:Works|Collected|Volume|Vol|Selected|Writings|Letters|Correspondence|Press|Publishers|"
                       r"Edition|Archive|Internet|Library|Books?|Papers|Documents|Transcribed|Translated)\b")  # fmt: skip
 _SALUTATION = re.compile(r"^\s*(?:My )?(?:Dear|Dearest|Cher|Chère|Lieber|Liebe|Werter|Caro|Querido)\s+(?P<n>[^,\n:!]{2,60})")  # fmt: skip
-_BAD_PERSON_WORDS = {
-    "the", "of", "and", "in", "on", "for", "party", "committee", "congress", "union", "league", "international",
-    "soviet", "soviets", "government", "state", "army", "revolution", "war", "republic", "street", "press",
-    "archive", "internet", "works", "collected", "volume", "edition", "letter", "letters", "note", "notes",
-    "chapter", "part", "section", "introduction", "preface", "appendix", "editor", "editors", "marxists",
-    "zeitung", "gazette", "times", "review", "journal", "tribune", "herald", "news", "daily", "weekly", "world",
-    "markup", "html", "museum", "lane", "road", "square", "woods", "verlag", "headquarters", "proofread",
-    "proofreader", "transcribed", "transcription", "library", "publishers", "publishing", "villas", "trust", "fund",
-    "foundation", "institute", "college", "university", "school", "hall", "house", "avenue", "park", "bridge",
-    "company", "ltd", "inc", "bank", "brothers", "rib", "ludu", "czar", "tsar", "tsarina", "emperor", "pope",
-    "king", "queen", "god", "lord", "christ", "marxism", "leninism", "trotskyism", "stalinism", "communism",
-    "socialism", "capitalism", "anarchism", "abstract", "county", "province", "district", "river", "lake", "mount",
-    "island", "islands", "contents", "index", "footnotes", "glossary", "public", "domain", "ed", "bibliography",
-    "writings", "statutes", "fort", "tableau", "hence", "blue", "book", "hill", "ancient", "hegelian",
-    "editorial", "staff", "board", "ties", "pact", "bolsheviks", "mensheviks", "communists", "socialists", "opposition", "bureau", "council",
-}  # fmt: skip
-
-
-_NOT_GIVEN = {"dear", "dearest", "my", "cher", "chère", "lieber", "liebe", "werter", "caro", "cara", "querido",
-              "to", "from", "by", "and", "with", "citizen", "comrade", "old", "young", "poor", "good", "great",
-              "though", "although", "but", "yet", "when", "while", "if", "as", "then", "since", "after", "before",
-              "where", "here", "there", "this", "that", "these", "those", "what", "which", "who", "the", "a", "an",
-              "so", "also", "now", "only", "even", "both", "all", "every", "no", "not", "let", "perhaps", "for",
-              "in", "on", "at", "of", "our", "your", "his", "her", "their", "its", "we", "you", "he", "she", "they",
-              "i", "it", "mr", "mrs", "herr", "frau", "monsieur", "madame", "dr", "how", "why", "whether"}  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -112,7 +103,9 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _gazetteer(text: str, auth: Authority, lower_words: set[str]) -> list[Mention]:
+def _gazetteer(
+    text: str, auth: Authority, lower_words: set[str], common: frozenset[str] = frozenset()
+) -> list[Mention]:
     """The authority file's names in the text: longest match first, capitalised words only."""
     toks = _tokens(text)
     folded = [fold_word(w) for _, _, w in toks]
@@ -154,11 +147,25 @@ def _gazetteer(text: str, auth: Authority, lower_words: set[str]) -> list[Mentio
         start, end = toks[i][0], toks[i + n - 1][1]
         if n == 1 and i > 0 and all(e.type == "person" for e in entities):
             ps, pe, prev = toks[i - 1]
+            initials = _initials_before(text, toks, i)
+            if initials and not any(
+                given_compatible(initials, (person_parts(a) or ("", []))[1] or initials)
+                for e in entities
+                for a in (e.name, *e.aliases)
+                if len(words(a)) > 1
+            ):
+                # "J. Escher" is not Alfred Escher: initials another person of that surname bears
+                out.append(Mention(toks[i - len(initials)][0], end, "person", None,
+                                   "authority:surname-other-given", 0.6, "rule"))  # fmt: skip
+                i += 1
+                continue
             sentence_start = re.search(r"(?:^|[.!?:;]\s+|\n\s*)$", text[max(0, ps - 3) : ps]) is not None
             if (_capitalised(prev) and text[pe:start] == " " and prev.casefold() not in lower_words
                     and prev.casefold() not in MONTHS and len(prev) > 1
                     and not sentence_start
-                    and prev.casefold() not in TITLES and prev.casefold() not in _NOT_GIVEN and not auth.by_key.get((folded[i - 1],))):  # fmt: skip
+                    and prev.casefold() not in TITLES and prev.casefold() not in NOT_GIVEN and not auth.by_key.get((folded[i - 1],))
+                    and not (prev.casefold() in common and folded[i - 1] not in _given_names(auth))):  # fmt: skip
+                # ("Prisoner Ulyanov": a common word, not another given name)
                 given = [folded[i - 1]]
                 if not any(given_compatible(given, (person_parts(a) or ("", []))[1] or given)
                            for e in entities for a in (e.name, *e.aliases) if len(words(a)) > 1):  # fmt: skip
@@ -175,6 +182,20 @@ def _gazetteer(text: str, auth: Authority, lower_words: set[str]) -> list[Mentio
                            candidates=entities))  # fmt: skip
         i += n
     return out
+
+
+def _initials_before(text: str, toks: list[tuple[int, int, str]], i: int) -> list[str]:
+    """The initials written just before token i ("J. T. Murphy" → j, t), folded, or none."""
+    out: list[str] = []
+    j = i - 1
+    follow = toks[i][0]
+    while j >= 0:
+        s, e, w = toks[j]
+        if not (len(w) == 1 and w.isupper() and re.fullmatch(r"\.[ \t]?", text[e:follow])):
+            break
+        out.insert(0, fold_word(w))
+        follow, j = s, j - 1
+    return [] if out == ["m"] else out  # "M. Courbet": Monsieur, not an initial
 
 
 def _compound(text: str, tok: tuple[int, int, str], auth: Authority, folded: list[str], i: int) -> bool:
@@ -264,8 +285,11 @@ def _person_like(name: str, lower_words: set[str] | None = None) -> bool:
     ws = [w for w in _TOKEN.findall(name)]
     if not ws or len(ws) > 5 or re.search(r"\d", name):
         return False
-    if any(w.casefold() in _BAD_PERSON_WORDS for w in ws) or not _capitalised(ws[0]):
+    if any(w.casefold() in NOT_PERSON_WORDS or w.casefold() in STREET_WORDS or w.casefold() in CITATION_WORDS
+           for w in ws) or not _capitalised(ws[0]):  # fmt: skip
         return False
+    if " ".join(w.casefold() for w in ws) in PERSONIFICATIONS:
+        return False  # "John Bull": a figure of speech
     if re.search(r"[\[\]{}<>|—]|\.—", name) or re.search(r"(?:shire|ite|ites)$", ws[-1]):
         return False  # "John] Wilkes", "Abdul Mejid.—Ed", "Somersetshire", "Carsonite"
     if (
@@ -281,6 +305,39 @@ def _person_like(name: str, lower_words: set[str] | None = None) -> bool:
     return all(_capitalised(w) or w.casefold() in PARTICLES for w in ws)
 
 
+def _not_one_person(text: str, start: int, end: int, title: str | None) -> bool:
+    """A name spaCy finds that names no one person: a plural or a type ("the Mahoneys", "six million
+    Johnny Thomases", "les Mirabau"), a place with the article ("cross the Nevsky."), a common noun after
+    "General" ("General Strikes")."""
+    name = text[start:end]
+    if title and title.casefold() == "general" and name.casefold() in GENERAL_NOUNS:
+        return True
+    before = re.search(r"(?<![^\W\d_])([^\W\d_]+)[ \t]+$", text[max(0, start - 20) : start])
+    det = before.group(1).casefold() if before and not title else ""
+    if det not in PLURAL_DETERMINERS:
+        return False
+    if det in ("les", "des", "ces") and " " not in name:
+        return True  # French plural article before a surname: the family, the firm
+    if name.endswith("s") and not name.endswith(("ss", "us", "is")):
+        return True
+    return (
+        det == "the" and " " not in name and re.match(r"\s*(?:[.,;:!?)]|$)", text[end : end + 2]) is not None
+    )
+
+
+def _foreign_title(name: str, language: str | None, auth: Authority) -> bool:
+    """A capitalised phrase of another language's common words quoted in an English text is the title
+    of a work, not a person ("Sang Froid et Discipline", "Qui Vive?", "Petit Parisien")."""
+    ws = _TOKEN.findall(name)
+    if (language or "en")[:2] != "en" or len(ws) < 2 or any(fold_word(w) in _given_names(auth) for w in ws):
+        return False
+    for other, function_words in FUNCTION_WORDS.items():
+        content = [w for w in ws if w.casefold() not in function_words]
+        if content and all(w.casefold() in dictionary(other) or inflected_common(w, other) for w in content):
+            return True
+    return False
+
+
 def _entity_like(name: str, lower_words: set[str]) -> bool:
     """A place or organisation spaCy finds and the authority file does not know: capitalised, no
     elided word ("Qu'", "s'écrouler"), and not one word the text also writes in lower case ("Union",
@@ -288,7 +345,7 @@ def _entity_like(name: str, lower_words: set[str]) -> bool:
     ws = _TOKEN.findall(name)
     if not ws or not name[:1].isupper() or re.search(r"['’]$|['’]\s|^\w['’]", name):
         return False
-    if len(ws) == 1 and (ws[0].casefold() in lower_words or ws[0].casefold() in _BAD_PERSON_WORDS):
+    if len(ws) == 1 and (ws[0].casefold() in lower_words or ws[0].casefold() in NOT_PERSON_WORDS):
         return False
     return any(_capitalised(w) and len(w) > 2 for w in ws)
 
@@ -317,7 +374,7 @@ def _rule_mentions(doc: Document, auth: Authority) -> list[Mention]:
         ws = words(name)
         if (
             not ws
-            or any(w.casefold() in _BAD_PERSON_WORDS or w.casefold() in TITLES for w in ws)
+            or any(w.casefold() in NOT_PERSON_WORDS or w.casefold() in TITLES for w in ws)
             or len(ws) > 4
         ):
             continue
@@ -325,6 +382,12 @@ def _rule_mentions(doc: Document, auth: Authority) -> list[Mention]:
         out.append(
             Mention(start, start + len(name), "person", None, "rule:title", 0.75, "rule", title=m.group("t"))
         )
+    for m in _ISSUE_OF.finditer(text):
+        name = re.sub(r"(?:[ \t]+[a-z]+)+$", "", m.group("p"))
+        found = auth.lookup(name, "periodical")
+        if found or (len(name) > 3 and not _BOOKISH.search(name)):
+            out.append(Mention(m.start("p"), m.start("p") + len(name), "periodical", found[0] if found else None,
+                               "rule:issue-of" + ("+authority" if found else ""), 0.9 if found else 0.6, "rule"))  # fmt: skip
     head = text[: doc.parts[0].end] if doc.parts and doc.parts[0].kind == "header" else text[:3000]
     for m in _PERIODICAL_CUE.finditer(head):
         name = m.group("p").strip()
@@ -384,7 +447,7 @@ def annotate(doc: Document) -> list[Span]:
     auth = authority()
     lower_words = {w for w in re.findall(r"\b[a-z][a-z]+\b", text)}
     parts = doc.parts or [Part("body", 0, len(text))]
-    mentions = _gazetteer(text, auth, lower_words)
+    mentions = _gazetteer(text, auth, lower_words, dictionary(doc.language))
     # Rules: keep where they add a mention or type an unlinked one.
     for rule in _rule_mentions(doc, auth):
         clash = [m for m in mentions if _overlaps(m, rule)]
@@ -416,7 +479,11 @@ def annotate(doc: Document) -> list[Span]:
         name = text[start:end]
         title = title or _title_before(text, start)
         if label == "person":
-            if not _person_like(name, lower_words):
+            if (
+                not _person_like(name, lower_words)
+                or _not_one_person(text, start, end, title)
+                or _foreign_title(name, doc.language, auth)
+            ):
                 continue
             mentions.append(Mention(start, end, "person", None, "spacy", 0.6, "spacy", title=title))
         else:
@@ -430,7 +497,7 @@ def annotate(doc: Document) -> list[Span]:
     mentions = [m for m in mentions if not _in_title_of_work(text, m)]
     _anachronisms(doc, parts, mentions)
     mentions.sort(key=lambda m: (m.start, -m.end))
-    _resolve_people(text, mentions, auth, dictionary(doc.language))
+    _resolve_people(text, mentions, auth, dictionary(doc.language), (doc.language or "en")[:2])
     _link_fields(doc, mentions, auth)
     return [_span(doc, parts, m) for m in mentions if m.label in LABELS]
 
@@ -499,7 +566,9 @@ def _anachronisms(doc: Document, parts: list[Part], mentions: list[Mention]) -> 
             m.label = m.entity.type
 
 
-def _resolve_people(text: str, mentions: list[Mention], auth: Authority, common: frozenset[str]) -> None:
+def _resolve_people(
+    text: str, mentions: list[Mention], auth: Authority, common: frozenset[str], language: str = "en"
+) -> None:
     """Link each person mention to the authority file or to one new entity per person of the
     document, surname by surname; ambiguous ones by the document's other mentions."""
     for m in mentions:
@@ -555,7 +624,7 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority, common:
                 m.evidence, m.confidence = "document:surname", 0.7
                 name = text[holder.start : holder.end]
                 given = person_parts(name)[1]  # type: ignore[index]
-            elif not m.title and m.source == "spacy" and not _lone_surname(text, m, auth, common):
+            elif not m.title and m.source == "spacy" and not _lone_surname(text, m, auth, common, language):
                 m.label = "-"  # a lone capitalised word spaCy calls a person: not enough
             elif not m.title and m.source == "spacy":
                 m.evidence, m.confidence = "spacy:lone-surname", 0.5
@@ -579,7 +648,9 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority, common:
             m.evidence = f"new:{m.evidence}"
 
 
-def _lone_surname(text: str, m: Mention, auth: Authority, common: frozenset[str] = frozenset()) -> bool:
+def _lone_surname(
+    text: str, m: Mention, auth: Authority, common: frozenset[str] = frozenset(), language: str = "en"
+) -> bool:
     """A single word spaCy calls a person is kept unless it is a given name ("George"), a word of
     the language's dictionary ("Conference", "the Lefts"), shorter than four letters or, in a
     language without a dictionary, at a sentence's start (where any word is capitalised)."""
@@ -597,19 +668,17 @@ def _lone_surname(text: str, m: Mention, auth: Authority, common: frozenset[str]
         word[:-1].casefold() in _lower_words(text) or auth.by_key.get((fold_word(word[:-1]),))
     ):
         return False  # "the Lefts", "the Russias"
-    if re.search(r"(?:ianer|ians|aner|ists)$", word) or word.casefold() in _COMMON_CAPITALISED:
+    if re.search(r"(?:ianer|ians|aner|ists)$", word) or word.casefold() in COMMON_CAPITALISED:
         return False  # "Hegelianer", "Feuerbachians"; "Majesty", "Bourgeois"
     if re.search(rf"\b{re.escape(word)}(?:s|ish| istan|ian)\b", text):
         return False  # "Kurd" beside "Kurds", "Kurdistan": a people, not a person
-    if not common and re.search(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$", text[max(0, m.start - 3) : m.start]):
-        return False  # at a sentence's start any word is capitalised: only a dictionary can tell
-    if re.search(r"\b(?:in|at|near|from|to|towards|via)\s+$", text[max(0, m.start - 10) : m.start], re.I):
-        return False  # "in Larne": a place
+    if re.search(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$", text[max(0, m.start - 3) : m.start]) and (
+        not common or (language != "en" and inflected_common(word, language))
+    ):
+        return False  # at a sentence's start any word is capitalised: only a dictionary can tell ("Brisée")
+    if re.search(r"\b(?:in|at|near|from|to|towards|via|for)\s+$", text[max(0, m.start - 10) : m.start], re.I):
+        return False  # "in Larne", "member for Pirna": a place
     return fold_word(word) not in _given_names(auth)
-
-
-_COMMON_CAPITALISED = {"majesty", "highness", "excellency", "bourgeois", "mark", "constable", "sir", "madam",
-                       "lordship", "ladyship", "providence", "heaven", "fate", "nature", "reason", "liberty"}  # fmt: skip
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,95 @@
+"""The words the mentions stage reads, kept as data apart from the code that applies them.
+
+Each list names one convention of the pages: words that make a capitalised sequence anything but a
+person's name, words that are not given names, citation words of scholarly apparatus in several
+languages, the titles before a name by language, and the cues that put a periodical's title next.
+"""
+
+from __future__ import annotations
+
+# A capitalised sequence with one of these words is no person's name (organisations, works, places,
+# bodies, doctrines, page furniture).
+NOT_PERSON_WORDS = {
+    "the", "of", "and", "in", "on", "for", "party", "committee", "congress", "union", "league", "international",
+    "soviet", "soviets", "government", "state", "army", "revolution", "war", "republic", "street", "press",
+    "archive", "internet", "works", "collected", "volume", "edition", "letter", "letters", "note", "notes",
+    "chapter", "part", "section", "introduction", "preface", "appendix", "editor", "editors", "marxists",
+    "zeitung", "gazette", "times", "review", "journal", "tribune", "herald", "news", "daily", "weekly", "world",
+    "markup", "html", "museum", "lane", "road", "square", "woods", "verlag", "headquarters", "proofread",
+    "proofreader", "transcribed", "transcription", "library", "publishers", "publishing", "villas", "trust", "fund",
+    "foundation", "institute", "college", "university", "school", "hall", "house", "avenue", "park", "bridge",
+    "company", "ltd", "inc", "bank", "brothers", "rib", "ludu", "czar", "tsar", "tsarina", "emperor", "pope",
+    "king", "queen", "god", "lord", "christ", "marxism", "leninism", "trotskyism", "stalinism", "communism",
+    "socialism", "capitalism", "anarchism", "abstract", "county", "province", "district", "river", "lake", "mount",
+    "island", "islands", "contents", "index", "footnotes", "glossary", "public", "domain", "ed", "bibliography",
+    "writings", "statutes", "fort", "tableau", "hence", "blue", "book", "hill", "ancient", "hegelian",
+    "editorial", "staff", "board", "ties", "pact", "bolsheviks", "mensheviks", "communists", "socialists", "opposition", "bureau", "council",
+    "association", "society", "societies", "federation", "club", "verein", "gesellschaft", "société", "syndicat",
+    "factory", "mills", "order", "cathedral", "palace", "prospect",
+}  # fmt: skip
+
+# Streets and squares in the languages of the pages: "Rue de la Paix", "Unter den Linden" is a place.
+STREET_WORDS = {
+    "rue", "boulevard", "quai", "faubourg", "impasse", "allée", "chaussée", "strasse", "straße", "gasse", "platz",
+    "allee", "ufer", "via", "viale", "piazza", "corso", "vicolo", "calle", "plaza", "paseo", "ulitsa", "prospekt",
+    "naberezhnaya", "ploshchad", "pereulok", "улица", "проспект", "площадь", "переулок", "набережная",
+}  # fmt: skip
+
+# The apparatus of references: "Ibid.", "Op. cit.", "Ebenda", "A.a.O." are nobody.
+CITATION_WORDS = {
+    "ibid", "ibidem", "idem", "id", "op", "cit", "loc", "passim", "supra", "infra", "vide", "cf", "sic", "ib",
+    "ebenda", "ebd", "vgl", "aao", "ibíd", "ídem", "cfr", "ivi", "там", "же", "см",
+}  # fmt: skip
+
+NOT_GIVEN = {
+    "dear", "dearest", "my", "cher", "chère", "lieber", "liebe", "werter", "caro", "cara", "querido",
+    "to", "from", "by", "and", "with", "citizen", "comrade", "old", "young", "poor", "good", "great",
+    "though", "although", "but", "yet", "when", "while", "if", "as", "then", "since", "after", "before",
+    "where", "here", "there", "this", "that", "these", "those", "what", "which", "who", "the", "a", "an",
+    "so", "also", "now", "only", "even", "both", "all", "every", "no", "not", "let", "perhaps", "for",
+    "in", "on", "at", "of", "our", "your", "his", "her", "their", "its", "we", "you", "he", "she", "they",
+    "i", "it", "mr", "mrs", "herr", "frau", "monsieur", "madame", "dr", "how", "why", "whether",
+}  # fmt: skip
+
+# Capitalised common words spaCy takes for a lone surname.
+COMMON_CAPITALISED = {
+    "majesty", "highness", "excellency", "bourgeois", "mark", "constable", "sir", "madam", "lordship", "ladyship",
+    "providence", "heaven", "fate", "nature", "reason", "liberty",
+}  # fmt: skip
+
+# "General Strike" is no general: the nouns that follow "General" as an adjective.
+GENERAL_NOUNS = {
+    "strike", "strikes", "election", "elections", "assembly", "secretary", "secretariat", "staff", "council",
+    "federation", "confederation", "meeting", "post", "public", "will", "line", "rules", "association", "union",
+    "theory", "history", "headquarters", "motors", "electric",
+}  # fmt: skip
+
+# Words before a name that make it many people or a type, not one person: "the Mahoneys and Shermans",
+# "six million Johnny Thomases", "les Mirabau".
+PLURAL_DETERMINERS = {
+    "the", "these", "those", "such", "many", "all", "few", "some", "other", "two", "three", "four", "five", "six",
+    "seven", "eight", "nine", "ten", "dozen", "hundred", "hundreds", "thousand", "thousands", "million", "millions",
+    "les", "des", "ces", "die", "den",
+}  # fmt: skip
+
+# The function words of the languages whose titles English pages quote ("Sang Froid et Discipline",
+# "Qui Vive?"): a capitalised phrase made of these and common words of that language is a title.
+FUNCTION_WORDS = {
+    "fr": {"qui", "que", "quoi", "de", "la", "le", "les", "l", "du", "des", "d", "et", "ou", "à", "au", "aux", "en",
+           "sur", "sous", "pour", "par", "sans", "avec", "un", "une", "ce", "cette", "ces", "est", "il", "elle",
+           "nous", "vous", "ils", "ne", "pas", "plus", "dans", "mon", "ma", "notre", "votre", "leur"},
+}  # fmt: skip
+
+# Where a periodical's title comes next in running text: "No. 42 of Qui Vive?", "the May issue of".
+ISSUE_CUE = (
+    r"\b(?:(?:No\.?|Nos\.|Number|numéro|Nr\.|Heft)[ \t]*\d+|[Ii]ssues?|numéros?)[ \t]+(?:of|de|du|des|der|von)[ \t]+"
+    r"(?:the[ \t]+|la[ \t]+|le[ \t]+|l['’]|die[ \t]+|der[ \t]+)?"
+)
+
+# Personifications and stock names: figures of speech, not people ("John Bull", "Uncle Sam").
+PERSONIFICATIONS = {
+    "john bull", "uncle sam", "brother jonathan", "jacques bonhomme", "tommy atkins", "mrs grundy", "jack tar",
+    "joe public", "john doe", "richard roe", "john citizen", "joe bloggs", "joe blow", "john q public",
+    "deutscher michel", "jean crapaud", "johnny crapaud", "ivan ivanovich", "mother russia", "father christmas",
+    "old nick", "jack frost", "john barleycorn", "mr everyman", "monsieur prudhomme", "joseph prudhomme",
+}  # fmt: skip
