@@ -93,3 +93,46 @@ PERSONIFICATIONS = {
     "deutscher michel", "jean crapaud", "johnny crapaud", "ivan ivanovich", "mother russia", "father christmas",
     "old nick", "jack frost", "john barleycorn", "mr everyman", "monsieur prudhomme", "joseph prudhomme",
 }  # fmt: skip
+
+# Titles before a name, by language, as the pages write them: the rule that finds people where no
+# pipeline does (German, Italian, Russian) and where spaCy misses them. A full stop may follow a title;
+# an abbreviation written here with its full stop must have it ("On." but not "On Monday").
+NAME_TITLES = {
+    "en": ("Mr", "Mrs", "Dr", "Comrade", "Citizen", "Prof", "Professor", "Captain", "Capt", "Colonel"),
+    "de": ("Herr", "Herrn", "Hr.", "Hrn.", "Frau", "Fräulein", "Frl.", "Genosse", "Genossin"),
+    "fr": ("Monsieur", "Mme", "Madame", "Mlle", "Citoyen", "Citoyenne", "Camarade"),
+    "it": ("Signor", "Signora", "Sig.", "Sig.ra", "Onorevole", "On.", "Compagno", "Compagna"),
+    "es": ("Señor", "Señora", "Sr.", "Sra.", "Compañero", "Compañera"),
+    "ru": ("Товарищ", "Тов", "Господин", "Гражданин"),
+}  # fmt: skip
+# Titles the Romance languages write in lower case in running text ("le citoyen Blanqui", "il compagno
+# Gramsci", "el compañero Nin").
+LOWER_NAME_TITLES = ("citoyen", "citoyenne", "camarade", "compagno", "compagna", "compañero", "compañera",
+                     "onorevole", "товарищ", "тов.")  # fmt: skip
+
+# Offices and kinship a title may stand before instead of a name ("Herr Präsident", "Hr. Director Stoll",
+# "Ihres Herrn Vaters"): skipped before the name, and no name alone.
+OFFICES = {
+    "präsident", "president", "präsidenten", "vizepräsident", "regierungs", "regierungsrath", "regierungsrat",
+    "regierungspräsident", "schultheiß", "schultheiss", "geheimrath", "geheimrat", "rath", "rat", "bundesrath",
+    "bundesrat", "direktor", "director", "directeur", "direttore", "ingenieur", "ingénieur", "ingegnere", "ing",
+    "ingr", "doktor", "doctor", "dottore", "pfarrer", "landammann", "stadtpräsident", "oberst", "major",
+    "hauptmann", "general", "minister", "ministre", "ministro", "kollege", "college", "collega", "professor",
+    "professeur", "graf", "baron", "avocat",
+    "advokat", "notar", "consul", "konsul", "gesandte", "gesandter", "abgeordnete", "abgeordneter",
+    "redakteur", "redacteur", "rédacteur", "sekretär", "secretär", "secrétaire", "segretario", "kassier",
+    "verwalter", "obmann", "ständerath", "nationalrath", "staatsrath", "conseiller", "consigliere", "deputato",
+    "député", "maire", "sindaco", "bürgermeister", "comte", "conte", "marchese", "principe", "prince",
+}  # fmt: skip
+
+# Kinship after a title: no name follows ("Ihres Herrn Vaters", "Frau Mutter", "Monsieur votre père").
+KIN = {
+    "vater", "vaters", "mutter", "sohn", "sohnes", "bruder", "bruders", "schwester", "vetter", "onkel", "tante",
+    "schwager", "gemahl", "gemahlin", "gatte", "gattin", "votre", "son", "sa", "padre", "figlio", "fratello",
+}  # fmt: skip
+
+# Abbreviated given names before a surname ("Wm. Paul", "Geo. Lansbury", "Dr Alfr. Escher").
+GIVEN_ABBREVIATIONS = (
+    "Wm", "Geo", "Chas", "Thos", "Jas", "Jno", "Jos", "Edw", "Robt", "Benj", "Saml", "Richd", "Danl", "Alfr",
+    "Fr", "Frdr", "Friedr", "Wilh", "Hch", "Heinr", "Joh", "Ch", "Aug", "Alex", "Nic", "Nik", "Const",
+)  # fmt: skip

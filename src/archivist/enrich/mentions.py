@@ -25,9 +25,14 @@ from archivist.enrich.lexicon import (
     COMMON_CAPITALISED,
     FUNCTION_WORDS,
     GENERAL_NOUNS,
+    GIVEN_ABBREVIATIONS,
     ISSUE_CUE,
+    KIN,
+    LOWER_NAME_TITLES,
+    NAME_TITLES,
     NOT_GIVEN,
     NOT_PERSON_WORDS,
+    OFFICES,
     PERSONIFICATIONS,
     PLURAL_DETERMINERS,
     STREET_WORDS,
@@ -357,10 +362,16 @@ def _part_of(parts: list[Part], pos: int) -> Part | None:
     return None
 
 
+_TITLES_WRITTEN = sorted(
+    {t for ts in NAME_TITLES.values() for t in ts} | set(LOWER_NAME_TITLES), key=len, reverse=True
+)
 _TITLE_CUE = re.compile(
-    r"\b(?P<t>Herrn?|Frau|Fräulein|Mr|Mrs|Dr|Comrade|Genosse|Genossin|Monsieur|Mme|Madame|Citizen|Citoyen|"
-    r"Citoyenne|Signor|Signora|Prof|Professor|Captain|Capt|Colonel|Товарищ|Тов)\.?[ \t]+"
-    r"(?P<n>(?:[A-Z]\.[ \t]?)*[A-ZÀ-ÞА-Я][\w’'\-]+(?:[ \t]+(?:[A-ZÀ-ÞА-Я][\w’'\-]+|von|van|de|der|du|la|le))*)"
+    r"(?<![\w.])(?P<t>"
+    + "|".join(re.escape(t) if t.endswith(".") else re.escape(t) + r"\.?" for t in _TITLES_WRITTEN)
+    + r")[ \t]+"
+    r"(?P<n>(?:(?:[A-Z]|"
+    + "|".join(GIVEN_ABBREVIATIONS)
+    + r")\.[ \t]?)*[A-ZÀ-ÞА-Я][\w’'\-]+(?:[ \t]+(?:[A-ZÀ-ÞА-Я][\w’'\-]+|von|van|de|der|du|la|le))*)"
 )
 
 
@@ -371,16 +382,33 @@ def _rule_mentions(doc: Document, auth: Authority) -> list[Mention]:
     text, out = doc.text, []
     for m in _TITLE_CUE.finditer(text):
         name = re.sub(r"(?:[ \t]+(?:von|van|de|der|du|la|le))+$", "", m.group("n"))
+        start = m.start("n")
+        while (skip := re.match(r"([^\W\d_]+)\.?[ \t]*", name)) and skip.group(1).casefold() in OFFICES:
+            name, start = name[skip.end() :], start + skip.end()  # "Hr. Director Stoll": Stoll
         ws = words(name)
+        if ws and (
+            ws[0].casefold() in KIN
+            or (len(ws) == 1 and len(ws[0]) <= 3 and text[start + len(name) :][:1] == ".")
+        ):
+            continue  # "Ihres Herrn Vaters", "Hr. Sch.": no name
         if (
             not ws
             or any(w.casefold() in NOT_PERSON_WORDS or w.casefold() in TITLES for w in ws)
             or len(ws) > 4
+            or any(w.casefold() in OFFICES for w in ws)
         ):
             continue
-        start = m.start("n")
         out.append(
-            Mention(start, start + len(name), "person", None, "rule:title", 0.75, "rule", title=m.group("t"))
+            Mention(
+                start,
+                start + len(name),
+                "person",
+                None,
+                "rule:title",
+                0.75,
+                "rule",
+                title=m.group("t").rstrip("."),
+            )
         )
     for m in _ISSUE_OF.finditer(text):
         name = re.sub(r"(?:[ \t]+[a-z]+)+$", "", m.group("p"))
@@ -438,6 +466,51 @@ def _rule_mentions(doc: Document, auth: Authority) -> list[Mention]:
     return out
 
 
+_GIVEN_THEN_NAME = re.compile(
+    r"(?<![\w.])(?P<g>[A-ZÀ-Þ][a-zß-ÿ]+)(?P<rest>(?:[ \t]+(?:[A-ZÀ-Þ]\.|[A-ZÀ-Þ][a-zß-ÿ]+))?"
+    r"(?:[ \t]+(?:von|van|de|di|da|del|della|du|der|zu))*[ \t]+[A-ZÀ-Þ][a-zß-ÿ'’]+(?:-[A-ZÀ-Þ][a-zß-ÿ]+)?)"
+)
+
+
+def _given_name_mentions(text: str, auth: Authority, lower_words: set[str]) -> list[Mention]:
+    """People a text without a pipeline names in full: a given name the authority file knows ("Edoardo",
+    "Jakob") before a capitalised word ("Jakob Wehe", "Edoardo de Launay"); months, titles and words the
+    text writes in lower case excepted."""
+    given = _given_names_written(auth)
+    out = []
+    for m in _GIVEN_THEN_NAME.finditer(text):
+        first = m.group("g")
+        if (strip_accents(first.casefold()) not in given or first.casefold() in MONTHS or first.casefold() in TITLES
+                or first.casefold() in NOT_GIVEN or first.casefold() in lower_words):  # fmt: skip
+            continue
+        name = m.group(0)
+        ws = words(name)
+        if any(w.casefold() in lower_words or w.casefold() in NOT_PERSON_WORDS or w.casefold() in OFFICES
+               for w in ws[1:]):  # fmt: skip
+            continue
+        out.append(Mention(m.start(), m.end(), "person", None, "rule:given-name", 0.6, "rule"))
+    return out
+
+
+def _surnames_again(text: str, mentions: list[Mention], lower_words: set[str]) -> list[Mention]:
+    """The surname of a person the document names in full, written alone elsewhere in it ("Edoardo de
+    Launay" ... "Launay"), where no pipeline finds it."""
+    surnames = {
+        words(text[m.start : m.end])[-1]
+        for m in mentions
+        if m.label == "person" and len(words(text[m.start : m.end])) > 1
+    }
+    out: list[Mention] = []
+    for surname in surnames:
+        if len(surname) < 3 or surname.casefold() in lower_words or surname.casefold() in TITLES:
+            continue
+        for m in re.finditer(rf"(?<![\w.]){re.escape(surname)}(?!\w)", text):
+            probe = Mention(m.start(), m.end(), "person", None, "rule:surname-again", 0.6, "rule")
+            if not any(_overlaps(probe, x) for x in (*mentions, *out)):
+                out.append(probe)
+    return out
+
+
 def _overlaps(a: Mention, b: Mention) -> bool:
     return a.start < b.end and b.start < a.end
 
@@ -462,6 +535,12 @@ def annotate(doc: Document) -> list[Span]:
                         "periodical",
                         "authority:alias+source-line",
                     )
+    if nlp_mod.pipeline(doc.language) is None:
+        # No pipeline: a known given name before a capitalised word, and the surnames named so again.
+        for extra in _given_name_mentions(text, auth, lower_words):
+            if not any(_overlaps(m, extra) for m in mentions):
+                mentions.append(extra)
+        mentions.extend(_surnames_again(text, mentions, lower_words))
     # spaCy: names the authority file does not know (and types for ambiguous ones).
     for start, end, label in _spacy_mentions(doc, [(p.start, p.end) for p in parts]):
         start, end, title = _clean_span(text, start, end)
@@ -687,6 +766,20 @@ def _lower_words(text: str) -> set[str]:
 
 
 _GIVEN_CACHE: dict[str, set[str]] = {}
+
+
+def _given_names_written(auth: Authority) -> set[str]:
+    """The authority file's given names as written (accents and case aside): "Warren" but not "Waaren"."""
+    key = f"written:{auth.version}"
+    if key not in _GIVEN_CACHE:
+        _GIVEN_CACHE[key] = {
+            strip_accents(words(alias)[0].casefold())
+            for e in auth.entities.values()
+            if e.type == "person"
+            for alias in (e.name, *e.aliases)
+            if len(words(alias)) > 1 and len(words(alias)[0]) > 1
+        }
+    return _GIVEN_CACHE[key]
 
 
 def _given_names(auth: Authority) -> set[str]:
