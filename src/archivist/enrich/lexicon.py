@@ -25,7 +25,8 @@ NOT_PERSON_WORDS = {
     "writings", "statutes", "fort", "tableau", "hence", "blue", "book", "hill", "ancient", "hegelian",
     "editorial", "staff", "board", "ties", "pact", "bolsheviks", "mensheviks", "communists", "socialists", "opposition", "bureau", "council",
     "association", "society", "societies", "federation", "club", "verein", "gesellschaft", "société", "syndicat",
-    "factory", "mills", "order", "cathedral", "palace", "prospect",
+    "factory", "mills", "order", "cathedral", "palace", "prospect", "narodniki", "narodnik", "bolsheviki",
+    "mensheviki", "chartists", "jacobins", "girondins", "communards", "fenians", "luddites", "decembrists",
 }  # fmt: skip
 
 # Streets and squares in the languages of the pages: "Rue de la Paix", "Unter den Linden" is a place.

@@ -293,6 +293,8 @@ def _person_like(name: str, lower_words: set[str] | None = None) -> bool:
     if any(w.casefold() in NOT_PERSON_WORDS or w.casefold() in STREET_WORDS or w.casefold() in CITATION_WORDS
            for w in ws) or not _capitalised(ws[0]):  # fmt: skip
         return False
+    if all(w.casefold() in TITLES for w in ws):
+        return False  # "Don", "General": a title alone
     if " ".join(w.casefold() for w in ws) in PERSONIFICATIONS:
         return False  # "John Bull": a figure of speech
     if re.search(r"[\[\]{}<>|—]|\.—", name) or re.search(r"(?:shire|ite|ites)$", ws[-1]):
@@ -573,7 +575,9 @@ def annotate(doc: Document) -> list[Span]:
                 continue
             mentions.append(Mention(start, end, label, found[0] if found else None,
                                     "spacy+authority" if found else "spacy", 0.8 if found else 0.5, "spacy"))  # fmt: skip
-    mentions = [m for m in mentions if not _in_title_of_work(text, m)]
+    mentions = [
+        m for m in mentions if not _in_title_of_work(text, m) and not _among_places(text, m, mentions)
+    ]
     _anachronisms(doc, parts, mentions)
     mentions.sort(key=lambda m: (m.start, -m.end))
     _resolve_people(text, mentions, auth, dictionary(doc.language), (doc.language or "en")[:2])
@@ -586,6 +590,20 @@ _WORK_AFTER = re.compile(
     r"Correspondence|Gesamtausgabe|Internet Archive|Reference Archive|Archive|Institute|Library|Museum)\b"
 )
 _WORK_BEFORE = re.compile(r"(?:Anti|anti)[\-–]$")
+
+
+def _among_places(text: str, m: Mention, mentions: list[Mention]) -> bool:
+    """One word spaCy calls a person, listed with a place ("Savoy and Jura", "Gondar as well as Addis
+    Ababa") and linked to no one, is a place too."""
+    if m.label != "person" or m.source != "spacy" or m.entity is not None or " " in text[m.start : m.end]:
+        return False
+    for other in mentions:
+        if other.label != "place":
+            continue
+        between = text[other.end : m.start] if other.end <= m.start else text[m.end : other.start]
+        if re.fullmatch(r"\s*(?:,|and|or|et|ou|und|as well as)\s*", between):
+            return True
+    return False
 
 
 def _in_title_of_work(text: str, m: Mention) -> bool:
