@@ -594,12 +594,14 @@ _WORK_BEFORE = re.compile(r"(?:Anti|anti)[\-–]$")
 
 def _among_places(text: str, m: Mention, mentions: list[Mention]) -> bool:
     """One word spaCy calls a person, listed with a place ("Savoy and Jura", "Gondar as well as Addis
-    Ababa") and linked to no one, is a place too."""
+    Ababa") and linked to no one, is a place too. (Quadratic in the mentions of a document only for the
+    few lone unlinked words.)"""
     if m.label != "person" or m.source != "spacy" or m.entity is not None or " " in text[m.start : m.end]:
         return False
+    places = {text[o.start : o.end] for o in mentions if o.label == "place"}
     for other in mentions:
-        if other.label != "place":
-            continue
+        if other.label != "place" and text[other.start : other.end] not in places:
+            continue  # a place, or a name the document calls a place elsewhere
         between = text[other.end : m.start] if other.end <= m.start else text[m.end : other.start]
         if re.fullmatch(r"\s*(?:,|and|or|et|ou|und|as well as)\s*", between):
             return True
