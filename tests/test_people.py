@@ -111,3 +111,11 @@ def test_a_surname_alone_joins_a_full_name_only_through_a_rare_shared_context() 
     context["a"] = context["a"] | {"person:zetkin-clara"}
     context["b"] = context["b"] | {"person:zetkin-clara"}
     assert Entities._cluster(names, docs, context)["person:x-stoker"] == "person:x-helene-stocker"
+
+
+def test_the_people_a_header_credits_are_people_a_given_name_alone_too() -> None:
+    # "Proofread: Fred, Francesco 2013" — but "Online Version: ..., December 2001" names no December
+    people = _people(_page("corpus-wide", "mia-mass-edits/archive/grant/1943/09/churchill.htm"))
+    assert {"Fred", "Francesco"} <= set(people), people
+    people = _people(_page("corpus", "mia-mass-edits/archive/sedova-natalia/1961/11/09.htm"))
+    assert "December" not in people, people

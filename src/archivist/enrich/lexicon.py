@@ -27,6 +27,8 @@ NOT_PERSON_WORDS = {
     "association", "society", "societies", "federation", "club", "verein", "gesellschaft", "société", "syndicat",
     "factory", "mills", "order", "cathedral", "palace", "prospect", "narodniki", "narodnik", "bolsheviki",
     "mensheviki", "chartists", "jacobins", "girondins", "communards", "fenians", "luddites", "decembrists",
+    "translations", "translation", "exchange", "info", "project", "group", "collective", "team", "network",
+    "online", "web", "website", "archives", "centre", "center", "services", "digital", "marxist", "leninist",
 }  # fmt: skip
 
 # Streets and squares in the languages of the pages: "Rue de la Paix", "Unter den Linden" is a place.

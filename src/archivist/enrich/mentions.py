@@ -52,6 +52,7 @@ from archivist.enrich.names import (
 )
 from archivist.enrich.nlp import dictionary, inflected_common
 from archivist.extract.dates import MONTHS
+from archivist.extract.lexicon import LABELS as HEADER_LABELS
 from archivist.model import Document, Part, Span
 
 NAME = "mentions"
@@ -419,6 +420,7 @@ def _rule_mentions(doc: Document, auth: Authority) -> list[Mention]:
             out.append(Mention(m.start("p"), m.start("p") + len(name), "periodical", found[0] if found else None,
                                "rule:issue-of" + ("+authority" if found else ""), 0.9 if found else 0.6, "rule"))  # fmt: skip
     head = text[: doc.parts[0].end] if doc.parts and doc.parts[0].kind == "header" else text[:3000]
+    out.extend(_credited(head, auth))
     for m in _PERIODICAL_CUE.finditer(head):
         name = m.group("p").strip()
         start, end = m.start("p"), m.start("p") + len(name)
@@ -510,6 +512,31 @@ def _surnames_again(text: str, mentions: list[Mention], lower_words: set[str]) -
             probe = Mention(m.start(), m.end(), "person", None, "rule:surname-again", 0.6, "rule")
             if not any(_overlaps(probe, x) for x in (*mentions, *out)):
                 out.append(probe)
+    return out
+
+
+_CREDIT = re.compile(
+    r"(?im)^[ \t]*(?:" + "|".join(re.escape(x) for x in sorted(
+        {x for key in ("transcribed", "proofread", "translated") for x in HEADER_LABELS[key]}, key=len, reverse=True))
+    + r")[ \t]*(?:by)?[ \t]*:[ \t]*(?:by[ \t]+)?(?P<list>[^\n]+)$"
+)  # fmt: skip
+
+
+def _credited(head: str, auth: Authority) -> list[Mention]:
+    """The people a page's header credits ("Proofread: Fred, Francesco 2013", "Transcribed by Sally
+    Ryan"): after a credit label every name of the list is a person, a given name alone too."""
+    out = []
+    for m in _CREDIT.finditer(head):
+        pos = m.start("list")
+        for item in re.finditer(r"[^,;&/]+", m.group("list")):
+            raw = re.split(r"\s+(?:and|in|for|from|\d)|\s*[(\[]|\.\s", item.group(0))[0]
+            name = raw.strip(" .\t")
+            ws = words(name)
+            if (not ws or len(ws) > 4 or not _person_like(name) or len(name) < 3 or name.isupper()
+                    or any(w.casefold() in MONTHS for w in ws)):  # fmt: skip
+                continue
+            start = pos + item.start() + item.group(0).find(name)
+            out.append(Mention(start, start + len(name), "person", None, "rule:credit", 0.7, "rule"))
     return out
 
 
