@@ -119,3 +119,9 @@ def test_the_people_a_header_credits_are_people_a_given_name_alone_too() -> None
     assert {"Fred", "Francesco"} <= set(people), people
     people = _people(_page("corpus", "mia-mass-edits/archive/sedova-natalia/1961/11/09.htm"))
     assert "December" not in people, people
+
+
+def test_a_name_listed_between_two_people_is_a_person() -> None:
+    # "Ter Meulen, Brand, Drummond Fraser—those well-chosen bellwethers": spaCy's ORG, a dictionary word
+    people = _people(_page("corpus-wide", "mia-mass-edits/archive/newbold/1922/09/30.htm"))
+    assert {"Ter Meulen", "Brand", "Drummond Fraser"} <= set(people), people

@@ -602,6 +602,7 @@ def annotate(doc: Document) -> list[Span]:
                 continue
             mentions.append(Mention(start, end, label, found[0] if found else None,
                                     "spacy+authority" if found else "spacy", 0.8 if found else 0.5, "spacy"))  # fmt: skip
+    mentions.extend(_listed_among_people(text, mentions, lower_words))
     mentions = [
         m for m in mentions if not _in_title_of_work(text, m) and not _among_places(text, m, mentions)
     ]
@@ -617,6 +618,32 @@ _WORK_AFTER = re.compile(
     r"Correspondence|Gesamtausgabe|Internet Archive|Reference Archive|Archive|Institute|Library|Museum)\b"
 )
 _WORK_BEFORE = re.compile(r"(?:Anti|anti)[\-–]$")
+
+
+_BETWEEN_PEOPLE = re.compile(
+    r",[ \t]+(?P<n>[A-ZÀ-Þ][\w’'\-]+(?:[ \t]+[A-ZÀ-Þ][\w’'\-]+)?)(?:,[ \t]+(?:and[ \t]+)?|,?[ \t]+(?:and|und|et)[ \t]+)"
+)
+
+
+def _listed_among_people(text: str, mentions: list[Mention], lower_words: set[str]) -> list[Mention]:
+    """A name no one found, listed between two people ("Ter Meulen, Brand, Drummond Fraser"), is a
+    person too."""
+    people = sorted((m for m in mentions if m.label == "person"), key=lambda m: m.start)
+    out = []
+    for a, b in itertools.pairwise(people):
+        gap = _BETWEEN_PEOPLE.fullmatch(text, a.end, b.start)
+        if gap is None:
+            continue
+        name = gap.group("n")
+        if not _person_like(name, lower_words) or any(w.casefold() in MONTHS for w in words(name)):
+            continue
+        there = [m for m in mentions if m.start < gap.end("n") and gap.start("n") < m.end]
+        if not there:
+            out.append(Mention(gap.start("n"), gap.end("n"), "person", None, "rule:list", 0.6, "rule"))
+        elif len(there) == 1 and there[0].source == "spacy" and there[0].entity is None:
+            # spaCy's ORG "Brand" between two people: the list says who it is
+            there[0].label, there[0].evidence, there[0].source = "person", "rule:list", "rule"
+    return out
 
 
 def _among_places(text: str, m: Mention, mentions: list[Mention]) -> bool:
