@@ -125,3 +125,14 @@ def test_a_name_listed_between_two_people_is_a_person() -> None:
     # "Ter Meulen, Brand, Drummond Fraser—those well-chosen bellwethers": spaCy's ORG, a dictionary word
     people = _people(_page("corpus-wide", "mia-mass-edits/archive/newbold/1922/09/30.htm"))
     assert {"Ter Meulen", "Brand", "Drummond Fraser"} <= set(people), people
+
+
+def test_lowercase_verbs_are_not_titles_and_fiction_is_not_people() -> None:
+    # "To judge Governments and their acts": 'judge' is a verb here, not Judge X
+    people = _people(_page("corpus", "uh-soco-llm/data/marx-secret-diplomatic.txt"))
+    assert "Governments" not in people, people
+    # "le « Jean Valjean » de Victor Hugo": a character; "John Randolph Spears" is one name, not John Randolph
+    people = _people(_page("corpus", "hurlus-tei/gramsci1935_culture.xml"))
+    assert "Jean Valjean" not in people and "Victor Hugo" in people, people
+    people = _people(_page("corpus", "mia-mass-edits/reference/archive/malcolm-x/1965/01/afro-amer.html"))
+    assert "John Randolph Spears" in people and "John Randolph" not in people, people

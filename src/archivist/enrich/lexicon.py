@@ -89,12 +89,18 @@ ISSUE_CUE = (
     r"(?:the[ \t]+|la[ \t]+|le[ \t]+|l['’]|die[ \t]+|der[ \t]+)?"
 )
 
-# Personifications and stock names: figures of speech, not people ("John Bull", "Uncle Sam").
-PERSONIFICATIONS = {
+# Personifications, stock names and figures of fiction and myth often cited: figures of speech, not people
+# ("John Bull", "Uncle Sam", "a Jean Valjean", "Nozdrev").
+FIGURES = {
     "john bull", "uncle sam", "brother jonathan", "jacques bonhomme", "tommy atkins", "mrs grundy", "jack tar",
     "joe public", "john doe", "richard roe", "john citizen", "joe bloggs", "joe blow", "john q public",
     "deutscher michel", "jean crapaud", "johnny crapaud", "ivan ivanovich", "mother russia", "father christmas",
     "old nick", "jack frost", "john barleycorn", "mr everyman", "monsieur prudhomme", "joseph prudhomme",
+    "uncle shylock", "jean valjean", "nozdrev", "chichikov", "manilov", "sobakevich", "khlestakov", "oblomov",
+    "don quixote", "sancho panza", "falstaff", "shylock", "robinson crusoe", "micawber", "pecksniff", "gradgrind",
+    "bounderby", "tartuffe", "candide", "pangloss", "mephistopheles", "don juan", "gulliver", "rocambole",
+    "vautrin", "rastignac", "monte cristo", "pickwick", "scrooge", "uriah heep", "fagin", "sisyphus", "moloch",
+    "mammon", "figaro", "harpagon", "dogberry", "bottom", "caliban", "prospero", "tom thumb", "simple simon",
 }  # fmt: skip
 
 # Titles before a name, by language, as the pages write them: the rule that finds people where no

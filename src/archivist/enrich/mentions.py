@@ -23,6 +23,7 @@ from archivist.enrich import nlp as nlp_mod
 from archivist.enrich.lexicon import (
     CITATION_WORDS,
     COMMON_CAPITALISED,
+    FIGURES,
     FUNCTION_WORDS,
     GENERAL_NOUNS,
     GIVEN_ABBREVIATIONS,
@@ -33,7 +34,6 @@ from archivist.enrich.lexicon import (
     NOT_GIVEN,
     NOT_PERSON_WORDS,
     OFFICES,
-    PERSONIFICATIONS,
     PLURAL_DETERMINERS,
     STREET_WORDS,
 )
@@ -176,6 +176,13 @@ def _gazetteer(
                 if not any(given_compatible(given, (person_parts(a) or ("", []))[1] or given)
                            for e in entities for a in (e.name, *e.aliases) if len(words(a)) > 1):  # fmt: skip
                     # "Einde Callaghan" is not James Callaghan: another person of that surname
+                    more = re.match(r"[ \t]+([A-ZÀ-Þ][a-zß-ÿ]+)\b", text[end : end + 40])
+                    if (
+                        more
+                        and more.group(1).casefold() not in lower_words
+                        and more.group(1).casefold() not in NOT_PERSON_WORDS
+                    ):
+                        end += more.end()  # "John Randolph Spears": the name goes on
                     out.append(Mention(ps, end, "person", None, "authority:surname-other-given", 0.6, "rule"))
                     i += 1
                     continue
@@ -282,9 +289,12 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int, str | None]:
 
 def _title_before(text: str, start: int) -> str | None:
     m = re.search(r"\b([A-Za-zа-я]+)\.?\s+$", text[max(0, start - 20) : start])
-    if m and m.group(1).casefold() in TITLES:
-        return m.group(1)
+    if m and m.group(1).casefold() in TITLES and (m.group(1)[0].isupper() or m.group(1) in _LOWER_TITLES):
+        return m.group(1)  # "comrade Bell", but not "To judge Governments"
     return None
+
+
+_LOWER_TITLES = {"comrade", "citizen", "comrades", *LOWER_NAME_TITLES}
 
 
 def _person_like(name: str, lower_words: set[str] | None = None) -> bool:
@@ -294,9 +304,11 @@ def _person_like(name: str, lower_words: set[str] | None = None) -> bool:
     if any(w.casefold() in NOT_PERSON_WORDS or w.casefold() in STREET_WORDS or w.casefold() in CITATION_WORDS
            for w in ws) or not _capitalised(ws[0]):  # fmt: skip
         return False
+    if re.search(r"(?<!\bvon)(?<!\bvan)(?<!\bde)[ \t](?:des|der|die|das|dem|und|für|et|und)[ \t]", name):
+        return False  # "Gründungs Dokumente des Bundes": a phrase, not a name
     if all(w.casefold() in TITLES for w in ws):
         return False  # "Don", "General": a title alone
-    if " ".join(w.casefold() for w in ws) in PERSONIFICATIONS:
+    if " ".join(w.casefold() for w in ws) in FIGURES:
         return False  # "John Bull": a figure of speech
     if re.search(r"[\[\]{}<>|—]|\.—", name) or re.search(r"(?:shire|ite|ites)$", ws[-1]):
         return False  # "John] Wilkes", "Abdul Mejid.—Ed", "Somersetshire", "Carsonite"
@@ -646,13 +658,20 @@ def _listed_among_people(text: str, mentions: list[Mention], lower_words: set[st
     return out
 
 
+_YEAR_AFTER = re.compile(r",?[ \t]+(?:1[5-9]|20)\d\d\b")
+
+
 def _among_places(text: str, m: Mention, mentions: list[Mention]) -> bool:
     """One word spaCy calls a person, listed with a place ("Savoy and Jura", "Gondar as well as Addis
-    Ababa") and linked to no one, is a place too. (Quadratic in the mentions of a document only for the
+    Ababa") and linked to no one, is a place too; between a place and a year it is a publisher. (Quadratic in the mentions of a document only for the
     few lone unlinked words.)"""
     if m.label != "person" or m.source != "spacy" or m.entity is not None or " " in text[m.start : m.end]:
         return False
     places = {text[o.start : o.end] for o in mentions if o.label == "place"}
+    if _YEAR_AFTER.match(text, m.end) and any(
+        o.label == "place" and re.fullmatch(r"[ \t]*[,:][ \t]*", text[o.end : m.start]) for o in mentions
+    ):
+        return True  # "Bari, Laterza, 1950": a publisher between the place and the year of a reference
     for other in mentions:
         if other.label != "place" and text[other.start : other.end] not in places:
             continue  # a place, or a name the document calls a place elsewhere
