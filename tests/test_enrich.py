@@ -352,7 +352,8 @@ def test_floors_on_the_blind_wide_pages() -> None:
     root = Path(__file__).resolve().parents[1] / "eval" / "gold"
     corpus = shared_or_skip(GOLD.parent / "corpus-wide")
     ent = score_entities(root / "entities-wide.jsonl", corpus=corpus)
-    # 17 pages since the second blind batch (11 pages, never run before their first score)
-    assert ent.precision >= 0.91 and ent.recall >= 0.82, ent.to_record()
+    # 17 pages since the second blind batch (11 pages, never run before their first score); measured
+    # 0.976 / 0.879 after issue 16's second pass (word lists in enrich/lexicon.py)
+    assert ent.precision >= 0.96 and ent.recall >= 0.86, ent.to_record()
     got = score_dates(root / "dates-wide.jsonl", corpus=corpus).to_record()
     assert got["f1"] >= 0.85, got

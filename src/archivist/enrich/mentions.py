@@ -20,6 +20,23 @@ from functools import lru_cache
 from typing import Any
 
 from archivist.enrich import nlp as nlp_mod
+from archivist.enrich.lexicon import (
+    CITATION_WORDS,
+    COMMON_CAPITALISED,
+    FIGURES,
+    FUNCTION_WORDS,
+    GENERAL_NOUNS,
+    GIVEN_ABBREVIATIONS,
+    ISSUE_CUE,
+    KIN,
+    LOWER_NAME_TITLES,
+    NAME_TITLES,
+    NOT_GIVEN,
+    NOT_PERSON_WORDS,
+    OFFICES,
+    PLURAL_DETERMINERS,
+    STREET_WORDS,
+)
 from archivist.enrich.names import (
     PARTICLES,
     TITLES,
@@ -33,8 +50,9 @@ from archivist.enrich.names import (
     strip_accents,
     words,
 )
-from archivist.enrich.nlp import dictionary
+from archivist.enrich.nlp import dictionary, inflected_common
 from archivist.extract.dates import MONTHS
+from archivist.extract.lexicon import LABELS as HEADER_LABELS
 from archivist.model import Document, Part, Span
 
 NAME = "mentions"
@@ -52,34 +70,13 @@ _PERIODICAL_CUE = re.compile(
     r"(?:\bSource|\bFirst [Pp]ublished|\bPublished|\bPrinted|\bReprinted|\bOriginally published)\b[^:\n]{0,20}?:?[ \t]*"
     r"(?:(?:as an? [\w ]{1,30}? )?in )?(?:the )?(?P<p>[A-Z][\w’'\-]*(?:[ \t]+(?:[A-Z][\w’'\-]*|of|and|the|de|des|du|la|le|der|die|das|für|am|&)){0,7})"
 )
+_ISSUE_OF = re.compile(
+    ISSUE_CUE
+    + r"(?P<p>[A-ZÀ-Þ][\w’'\-]*(?:[ \t]+(?:[A-ZÀ-Þ][\w’'\-]*|de|la|le|des|du|der|die|das|of|the|and)){0,5}(?<![ \t]))"
+)
 _BOOKISH = re.compile(r"\b(?:Works|Collected|Volume|Vol|Selected|Writings|Letters|Correspondence|Press|Publishers|"
                       r"Edition|Archive|Internet|Library|Books?|Papers|Documents|Transcribed|Translated)\b")  # fmt: skip
 _SALUTATION = re.compile(r"^\s*(?:My )?(?:Dear|Dearest|Cher|Chère|Lieber|Liebe|Werter|Caro|Querido)\s+(?P<n>[^,\n:!]{2,60})")  # fmt: skip
-_BAD_PERSON_WORDS = {
-    "the", "of", "and", "in", "on", "for", "party", "committee", "congress", "union", "league", "international",
-    "soviet", "soviets", "government", "state", "army", "revolution", "war", "republic", "street", "press",
-    "archive", "internet", "works", "collected", "volume", "edition", "letter", "letters", "note", "notes",
-    "chapter", "part", "section", "introduction", "preface", "appendix", "editor", "editors", "marxists",
-    "zeitung", "gazette", "times", "review", "journal", "tribune", "herald", "news", "daily", "weekly", "world",
-    "markup", "html", "museum", "lane", "road", "square", "woods", "verlag", "headquarters", "proofread",
-    "proofreader", "transcribed", "transcription", "library", "publishers", "publishing", "villas", "trust", "fund",
-    "foundation", "institute", "college", "university", "school", "hall", "house", "avenue", "park", "bridge",
-    "company", "ltd", "inc", "bank", "brothers", "rib", "ludu", "czar", "tsar", "tsarina", "emperor", "pope",
-    "king", "queen", "god", "lord", "christ", "marxism", "leninism", "trotskyism", "stalinism", "communism",
-    "socialism", "capitalism", "anarchism", "abstract", "county", "province", "district", "river", "lake", "mount",
-    "island", "islands", "contents", "index", "footnotes", "glossary", "public", "domain", "ed", "bibliography",
-    "writings", "statutes", "fort", "tableau", "hence", "blue", "book", "hill", "ancient", "hegelian",
-    "editorial", "staff", "board", "ties", "pact", "bolsheviks", "mensheviks", "communists", "socialists", "opposition", "bureau", "council",
-}  # fmt: skip
-
-
-_NOT_GIVEN = {"dear", "dearest", "my", "cher", "chère", "lieber", "liebe", "werter", "caro", "cara", "querido",
-              "to", "from", "by", "and", "with", "citizen", "comrade", "old", "young", "poor", "good", "great",
-              "though", "although", "but", "yet", "when", "while", "if", "as", "then", "since", "after", "before",
-              "where", "here", "there", "this", "that", "these", "those", "what", "which", "who", "the", "a", "an",
-              "so", "also", "now", "only", "even", "both", "all", "every", "no", "not", "let", "perhaps", "for",
-              "in", "on", "at", "of", "our", "your", "his", "her", "their", "its", "we", "you", "he", "she", "they",
-              "i", "it", "mr", "mrs", "herr", "frau", "monsieur", "madame", "dr", "how", "why", "whether"}  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -112,7 +109,9 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _gazetteer(text: str, auth: Authority, lower_words: set[str]) -> list[Mention]:
+def _gazetteer(
+    text: str, auth: Authority, lower_words: set[str], common: frozenset[str] = frozenset()
+) -> list[Mention]:
     """The authority file's names in the text: longest match first, capitalised words only."""
     toks = _tokens(text)
     folded = [fold_word(w) for _, _, w in toks]
@@ -154,15 +153,36 @@ def _gazetteer(text: str, auth: Authority, lower_words: set[str]) -> list[Mentio
         start, end = toks[i][0], toks[i + n - 1][1]
         if n == 1 and i > 0 and all(e.type == "person" for e in entities):
             ps, pe, prev = toks[i - 1]
+            initials = _initials_before(text, toks, i)
+            if initials and not any(
+                given_compatible(initials, (person_parts(a) or ("", []))[1] or initials)
+                for e in entities
+                for a in (e.name, *e.aliases)
+                if len(words(a)) > 1
+            ):
+                # "J. Escher" is not Alfred Escher: initials another person of that surname bears
+                out.append(Mention(toks[i - len(initials)][0], end, "person", None,
+                                   "authority:surname-other-given", 0.6, "rule"))  # fmt: skip
+                i += 1
+                continue
             sentence_start = re.search(r"(?:^|[.!?:;]\s+|\n\s*)$", text[max(0, ps - 3) : ps]) is not None
             if (_capitalised(prev) and text[pe:start] == " " and prev.casefold() not in lower_words
                     and prev.casefold() not in MONTHS and len(prev) > 1
                     and not sentence_start
-                    and prev.casefold() not in TITLES and prev.casefold() not in _NOT_GIVEN and not auth.by_key.get((folded[i - 1],))):  # fmt: skip
+                    and prev.casefold() not in TITLES and prev.casefold() not in NOT_GIVEN and not auth.by_key.get((folded[i - 1],))
+                    and not (prev.casefold() in common and folded[i - 1] not in _given_names(auth))):  # fmt: skip
+                # ("Prisoner Ulyanov": a common word, not another given name)
                 given = [folded[i - 1]]
                 if not any(given_compatible(given, (person_parts(a) or ("", []))[1] or given)
                            for e in entities for a in (e.name, *e.aliases) if len(words(a)) > 1):  # fmt: skip
                     # "Einde Callaghan" is not James Callaghan: another person of that surname
+                    more = re.match(r"[ \t]+([A-ZÀ-Þ][a-zß-ÿ]+)\b", text[end : end + 40])
+                    if (
+                        more
+                        and more.group(1).casefold() not in lower_words
+                        and more.group(1).casefold() not in NOT_PERSON_WORDS
+                    ):
+                        end += more.end()  # "John Randolph Spears": the name goes on
                     out.append(Mention(ps, end, "person", None, "authority:surname-other-given", 0.6, "rule"))
                     i += 1
                     continue
@@ -175,6 +195,20 @@ def _gazetteer(text: str, auth: Authority, lower_words: set[str]) -> list[Mentio
                            candidates=entities))  # fmt: skip
         i += n
     return out
+
+
+def _initials_before(text: str, toks: list[tuple[int, int, str]], i: int) -> list[str]:
+    """The initials written just before token i ("J. T. Murphy" → j, t), folded, or none."""
+    out: list[str] = []
+    j = i - 1
+    follow = toks[i][0]
+    while j >= 0:
+        s, e, w = toks[j]
+        if not (len(w) == 1 and w.isupper() and re.fullmatch(r"\.[ \t]?", text[e:follow])):
+            break
+        out.insert(0, fold_word(w))
+        follow, j = s, j - 1
+    return [] if out == ["m"] else out  # "M. Courbet": Monsieur, not an initial
 
 
 def _compound(text: str, tok: tuple[int, int, str], auth: Authority, folded: list[str], i: int) -> bool:
@@ -255,17 +289,27 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int, str | None]:
 
 def _title_before(text: str, start: int) -> str | None:
     m = re.search(r"\b([A-Za-zа-я]+)\.?\s+$", text[max(0, start - 20) : start])
-    if m and m.group(1).casefold() in TITLES:
-        return m.group(1)
+    if m and m.group(1).casefold() in TITLES and (m.group(1)[0].isupper() or m.group(1) in _LOWER_TITLES):
+        return m.group(1)  # "comrade Bell", but not "To judge Governments"
     return None
+
+
+_LOWER_TITLES = {"comrade", "citizen", "comrades", *LOWER_NAME_TITLES}
 
 
 def _person_like(name: str, lower_words: set[str] | None = None) -> bool:
     ws = [w for w in _TOKEN.findall(name)]
     if not ws or len(ws) > 5 or re.search(r"\d", name):
         return False
-    if any(w.casefold() in _BAD_PERSON_WORDS for w in ws) or not _capitalised(ws[0]):
+    if any(w.casefold() in NOT_PERSON_WORDS or w.casefold() in STREET_WORDS or w.casefold() in CITATION_WORDS
+           for w in ws) or not _capitalised(ws[0]):  # fmt: skip
         return False
+    if re.search(r"(?<!\bvon)(?<!\bvan)(?<!\bde)[ \t](?:des|der|die|das|dem|und|für|et|und)[ \t]", name):
+        return False  # "Gründungs Dokumente des Bundes": a phrase, not a name
+    if all(w.casefold() in TITLES for w in ws):
+        return False  # "Don", "General": a title alone
+    if " ".join(w.casefold() for w in ws) in FIGURES:
+        return False  # "John Bull": a figure of speech
     if re.search(r"[\[\]{}<>|—]|\.—", name) or re.search(r"(?:shire|ite|ites)$", ws[-1]):
         return False  # "John] Wilkes", "Abdul Mejid.—Ed", "Somersetshire", "Carsonite"
     if (
@@ -281,6 +325,39 @@ def _person_like(name: str, lower_words: set[str] | None = None) -> bool:
     return all(_capitalised(w) or w.casefold() in PARTICLES for w in ws)
 
 
+def _not_one_person(text: str, start: int, end: int, title: str | None) -> bool:
+    """A name spaCy finds that names no one person: a plural or a type ("the Mahoneys", "six million
+    Johnny Thomases", "les Mirabau"), a place with the article ("cross the Nevsky."), a common noun after
+    "General" ("General Strikes")."""
+    name = text[start:end]
+    if title and title.casefold() == "general" and name.casefold() in GENERAL_NOUNS:
+        return True
+    before = re.search(r"(?<![^\W\d_])([^\W\d_]+)[ \t]+$", text[max(0, start - 20) : start])
+    det = before.group(1).casefold() if before and not title else ""
+    if det not in PLURAL_DETERMINERS:
+        return False
+    if det in ("les", "des", "ces") and " " not in name:
+        return True  # French plural article before a surname: the family, the firm
+    if name.endswith("s") and not name.endswith(("ss", "us", "is")):
+        return True
+    return (
+        det == "the" and " " not in name and re.match(r"\s*(?:[.,;:!?)]|$)", text[end : end + 2]) is not None
+    )
+
+
+def _foreign_title(name: str, language: str | None, auth: Authority) -> bool:
+    """A capitalised phrase of another language's common words quoted in an English text is the title
+    of a work, not a person ("Sang Froid et Discipline", "Qui Vive?", "Petit Parisien")."""
+    ws = _TOKEN.findall(name)
+    if (language or "en")[:2] != "en" or len(ws) < 2 or any(fold_word(w) in _given_names(auth) for w in ws):
+        return False
+    for other, function_words in FUNCTION_WORDS.items():
+        content = [w for w in ws if w.casefold() not in function_words]
+        if content and all(w.casefold() in dictionary(other) or inflected_common(w, other) for w in content):
+            return True
+    return False
+
+
 def _entity_like(name: str, lower_words: set[str]) -> bool:
     """A place or organisation spaCy finds and the authority file does not know: capitalised, no
     elided word ("Qu'", "s'écrouler"), and not one word the text also writes in lower case ("Union",
@@ -288,7 +365,7 @@ def _entity_like(name: str, lower_words: set[str]) -> bool:
     ws = _TOKEN.findall(name)
     if not ws or not name[:1].isupper() or re.search(r"['’]$|['’]\s|^\w['’]", name):
         return False
-    if len(ws) == 1 and (ws[0].casefold() in lower_words or ws[0].casefold() in _BAD_PERSON_WORDS):
+    if len(ws) == 1 and (ws[0].casefold() in lower_words or ws[0].casefold() in NOT_PERSON_WORDS):
         return False
     return any(_capitalised(w) and len(w) > 2 for w in ws)
 
@@ -300,10 +377,16 @@ def _part_of(parts: list[Part], pos: int) -> Part | None:
     return None
 
 
+_TITLES_WRITTEN = sorted(
+    {t for ts in NAME_TITLES.values() for t in ts} | set(LOWER_NAME_TITLES), key=len, reverse=True
+)
 _TITLE_CUE = re.compile(
-    r"\b(?P<t>Herrn?|Frau|Fräulein|Mr|Mrs|Dr|Comrade|Genosse|Genossin|Monsieur|Mme|Madame|Citizen|Citoyen|"
-    r"Citoyenne|Signor|Signora|Prof|Professor|Captain|Capt|Colonel|Товарищ|Тов)\.?[ \t]+"
-    r"(?P<n>(?:[A-Z]\.[ \t]?)*[A-ZÀ-ÞА-Я][\w’'\-]+(?:[ \t]+(?:[A-ZÀ-ÞА-Я][\w’'\-]+|von|van|de|der|du|la|le))*)"
+    r"(?<![\w.])(?P<t>"
+    + "|".join(re.escape(t) if t.endswith(".") else re.escape(t) + r"\.?" for t in _TITLES_WRITTEN)
+    + r")[ \t]+"
+    r"(?P<n>(?:(?:[A-Z]|"
+    + "|".join(GIVEN_ABBREVIATIONS)
+    + r")\.[ \t]?)*[A-ZÀ-ÞА-Я][\w’'\-]+(?:[ \t]+(?:[A-ZÀ-ÞА-Я][\w’'\-]+|von|van|de|der|du|la|le))*)"
 )
 
 
@@ -314,18 +397,42 @@ def _rule_mentions(doc: Document, auth: Authority) -> list[Mention]:
     text, out = doc.text, []
     for m in _TITLE_CUE.finditer(text):
         name = re.sub(r"(?:[ \t]+(?:von|van|de|der|du|la|le))+$", "", m.group("n"))
+        start = m.start("n")
+        while (skip := re.match(r"([^\W\d_]+)\.?[ \t]*", name)) and skip.group(1).casefold() in OFFICES:
+            name, start = name[skip.end() :], start + skip.end()  # "Hr. Director Stoll": Stoll
         ws = words(name)
+        if ws and (
+            ws[0].casefold() in KIN
+            or (len(ws) == 1 and len(ws[0]) <= 3 and text[start + len(name) :][:1] == ".")
+        ):
+            continue  # "Ihres Herrn Vaters", "Hr. Sch.": no name
         if (
             not ws
-            or any(w.casefold() in _BAD_PERSON_WORDS or w.casefold() in TITLES for w in ws)
+            or any(w.casefold() in NOT_PERSON_WORDS or w.casefold() in TITLES for w in ws)
             or len(ws) > 4
+            or any(w.casefold() in OFFICES for w in ws)
         ):
             continue
-        start = m.start("n")
         out.append(
-            Mention(start, start + len(name), "person", None, "rule:title", 0.75, "rule", title=m.group("t"))
+            Mention(
+                start,
+                start + len(name),
+                "person",
+                None,
+                "rule:title",
+                0.75,
+                "rule",
+                title=m.group("t").rstrip("."),
+            )
         )
+    for m in _ISSUE_OF.finditer(text):
+        name = re.sub(r"(?:[ \t]+[a-z]+)+$", "", m.group("p"))
+        found = auth.lookup(name, "periodical")
+        if found or (len(name) > 3 and not _BOOKISH.search(name)):
+            out.append(Mention(m.start("p"), m.start("p") + len(name), "periodical", found[0] if found else None,
+                               "rule:issue-of" + ("+authority" if found else ""), 0.9 if found else 0.6, "rule"))  # fmt: skip
     head = text[: doc.parts[0].end] if doc.parts and doc.parts[0].kind == "header" else text[:3000]
+    out.extend(_credited(head, auth))
     for m in _PERIODICAL_CUE.finditer(head):
         name = m.group("p").strip()
         start, end = m.start("p"), m.start("p") + len(name)
@@ -375,6 +482,76 @@ def _rule_mentions(doc: Document, auth: Authority) -> list[Mention]:
     return out
 
 
+_GIVEN_THEN_NAME = re.compile(
+    r"(?<![\w.])(?P<g>[A-ZÀ-Þ][a-zß-ÿ]+)(?P<rest>(?:[ \t]+(?:[A-ZÀ-Þ]\.|[A-ZÀ-Þ][a-zß-ÿ]+))?"
+    r"(?:[ \t]+(?:von|van|de|di|da|del|della|du|der|zu))*[ \t]+[A-ZÀ-Þ][a-zß-ÿ'’]+(?:-[A-ZÀ-Þ][a-zß-ÿ]+)?)"
+)
+
+
+def _given_name_mentions(text: str, auth: Authority, lower_words: set[str]) -> list[Mention]:
+    """People a text without a pipeline names in full: a given name the authority file knows ("Edoardo",
+    "Jakob") before a capitalised word ("Jakob Wehe", "Edoardo de Launay"); months, titles and words the
+    text writes in lower case excepted."""
+    given = _given_names_written(auth)
+    out = []
+    for m in _GIVEN_THEN_NAME.finditer(text):
+        first = m.group("g")
+        if (strip_accents(first.casefold()) not in given or first.casefold() in MONTHS or first.casefold() in TITLES
+                or first.casefold() in NOT_GIVEN or first.casefold() in lower_words):  # fmt: skip
+            continue
+        name = m.group(0)
+        ws = words(name)
+        if any(w.casefold() in lower_words or w.casefold() in NOT_PERSON_WORDS or w.casefold() in OFFICES
+               for w in ws[1:]):  # fmt: skip
+            continue
+        out.append(Mention(m.start(), m.end(), "person", None, "rule:given-name", 0.6, "rule"))
+    return out
+
+
+def _surnames_again(text: str, mentions: list[Mention], lower_words: set[str]) -> list[Mention]:
+    """The surname of a person the document names in full, written alone elsewhere in it ("Edoardo de
+    Launay" ... "Launay"), where no pipeline finds it."""
+    surnames = {
+        words(text[m.start : m.end])[-1]
+        for m in mentions
+        if m.label == "person" and len(words(text[m.start : m.end])) > 1
+    }
+    out: list[Mention] = []
+    for surname in surnames:
+        if len(surname) < 3 or surname.casefold() in lower_words or surname.casefold() in TITLES:
+            continue
+        for m in re.finditer(rf"(?<![\w.]){re.escape(surname)}(?!\w)", text):
+            probe = Mention(m.start(), m.end(), "person", None, "rule:surname-again", 0.6, "rule")
+            if not any(_overlaps(probe, x) for x in (*mentions, *out)):
+                out.append(probe)
+    return out
+
+
+_CREDIT = re.compile(
+    r"(?im)^[ \t]*(?:" + "|".join(re.escape(x) for x in sorted(
+        {x for key in ("transcribed", "proofread", "translated") for x in HEADER_LABELS[key]}, key=len, reverse=True))
+    + r")[ \t]*(?:by)?[ \t]*:[ \t]*(?:by[ \t]+)?(?P<list>[^\n]+)$"
+)  # fmt: skip
+
+
+def _credited(head: str, auth: Authority) -> list[Mention]:
+    """The people a page's header credits ("Proofread: Fred, Francesco 2013", "Transcribed by Sally
+    Ryan"): after a credit label every name of the list is a person, a given name alone too."""
+    out = []
+    for m in _CREDIT.finditer(head):
+        pos = m.start("list")
+        for item in re.finditer(r"[^,;&/]+", m.group("list")):
+            raw = re.split(r"\s+(?:and|in|for|from|\d)|\s*[(\[]|\.\s", item.group(0))[0]
+            name = raw.strip(" .\t")
+            ws = words(name)
+            if (not ws or len(ws) > 4 or not _person_like(name) or len(name) < 3 or name.isupper()
+                    or any(w.casefold() in MONTHS for w in ws)):  # fmt: skip
+                continue
+            start = pos + item.start() + item.group(0).find(name)
+            out.append(Mention(start, start + len(name), "person", None, "rule:credit", 0.7, "rule"))
+    return out
+
+
 def _overlaps(a: Mention, b: Mention) -> bool:
     return a.start < b.end and b.start < a.end
 
@@ -384,7 +561,7 @@ def annotate(doc: Document) -> list[Span]:
     auth = authority()
     lower_words = {w for w in re.findall(r"\b[a-z][a-z]+\b", text)}
     parts = doc.parts or [Part("body", 0, len(text))]
-    mentions = _gazetteer(text, auth, lower_words)
+    mentions = _gazetteer(text, auth, lower_words, dictionary(doc.language))
     # Rules: keep where they add a mention or type an unlinked one.
     for rule in _rule_mentions(doc, auth):
         clash = [m for m in mentions if _overlaps(m, rule)]
@@ -399,6 +576,12 @@ def annotate(doc: Document) -> list[Span]:
                         "periodical",
                         "authority:alias+source-line",
                     )
+    if nlp_mod.pipeline(doc.language) is None:
+        # No pipeline: a known given name before a capitalised word, and the surnames named so again.
+        for extra in _given_name_mentions(text, auth, lower_words):
+            if not any(_overlaps(m, extra) for m in mentions):
+                mentions.append(extra)
+        mentions.extend(_surnames_again(text, mentions, lower_words))
     # spaCy: names the authority file does not know (and types for ambiguous ones).
     for start, end, label in _spacy_mentions(doc, [(p.start, p.end) for p in parts]):
         start, end, title = _clean_span(text, start, end)
@@ -416,7 +599,11 @@ def annotate(doc: Document) -> list[Span]:
         name = text[start:end]
         title = title or _title_before(text, start)
         if label == "person":
-            if not _person_like(name, lower_words):
+            if (
+                not _person_like(name, lower_words)
+                or _not_one_person(text, start, end, title)
+                or _foreign_title(name, doc.language, auth)
+            ):
                 continue
             mentions.append(Mention(start, end, "person", None, "spacy", 0.6, "spacy", title=title))
         else:
@@ -427,10 +614,13 @@ def annotate(doc: Document) -> list[Span]:
                 continue
             mentions.append(Mention(start, end, label, found[0] if found else None,
                                     "spacy+authority" if found else "spacy", 0.8 if found else 0.5, "spacy"))  # fmt: skip
-    mentions = [m for m in mentions if not _in_title_of_work(text, m)]
+    mentions.extend(_listed_among_people(text, mentions, lower_words))
+    mentions = [
+        m for m in mentions if not _in_title_of_work(text, m) and not _among_places(text, m, mentions)
+    ]
     _anachronisms(doc, parts, mentions)
     mentions.sort(key=lambda m: (m.start, -m.end))
-    _resolve_people(text, mentions, auth, dictionary(doc.language))
+    _resolve_people(text, mentions, auth, dictionary(doc.language), (doc.language or "en")[:2])
     _link_fields(doc, mentions, auth)
     return [_span(doc, parts, m) for m in mentions if m.label in LABELS]
 
@@ -440,6 +630,55 @@ _WORK_AFTER = re.compile(
     r"Correspondence|Gesamtausgabe|Internet Archive|Reference Archive|Archive|Institute|Library|Museum)\b"
 )
 _WORK_BEFORE = re.compile(r"(?:Anti|anti)[\-–]$")
+
+
+_BETWEEN_PEOPLE = re.compile(
+    r",[ \t]+(?P<n>[A-ZÀ-Þ][\w’'\-]+(?:[ \t]+[A-ZÀ-Þ][\w’'\-]+)?)(?:,[ \t]+(?:and[ \t]+)?|,?[ \t]+(?:and|und|et)[ \t]+)"
+)
+
+
+def _listed_among_people(text: str, mentions: list[Mention], lower_words: set[str]) -> list[Mention]:
+    """A name no one found, listed between two people ("Ter Meulen, Brand, Drummond Fraser"), is a
+    person too."""
+    people = sorted((m for m in mentions if m.label == "person"), key=lambda m: m.start)
+    out = []
+    for a, b in itertools.pairwise(people):
+        gap = _BETWEEN_PEOPLE.fullmatch(text, a.end, b.start)
+        if gap is None:
+            continue
+        name = gap.group("n")
+        if not _person_like(name, lower_words) or any(w.casefold() in MONTHS for w in words(name)):
+            continue
+        there = [m for m in mentions if m.start < gap.end("n") and gap.start("n") < m.end]
+        if not there:
+            out.append(Mention(gap.start("n"), gap.end("n"), "person", None, "rule:list", 0.6, "rule"))
+        elif len(there) == 1 and there[0].source == "spacy" and there[0].entity is None:
+            # spaCy's ORG "Brand" between two people: the list says who it is
+            there[0].label, there[0].evidence, there[0].source = "person", "rule:list", "rule"
+    return out
+
+
+_YEAR_AFTER = re.compile(r",?[ \t]+(?:1[5-9]|20)\d\d\b")
+
+
+def _among_places(text: str, m: Mention, mentions: list[Mention]) -> bool:
+    """One word spaCy calls a person, listed with a place ("Savoy and Jura", "Gondar as well as Addis
+    Ababa") and linked to no one, is a place too; between a place and a year it is a publisher. (Quadratic in the mentions of a document only for the
+    few lone unlinked words.)"""
+    if m.label != "person" or m.source != "spacy" or m.entity is not None or " " in text[m.start : m.end]:
+        return False
+    places = {text[o.start : o.end] for o in mentions if o.label == "place"}
+    if _YEAR_AFTER.match(text, m.end) and any(
+        o.label == "place" and re.fullmatch(r"[ \t]*[,:][ \t]*", text[o.end : m.start]) for o in mentions
+    ):
+        return True  # "Bari, Laterza, 1950": a publisher between the place and the year of a reference
+    for other in mentions:
+        if other.label != "place" and text[other.start : other.end] not in places:
+            continue  # a place, or a name the document calls a place elsewhere
+        between = text[other.end : m.start] if other.end <= m.start else text[m.end : other.start]
+        if re.fullmatch(r"\s*(?:,|and|or|et|ou|und|as well as)\s*", between):
+            return True
+    return False
 
 
 def _in_title_of_work(text: str, m: Mention) -> bool:
@@ -499,7 +738,9 @@ def _anachronisms(doc: Document, parts: list[Part], mentions: list[Mention]) -> 
             m.label = m.entity.type
 
 
-def _resolve_people(text: str, mentions: list[Mention], auth: Authority, common: frozenset[str]) -> None:
+def _resolve_people(
+    text: str, mentions: list[Mention], auth: Authority, common: frozenset[str], language: str = "en"
+) -> None:
     """Link each person mention to the authority file or to one new entity per person of the
     document, surname by surname; ambiguous ones by the document's other mentions."""
     for m in mentions:
@@ -555,7 +796,7 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority, common:
                 m.evidence, m.confidence = "document:surname", 0.7
                 name = text[holder.start : holder.end]
                 given = person_parts(name)[1]  # type: ignore[index]
-            elif not m.title and m.source == "spacy" and not _lone_surname(text, m, auth, common):
+            elif not m.title and m.source == "spacy" and not _lone_surname(text, m, auth, common, language):
                 m.label = "-"  # a lone capitalised word spaCy calls a person: not enough
             elif not m.title and m.source == "spacy":
                 m.evidence, m.confidence = "spacy:lone-surname", 0.5
@@ -579,7 +820,9 @@ def _resolve_people(text: str, mentions: list[Mention], auth: Authority, common:
             m.evidence = f"new:{m.evidence}"
 
 
-def _lone_surname(text: str, m: Mention, auth: Authority, common: frozenset[str] = frozenset()) -> bool:
+def _lone_surname(
+    text: str, m: Mention, auth: Authority, common: frozenset[str] = frozenset(), language: str = "en"
+) -> bool:
     """A single word spaCy calls a person is kept unless it is a given name ("George"), a word of
     the language's dictionary ("Conference", "the Lefts"), shorter than four letters or, in a
     language without a dictionary, at a sentence's start (where any word is capitalised)."""
@@ -597,19 +840,17 @@ def _lone_surname(text: str, m: Mention, auth: Authority, common: frozenset[str]
         word[:-1].casefold() in _lower_words(text) or auth.by_key.get((fold_word(word[:-1]),))
     ):
         return False  # "the Lefts", "the Russias"
-    if re.search(r"(?:ianer|ians|aner|ists)$", word) or word.casefold() in _COMMON_CAPITALISED:
+    if re.search(r"(?:ianer|ians|aner|ists)$", word) or word.casefold() in COMMON_CAPITALISED:
         return False  # "Hegelianer", "Feuerbachians"; "Majesty", "Bourgeois"
     if re.search(rf"\b{re.escape(word)}(?:s|ish| istan|ian)\b", text):
         return False  # "Kurd" beside "Kurds", "Kurdistan": a people, not a person
-    if not common and re.search(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$", text[max(0, m.start - 3) : m.start]):
-        return False  # at a sentence's start any word is capitalised: only a dictionary can tell
-    if re.search(r"\b(?:in|at|near|from|to|towards|via)\s+$", text[max(0, m.start - 10) : m.start], re.I):
-        return False  # "in Larne": a place
+    if re.search(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$", text[max(0, m.start - 3) : m.start]) and (
+        not common or (language != "en" and inflected_common(word, language))
+    ):
+        return False  # at a sentence's start any word is capitalised: only a dictionary can tell ("Brisée")
+    if re.search(r"\b(?:in|at|near|from|to|towards|via|for)\s+$", text[max(0, m.start - 10) : m.start], re.I):
+        return False  # "in Larne", "member for Pirna": a place
     return fold_word(word) not in _given_names(auth)
-
-
-_COMMON_CAPITALISED = {"majesty", "highness", "excellency", "bourgeois", "mark", "constable", "sir", "madam",
-                       "lordship", "ladyship", "providence", "heaven", "fate", "nature", "reason", "liberty"}  # fmt: skip
 
 
 @lru_cache(maxsize=4)
@@ -618,6 +859,20 @@ def _lower_words(text: str) -> set[str]:
 
 
 _GIVEN_CACHE: dict[str, set[str]] = {}
+
+
+def _given_names_written(auth: Authority) -> set[str]:
+    """The authority file's given names as written (accents and case aside): "Warren" but not "Waaren"."""
+    key = f"written:{auth.version}"
+    if key not in _GIVEN_CACHE:
+        _GIVEN_CACHE[key] = {
+            strip_accents(words(alias)[0].casefold())
+            for e in auth.entities.values()
+            if e.type == "person"
+            for alias in (e.name, *e.aliases)
+            if len(words(alias)) > 1 and len(words(alias)[0]) > 1
+        }
+    return _GIVEN_CACHE[key]
 
 
 def _given_names(auth: Authority) -> set[str]:

@@ -60,6 +60,46 @@ def dictionary(language: str | None) -> frozenset[str]:
     return _cache[key]  # type: ignore[no-any-return]
 
 
+def inflected_common(word: str, language: str | None) -> bool:
+    """Whether a word is an inflected form of one of the language's common words, by the suffix rules
+    of the pipeline's own lemmatizer ("brisée" → briser, "Jahre" is not French): for languages whose
+    words take many endings, where the lemma index alone misses the forms a text writes."""
+    language = (language or "en").lower()[:2]
+    common = dictionary(language)
+    key = f"rules:{language}"
+    if key not in _cache:
+        _cache[key] = _suffix_rules(pipeline(language))
+    folded = word.casefold()
+    return any(
+        folded.endswith(old) and folded[: len(folded) - len(old)] + new in common
+        for old, new in _cache[key]
+        if old and len(folded) > len(old) + 2
+    )
+
+
+def _suffix_rules(nlp: Any) -> list[tuple[str, str]]:
+    lookups = _lookups(nlp)
+    if lookups is None or not lookups.has_table("lemma_rules"):
+        return []
+    return sorted({(old, new) for rules in lookups.get_table("lemma_rules").values() for old, new in rules})
+
+
+def _lookups(nlp: Any) -> Any | None:
+    if nlp is None:
+        return None
+    try:
+        from pathlib import Path
+
+        from spacy.lookups import Lookups
+
+        root = Path(nlp.path) if getattr(nlp, "path", None) else None
+        if root is None or not (root / "lemmatizer" / "lookups").exists():
+            return None
+        return Lookups().from_disk(root / "lemmatizer" / "lookups")
+    except (OSError, ValueError, ImportError):
+        return None
+
+
 def _lemma_index(nlp: Any) -> frozenset[str]:
     if nlp is None:
         return frozenset()

@@ -123,8 +123,12 @@ class Entities:
     ) -> dict[str, str]:
         """local id → archive entity id. People of one surname merge when their given names agree
         (a full name and its initials); a surname alone merges only into the one full name of that
-        surname that shares a co-mentioned entity with it."""
+        surname that shares a co-mentioned entity with it, one that at most 5% of documents name."""
         people = [k for k in names if k.startswith("person:")]
+        # The shared context that joins a surname alone to a full name must say something: an entity
+        # few documents name, not Marx or Britain ("Comrade Stoker" is not Helene Stöcker).
+        frequency = Counter(e for entities in context.values() for e in entities)
+        rare = max(2, len(context) // 20)
         by_surname: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
         for local in people:
             best = max(names[local], key=lambda n: (len(n.split()), names[local][n]))
@@ -147,7 +151,7 @@ class Entities:
             for loc, given in group:
                 if given:
                     continue
-                ctx = set().union(*(context.get(d, set()) for d in docs[loc]))
+                ctx = {e for d in docs[loc] for e in context.get(d, set()) if frequency[e] <= rare}
                 sharing = [
                     h for h in heads if ctx & set().union(*(context.get(d, set()) for d in docs[h[0]]))
                 ]
