@@ -16,6 +16,7 @@ _CLOSING = re.compile(
     r"faithfully|fraternally|cordially|respectfully|affectionately) yours|cordially|fraternally|sincerely|"
     r"with (?:\w+[- ])*(?:greetings?|regards|salutations?|wishes|love)|(?:comradely|fraternal|warm(?:est)?|best|kind) "
     r"(?:greetings?|regards)|salut(?:ations)?|adieu|au revoir|bien à (?:vous|toi)|votre|ihr |dein |saludos|"
+    r"believe me(?=,)|i (?:am|remain)(?=,)|"  # "Believe me, my dear Wilshire,", "I am, Sir, your obedient servant,"
     r"with (?:revolutionary|socialist|communist) \w+|long live|yours for|in solidarity|"
     r"in the name (?:and on the (?:mandate|behalf) )?of|on behalf of|by order of)\b|"
     r"your(?:\s+(?:most|very|ever))?(?:\s+(?:devoted|affectionate|faithful|loving|old|sincere|grateful|obedient))?"
@@ -40,9 +41,30 @@ _CLOSING_AND_NAME = re.compile(
 YEARLESS_DATELINE = re.compile(
     rf"^(?P<place>[A-ZÀ-Þ][\w'’. -]{{1,40}}?),\s*(?i:{MONTH_NAME})\.?\s+[0-3]?\d(?:st|nd|rd|th)?\.?$"
 )
+# A closing formula run into the end of the last paragraph: "… from criminal actions. – Yours fraternally,",
+# "… the Transport Workers' Union. -- Yours,", "… to publish this correspondence. – I am, Sir, yours faithfully,".
+# After a dash any closing formula; without one, only a formula that does not end a sentence ("… and tools.
+# Yours for anarchy", "… I am, dear comrade, fraternally yours,"), so that "Yours is the future." stays text.
+_RUN_IN_CLOSING = re.compile(
+    r"(?:(?P<dash>\s*[–—]|\s+-|--)-?\s*|(?<=[.!?”\"’)…])\s+)(?P<closing>[A-ZÀ-Þa-z][^.!?–—]{2,70}?)\s*$"
+)
 _ED_SIGNOFF = re.compile(
     r"(?<=[.!?”\"])\s*(?P<dash>[—–]|--)\s*(?P<sig>Ed(?:itor)?s?\.(?:\s+[A-Z][\w ]{1,30})?)\s*$"
 )
+
+
+def run_in_closing(text: str) -> int | None:
+    """Where a closing formula run into the end of a paragraph starts (see `_RUN_IN_CLOSING`), or None."""
+    tail_from = max(0, len(text.rstrip()) - 100)
+    m = _RUN_IN_CLOSING.search(text, tail_from)
+    if m is None:
+        return None
+    closing = m.group("closing")
+    if not _CLOSING.match(closing) or closing.lower().startswith("long live"):
+        return None
+    if not m.group("dash") and not (closing.endswith(",") or closing[:5].lower() == "yours"):
+        return None
+    return m.start()
 
 
 def is_signature(text: str, authors: list[str]) -> bool:
@@ -169,6 +191,11 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
             ]
             result.signatures.insert(0, signoff.group("sig"))
             saw_signature = True
+        elif (split := run_in_closing(text)) is not None and split > 0:
+            # "… from criminal actions. – Yours fraternally,": the text, then its closing formula.
+            kinds[j] = [Segment("body", text[:split], j), Segment("closing", text[split:].strip(), j)]
+            zone_first = j
+            break
         elif (line_kind := _line_kind(flat, authors)) is not None and len(lines) == 1:
             kind = line_kind
             if kind == "signature" and saw_signature and not saw_closing and len(result.signatures) >= 2:
@@ -213,7 +240,7 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
 
 
 def _line_kind(line: str, authors: list[str]) -> str | None:
-    flat = line.strip()
+    flat = line.strip().lstrip("–—- ")  # "—Yours fraternally,": a closing formula after a dash
     if (
         _CLOSING.match(flat)
         and len(flat) < 90

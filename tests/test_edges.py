@@ -1,0 +1,84 @@
+"""Where the text starts and ends: conventions of the body's edges on real pages (the closing formula,
+editorial matter around the text), each asserted on pages of more than one author or source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archivist.model import Document
+from archivist.pipeline import extract_file
+
+from .conftest import SHARED, shared_or_skip
+
+
+@pytest.fixture(scope="module")
+def wide() -> Path:
+    return shared_or_skip(SHARED / "corpus-wide")
+
+
+def _doc(root: Path, rel: str) -> Document:
+    result = extract_file(str(root / rel), rel)
+    assert result.document is not None, result.failure_detail
+    return result.document
+
+
+def _closings(doc: Document) -> list[str]:
+    return [doc.part_text(p) for p in doc.parts_of("closing")]
+
+
+def test_a_closing_formula_run_into_the_last_paragraph(corpus: Path, wide: Path) -> None:
+    # "… the worst type of jingoism. – Yours," / "… the Transport Workers' Union. -- Yours," (pandoc Markdown)
+    for root, rel, end, closing in [
+        (
+            corpus,
+            "mia-mass-edits/archive/bax/1904/02/letter-27-2.htm",
+            "the worst type of jingoism.",
+            "– Yours,",
+        ),
+        (
+            corpus,
+            "mia-reader/_pages/archive/connolly/1911/09/diract.md",
+            "Transport Workers' Union.",
+            "-- Yours,",
+        ),
+        (
+            wide,
+            "mia-mass-edits/archive/bax/1923/08/armednat.htm",
+            "illustrations galore",
+            "– yours fraternally",
+        ),
+        (
+            wide,
+            "mia-mass-edits/archive/malatesta/1925/12/syndic2.htm",
+            "the means and tools.",
+            "Yours for anarchy",
+        ),
+    ]:
+        doc = _doc(root, rel)
+        assert doc.body is not None and doc.body.rstrip().endswith(end), rel
+        assert closing in _closings(doc), rel
+        assert doc.text.count(closing) >= 1  # kept in the text, as the closing
+
+
+def test_closing_formulas_that_open_with_a_verb_or_a_dash(wide: Path) -> None:
+    # "I am, dear comrade, fraternally yours," / "Believe me, my dear Wilshire," / "– Yours fraternally,"
+    for rel, end, closing in [
+        ("mia-mass-edits/archive/kautsky/1912/06/colonialpol.htm", "thought to discover in it.",
+         "I am, dear comrade, fraternally yours,"),
+        ("mia-mass-edits/archive/bax/1902/11/wilshires-bax.htm", "Funny, isn’t it?", "Believe me, my dear Wilshire,"),
+        ("mia-mass-edits/archive/quelch-tom/1914/10/01-tom.htm", "the glorious cause of Socialism.",
+         "– Yours fraternally,"),
+    ]:  # fmt: skip
+        doc = _doc(wide, rel)
+        assert doc.body is not None and doc.body.rstrip().endswith(end), rel
+        assert closing in _closings(doc), rel
+
+
+def test_a_sentence_opening_with_yours_stays_text() -> None:
+    # A last sentence that ends with its full stop is text, whatever word it opens with.
+    from archivist.extract.closing import run_in_closing
+
+    assert run_in_closing("We have done our duty. Yours is the future.") is None
+    assert run_in_closing("We have done our duty. – Yours fraternally,") == len("We have done our duty.")
