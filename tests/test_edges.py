@@ -82,3 +82,18 @@ def test_a_sentence_opening_with_yours_stays_text() -> None:
 
     assert run_in_closing("We have done our duty. Yours is the future.") is None
     assert run_in_closing("We have done our duty. – Yours fraternally,") == len("We have done our duty.")
+
+
+def test_a_labelled_editors_note_set_as_a_quote_is_not_the_text(corpus: Path, wide: Path) -> None:
+    # "Note from MECW volume 3, 1975 :" / the note as a blockquote / the text; "Note from MIA :" likewise.
+    for root, rel, first in [
+        (corpus, "wikirouge-mecw/en/MECW/MECW03-006.html", "I am now travelling in Holland."),
+        (wide, "wikirouge-mecw/en/MECW/MECW04-032.html", "The Germans are gradually beginning"),
+        (wide, "wikirouge-mecw/en/MECW/MECW18-055.html", "Bolivar y Ponte, Simon,"),
+        (wide, "wikirouge-mecw/en/MECW/MECW24-064.html", "Scarcely 15 months ago"),
+    ]:
+        doc = _doc(root, rel)
+        opening = next(p for p in doc.parts if p.kind in ("salutation", "body"))
+        assert doc.part_text(opening).startswith(first), rel
+        notes = " ".join(doc.part_text(p) for p in doc.parts_of("editorial-note"))
+        assert "Note from M" in notes, rel  # kept, as the editors' note

@@ -35,6 +35,12 @@ def notes_start(lines: list[str]) -> int | None:
 _ED_MARK = re.compile(
     r"[–—-]\s*(?:Ed|Eds|Editor|Editors|Trans|Translator|Tr|MIA|Note by \w+)\.?\s*\]?\)?$", re.I
 )
+# The line that introduces an editor's note: "Note from MECW vol. 4, 1975 :", "Note by MIA:", "Editor's note:".
+_NOTE_LABEL = re.compile(
+    r"^(?:(?:an? )?(?:editor'?s'?|editorial|translator'?s'?|transcriber'?s'?|publisher'?s'?) )?notes? "
+    r"(?:from|by|of) (?:the )?[\w.,' ]{1,40}?\s*[:.]?$|^(?:editor'?s'?|editorial|translator'?s'?) notes?\s*[:.]?$",
+    re.I,
+)
 _INTRO_HEADING = re.compile(
     r"(?:[’']s?\s+(?:introduction|note|preface|foreword)|\b(?:introduction|note|preface|foreword)\s+(?:by|of)\s+"
     r"the\b|^(?:editor|translator|publisher)s?[’']?s?\s+(?:introduction|note))",
@@ -93,6 +99,12 @@ def mark_leading_editorial(layout: Layout, fmt: str) -> None:
         run = [k for k in body[: next((n for n, k in enumerate(body) if not items[k].block.in_quote), 0)]]
         if run and len(run) < len(body):
             for k in run:
+                items[k].role = "editorial"
+    elif _NOTE_LABEL.match(items[first].text.strip()) and items[body[1]].block.in_quote:
+        # "Note from MECW vol. 4, 1975 :" above the editors' note set as a blockquote, then the text.
+        quoted = next((n for n, k in enumerate(body[1:], 1) if not items[k].block.in_quote), len(body))
+        if quoted < len(body):
+            for k in body[:quoted]:
                 items[k].role = "editorial"
     else:
         for k in body[:3]:
