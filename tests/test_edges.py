@@ -97,3 +97,25 @@ def test_a_labelled_editors_note_set_as_a_quote_is_not_the_text(corpus: Path, wi
         assert doc.part_text(opening).startswith(first), rel
         notes = " ".join(doc.part_text(p) for p in doc.parts_of("editorial-note"))
         assert "Note from M" in notes, rel  # kept, as the editors' note
+
+
+def test_a_salutation_after_a_short_preamble_opens_the_text(corpus: Path, wide: Path) -> None:
+    # A date and "Dear Comrades,"; a letterhead and "Comrades:"; a newspaper's lead-in and "Comrades:"; a
+    # heading with its dateline and "Dear Engels,". What stands before the salutation is not the text.
+    for root, rel, salutation, before in [
+        (corpus, "mia-mass-edits/archive/ciliga/1935/12/jugocomm.html", "Dear Comrades,", "December 9, 1935"),
+        (corpus, "mia-mass-edits/archive/shachtma/1933/12/letter2.htm", "Comrades:", "Dec. 16th, 1933"),
+        (wide, "mia-mass-edits/archive/cannon/works/1928/dec/appeal.htm", "Comrades:", "expelled Cannon"),
+        (wide, "wikirouge-mecw/en/MECW/MECW38-069.html", "Dear Engels,", "Cologne, first half of November"),
+    ]:
+        doc = _doc(root, rel)
+        opening = next(p for p in doc.parts if p.kind in ("salutation", "body"))
+        assert opening.kind == "salutation" and doc.part_text(opening) == salutation, rel
+        assert before in doc.text[: opening.start] and before not in (doc.body or ""), rel
+
+
+def test_a_salutation_after_long_paragraphs_is_inside_the_text(corpus: Path) -> None:
+    # A speech given in two versions: the second opens with "Citizens," after the first's paragraphs.
+    doc = _doc(corpus, "mia-mass-edits/archive/plekhanov/1889/07/speech.html")
+    assert doc.body is not None and doc.body.startswith("It may seem strange")
+    assert not doc.parts_of("salutation")
