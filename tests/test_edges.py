@@ -119,3 +119,14 @@ def test_a_salutation_after_long_paragraphs_is_inside_the_text(corpus: Path) -> 
     doc = _doc(corpus, "mia-mass-edits/archive/plekhanov/1889/07/speech.html")
     assert doc.body is not None and doc.body.startswith("It may seem strange")
     assert not doc.parts_of("salutation")
+
+
+def test_the_signers_title_and_address_are_no_postscript(wide: Path) -> None:
+    # "Yours obediently," / "John Hales," / "General Secretary" / "International Working Men's Association …"
+    for rel in ("wikirouge-mecw/en/MECW/MECW23-009.html", "wikirouge-mecw/en/MECW/MECW08-069.html"):
+        doc = _doc(wide, rel)
+        assert not doc.parts_of("postscript"), rel
+        assert doc.parts[-1].kind in ("signature", "dateline", "footnote"), rel
+    # Prose after the signature stays a postscript: "Salut." / "Your" / "K. M." / "There's a tremendous panic …"
+    doc = _doc(wide, "wikirouge-mecw/en/MECW/MECW39-259.html")
+    assert any(doc.part_text(p).startswith("There's a tremendous panic") for p in doc.parts_of("postscript"))

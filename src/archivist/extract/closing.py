@@ -235,8 +235,25 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
                 kinds[j] = [Segment("closing", texts[j], j)]
                 kinds[j + 1] = [Segment("signature", texts[j + 1], j + 1)]
                 result.signatures.append(re.sub(r"\s+", " ", nxt))
-                return j, j + 2
+                # The signer's title, body and address ("General Secretary" / "International Working
+                # Men's Association 256, High Holborn") end the signature block; a P.S. is prose.
+                k = j + 2
+                while k < end and _signature_block_line(texts[k]):
+                    flat = re.sub(r"\s+", " ", texts[k]).strip()
+                    if (dl := parse_dateline(flat)) is not None:
+                        kinds[k] = [Segment("dateline", texts[k], k, place=dl[0], date=dl[1])]
+                        result.datelines.append(kinds[k][0])
+                    else:
+                        kinds[k] = [Segment("signature", texts[k], k)]
+                    k += 1
+                return j, k
     return None
+
+
+def _signature_block_line(text: str) -> bool:
+    """A short line under a signature that ends no sentence: a title, an organisation, an address."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    return 0 < len(flat) <= 80 and "\n" not in text.strip() and not re.search(r"[a-z]{2}[.!?:]$", flat)
 
 
 def _line_kind(line: str, authors: list[str]) -> str | None:
