@@ -130,3 +130,24 @@ def test_the_signers_title_and_address_are_no_postscript(wide: Path) -> None:
     # Prose after the signature stays a postscript: "Salut." / "Your" / "K. M." / "There's a tremendous panic …"
     doc = _doc(wide, "wikirouge-mecw/en/MECW/MECW39-259.html")
     assert any(doc.part_text(p).startswith("There's a tremendous panic") for p in doc.parts_of("postscript"))
+
+
+def test_an_epigraph_in_a_plain_paragraph_is_not_the_text(corpus: Path, wide: Path) -> None:
+    # A paragraph that is one quotation and its source ("…’—MAO TSE TUNG, March 10, 1953.", "…” – from
+    # Resolution on Negro Work …") stands above the text, in the header.
+    for root, rel, epigraph, first in [
+        (corpus, "mia-mass-edits/archive/dutt/articles/1953/04/stalin.htm", "Our task is to transform", "THE genius"),
+        (corpus, "mia-mass-edits/archive/frow/1931/06/x01.htm", "British Engineering is in", "The Engineering"),
+        (wide, "mia-mass-edits/archive/james-clr/works/1939/08/negro2.htm", "The Negroes are designated",
+         "It is going to be"),
+    ]:  # fmt: skip
+        doc = _doc(root, rel)
+        assert doc.body is not None and doc.body.startswith(first), rel
+        header = " ".join(doc.part_text(p) for p in doc.parts_of("header"))
+        assert epigraph in header, rel
+
+
+def test_a_quoted_letter_dated_after_it_opens_the_text(wide: Path) -> None:
+    # "‘A PERSON who was on my staircase …’ (May 29, 1917).": extracts from letters, dated, are the text.
+    doc = _doc(wide, "mia-mass-edits/archive/rothstein-andrew/1975/02/rpd.htm")
+    assert doc.body is not None and doc.body.startswith("‘A PERSON who was on my staircase")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from archivist.extract.dateline import parse_dateline
+from archivist.extract.dates import MONTH_NAME
 from archivist.extract.header import opens_catechism
 from archivist.extract.item import Item, Layout
 from archivist.extract.labels import is_label_line
@@ -142,6 +143,17 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# A paragraph that is one quotation and its source: "“Our task is to transform sorrow into strength.”—MAO
+# TSE TUNG, March 10, 1953.", "“…the very vanguard…” – from Resolution on Negro Work …", "“…” (Sydney Smith)."
+# Only a date after the quotation ("… struggle for liberty’ (May 29, 1917).") dates a quoted letter or diary
+# that opens the text; an epigraph names its source.
+_QUOTED_EPIGRAPH = re.compile(
+    r"^[“\"«„‘][^\n]{10,}[”\"»’][.,]?\s*(?:[–—]|--?|\()\s*"
+    rf"(?!(?i:{MONTH_NAME})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\)?\.?$)(?:[A-ZÀ-Þ]|from |in )[^\n]{{1,100}}$",
+    re.S,
+)
+EPIGRAPH_CHARS = 1200
+
 _CONTENTS = re.compile(
     r"^(?:table of )?contents|sommaire|table des matières|índice|inhalt(?:sverzeichnis)?|содержание$", re.I
 )
@@ -219,6 +231,11 @@ def mark_front_matter(layout: Layout) -> None:
         and len(first.text) <= 600
         and not second.block.is_heading
         and (_ATTRIBUTION.search(first.text) or first.text.lstrip().startswith(("...", "…")))
+    ) or (
+        # The same epigraph as a plain paragraph: all of it a quotation, then who said it.
+        len(first.text) <= EPIGRAPH_CHARS
+        and not (second.block.has_class(*_QUOTE_CLASSES) or second.block.in_quote or second.block.is_heading)
+        and _QUOTED_EPIGRAPH.match(first.text.strip())
     ):
         first.role = "header"
 
