@@ -151,3 +151,16 @@ def test_a_quoted_letter_dated_after_it_opens_the_text(wide: Path) -> None:
     # "‘A PERSON who was on my staircase …’ (May 29, 1917).": extracts from letters, dated, are the text.
     doc = _doc(wide, "mia-mass-edits/archive/rothstein-andrew/1975/02/rpd.htm")
     assert doc.body is not None and doc.body.startswith("‘A PERSON who was on my staircase")
+
+
+def test_numbered_or_lettered_paragraphs_after_the_last_rule_are_notes(corpus: Path, wide: Path) -> None:
+    # "1. We need hardly remind the reader …", "1. CHILDE. The Danube in Prehistory …", "[A] Boenigk asked …",
+    # pandoc's "^[A]^ …": after the text's last rule, with no heading and no class, they are notes.
+    for root, rel, end in [
+        (corpus, "mia-reader/_pages/marx/works/1864/10/27.htm", "Proletarians of all countries, unite!"),
+        (corpus, "mia-mass-edits/archive/childe/1930/bronzeage/ch04.htm", "our Bronze Age civilisation."),
+        (wide, "mia-reader/_pages/marx/works/1890/letters/90_08_21.md", "to learn from the workers..."),
+    ]:
+        doc = _doc(root, rel)
+        assert doc.body is not None and doc.body.rstrip().endswith(end), rel
+        assert doc.parts_of("footnote"), rel

@@ -290,6 +290,40 @@ def mark_notes(layout: Layout) -> None:
                 item.role = "footnote"
             continue
         break
+    mark_notes_after_rule(layout)
+
+
+# The markers notes open with, beyond `_NOTE_START`: lettered notes ("[A] Albingenses: …") and pandoc's
+# superscripts ("^[A]^ …", "^^ …" where the marker was a link).
+_NOTE_MARK = re.compile(r"^(?:\[[A-Z]\]|\^\[\w{1,3}\]\^|\^\^\s)")
+NOTES_AFTER_RULE_MAX = 30  # items in a trailing run after the last rule that may be notes
+
+
+def _is_note(text: str) -> bool:
+    text = text.lstrip()
+    return _NOTE_START.match(text) is not None or _NOTE_MARK.match(text) is not None
+
+
+def mark_notes_after_rule(layout: Layout) -> None:
+    """Notes without a heading or a class: the run of paragraphs after the text's last horizontal rule,
+    when the first of them and at least half open with a note's marker ("1. PEAKE. The Bronze Age …",
+    "[A] Boenigk asked Engels …") and the text stands before the rule."""
+    items = layout.items
+    run: list[int] = []
+    k = max((i for i, it in enumerate(items) if it.role == "body"), default=0)  # past the page's footer
+    while k > 0 and items[k].block.tag != "hr":
+        if items[k].role == "body":
+            run.append(k)
+        elif items[k].role != "chrome":
+            return
+        k -= 1
+    if not run or len(run) > NOTES_AFTER_RULE_MAX or not any(it.role == "body" for it in items[:k]):
+        return
+    run.reverse()
+    marked = sum(_is_note(items[i].text) for i in run)
+    if _is_note(items[run[0]].text) and 2 * marked >= len(run):
+        for i in run:
+            items[i].role = "footnote"
 
 
 def _has_labels(item: Item) -> bool:
