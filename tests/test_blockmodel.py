@@ -68,21 +68,21 @@ def test_fast_evaluation_changes_no_probability(wide: Path, monkeypatch: pytest.
     unused = blockmodel.unused_shapes(models)
     # which features go unused depends on the trained model; the shipped one leaves some out
     assert unused and unused < set(blockmodel.SHAPE_NAMES)
-    seen: list[tuple[object, object]] = []
+    seen: list[tuple[object, object, object]] = []
     features = blockmodel.features
 
-    def spy(layout, by_block=None, *rest):  # type: ignore[no-untyped-def]
-        seen.append((layout, by_block))
-        return features(layout, by_block, *rest)
+    def spy(layout, by_block=None, *rest, **named):  # type: ignore[no-untyped-def]
+        seen.append((layout, by_block, named.get("authors")))
+        return features(layout, by_block, *rest, **named)
 
     monkeypatch.setattr(blockmodel, "features", spy)
     pages = sorted(p for p in (wide / "mia-mass-edits").rglob("*.htm*"))[:40]
     for page in pages:
         _doc(wide, str(page.relative_to(wide)))
     assert len(seen) >= 30
-    for layout, by_block in seen:
-        _, every = features(layout, by_block)  # type: ignore[arg-type]
-        _, fast = features(layout, by_block, unused)  # type: ignore[arg-type]
+    for layout, by_block, authors in seen:
+        _, every = features(layout, by_block, authors=authors)  # type: ignore[arg-type]
+        _, fast = features(layout, by_block, unused, authors=authors)  # type: ignore[arg-type]
         for which in ("start", "end"):
             model = models[which]
             plain = [blockmodel.probability(model, row) for row in every if row]
