@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from archivist.extract.closing import YEARLESS_DATELINE, is_signature, mark_closing
+from archivist.extract.closing import ENDS_SENTENCE, YEARLESS_DATELINE, is_signature, mark_closing
 from archivist.extract.dateline import NOT_PLACES, STREET_ADDRESS, parse_dateline
 from archivist.extract.dates import MONTH_NAME, parse_date
 from archivist.extract.names import looks_like_place
@@ -30,6 +30,8 @@ _SALUTATION = re.compile(
     r"to the editors?\b.*:$|editor\b)",
     re.I,
 )
+# The addressee above a letter: "To the Right Hon. Gathorne-Hardy,", "To Comrade Zinoviev".
+ADDRESSEE = re.compile(r"^To (?:the |comrade |citizen |my |)[A-ZÀ-Þ\w]")
 _POSTSCRIPT = re.compile(
     r"^(?:P\.\s?P\.\s?S\.|P\.\s?S\.|PS[.:]?\s|P\.S\b|Post-?scriptum|Postscript\s*[:.]|N\.\s?B\.)", re.I
 )
@@ -92,7 +94,7 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             kinds[i] = [seg]
             result.datelines.append(seg)
         elif (
-            re.match(r"^To (?:the |comrade |citizen |my |)[A-ZÀ-Þ\w]", flat)
+            ADDRESSEE.match(flat)
             and len(flat) < 160
             and (not flat.endswith(".") or len(flat) < 90)
             and i + 1 < n
@@ -252,10 +254,10 @@ def _preamble(
         if (dl := parse_dateline(flat)) is not None:
             kinds[k] = [Segment("dateline", texts[k], k, place=dl[0], date=dl[1])]
             result.datelines.append(kinds[k][0])
-        elif re.match(r"^To:?\s+\S", flat) and len(flat) < 160:
-            result.addressee = result.addressee or re.sub(r"^To:?\s+", "", flat).rstrip(".:,")
+        elif ADDRESSEE.match(flat) and len(flat) < 160:
+            result.addressee = result.addressee or re.sub(r"^To\s+", "", flat).rstrip(".:,")
             kinds[k] = [Segment("addressee", texts[k], k)]
-        elif len(flat) < 200 and not re.search(r"[a-z][.!?]$", flat):
+        elif len(flat) < 200 and not ENDS_SENTENCE.search(flat):
             kinds[k] = [Segment("header", texts[k], k)]
         else:
             kinds[k] = [Segment("editorial-note", texts[k], k)]

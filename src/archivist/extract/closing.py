@@ -48,6 +48,8 @@ YEARLESS_DATELINE = re.compile(
 _RUN_IN_CLOSING = re.compile(
     r"(?:(?P<dash>\s*[–—]|\s+-|--)-?\s*|(?<=[.!?”\"’)…])\s+)(?P<closing>[A-ZÀ-Þa-z][^.!?–—]{2,70}?)\s*$"
 )
+# A line that ends a sentence is prose, not a name, a title or an address ("Marx has just moved house.").
+ENDS_SENTENCE = re.compile(r"[a-z][.!?]$")
 _ED_SIGNOFF = re.compile(
     r"(?<=[.!?”\"])\s*(?P<dash>[—–]|--)\s*(?P<sig>Ed(?:itor)?s?\.(?:\s+[A-Z][\w ]{1,30})?)\s*$"
 )
@@ -253,7 +255,7 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
 def _signature_block_line(text: str) -> bool:
     """A short line under a signature that ends no sentence: a title, an organisation, an address."""
     flat = re.sub(r"\s+", " ", text).strip()
-    return 0 < len(flat) <= 80 and "\n" not in text.strip() and not re.search(r"[a-z]{2}[.!?:]$", flat)
+    return 0 < len(flat) <= 80 and "\n" not in text.strip() and not ENDS_SENTENCE.search(flat)
 
 
 def _line_kind(line: str, authors: list[str]) -> str | None:
