@@ -101,11 +101,7 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
         ):
             result.addressee = re.sub(r"^To\s+", "", flat).rstrip(".:,")
             kinds[i] = [Segment("addressee", text, i)]
-        elif (
-            len(flat) <= 70
-            and (_SALUTATION.match(flat) or re.match(r"^[A-ZÀ-Þ][\w.'’ -]{0,30}:$", flat))
-            and (flat.endswith((":", ",", "!", "—", "-", "–")) and i + 1 < n)
-        ):
+        elif _is_salutation_line(flat) and i + 1 < n:
             result.salutation = flat
             kinds[i] = [Segment("salutation", text, i)]
         elif i + 1 < n and (
