@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from archivist.model import Document
 from archivist.pipeline import extract_file
 
@@ -283,11 +281,6 @@ def test_publication_statements_in_unusual_forms(corpus: Path) -> None:
     assert bulganin.source and bulganin.source_title is None and bulganin.date_published is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="layout model retrained on 307 tuning pages (2026-12-07) starts this body a paragraph late; the "
-    "frozen validation aggregate rose (0.872 -> 0.875), so it stays",
-)
 def test_contents_lists_and_notes_under_linked_headings_are_not_text(corpus: Path) -> None:
     # "Table of Contents:" with a list whose first item is plain text; notes under h3 "Remarks:" and
     # "Notes:" that are anchor links, in paragraphs of class endnote.

@@ -79,7 +79,7 @@ def page_rows(record: dict[str, Any], root: Path) -> dict[str, Any] | None:
     authors, _ = authors_of(page, layout)
     _, by_block = _anatomy(layout, authors)
     rules = rule_edges(by_block)
-    kept, rows = features(layout, by_block)
+    kept, rows = features(layout, by_block, authors=authors)
     texts = [layout.items[i].text for i in kept]
     s = locate(texts, record.get("body_first_words") or "", from_end=False)
     e = locate(texts, record.get("body_last_words") or "", from_end=True)

@@ -42,7 +42,11 @@ def build_document(page: Page, doc_id: str) -> Document:
     # which learnt from pages that do not, gives no second opinion there.
     rules = rule_edges(by_block)
     stated = page.format == "tei"
-    if not stated and (edges := predict_edges(layout, by_block)) is not None and edges != rules:
+    if (
+        not stated
+        and (edges := predict_edges(layout, by_block, authors=authors)) is not None
+        and edges != rules
+    ):
         if extend_roles(layout, rules, edges):
             anatomy, by_block = _anatomy(layout, authors)
         reframe(by_block, items, edges)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from archivist.extract.closing import YEARLESS_DATELINE, is_signature, mark_closing
+from archivist.extract.closing import ENDS_SENTENCE, YEARLESS_DATELINE, is_signature, mark_closing
 from archivist.extract.dateline import NOT_PLACES, STREET_ADDRESS, parse_dateline
 from archivist.extract.dates import MONTH_NAME, parse_date
 from archivist.extract.names import looks_like_place
@@ -30,6 +30,8 @@ _SALUTATION = re.compile(
     r"to the editors?\b.*:$|editor\b)",
     re.I,
 )
+# The addressee above a letter: "To the Right Hon. Gathorne-Hardy,", "To Comrade Zinoviev".
+ADDRESSEE = re.compile(r"^To (?:the |comrade |citizen |my |)[A-ZÀ-Þ\w]")
 _POSTSCRIPT = re.compile(
     r"^(?:P\.\s?P\.\s?S\.|P\.\s?S\.|PS[.:]?\s|P\.S\b|Post-?scriptum|Postscript\s*[:.]|N\.\s?B\.)", re.I
 )
@@ -92,18 +94,14 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             kinds[i] = [seg]
             result.datelines.append(seg)
         elif (
-            re.match(r"^To (?:the |comrade |citizen |my |)[A-ZÀ-Þ\w]", flat)
+            ADDRESSEE.match(flat)
             and len(flat) < 160
             and (not flat.endswith(".") or len(flat) < 90)
             and i + 1 < n
         ):
             result.addressee = re.sub(r"^To\s+", "", flat).rstrip(".:,")
             kinds[i] = [Segment("addressee", text, i)]
-        elif (
-            len(flat) <= 70
-            and (_SALUTATION.match(flat) or re.match(r"^[A-ZÀ-Þ][\w.'’ -]{0,30}:$", flat))
-            and (flat.endswith((":", ",", "!", "—", "-", "–")) and i + 1 < n)
-        ):
+        elif _is_salutation_line(flat) and i + 1 < n:
             result.salutation = flat
             kinds[i] = [Segment("salutation", text, i)]
         elif i + 1 < n and (
@@ -162,6 +160,8 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
         else:
             break
         i += 1
+    if result.salutation is None and (found := _late_salutation(texts, i)) is not None:
+        i = _preamble(texts, kinds, i, found, result)
     opening_end = i
     # -- editorial notes and postscripts after the text --------------------------------------------
     end = n
@@ -209,6 +209,57 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
                 kinds[j] = [Segment("postscript", texts[j], j)]
     result.segments = [seg for segs in kinds for seg in segs]
     return result
+
+
+# A salutation standing alone a few blocks in, after matter the opening did not read (a letterhead, the
+# addressee's address, a heading, a newspaper's lead-in): the letter or speech starts there. The matter
+# before it is short; a long paragraph before a salutation is text ("[SECOND VERSION]" / "Citizens,").
+LATE_SALUTATION_WITHIN = 5
+PREAMBLE_BLOCK_CHARS = 800
+PREAMBLE_CHARS = 1200
+
+
+def _is_salutation_line(flat: str) -> bool:
+    return (
+        len(flat) <= 70
+        and (_SALUTATION.match(flat) is not None or re.match(r"^[A-ZÀ-Þ][\w.'’ -]{0,30}:$", flat) is not None)
+        and flat.endswith((":", ",", "!", "—", "-", "–"))
+    )
+
+
+def _late_salutation(texts: list[str], start: int) -> int | None:
+    """The index of a salutation alone in a block soon after `start`, with only a short preamble before it."""
+    size = 0
+    for s in range(start, min(len(texts) - 1, start + LATE_SALUTATION_WITHIN + 1)):
+        flat = re.sub(r"\s+", " ", texts[s]).strip()
+        if s > start and _SALUTATION.match(flat) and _is_salutation_line(flat):
+            return s
+        size += len(flat)
+        if len(flat) > PREAMBLE_BLOCK_CHARS or size > PREAMBLE_CHARS:
+            return None
+    return None
+
+
+def _preamble(
+    texts: list[str], kinds: list[list[Segment]], start: int, salutation: int, result: Anatomy
+) -> int:
+    """Mark the blocks before a late salutation (a dateline, the addressee, header lines, an editor's
+    lead-in) and the salutation; return the index after it."""
+    for k in range(start, salutation):
+        flat = re.sub(r"\s+", " ", texts[k]).strip()
+        if (dl := parse_dateline(flat)) is not None:
+            kinds[k] = [Segment("dateline", texts[k], k, place=dl[0], date=dl[1])]
+            result.datelines.append(kinds[k][0])
+        elif ADDRESSEE.match(flat) and len(flat) < 160:
+            result.addressee = result.addressee or re.sub(r"^To\s+", "", flat).rstrip(".:,")
+            kinds[k] = [Segment("addressee", texts[k], k)]
+        elif len(flat) < 200 and not ENDS_SENTENCE.search(flat):
+            kinds[k] = [Segment("header", texts[k], k)]
+        else:
+            kinds[k] = [Segment("editorial-note", texts[k], k)]
+    result.salutation = re.sub(r"\s+", " ", texts[salutation]).strip()
+    kinds[salutation] = [Segment("salutation", texts[salutation], salutation)]
+    return salutation + 1
 
 
 def _editorial_note(texts: list[str], offset: int, title: str) -> list[list[Segment]]:

@@ -29,7 +29,7 @@ from archivist.extract.dateline import parse_dateline
 from archivist.extract.header import opens_catechism
 from archivist.extract.item import Item, Layout
 from archivist.extract.labels import is_label_line
-from archivist.extract.names import looks_like_name
+from archivist.extract.names import looks_like_name, surname
 
 MODEL_PATH = Path(__file__).with_name("models") / "layout.json"
 WINDOW = 24  # items scored at each end of the page: a start or an end further in is left to the rules
@@ -165,11 +165,15 @@ def features(
     by_block: dict[int, list[Any]] | None = None,
     unused: frozenset[str] = frozenset(),
     rules: tuple[int, int] | None = _NOT_GIVEN,
+    *,
+    authors: list[str] | None = None,
 ) -> tuple[list[int], list[list[float]]]:
     """The kept (non-chrome) items' indexes and a feature vector for each: its own shape, its role
     and the anatomy's parts in it, where it stands on the page and against the rules' text (its
-    first and last item), and its neighbours' shape. `unused`: see `_shape`; `rules`: the
-    rules' edges when the caller has them (`rule_edges(by_block)`)."""
+    first and last item), its neighbours' shape, and whether it names the page's author (an
+    editor's lead-in speaks of the author: "During Marty Glaberman's twenty years …"). `unused`: see
+    `_shape`; `rules`: the rules' edges when the caller has them (`rule_edges(by_block)`)."""
+    surnames = [name for name in {surname(a) for a in authors or ()} if len(name) > 2]
     by_block = by_block or {}
     edges = rule_edges(by_block) if rules is _NOT_GIVEN else rules
     items = layout.items
@@ -223,6 +227,11 @@ def features(
             1.0 if k + 1 < n and roles[k + 1] == "body" else 0.0,
         ]
         row += [prev[0], prev[2], prev[4], prev[14], nxt[0], nxt[2], nxt[4], nxt[14], nxt[28]]
+        if surnames:
+            head = items[kept[k]].text[:_NAMES_AUTHOR_CHARS].lower()
+            row.append(1.0 if any(name in head for name in surnames) else 0.0)
+        else:
+            row.append(0.0)
         rows.append(row)
         long_before += int(bool(shape[2]))
     return kept, rows
@@ -237,7 +246,9 @@ FEATURE_NAMES = (
        "next_body"]
     + ["prev_len", "prev_long", "prev_heading", "prev_stop", "next_len", "next_long", "next_heading",
        "next_stop", "next_notes_heading"]
+    + ["names_author"]
 )  # fmt: skip
+_NAMES_AUTHOR_CHARS = 400  # how much of an item is searched for the author's surname
 
 
 # -- the models -----------------------------------------------------------------------------------
@@ -430,15 +441,19 @@ def decode(
 
 
 def predict_edges(
-    layout: Layout, by_block: dict[int, list[Any]], models: dict[str, Any] | None = None
+    layout: Layout,
+    by_block: dict[int, list[Any]],
+    models: dict[str, Any] | None = None,
+    authors: list[str] | None = None,
 ) -> tuple[int, int] | None:
     """(first item, last item) of the text by the models, as indexes into `layout.items`; None
-    when there are no models or they see no text. `by_block`: the anatomy's segments by item."""
+    when there are no models or they see no text. `by_block`: the anatomy's segments by item;
+    `authors`: the byline's, as read before the text (`people.authors_of`)."""
     models = models if models is not None else load_models()
     if not models:
         return None
     rules = rule_edges(by_block)
-    kept, rows = features(layout, by_block, unused_shapes(models), rules)
+    kept, rows = features(layout, by_block, unused_shapes(models), rules, authors=authors)
     if not kept:
         return None
     rule_s = next((k for k, i in enumerate(kept) if rules and i >= rules[0]), None)

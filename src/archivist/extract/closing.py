@@ -16,6 +16,7 @@ _CLOSING = re.compile(
     r"faithfully|fraternally|cordially|respectfully|affectionately) yours|cordially|fraternally|sincerely|"
     r"with (?:\w+[- ])*(?:greetings?|regards|salutations?|wishes|love)|(?:comradely|fraternal|warm(?:est)?|best|kind) "
     r"(?:greetings?|regards)|salut(?:ations)?|adieu|au revoir|bien à (?:vous|toi)|votre|ihr |dein |saludos|"
+    r"believe me(?=,)|i (?:am|remain)(?=,)|"  # "Believe me, my dear Wilshire,", "I am, Sir, your obedient servant,"
     r"with (?:revolutionary|socialist|communist) \w+|long live|yours for|in solidarity|"
     r"in the name (?:and on the (?:mandate|behalf) )?of|on behalf of|by order of)\b|"
     r"your(?:\s+(?:most|very|ever))?(?:\s+(?:devoted|affectionate|faithful|loving|old|sincere|grateful|obedient))?"
@@ -40,9 +41,32 @@ _CLOSING_AND_NAME = re.compile(
 YEARLESS_DATELINE = re.compile(
     rf"^(?P<place>[A-ZÀ-Þ][\w'’. -]{{1,40}}?),\s*(?i:{MONTH_NAME})\.?\s+[0-3]?\d(?:st|nd|rd|th)?\.?$"
 )
+# A closing formula run into the end of the last paragraph: "… from criminal actions. – Yours fraternally,",
+# "… the Transport Workers' Union. -- Yours,", "… to publish this correspondence. – I am, Sir, yours faithfully,".
+# After a dash any closing formula; without one, only a formula that does not end a sentence ("… and tools.
+# Yours for anarchy", "… I am, dear comrade, fraternally yours,"), so that "Yours is the future." stays text.
+_RUN_IN_CLOSING = re.compile(
+    r"(?:(?P<dash>\s*[–—]|\s+-|--)-?\s*|(?<=[.!?”\"’)…])\s+)(?P<closing>[A-ZÀ-Þa-z][^.!?–—]{2,70}?)\s*$"
+)
+# A line that ends a sentence is prose, not a name, a title or an address ("Marx has just moved house.").
+ENDS_SENTENCE = re.compile(r"[a-z][.!?]$")
 _ED_SIGNOFF = re.compile(
     r"(?<=[.!?”\"])\s*(?P<dash>[—–]|--)\s*(?P<sig>Ed(?:itor)?s?\.(?:\s+[A-Z][\w ]{1,30})?)\s*$"
 )
+
+
+def run_in_closing(text: str) -> int | None:
+    """Where a closing formula run into the end of a paragraph starts (see `_RUN_IN_CLOSING`), or None."""
+    tail_from = max(0, len(text.rstrip()) - 100)
+    m = _RUN_IN_CLOSING.search(text, tail_from)
+    if m is None:
+        return None
+    closing = m.group("closing")
+    if not _CLOSING.match(closing) or closing.lower().startswith("long live"):
+        return None
+    if not m.group("dash") and not (closing.endswith(",") or closing[:5].lower() == "yours"):
+        return None
+    return m.start()
 
 
 def is_signature(text: str, authors: list[str]) -> bool:
@@ -169,6 +193,11 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
             ]
             result.signatures.insert(0, signoff.group("sig"))
             saw_signature = True
+        elif (split := run_in_closing(text)) is not None and split > 0:
+            # "… from criminal actions. – Yours fraternally,": the text, then its closing formula.
+            kinds[j] = [Segment("body", text[:split], j), Segment("closing", text[split:].strip(), j)]
+            zone_first = j
+            break
         elif (line_kind := _line_kind(flat, authors)) is not None and len(lines) == 1:
             kind = line_kind
             if kind == "signature" and saw_signature and not saw_closing and len(result.signatures) >= 2:
@@ -208,12 +237,29 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
                 kinds[j] = [Segment("closing", texts[j], j)]
                 kinds[j + 1] = [Segment("signature", texts[j + 1], j + 1)]
                 result.signatures.append(re.sub(r"\s+", " ", nxt))
-                return j, j + 2
+                # The signer's title, body and address ("General Secretary" / "International Working
+                # Men's Association 256, High Holborn") end the signature block; a P.S. is prose.
+                k = j + 2
+                while k < end and _signature_block_line(texts[k]):
+                    flat = re.sub(r"\s+", " ", texts[k]).strip()
+                    if (dl := parse_dateline(flat)) is not None:
+                        kinds[k] = [Segment("dateline", texts[k], k, place=dl[0], date=dl[1])]
+                        result.datelines.append(kinds[k][0])
+                    else:
+                        kinds[k] = [Segment("signature", texts[k], k)]
+                    k += 1
+                return j, k
     return None
 
 
+def _signature_block_line(text: str) -> bool:
+    """A short line under a signature that ends no sentence: a title, an organisation, an address."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    return 0 < len(flat) <= 80 and "\n" not in text.strip() and not ENDS_SENTENCE.search(flat)
+
+
 def _line_kind(line: str, authors: list[str]) -> str | None:
-    flat = line.strip()
+    flat = line.strip().lstrip("–—- ")  # "—Yours fraternally,": a closing formula after a dash
     if (
         _CLOSING.match(flat)
         and len(flat) < 90

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from archivist.extract.dateline import parse_dateline
+from archivist.extract.dates import MONTH_NAME
 from archivist.extract.header import opens_catechism
 from archivist.extract.item import Item, Layout
 from archivist.extract.labels import is_label_line
@@ -34,6 +35,12 @@ def notes_start(lines: list[str]) -> int | None:
 
 _ED_MARK = re.compile(
     r"[–—-]\s*(?:Ed|Eds|Editor|Editors|Trans|Translator|Tr|MIA|Note by \w+)\.?\s*\]?\)?$", re.I
+)
+# The line that introduces an editor's note: "Note from MECW vol. 4, 1975 :", "Note by MIA:", "Editor's note:".
+_NOTE_LABEL = re.compile(
+    r"^(?:(?:an? )?(?:editor'?s'?|editorial|translator'?s'?|transcriber'?s'?|publisher'?s'?) )?notes? "
+    r"(?:from|by|of) (?:the )?[\w.,' ]{1,40}?\s*[:.]?$|^(?:editor'?s'?|editorial|translator'?s'?) notes?\s*[:.]?$",
+    re.I,
 )
 _INTRO_HEADING = re.compile(
     r"(?:[’']s?\s+(?:introduction|note|preface|foreword)|\b(?:introduction|note|preface|foreword)\s+(?:by|of)\s+"
@@ -94,6 +101,12 @@ def mark_leading_editorial(layout: Layout, fmt: str) -> None:
         if run and len(run) < len(body):
             for k in run:
                 items[k].role = "editorial"
+    elif _NOTE_LABEL.match(items[first].text.strip()) and items[body[1]].block.in_quote:
+        # "Note from MECW vol. 4, 1975 :" above the editors' note set as a blockquote, then the text.
+        quoted = next((n for n, k in enumerate(body[1:], 1) if not items[k].block.in_quote), len(body))
+        if quoted < len(body):
+            for k in body[:quoted]:
+                items[k].role = "editorial"
     else:
         for k in body[:3]:
             if items[k].block.is_heading:
@@ -129,6 +142,17 @@ _ATTRIBUTION = re.compile(
     r"(?:[–—-]\s*[A-ZÀ-Þ][\w.'’ -]{1,40}(?::[^\n]{0,80})?|\([A-ZÀ-Þ][\w.'’ ,-]{1,60}\))\s*$"
 )
 
+
+# A paragraph that is one quotation and its source: "“Our task is to transform sorrow into strength.”—MAO
+# TSE TUNG, March 10, 1953.", "“…the very vanguard…” – from Resolution on Negro Work …", "“…” (Sydney Smith)."
+# Only a date after the quotation ("… struggle for liberty’ (May 29, 1917).") dates a quoted letter or diary
+# that opens the text; an epigraph names its source.
+_QUOTED_EPIGRAPH = re.compile(
+    r"^[“\"«„‘][^\n]{10,}[”\"»’][.,]?\s*(?:[–—]|--?|\()\s*"
+    rf"(?!(?i:{MONTH_NAME})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\)?\.?$)(?:[A-ZÀ-Þ]|from |in )[^\n]{{1,100}}$",
+    re.S,
+)
+EPIGRAPH_CHARS = 1200
 
 _CONTENTS = re.compile(
     r"^(?:table of )?contents|sommaire|table des matières|índice|inhalt(?:sverzeichnis)?|содержание$", re.I
@@ -207,6 +231,11 @@ def mark_front_matter(layout: Layout) -> None:
         and len(first.text) <= 600
         and not second.block.is_heading
         and (_ATTRIBUTION.search(first.text) or first.text.lstrip().startswith(("...", "…")))
+    ) or (
+        # The same epigraph as a plain paragraph: all of it a quotation, then who said it.
+        len(first.text) <= EPIGRAPH_CHARS
+        and not (second.block.has_class(*_QUOTE_CLASSES) or second.block.in_quote or second.block.is_heading)
+        and _QUOTED_EPIGRAPH.match(first.text.strip())
     ):
         first.role = "header"
 
@@ -261,6 +290,40 @@ def mark_notes(layout: Layout) -> None:
                 item.role = "footnote"
             continue
         break
+    mark_notes_after_rule(layout)
+
+
+# The markers notes open with, beyond `_NOTE_START`: lettered notes ("[A] Albingenses: …") and pandoc's
+# superscripts ("^[A]^ …", "^^ …" where the marker was a link).
+_NOTE_MARK = re.compile(r"^(?:\[[A-Z]\]|\^\[\w{1,3}\]\^|\^\^\s)")
+NOTES_AFTER_RULE_MAX = 30  # items in a trailing run after the last rule that may be notes
+
+
+def _is_note(text: str) -> bool:
+    text = text.lstrip()
+    return _NOTE_START.match(text) is not None or _NOTE_MARK.match(text) is not None
+
+
+def mark_notes_after_rule(layout: Layout) -> None:
+    """Notes without a heading or a class: the run of paragraphs after the text's last horizontal rule,
+    when the first of them and at least half open with a note's marker ("1. PEAKE. The Bronze Age …",
+    "[A] Boenigk asked Engels …") and the text stands before the rule."""
+    items = layout.items
+    run: list[int] = []
+    k = max((i for i, it in enumerate(items) if it.role == "body"), default=0)  # past the page's footer
+    while k > 0 and items[k].block.tag != "hr":
+        if items[k].role == "body":
+            run.append(k)
+        elif items[k].role != "chrome":
+            return
+        k -= 1
+    if not run or len(run) > NOTES_AFTER_RULE_MAX or not any(it.role == "body" for it in items[:k]):
+        return
+    run.reverse()
+    marked = sum(_is_note(items[i].text) for i in run)
+    if _is_note(items[run[0]].text) and 2 * marked >= len(run):
+        for i in run:
+            items[i].role = "footnote"
 
 
 def _has_labels(item: Item) -> bool:
