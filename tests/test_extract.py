@@ -561,3 +561,16 @@ def test_run_in_datelines_places_above_salutations_and_long_greetings(corpus: Pa
     assert engels.body is not None and engels.body.rstrip().endswith(
         "Lafargue is in a really frightful hurry."
     )
+
+
+def test_a_reprint_or_original_publication_goes_on_with_the_source(corpus: Path) -> None:
+    # ETOL-style information blocks: "From Revolutionary History, …" then "Originally published in …" on
+    # the next line; the statement keeps both, its title and date are the first statement's.
+    for rel, tail in (
+        ("mia-mass-edits/archive/serge/1927/china/letter5.html", "Originally published in Clarté"),
+        ("mia-mass-edits/archive/hass/1992/xx/tinpoland.html", "Originally published in Oblicza lewicy"),
+    ):
+        doc = _doc(corpus, rel)
+        assert doc.source and doc.source.startswith("Revolutionary History") and tail in doc.source
+        assert doc.source_title == "Revolutionary History"
+        assert doc.provenance["source"].origin.endswith("+source-continuation")

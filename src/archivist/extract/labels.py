@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from archivist.extract.lexicon import LABELS
+from archivist.extract.lexicon import LABELS, SOURCE_CONTINUATIONS
 
 # The spellings per language live in `archivist.extract.lexicon`.
 
@@ -127,3 +127,23 @@ def interpret_free_line(line: str) -> tuple[str, str, str] | None:
         if match:
             return key, f"free:{key}", match.group("value").strip()
     return None
+
+
+# "Reprinted in …", "Originally published in …" (`lexicon.SOURCE_CONTINUATIONS`): a line or sentence that
+# goes on with the source statement before it.
+_CONTINUATION_WORDS = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in SOURCE_CONTINUATIONS)
+SOURCE_CONTINUATION = re.compile(rf"^(?:{_CONTINUATION_WORDS})\s+\S", re.I)
+
+
+def continues_source(line: str) -> str | None:
+    """The convention a line follows when it goes on with the source statement before it, else None."""
+    return "source-continuation" if SOURCE_CONTINUATION.match(line.strip()) else None
+
+
+_CONTINUED = re.compile(rf"[.;]?\s+(?=(?:{_CONTINUATION_WORDS})\s)", re.I)
+
+
+def before_continuation(text: str) -> str:
+    """The source statement without the reprint or original publication that goes on after it."""
+    match = _CONTINUED.search(text)
+    return text[: match.start()] if match and match.start() > 0 else text

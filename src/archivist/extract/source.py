@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from archivist.extract.dates import precision
-from archivist.extract.labels import clean_value
+from archivist.extract.labels import clean_value, continues_source
 from archivist.extract.names import PUBLISHER_WORD, looks_like_name
 from archivist.extract.people import person_value
 from archivist.extract.source_line import SourceParts, parse_source_line, source_title
@@ -145,6 +145,7 @@ def cut_source(raw: str | None) -> str | None:
                 value,
             )
             if not looks_like_name(value[: m.start()])  # "Auguste Blanqui. Instructions pour …" is a citation
+            and not continues_source(value[m.end() :])  # "… Reprinted in …" goes on with the citation
         ),
         None,
     )

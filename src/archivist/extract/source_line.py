@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from archivist.extract.dates import MONTH_NAME, MONTHS, SEASON_NAME, find_all_dates, find_date, month_and_day
+from archivist.extract.labels import before_continuation
 from archivist.extract.names import PUBLISHER_WORD, looks_like_name, same_person
 
 _VOLUME = re.compile(
@@ -80,6 +81,7 @@ def parse_source_line(text: str | None, people: tuple[str, ...] = (), work: str 
     parts = SourceParts()
     if not text:
         return parts
+    text = before_continuation(text)  # the parts are the first statement's, not a reprint's
     if m := _VOLUME.search(text):
         parts.volume = m.group("v")
     if m := _ISSUE.search(text):
@@ -116,7 +118,7 @@ def _names_the_work(segment: str, work: str) -> bool:
 
 
 def source_title(text: str, people: tuple[str, ...] = (), work: str | None = None) -> str | None:
-    text = re.sub(r"\s+", " ", text).strip().rstrip(".")
+    text = re.sub(r"\s+", " ", before_continuation(text)).strip().rstrip(".")
     text = re.sub(r"\s+here$", "", text)  # "… appeared in MRzine here" (the link's text)
     if re.match(
         r"^(?:(?:originally|first)\s+)?(?:published\s+|printed\s+)?as\s+(?:an?\s+)?(?:pamphlet|brochure|leaflet)\b",

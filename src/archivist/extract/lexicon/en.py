@@ -42,6 +42,11 @@ LABELS: dict[str, tuple[str, ...]] = {
               "introduction", "note by the editors", "n.b.", "comment"),
 }  # fmt: skip
 
+# A line or sentence that goes on with the source statement before it: a later reprint or the original
+# publication of the text the source names ("From Revolutionary History, Vol. 5 No. 3." /
+# "Originally published in Clarté …"). The source statement keeps it.
+SOURCE_CONTINUATIONS: tuple[str, ...] = ("reprinted in", "republished in", "originally published in")
+
 MONTHS: tuple[tuple[str, ...], ...] = (
     ("january", "jan"), ("february", "feb", "febr"), ("march", "mar"), ("april", "apr"), ("may",),
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
