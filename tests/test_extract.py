@@ -574,3 +574,12 @@ def test_a_reprint_or_original_publication_goes_on_with_the_source(corpus: Path)
         assert doc.source and doc.source.startswith("Revolutionary History") and tail in doc.source
         assert doc.source_title == "Revolutionary History"
         assert doc.provenance["source"].origin.endswith("+source-continuation")
+
+
+def test_a_source_naming_where_the_copy_is_held_gives_way_to_the_first_publication(corpus: Path) -> None:
+    # "Source: Thanks to the Holt Labor Library collection …", "Source: Kurasje Archive;": an archive or
+    # library that holds a copy, no publication; "First Published:" beside it names the publication.
+    ultra = _doc(corpus, "mia-mass-edits/archive/trotsky/1937/1937-ultra.htm")
+    assert ultra.source and ultra.source.startswith("Internal Bulletin") and ultra.date_published == "1937-10"
+    mattick = _doc(corpus, "mia-reader/_pages/archive/mattick-paul/1938/mass-vanguard.md")
+    assert mattick.source and "Living Marxism" in mattick.source and "Archive" not in mattick.source

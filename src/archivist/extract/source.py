@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from archivist.extract.dates import precision
 from archivist.extract.labels import clean_value, continues_source
+from archivist.extract.lexicon import HOLDINGS
 from archivist.extract.names import PUBLISHER_WORD, looks_like_name
 from archivist.extract.people import person_value
 from archivist.extract.source_line import SourceParts, parse_source_line, source_title
@@ -22,6 +23,9 @@ _EDITION = re.compile(
 _ARCHIVE_ITSELF = re.compile(
     r"^(?:the\s+)?(?:Marxists[’']?\s+Internet\s+Archive|marxists\.org|MIA)(?:\s*\(?(?:marxists\.org)?\)?)?[\s,.\d]*$",
     re.I,
+)
+_HOLDING = re.compile(
+    r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in HOLDINGS) + r")\b", re.I
 )
 _SITE_NAME = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
 _WEB_ADDRESS = re.compile(r"^(?:https?://\S+|www\.\S+|(?:[\w-]+\.)+[a-z]{2,6}(?:/\S*)?)$", re.I)
@@ -61,6 +65,8 @@ def read_source(
         value = clean_value(labels[key][0]) if key in labels else None
         if value and not _ARCHIVE_ITSELF.match(value) and not re.fullmatch(r"\W*\d{4}\W*", value):
             # (a bare year, "First Published: 1953;", dates the text but names no publication)
+            if key == "source" and "first_published" in labels and names_a_holding(value):
+                continue  # where the copy is kept; the first publication names where the text appeared
             source_raw, source_origin = labels[key]  # "This edition: Marxists Internet Archive" is not one
             source_key = key
             break
@@ -112,6 +118,12 @@ def read_source(
     if manuscript:
         parts_of_source = SourceParts()  # an archive's shelf mark names no publication
     return Source(source, source_origin, parts_of_source)
+
+
+def names_a_holding(value: str) -> bool:
+    """A source statement naming an archive, library or microfilm that holds a copy, without the date or
+    number of any publication (`lexicon.HOLDINGS`)."""
+    return not re.search(r"\d", value) and _HOLDING.search(value) is not None
 
 
 def is_edition(source: str | None, parts: SourceParts) -> bool:

@@ -46,4 +46,5 @@ PLACE_PARTICLES: frozenset[str] = frozenset(
 SOURCE_CONTINUATIONS: tuple[str, ...] = tuple(
     w for module in LANGUAGES.values() for w in getattr(module, "SOURCE_CONTINUATIONS", ())
 )
+HOLDINGS: tuple[str, ...] = tuple(w for module in LANGUAGES.values() for w in getattr(module, "HOLDINGS", ()))
 NOT_NAMES: frozenset[str] = frozenset(en.NOT_NAMES)

@@ -47,6 +47,11 @@ LABELS: dict[str, tuple[str, ...]] = {
 # "Originally published in Clarté …"). The source statement keeps it.
 SOURCE_CONTINUATIONS: tuple[str, ...] = ("reprinted in", "republished in", "originally published in")
 
+# Words of a source statement that names where a copy is held, not where the text was published
+# ("Source: Antonie Pannekoek Archives", "Microfilm collection … provided by the Holt Labor Library",
+# "Reproduced from the newspaper"): with no date or number, a first publication stated beside it wins.
+HOLDINGS: tuple[str, ...] = ("archive", "archives", "library", "microfilm", "reproduced from the newspaper")
+
 MONTHS: tuple[tuple[str, ...], ...] = (
     ("january", "jan"), ("february", "feb", "febr"), ("march", "mar"), ("april", "apr"), ("may",),
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
