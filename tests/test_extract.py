@@ -9,6 +9,7 @@ import pytest
 
 from archivist.model import Document
 from archivist.pipeline import extract_file
+from tests.conftest import SHARED, shared_or_skip
 
 
 def _doc(corpus: Path, rel: str) -> Document:
@@ -583,3 +584,17 @@ def test_a_source_naming_where_the_copy_is_held_gives_way_to_the_first_publicati
     assert ultra.source and ultra.source.startswith("Internal Bulletin") and ultra.date_published == "1937-10"
     mattick = _doc(corpus, "mia-reader/_pages/archive/mattick-paul/1938/mass-vanguard.md")
     assert mattick.source and "Living Marxism" in mattick.source and "Archive" not in mattick.source
+
+
+def test_a_written_label_set_as_a_dateline_gives_the_place(corpus: Path) -> None:
+    # "Written: Trier, February 10 [1842]", "Written : London, February 15, 1862." (wikirouge, read from
+    # ../shared/corpus-wide, never copied): the place before the date's comma.
+    wide = shared_or_skip(SHARED / "corpus-wide")
+    for rel, place in (
+        ("wikirouge-mecw/en/MECW/MECW01-040.html", "Trier"),
+        ("wikirouge-mecw/en/MECW/MECW19-039.html", "London"),
+    ):
+        doc = _doc(wide, rel)
+        assert doc.place == place and doc.provenance["place"].origin.endswith(":dateline")
+    # "Written: March, May and September 1843;": months, not a place.
+    assert _doc(corpus, "wikirouge-mecw/en/MECW/MECW03-006.html").place is None
