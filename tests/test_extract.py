@@ -598,3 +598,17 @@ def test_a_written_label_set_as_a_dateline_gives_the_place(corpus: Path) -> None
         assert doc.place == place and doc.provenance["place"].origin.endswith(":dateline")
     # "Written: March, May and September 1843;": months, not a place.
     assert _doc(corpus, "wikirouge-mecw/en/MECW/MECW03-006.html").place is None
+
+
+def test_a_chapter_heading_the_head_title_names_in_brackets_is_the_title() -> None:
+    # MIA book chapters (read from ../shared/corpus-wide, never copied): the top heading is the book,
+    # "<title>Duncan Hallas: Trotsky's Marxism (2. Stalinism)</title>" names the chapter heading under it.
+    wide = shared_or_skip(SHARED / "corpus-wide")
+    hallas = _doc(wide, "mia-mass-edits/archive/hallas/works/1979/trotsky/ch2.htm")
+    assert hallas.title == "2. Stalinism" and hallas.provenance["title"].origin == "head-title:part"
+    # A generic heading ("Appendix") is the book's: the book's title leads.
+    pablo = _doc(wide, "mia-mass-edits/archive/pablo/1972/selfman/appendix.htm")
+    assert pablo.title == "Self-management in the struggle for socialism – Appendix"
+    # A date in the head title's brackets names no part: the subtitle stays a subtitle.
+    zinoviev = _doc(wide, "mia-mass-edits/archive/zinoviev/works/1916/war/2eras3.html")
+    assert zinoviev.title == "Two Eras of War – III"

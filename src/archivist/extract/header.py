@@ -114,12 +114,59 @@ def find_title(page: Page, layout: Layout) -> None:
             r"(?<!Volume)(?<!Vol\.)(?<!Part)(?<!No\.)\s+\((?:\d{4}|\d{1,2})\)$", "", layout.title
         )
     items[chosen].role = "title"
+    _chapter_named_in_head_title(page, layout, first_long)
+    chosen = layout.title_index
     lines = [ln.strip() for ln in items[chosen].text.split("\n") if ln.strip()]
     if len(lines) > 1 and _TITLE_TAIL.search(lines[-1]):
         # "… Speech at the Grave of Karl Marx / Highgate Cemetery, London. March 17, 1883": where and
         # when, or who according to, set under the title inside its heading.
         layout.title = clean_title("\n".join(lines[:-1]))
         layout.subtitles.append(lines[-1])
+
+
+# MIA's head title of a book's chapter page: "Tony Cliff: Rosa Luxemburg (Party and class)", "Michel
+# Pablo: Self-management in the struggle for socialism (Appendix)": the book, then the chapter in brackets.
+_HEAD_TITLE_PART = re.compile(r"^(?P<book>.+?)\s*\((?P<part>[^()]{2,120})\)\s*$")
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _chapter_named_in_head_title(page: Page, layout: Layout, first_long: int) -> None:
+    """A book's title as the top heading, the chapter's heading under it: when the page's head title
+    names the book and, in brackets, that heading, the heading is the page's own title (a generic one,
+    "Appendix", "Preface", is the book's: "Book – Appendix")."""
+    if not page.title or layout.title_index is None or "(" not in page.title:
+        return
+    match = _HEAD_TITLE_PART.match(page.title)
+    if not match or find_date(match.group("part")):
+        return  # "Two Eras of War III (1915-1916)": a date, not a part
+    items, chosen = layout.items, layout.title_index
+    book, part = _words(layout.title or ""), _words(match.group("part"))
+    if not book or book not in _words(match.group("book")) or part in book:
+        return
+    following = next(
+        (
+            k
+            for k in range(chosen + 1, min(first_long, len(items)))
+            if items[k].role == "body" and items[k].block.is_heading and not _DATE_ONLY.match(items[k].text)
+        ),
+        None,
+    )
+    if (
+        following is None
+        or _words(items[following].text) != part
+        or items[following].text.startswith(("(", "["))
+    ):
+        return  # ("(Part 1)" set under the title is a note on it)
+    heading = clean_title(items[following].text)
+    items[chosen].role = "subtitle"
+    layout.subtitles.append(layout.title or "")
+    layout.title = f"{layout.title} – {heading}" if _GENERIC_TITLE.match(heading) else heading
+    layout.title_index = following
+    layout.title_origin = "head-title:part"
+    items[following].role = "title"
 
 
 _NUMBERED_ITEM = re.compile(r"^(?:lecture|chapter|ch\.|part|book|letter|section)\s+(?:\d+|[IVXLC]+)\b", re.I)
