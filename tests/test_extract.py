@@ -612,3 +612,20 @@ def test_a_chapter_heading_the_head_title_names_in_brackets_is_the_title() -> No
     # A date in the head title's brackets names no part: the subtitle stays a subtitle.
     zinoviev = _doc(wide, "mia-mass-edits/archive/zinoviev/works/1916/war/2eras3.html")
     assert zinoviev.title == "Two Eras of War – III"
+
+
+def test_a_chapter_file_takes_its_numbered_heading_under_the_book_title(corpus: Path) -> None:
+    # "ch04.htm" of a book: "The Bronze Age" (the book), the information block, then "IV. THE EARLY
+    # BRONZE AGE", the chapter's own title.
+    childe = _doc(corpus, "mia-mass-edits/archive/childe/1930/bronzeage/ch04.htm")
+    assert childe.title == "IV. THE EARLY BRONZE AGE"
+    assert childe.provenance["title"].origin == "heading:chapter-under-book"
+    # A chapter's next page ("(cont’d)") has the chapter's title (read from ../shared/corpus-wide).
+    wide = shared_or_skip(SHARED / "corpus-wide")
+    mehring = _doc(wide, "mia-mass-edits/archive/mehring/1918/marx/ch14c.htm")
+    assert mehring.title == "Chapter Fourteen: The Decline of the International"
+    # Not every numbered heading under a title is a chapter: a report's first section is not.
+    assert (
+        _doc(corpus, "mia-mass-edits/archive/pollitt/1949/11/political_report.htm").title
+        == "Political Report"
+    )

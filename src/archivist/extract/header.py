@@ -106,6 +106,11 @@ def find_title(page: Page, layout: Layout) -> None:
         items[chosen].role = "subtitle"  # the series, not a byline
         layout.subtitles.append(clean_title(items[chosen].text))
         chosen = following
+    elif (chapter := _numbered_chapter_under_book(page, items, live, chosen)) is not None:
+        items[chosen].role = "subtitle"  # the book
+        layout.subtitles.append(clean_title(items[chosen].text))
+        layout.title_origin = "heading:chapter-under-book"
+        chosen = chapter
     layout.title_index = chosen
     layout.title = clean_title(items[chosen].text)
     if page.format == "mediawiki":
@@ -169,6 +174,35 @@ def _chapter_named_in_head_title(page: Page, layout: Layout, first_long: int) ->
     items[following].role = "title"
 
 
+# A chapter's file in a book's folder ("ch07.htm", "chap3.htm", "02-frrev.htm", "4d-reconcile.htm").
+_CHAPTER_FILE = re.compile(
+    r"(?:^|/)(?:ch|chap|chapter)\d{1,3}[a-z]?\.\w+$|(?:^|/)\d{1,2}[a-z]?-[a-z][\w-]*\.\w+$", re.I
+)
+# A chapter's numbered heading: "VII. RACES", "3. An Arms Economy", "Chapter Fourteen: …".
+_CHAPTER_HEADING = re.compile(
+    r"^(?:(?-i:[IVXLC]+)\.\s+\w|\d{1,2}\.\s+[A-Z]|chapter\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b)",
+    re.I,
+)
+
+
+def _numbered_chapter_under_book(page: Page, items: list[Item], live: list[int], chosen: int) -> int | None:
+    """A chapter's page of a book: the top heading is the book's title, the next heading (past the
+    information block) the chapter's numbered one, the chapter's own title."""
+    if not _CHAPTER_FILE.search(page.path) or _CHAPTER_HEADING.match(items[chosen].text):
+        return None
+    following = next((i for i in live if i > chosen and items[i].role != "info"), None)
+    if (
+        following is not None
+        and items[following].block.is_heading
+        and items[following].role == "body"
+        and _CHAPTER_HEADING.match(items[following].text)
+        and not _NUMBERED_ITEM.match(items[chosen].text)
+    ):
+        return following
+    return None
+
+
 _NUMBERED_ITEM = re.compile(r"^(?:lecture|chapter|ch\.|part|book|letter|section)\s+(?:\d+|[IVXLC]+)\b", re.I)
 _DELIVERY_HEADING = re.compile(r"^(?:delivered|written|adopted|published|dated|read|spoken)\b", re.I)
 _TITLE_TAIL = re.compile(
@@ -184,6 +218,8 @@ def clean_title(text: str) -> str:
     ):
         lines = lines[:-1]
     title = " ".join(lines)
+    # "Chapter Fourteen: The Decline of the International (cont’d)": a chapter's next page, same title.
+    title = re.sub(r"\s*\((?:cont[’']?d|continued)\.?\)$", "", title, flags=re.I)
     if title.count("'") % 2 == 1 and title.endswith("'"):
         title = title[:-1]
     if title.count('"') == 2 and title.startswith('"') and title.endswith('"'):
