@@ -629,3 +629,12 @@ def test_a_chapter_file_takes_its_numbered_heading_under_the_book_title(corpus: 
         _doc(corpus, "mia-mass-edits/archive/pollitt/1949/11/political_report.htm").title
         == "Political Report"
     )
+
+
+def test_the_wiki_table_date_sharpens_the_month_of_the_title() -> None:
+    # wikirouge (read from ../shared/corpus-wide): "British Commerce (September 1860)", its author table
+    # "Written 8 September 1860", the day within the title's month.
+    wide = shared_or_skip(SHARED / "corpus-wide")
+    doc = _doc(wide, "wikirouge-mecw/en/MECW/MECW17-041.html")
+    assert doc.date_written == "1860-09-08"
+    assert doc.provenance["date_written"].origin.endswith(":sharpens-title")
