@@ -200,7 +200,8 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
             and covers(title_date, table)
             and precision(table) > precision(title_date)
         ):
-            # "British Commerce (September 1860)" with the wiki's table "Written: 8 September 1860".
+            # "Statement … (November 1868)" with the wiki's table "Written: 23 November 1868"; a dateline
+            # or heading within the month comes first ("London, Sept. 8, 1860").
             return table, f"{labels['table_written'][1]}:sharpens-title"
         return title_value, title_origin
     if dateline:
