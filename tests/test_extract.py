@@ -631,13 +631,11 @@ def test_a_chapter_file_takes_its_numbered_heading_under_the_book_title(corpus: 
     )
 
 
-def test_the_wiki_table_date_sharpens_the_month_of_the_title() -> None:
-    # wikirouge (read from ../shared/corpus-wide): "Statement … (November 1868)", its author table
-    # "Written 23 November 1868", the day within the title's month.
+def test_a_dateline_or_heading_sharpens_the_month_of_the_title() -> None:
+    # wikirouge (read from ../shared/corpus-wide): "British Commerce (September 1860)" and the dateline
+    # "London, Sept. 8, 1860" under it; "Statement … (November 1868)" and a heading of 23 November 1868.
     wide = shared_or_skip(SHARED / "corpus-wide")
-    doc = _doc(wide, "wikirouge-mecw/en/MECW/MECW21-016.html")
-    assert doc.date_written == "1868-11-23"
-    assert doc.provenance["date_written"].origin.endswith(":sharpens-title")
-    # "British Commerce (September 1860)" and the dateline "London, Sept. 8, 1860" under it.
     commerce = _doc(wide, "wikirouge-mecw/en/MECW/MECW17-041.html")
     assert (commerce.date_written, commerce.provenance["date_written"].origin) == ("1860-09-08", "dateline")
+    statement = _doc(wide, "wikirouge-mecw/en/MECW/MECW21-016.html")
+    assert (statement.date_written, statement.provenance["date_written"].origin) == ("1868-11-23", "heading")

@@ -192,18 +192,8 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
         parse_date(layout.title) if layout.title and re.search(r"\d{4}", layout.title or "") else None
     )
     if title_date and precision(title_date) >= 2:
-        title_value, title_origin = sharpened(title_date, "title")
-        table = parse_date(labels["table_written"][0]) if "table_written" in labels else None
-        if (
-            title_origin == "title"
-            and table
-            and covers(title_date, table)
-            and precision(table) > precision(title_date)
-        ):
-            # "Statement … (November 1868)" with the wiki's table "Written: 23 November 1868"; a dateline
-            # or heading within the month comes first ("London, Sept. 8, 1860").
-            return table, f"{labels['table_written'][1]}:sharpens-title"
-        return title_value, title_origin
+        # "British Commerce (September 1860)" over the dateline "London, Sept. 8, 1860": the finer date.
+        return sharpened(title_date, "title")
     if dateline:
         return sharpened(dateline, "dateline")
     if "table_written" in labels:
