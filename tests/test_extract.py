@@ -639,3 +639,15 @@ def test_a_dateline_or_heading_sharpens_the_month_of_the_title() -> None:
     assert (commerce.date_written, commerce.provenance["date_written"].origin) == ("1860-09-08", "dateline")
     statement = _doc(wide, "wikirouge-mecw/en/MECW/MECW21-016.html")
     assert (statement.date_written, statement.provenance["date_written"].origin) == ("1868-11-23", "heading")
+
+
+def test_an_unlabelled_published_in_line_is_the_first_publication() -> None:
+    # Read from ../shared/corpus-wide: "Published in the magazine Il Libero Pensiero, No. 9, August 31,
+    # 1871 and in …" (wikirouge) names the first publication and its date.
+    wide = shared_or_skip(SHARED / "corpus-wide")
+    assert _doc(wide, "wikirouge-mecw/en/MECW/MECW22-038.html").date_published == "1871-08-31"
+    # "Published in … Labor Action, …, 3 March 1941." / "Originally published in New Leader (London),
+    # 4 January 1941.": the statement keeps both; the first publication is the original one.
+    padmore = _doc(wide, "mia-mass-edits/archive/padmore/1941/01/windians.htm")
+    assert padmore.source and padmore.source.startswith("Published in") and "New Leader" in padmore.source
+    assert (padmore.source_title, padmore.date_published) == ("Labor Action", "1941-01-04")

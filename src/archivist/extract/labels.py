@@ -115,6 +115,10 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("also_published", re.compile(r"^Also (?:published|printed|appeared) (?:in|as) (?P<value>.+)$", re.I)),
     ("edition", re.compile(r"^(?:Published|Printed)\s+(?:in English\s+|for the first time\s+|incomplete\s+|in full\s+)*"
                            r"in\s+(?P<value>(?:the\s+)?[A-Z].*(?:Works|Werke|Œuvres|Collected|Selected).*)$")),
+    # "Published in the magazine Il Libero Pensiero, No. 9, August 31, 1871 and in …": a publication and its date.
+    # The statement keeps its words, as the page gives it.
+    ("first_published", re.compile(r"^(?P<value>Published\s+in\s+(?!English\b)(?:the\s+(?:magazine|newspaper|journal|review)\s+)?"
+                                   r"[A-Z](?=.{2,120}?\b1[5-9]\d\d\b).+)$")),
 ]  # fmt: skip
 
 
@@ -147,3 +151,13 @@ def before_continuation(text: str) -> str:
     """The source statement without the reprint or original publication that goes on after it."""
     match = _CONTINUED.search(text)
     return text[: match.start()] if match and match.start() > 0 else text
+
+
+_ORIGINAL = re.compile(r"(?:^|[.;]\s+)originally\s+published\b(?P<rest>.+)$", re.I)
+
+
+def original_publication(text: str) -> str | None:
+    """The original publication a source statement goes on to name ("… 3 March 1941. Originally published
+    in New Leader (London), 4 January 1941."), else None."""
+    match = _ORIGINAL.search(text)
+    return match.group("rest") if match and match.start() > 0 else None
