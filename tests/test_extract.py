@@ -651,3 +651,10 @@ def test_an_unlabelled_published_in_line_is_the_first_publication() -> None:
     padmore = _doc(wide, "mia-mass-edits/archive/padmore/1941/01/windians.htm")
     assert padmore.source and padmore.source.startswith("Published in") and "New Leader" in padmore.source
     assert (padmore.source_title, padmore.date_published) == ("Labor Action", "1941-01-04")
+
+
+def test_a_part_titled_only_by_what_part_it_is_takes_the_book_above(corpus: Path) -> None:
+    # "## Socialism and Strikes" above "# III.": the book's third part.
+    glasier = _doc(corpus, "mia-mass-edits/archive/glasier/1890s/strikes/ch03.html")
+    assert glasier.title == "Socialism and Strikes – III"
+    assert glasier.provenance["title"].origin == "heading:book-of-part"

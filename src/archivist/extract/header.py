@@ -269,6 +269,7 @@ def mark_header_zone(layout: Layout) -> None:
                 )
                 items[heads[0]].role = "byline"
         _series_title(layout)
+        _book_of_part(layout)
     # After the title: subtitles, info, headings until the first real paragraph.
     i = start
     seen_info = False
@@ -377,6 +378,9 @@ def _chapter_under_book_title(layout: Layout, start: int) -> None:
 
 _GENERIC_TITLE = re.compile(r"^(?:preface|introduction|foreword|afterword|appendix|postscript|conclusion|"
                             r"(?:chapter|part|book|section)\s+[\w.]+)(?:\s+to .*)?$", re.I)  # fmt: skip
+# A part's title that only says what part it is: "Preface", "Introduction by Transcriber", "II.".
+_PART_ONLY = re.compile(r"^(?:(?:preface|introduction|foreword|afterword|appendix|postscript)(?:\s+by\s+\w+)?|"
+                        r"(?-i:[IVXLC]+)\.?)$", re.I)  # fmt: skip
 
 
 def _series_title(layout: Layout) -> None:
@@ -389,6 +393,25 @@ def _series_title(layout: Layout) -> None:
         if match:
             layout.title = f"{match.group('work').strip()} – {layout.title}"
             return
+
+
+def _book_of_part(layout: Layout) -> None:
+    """ "Preface", "Introduction by Transcriber" or "II." under the book's heading ("The Gathering
+    Forces", "Socialism and Strikes"): the book's part, "The Gathering Forces – Preface"."""
+    if not layout.title or layout.title_index is None or not _PART_ONLY.match(layout.title):
+        return
+    above = [
+        item
+        for item in layout.items[: layout.title_index]
+        if item.role == "header"
+        and item.block.is_heading
+        and re.search(r"[A-Za-z]{3}", item.text)
+        and not find_date(item.text)
+        and not looks_like_name(item.text)
+    ]
+    if above:
+        layout.title = f"{clean_title(above[-1].text)} – {layout.title.rstrip('.')}"
+        layout.title_origin = "heading:book-of-part"
 
 
 # "MIA: M.I.A. Library: Marx & Engels: Selected Works", "Library > Tom Mann": a trail of sections.
