@@ -658,3 +658,12 @@ def test_a_part_titled_only_by_what_part_it_is_takes_the_book_above(corpus: Path
     glasier = _doc(corpus, "mia-mass-edits/archive/glasier/1890s/strikes/ch03.html")
     assert glasier.title == "Socialism and Strikes – III"
     assert glasier.provenance["title"].origin == "heading:book-of-part"
+
+
+def test_a_tei_source_named_in_words_is_its_linked_address(corpus: Path) -> None:
+    # <bibl><ref target="https://fr.wikisource.org/…">Wikisource</ref></bibl>: the address is the source,
+    # a web site names no publication; a site shown by its domain ("Marxists.org") stays as shown.
+    doc = _doc(corpus, "hurlus-tei/marx1850_france-lutte-classes.xml")
+    assert doc.source == "https://fr.wikisource.org/wiki/La_Lutte_des_classes_en_France_(1848-1850)"
+    assert doc.source_title is None and doc.provenance["source"].origin == "tei:sourceDesc:ref"
+    assert _doc(corpus, "hurlus-tei/engels1876_singe.xml").source == "Marxists.org"

@@ -75,7 +75,12 @@ def read_source(
     ]  # template leftovers
     # A bibl that only names a web site ("marxists.org") says where the file came from; a full
     # address or a citation says more.
-    cited = [b for b in bibls if not _SITE_NAME.match(b.strip())] or bibls
+    sites = fields.get("bibl_site", [])
+    cited = [b for b in bibls if not _SITE_NAME.match(b.strip()) and b not in sites]
+    if source_raw is None and not cited and fields.get("bibl_site_address"):
+        # Only links shown by a site's name ("wikisource", "Assemblée Nationale"): the address linked.
+        source_raw, source_origin = fields["bibl_site_address"][0], "tei:sourceDesc:ref"
+    cited = cited or bibls
     if source_raw is None and cited:
         source_raw, source_origin = cited[0], "tei:sourceDesc"
     manuscript = source_raw is None and bool(fields.get("manuscript"))
@@ -112,7 +117,7 @@ def read_source(
         parts_of_source.title = source_title(labels["first_published"][0], people, title)
     if source and _WEB_ADDRESS.match(source):
         # A web address is where the text was taken from; the publication is in another statement.
-        others = [b for b in bibls if not _WEB_ADDRESS.match(b.strip())]
+        others = [b for b in bibls if not _WEB_ADDRESS.match(b.strip()) and b not in sites]
         parts_of_source.title = source_title(others[0], people, title) if others else None
         parts_of_source.date = parse_source_line(others[0]).date if others else None
     if manuscript:
