@@ -667,3 +667,15 @@ def test_a_tei_source_named_in_words_is_its_linked_address(corpus: Path) -> None
     assert doc.source == "https://fr.wikisource.org/wiki/La_Lutte_des_classes_en_France_(1848-1850)"
     assert doc.source_title is None and doc.provenance["source"].origin == "tei:sourceDesc:ref"
     assert _doc(corpus, "hurlus-tei/engels1876_singe.xml").source == "Marxists.org"
+
+
+def test_a_description_before_the_periodical_is_not_its_title() -> None:
+    # Read from ../shared/corpus-wide: "… in the quarterly literary magazine Gangrel", "Published in the
+    # newspaper La Justice, March 20, 1883", "… as a leading article in The Labour Standard".
+    wide = shared_or_skip(SHARED / "corpus-wide")
+    for rel, title in (
+        ("mia-mass-edits/archive/orwell/1946/why-i-write.htm", "Gangrel"),
+        ("wikirouge-mecw/en/MECW/MECW24-064.html", "La Justice"),
+        ("wikirouge-mecw/en/MECW/MECW24-051.html", "The Labour Standard"),
+    ):
+        assert _doc(wide, rel).source_title == title

@@ -52,6 +52,10 @@ SOURCE_CONTINUATIONS: tuple[str, ...] = ("reprinted in", "republished in", "orig
 # "Reproduced from the newspaper"): with no date or number, a first publication stated beside it wins.
 HOLDINGS: tuple[str, ...] = ("archive", "archives", "library", "microfilm", "reproduced from the newspaper")
 
+# What a publication is, in words that describe it before its name ("the newspaper La Justice", "the
+# quarterly literary magazine Gangrel", "as a leading article in The Labour Standard").
+PUBLICATION_KINDS: tuple[str, ...] = ("newspaper", "magazine", "journal", "review", "periodical", "article")
+
 MONTHS: tuple[tuple[str, ...], ...] = (
     ("january", "jan"), ("february", "feb", "febr"), ("march", "mar"), ("april", "apr"), ("may",),
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
