@@ -152,12 +152,3 @@ def before_continuation(text: str) -> str:
     match = _CONTINUED.search(text)
     return text[: match.start()] if match and match.start() > 0 else text
 
-
-_ORIGINAL = re.compile(r"(?:^|[.;]\s+)originally\s+published\b(?P<rest>.+)$", re.I)
-
-
-def original_publication(text: str) -> str | None:
-    """The original publication a source statement goes on to name ("… 3 March 1941. Originally published
-    in New Leader (London), 4 January 1941."), else None."""
-    match = _ORIGINAL.search(text)
-    return match.group("rest") if match and match.start() > 0 else None

@@ -9,7 +9,6 @@ from itertools import pairwise
 
 from archivist.extract.dateline import parse_dateline
 from archivist.extract.dates import SEASON_NAME, covers, find_date, month_and_day, parse_date, precision
-from archivist.extract.labels import original_publication
 from archivist.extract.layout import Layout
 from archivist.extract.segment import Segment
 from archivist.extract.source import Source, is_edition
@@ -101,14 +100,6 @@ def _date_published(
             labels["first_published"][0]
         ).date  # volume and issue numbers are not days
         pub_origin = labels["first_published"][1]
-        original = original_publication(labels["first_published"][0])
-        if (
-            original
-            and (earlier := parse_source_line(original).date)
-            and (published is None or earlier < published)
-        ):
-            # "Published in … Labor Action, 3 March 1941. Originally published in New Leader, 4 January 1941."
-            published, pub_origin = earlier, f"{pub_origin}:original"
     if published is None and source.parts.date:
         published, pub_origin = source.parts.date, f"{source.origin}:date"
     if "also_published" in labels:
