@@ -206,7 +206,7 @@ def _numbered_chapter_under_book(page: Page, items: list[Item], live: list[int],
 _NUMBERED_ITEM = re.compile(r"^(?:lecture|chapter|ch\.|part|book|letter|section)\s+(?:\d+|[IVXLC]+)\b", re.I)
 _DELIVERY_HEADING = re.compile(r"^(?:delivered|written|adopted|published|dated|read|spoken)\b", re.I)
 _TITLE_TAIL = re.compile(
-    r"^(?:according to\b.*|(?-i:In [A-Z][\w-]+(?:,? [A-Z][\w-]+)?)|[A-ZÀ-Þ][^.!?]{2,60}[.,]\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+)\d{4}\.?)$",
+    r"^(?:according to\b.*|[A-ZÀ-Þ][^.!?]{2,60}[.,]\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+)\d{4}\.?)$",
     re.I,
 )
 

@@ -151,4 +151,3 @@ def before_continuation(text: str) -> str:
     """The source statement without the reprint or original publication that goes on after it."""
     match = _CONTINUED.search(text)
     return text[: match.start()] if match and match.start() > 0 else text
-
