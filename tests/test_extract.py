@@ -687,3 +687,10 @@ def test_a_letters_heading_keeps_where_it_was_sent(corpus: Path) -> None:
     # "Engels to August Bebel<br>In Hubertsburg": the addressee's place is part of the letter's title.
     doc = _doc(corpus, "mia-reader/_pages/marx/works/1873/letters/73_06_20.htm")
     assert doc.title == "Engels to August Bebel In Hubertsburg"
+
+
+def test_a_downloaded_from_line_is_the_source_in_its_words(corpus: Path) -> None:
+    # "Downloaded with thanks from Endpage.com.", as "Copied from …" is kept: the web site is the source,
+    # and names no publication.
+    doc = _doc(corpus, "mia-mass-edits/archive/glaberman/1996/xx/reuther.htm")
+    assert (doc.source, doc.source_title) == ("Downloaded with thanks from Endpage.com.", None)

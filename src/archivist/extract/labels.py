@@ -109,7 +109,8 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("delivered", re.compile(r"^(?:Speech|Address|Lecture|Talk|Report)\s+(?:delivered|given|made|read)\b(?P<value>.+)$", re.I)),
     ("copied", re.compile(r"^(?P<value>Copied from .+)$", re.I)),
     # "Downloaded with thanks from the Europe Solidaire Sans Frontières Website."
-    ("downloaded", re.compile(r"^(?:Downloaded|Retrieved)\s+(?:with thanks\s+)?from\s+(?:the\s+)?(?P<value>[A-Z].+)$", re.I)),
+    # The statement keeps its words, as "Copied from …" does.
+    ("downloaded", re.compile(r"^(?P<value>(?:Downloaded|Retrieved)\s+(?:with thanks\s+)?from\s+(?:the\s+)?[A-Z].+)$", re.I)),
     # "Digitalized by kurasje.org; transcribed …": a web site that digitised the text is its source.
     ("source", re.compile(r"^Digit(?:al)?i[sz]ed\s+by\s+(?P<value>(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6})\b", re.I)),
     ("also_published", re.compile(r"^Also (?:published|printed|appeared) (?:in|as) (?P<value>.+)$", re.I)),

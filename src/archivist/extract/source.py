@@ -63,7 +63,13 @@ def read_source(
         "collection",
     ):
         value = clean_value(labels[key][0]) if key in labels else None
-        if value and not _ARCHIVE_ITSELF.match(value) and not re.fullmatch(r"\W*\d{4}\W*", value):
+        named = re.sub(
+            r"^(?:downloaded|retrieved|copied)\s+(?:with thanks\s+)?from\s+(?:the\s+)?",
+            "",
+            value or "",
+            flags=re.I,
+        )
+        if value and not _ARCHIVE_ITSELF.match(named) and not re.fullmatch(r"\W*\d{4}\W*", value):
             # (a bare year, "First Published: 1953;", dates the text but names no publication)
             if key == "source" and "first_published" in labels and names_a_holding(value):
                 continue  # where the copy is kept; the first publication names where the text appeared
