@@ -89,7 +89,9 @@ def read_labels(lines: list[str], title: str | None) -> list[tuple[str, str, str
     labels: list[tuple[str, str, str]] = []
     source_at = None  # (line number, index in `labels`) of the last source statement read
     for n, line in enumerate(lines):
-        if source_at and source_at[0] == n - 1 and (convention := continues_source(line)):
+        # A statement still running on (";" or "," at the end of its line) has its own parts to come.
+        finished = n > 0 and not lines[n - 1].rstrip().endswith((";", ","))
+        if source_at and source_at[0] == n - 1 and finished and (convention := continues_source(line)):
             # "From Revolutionary History, Vol. 5 No. 3." / "Originally published in Clarté, No. 11, July
             # 1927.": the reprint or the original publication goes on with the statement above; the line
             # is still read for what it says itself.

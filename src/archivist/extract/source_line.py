@@ -89,8 +89,7 @@ def parse_source_line(text: str | None, people: tuple[str, ...] = (), work: str 
     parts = SourceParts()
     if not text:
         return parts
-    statement = before_continuation(text)  # the parts are the first statement's, not a reprint's
-    later, text = text[len(statement) :], statement
+    text = before_continuation(text)  # the parts are the first statement's, not a reprint's
     if m := _VOLUME.search(text):
         parts.volume = m.group("v")
     if m := _ISSUE.search(text):
@@ -108,14 +107,6 @@ def parse_source_line(text: str | None, people: tuple[str, ...] = (), work: str 
         # "… Tribune, No. 4219, October 26; and the … Weekly Tribune, No. 685, October 28, 1854": the
         # year is written once, after the last date.
         parts.date = f"{found_dates[0][0][:4]}-{early[0]:02d}-{early[1]:02d}"
-    if (
-        not found_dates
-        and (day := month_and_day(undated))
-        and (year := re.search(r"\b1[5-9]\d\d\b", _ISSUE.sub(" ", _PAGE.sub(" ", later))))
-    ):
-        # "… Tribune, No. 4219, October 26; reprinted in …, October 27 and …, October 28, 1854": the
-        # year is written once, after the reprints.
-        parts.date = f"{year.group(0)}-{day[0]:02d}-{day[1]:02d}"
     if len(dates) > 1 and re.fullmatch(r"\d{4}/\d{4}", dates[0]) and "/" not in dates[-1]:
         # A span of years inside a book's title ("… Mordspatrioten. 1806-1807, Hottingen-Zurich, 1888")
         # is its subject; the imprint's year comes after it.
