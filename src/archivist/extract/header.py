@@ -106,6 +106,11 @@ def find_title(page: Page, layout: Layout) -> None:
         items[chosen].role = "subtitle"  # the series, not a byline
         layout.subtitles.append(clean_title(items[chosen].text))
         chosen = following
+    elif (chapter := _numbered_chapter_under_book(page, items, live, chosen)) is not None:
+        items[chosen].role = "subtitle"  # the book
+        layout.subtitles.append(clean_title(items[chosen].text))
+        layout.title_origin = "heading:chapter-under-book"
+        chosen = chapter
     layout.title_index = chosen
     layout.title = clean_title(items[chosen].text)
     if page.format == "mediawiki":
@@ -114,6 +119,8 @@ def find_title(page: Page, layout: Layout) -> None:
             r"(?<!Volume)(?<!Vol\.)(?<!Part)(?<!No\.)\s+\((?:\d{4}|\d{1,2})\)$", "", layout.title
         )
     items[chosen].role = "title"
+    _chapter_named_in_head_title(page, layout, first_long)
+    chosen = layout.title_index
     lines = [ln.strip() for ln in items[chosen].text.split("\n") if ln.strip()]
     if len(lines) > 1 and _TITLE_TAIL.search(lines[-1]):
         # "… Speech at the Grave of Karl Marx / Highgate Cemetery, London. March 17, 1883": where and
@@ -122,10 +129,84 @@ def find_title(page: Page, layout: Layout) -> None:
         layout.subtitles.append(lines[-1])
 
 
+# MIA's head title of a book's chapter page: "Tony Cliff: Rosa Luxemburg (Party and class)", "Michel
+# Pablo: Self-management in the struggle for socialism (Appendix)": the book, then the chapter in brackets.
+_HEAD_TITLE_PART = re.compile(r"^(?P<book>.+?)\s*\((?P<part>[^()]{2,120})\)\s*$")
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _chapter_named_in_head_title(page: Page, layout: Layout, first_long: int) -> None:
+    """A book's title as the top heading, the chapter's heading under it: when the page's head title
+    names the book and, in brackets, that heading, the heading is the page's own title (a generic one,
+    "Appendix", "Preface", is the book's: "Book – Appendix")."""
+    if not page.title or layout.title_index is None or "(" not in page.title:
+        return
+    match = _HEAD_TITLE_PART.match(page.title)
+    if not match or find_date(match.group("part")):
+        return  # "Two Eras of War III (1915-1916)": a date, not a part
+    items, chosen = layout.items, layout.title_index
+    book, part = _words(layout.title or ""), _words(match.group("part"))
+    if not book or book not in _words(match.group("book")) or part in book:
+        return
+    following = next(
+        (
+            k
+            for k in range(chosen + 1, min(first_long, len(items)))
+            if items[k].role == "body" and items[k].block.is_heading and not _DATE_ONLY.match(items[k].text)
+        ),
+        None,
+    )
+    if (
+        following is None
+        or _words(items[following].text) != part
+        or items[following].text.startswith(("(", "["))
+    ):
+        return  # ("(Part 1)" set under the title is a note on it)
+    heading = clean_title(items[following].text)
+    items[chosen].role = "subtitle"
+    layout.subtitles.append(layout.title or "")
+    layout.title = f"{layout.title} – {heading}" if _GENERIC_TITLE.match(heading) else heading
+    layout.title_index = following
+    layout.title_origin = "head-title:part"
+    items[following].role = "title"
+
+
+# A chapter's file in a book's folder ("ch07.htm", "chap3.htm", "02-frrev.htm", "4d-reconcile.htm").
+_CHAPTER_FILE = re.compile(
+    r"(?:^|/)(?:ch|chap|chapter)\d{1,3}[a-z]?\.\w+$|(?:^|/)\d{1,2}[a-z]?-[a-z][\w-]*\.\w+$", re.I
+)
+# A chapter's numbered heading: "VII. RACES", "3. An Arms Economy", "Chapter Fourteen: …".
+_CHAPTER_HEADING = re.compile(
+    r"^(?:(?-i:[IVXLC]+)\.\s+\w|\d{1,2}\.\s+[A-Z]|chapter\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b)",
+    re.I,
+)
+
+
+def _numbered_chapter_under_book(page: Page, items: list[Item], live: list[int], chosen: int) -> int | None:
+    """A chapter's page of a book: the top heading is the book's title, the next heading (past the
+    information block) the chapter's numbered one, the chapter's own title."""
+    if not _CHAPTER_FILE.search(page.path) or _CHAPTER_HEADING.match(items[chosen].text):
+        return None
+    following = next((i for i in live if i > chosen and items[i].role != "info"), None)
+    if (
+        following is not None
+        and items[following].block.is_heading
+        and items[following].role == "body"
+        and _CHAPTER_HEADING.match(items[following].text)
+        and not _NUMBERED_ITEM.match(items[chosen].text)
+    ):
+        return following
+    return None
+
+
 _NUMBERED_ITEM = re.compile(r"^(?:lecture|chapter|ch\.|part|book|letter|section)\s+(?:\d+|[IVXLC]+)\b", re.I)
 _DELIVERY_HEADING = re.compile(r"^(?:delivered|written|adopted|published|dated|read|spoken)\b", re.I)
 _TITLE_TAIL = re.compile(
-    r"^(?:according to\b.*|(?-i:In [A-Z][\w-]+(?:,? [A-Z][\w-]+)?)|[A-ZÀ-Þ][^.!?]{2,60}[.,]\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+)\d{4}\.?)$",
+    r"^(?:according to\b.*|[A-ZÀ-Þ][^.!?]{2,60}[.,]\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+)\d{4}\.?)$",
     re.I,
 )
 
@@ -137,6 +218,8 @@ def clean_title(text: str) -> str:
     ):
         lines = lines[:-1]
     title = " ".join(lines)
+    # "Chapter Fourteen: The Decline of the International (cont’d)": a chapter's next page, same title.
+    title = re.sub(r"\s*\((?:cont[’']?d|continued)\.?\)$", "", title, flags=re.I)
     if title.count("'") % 2 == 1 and title.endswith("'"):
         title = title[:-1]
     if title.count('"') == 2 and title.startswith('"') and title.endswith('"'):
@@ -186,6 +269,7 @@ def mark_header_zone(layout: Layout) -> None:
                 )
                 items[heads[0]].role = "byline"
         _series_title(layout)
+        _book_of_part(layout)
     # After the title: subtitles, info, headings until the first real paragraph.
     i = start
     seen_info = False
@@ -294,6 +378,9 @@ def _chapter_under_book_title(layout: Layout, start: int) -> None:
 
 _GENERIC_TITLE = re.compile(r"^(?:preface|introduction|foreword|afterword|appendix|postscript|conclusion|"
                             r"(?:chapter|part|book|section)\s+[\w.]+)(?:\s+to .*)?$", re.I)  # fmt: skip
+# A part's title that only says what part it is: "Preface", "Introduction by Transcriber", "II.".
+_PART_ONLY = re.compile(r"^(?:(?:preface|introduction|foreword|afterword|appendix|postscript)(?:\s+by\s+\w+)?|"
+                        r"(?-i:[IVXLC]+)\.?)$", re.I)  # fmt: skip
 
 
 def _series_title(layout: Layout) -> None:
@@ -306,6 +393,25 @@ def _series_title(layout: Layout) -> None:
         if match:
             layout.title = f"{match.group('work').strip()} – {layout.title}"
             return
+
+
+def _book_of_part(layout: Layout) -> None:
+    """ "Preface", "Introduction by Transcriber" or "II." under the book's heading ("The Gathering
+    Forces", "Socialism and Strikes"): the book's part, "The Gathering Forces – Preface"."""
+    if not layout.title or layout.title_index is None or not _PART_ONLY.match(layout.title):
+        return
+    above = [
+        item
+        for item in layout.items[: layout.title_index]
+        if item.role == "header"
+        and item.block.is_heading
+        and re.search(r"[A-Za-z]{3}", item.text)
+        and not find_date(item.text)
+        and not looks_like_name(item.text)
+    ]
+    if above:
+        layout.title = f"{clean_title(above[-1].text)} – {layout.title.rstrip('.')}"
+        layout.title_origin = "heading:book-of-part"
 
 
 # "MIA: M.I.A. Library: Marx & Engels: Selected Works", "Library > Tom Mann": a trail of sections.

@@ -9,7 +9,13 @@ from itertools import pairwise
 
 from archivist.extract.dates import find_date
 from archivist.extract.item import Item, Layout
-from archivist.extract.labels import interpret_free_line, is_label_line, other_duties, parse_label_line
+from archivist.extract.labels import (
+    continues_source,
+    interpret_free_line,
+    is_label_line,
+    other_duties,
+    parse_label_line,
+)
 from archivist.extract.names import PUBLISHER_WORD
 
 INFO_CLASSES = ("information", "info", "infobox", "publication", "metadata", "headertable", "source")
@@ -74,13 +80,24 @@ IMPRINT = re.compile(
     rf"^[A-Z][\w&'’ .-]{{1,40}}\b(?:{PUBLISHER_WORD}|Books)(?: House)?\s*,\s*"
     r".{3,200}?\b\d{4}\.?$"
 )
+_SOURCE_KEYS = ("source", "free_source", "first_published")
 _CITATION = re.compile(r"\b(?:pp?\.\s*\d|vol\.?\s*[\dIVXLC]|no\.\s*\d)", re.I)
 
 
 def read_labels(lines: list[str], title: str | None) -> list[tuple[str, str, str]]:
     """(key, label, value) for each line of the information block that says something."""
     labels: list[tuple[str, str, str]] = []
+    source_at = None  # (line number, index in `labels`) of the last source statement read
     for n, line in enumerate(lines):
+        # A statement still running on (";" or "," at the end of its line) has its own parts to come.
+        finished = n > 0 and not lines[n - 1].rstrip().endswith((";", ","))
+        if source_at and source_at[0] == n - 1 and finished and (convention := continues_source(line)):
+            # "From Revolutionary History, Vol. 5 No. 3." / "Originally published in Clarté, No. 11, July
+            # 1927.": the reprint or the original publication goes on with the statement above; the line
+            # is still read for what it says itself.
+            key, label, value = labels[source_at[1]]
+            labels[source_at[1]] = (key, f"{label}+{convention}", f"{value.rstrip()} {line.strip()}")
+            source_at = (n, source_at[1])
         if (
             labels
             and re.match(r"^and\s+(?:the\s+)?[A-Z]", line)
@@ -96,6 +113,8 @@ def read_labels(lines: list[str], title: str | None) -> list[tuple[str, str, str
         if parsed is None:
             parsed = _citation_line(line, title)
         if parsed:
+            if parsed[0] in _SOURCE_KEYS and parsed[2] and not (source_at and source_at[0] == n):
+                source_at = (n, len(labels))
             labels.append(parsed)
             if parsed[1] and not parsed[1].startswith("free:"):
                 # "Written/First Published: 1916 in …" states both.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from archivist.extract.lexicon import LABELS
+from archivist.extract.lexicon import LABELS, SOURCE_CONTINUATIONS
 
 # The spellings per language live in `archivist.extract.lexicon`.
 
@@ -109,12 +109,17 @@ _FREE_LINES: list[tuple[str, re.Pattern[str]]] = [
     ("delivered", re.compile(r"^(?:Speech|Address|Lecture|Talk|Report)\s+(?:delivered|given|made|read)\b(?P<value>.+)$", re.I)),
     ("copied", re.compile(r"^(?P<value>Copied from .+)$", re.I)),
     # "Downloaded with thanks from the Europe Solidaire Sans Frontières Website."
-    ("downloaded", re.compile(r"^(?:Downloaded|Retrieved)\s+(?:with thanks\s+)?from\s+(?:the\s+)?(?P<value>[A-Z].+)$", re.I)),
+    # The statement keeps its words, as "Copied from …" does.
+    ("downloaded", re.compile(r"^(?P<value>(?:Downloaded|Retrieved)\s+(?:with thanks\s+)?from\s+(?:the\s+)?[A-Z].+)$", re.I)),
     # "Digitalized by kurasje.org; transcribed …": a web site that digitised the text is its source.
     ("source", re.compile(r"^Digit(?:al)?i[sz]ed\s+by\s+(?P<value>(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6})\b", re.I)),
     ("also_published", re.compile(r"^Also (?:published|printed|appeared) (?:in|as) (?P<value>.+)$", re.I)),
     ("edition", re.compile(r"^(?:Published|Printed)\s+(?:in English\s+|for the first time\s+|incomplete\s+|in full\s+)*"
                            r"in\s+(?P<value>(?:the\s+)?[A-Z].*(?:Works|Werke|Œuvres|Collected|Selected).*)$")),
+    # "Published in the magazine Il Libero Pensiero, No. 9, August 31, 1871 and in …": a publication and its date.
+    # The statement keeps its words, as the page gives it.
+    ("first_published", re.compile(r"^(?P<value>Published\s+in\s+(?!English\b)(?:the\s+(?:magazine|newspaper|journal|review)\s+)?"
+                                   r"[A-Z](?=.{2,120}?\b1[5-9]\d\d\b).+)$")),
 ]  # fmt: skip
 
 
@@ -127,3 +132,23 @@ def interpret_free_line(line: str) -> tuple[str, str, str] | None:
         if match:
             return key, f"free:{key}", match.group("value").strip()
     return None
+
+
+# "Reprinted in …", "Originally published in …" (`lexicon.SOURCE_CONTINUATIONS`): a line or sentence that
+# goes on with the source statement before it.
+_CONTINUATION_WORDS = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in SOURCE_CONTINUATIONS)
+SOURCE_CONTINUATION = re.compile(rf"^(?:{_CONTINUATION_WORDS})\s+\S", re.I)
+
+
+def continues_source(line: str) -> str | None:
+    """The convention a line follows when it goes on with the source statement before it, else None."""
+    return "source-continuation" if SOURCE_CONTINUATION.match(line.strip()) else None
+
+
+_CONTINUED = re.compile(rf"[.;]?\s+(?=(?:{_CONTINUATION_WORDS})\s)", re.I)
+
+
+def before_continuation(text: str) -> str:
+    """The source statement without the reprint or original publication that goes on after it."""
+    match = _CONTINUED.search(text)
+    return text[: match.start()] if match and match.start() > 0 else text

@@ -7,6 +7,7 @@ import re
 
 from archivist.extract.dateline import parse_dateline
 from archivist.extract.dates import find_date
+from archivist.extract.lexicon import MONTHS, SEASONS
 from archivist.extract.names import looks_like_periodical, looks_like_place
 from archivist.extract.segment import Segment
 from archivist.extract.when import STATEMENT
@@ -40,6 +41,8 @@ def _label_place(labels: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
         if key not in labels:
             continue
         value = labels[key][0].strip().rstrip(";.")
+        if place := _dateline_place(value):
+            return place, f"{labels[key][1]}:dateline"
         found = find_date(value)
         if not found:
             continue
@@ -58,6 +61,16 @@ def _label_place(labels: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
         if last and looks_like_place(last.group("p")) and not looks_like_periodical(last.group("p")):
             return last.group("p").strip(" ,."), labels[key][1]
     return None
+
+
+def _dateline_place(value: str) -> str | None:
+    """The place of a label value written as a dateline, the place and a comma before the date:
+    "Trier, February 10 [1842]", "Paris, in April, 1850" (not "March, May and September 1843")."""
+    match = re.match(r"^\[?(?P<p>[A-ZÀ-Þ][^\d\[\],;]{1,40}?)\]?,\s*(?:in\s+|about\s+)?(?=[\w\[])", value)
+    if not match or match.group("p").split()[0].lower().rstrip(".") in MONTHS | SEASONS.keys():
+        return None
+    dateline = parse_dateline(value[: match.start("p")] + match.group("p") + ", " + value[match.end() :])
+    return match.group("p").strip() if dateline and dateline[0] else None
 
 
 def _statement_place(subtitles: list[str]) -> str | None:

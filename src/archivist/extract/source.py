@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 
 from archivist.extract.dates import precision
-from archivist.extract.labels import clean_value
+from archivist.extract.labels import clean_value, continues_source
+from archivist.extract.lexicon import HOLDINGS
 from archivist.extract.names import PUBLISHER_WORD, looks_like_name
 from archivist.extract.people import person_value
 from archivist.extract.source_line import SourceParts, parse_source_line, source_title
@@ -22,6 +23,9 @@ _EDITION = re.compile(
 _ARCHIVE_ITSELF = re.compile(
     r"^(?:the\s+)?(?:Marxists[’']?\s+Internet\s+Archive|marxists\.org|MIA)(?:\s*\(?(?:marxists\.org)?\)?)?[\s,.\d]*$",
     re.I,
+)
+_HOLDING = re.compile(
+    r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in HOLDINGS) + r")\b", re.I
 )
 _SITE_NAME = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
 _WEB_ADDRESS = re.compile(r"^(?:https?://\S+|www\.\S+|(?:[\w-]+\.)+[a-z]{2,6}(?:/\S*)?)$", re.I)
@@ -59,8 +63,16 @@ def read_source(
         "collection",
     ):
         value = clean_value(labels[key][0]) if key in labels else None
-        if value and not _ARCHIVE_ITSELF.match(value) and not re.fullmatch(r"\W*\d{4}\W*", value):
+        named = re.sub(
+            r"^(?:downloaded|retrieved|copied)\s+(?:with thanks\s+)?from\s+(?:the\s+)?",
+            "",
+            value or "",
+            flags=re.I,
+        )
+        if value and not _ARCHIVE_ITSELF.match(named) and not re.fullmatch(r"\W*\d{4}\W*", value):
             # (a bare year, "First Published: 1953;", dates the text but names no publication)
+            if key == "source" and "first_published" in labels and names_a_holding(value):
+                continue  # where the copy is kept; the first publication names where the text appeared
             source_raw, source_origin = labels[key]  # "This edition: Marxists Internet Archive" is not one
             source_key = key
             break
@@ -69,7 +81,12 @@ def read_source(
     ]  # template leftovers
     # A bibl that only names a web site ("marxists.org") says where the file came from; a full
     # address or a citation says more.
-    cited = [b for b in bibls if not _SITE_NAME.match(b.strip())] or bibls
+    sites = fields.get("bibl_site", [])
+    cited = [b for b in bibls if not _SITE_NAME.match(b.strip()) and b not in sites]
+    if source_raw is None and not cited and fields.get("bibl_site_address"):
+        # Only links shown by a site's name ("wikisource", "Assemblée Nationale"): the address linked.
+        source_raw, source_origin = fields["bibl_site_address"][0], "tei:sourceDesc:ref"
+    cited = cited or bibls
     if source_raw is None and cited:
         source_raw, source_origin = cited[0], "tei:sourceDesc"
     manuscript = source_raw is None and bool(fields.get("manuscript"))
@@ -106,12 +123,18 @@ def read_source(
         parts_of_source.title = source_title(labels["first_published"][0], people, title)
     if source and _WEB_ADDRESS.match(source):
         # A web address is where the text was taken from; the publication is in another statement.
-        others = [b for b in bibls if not _WEB_ADDRESS.match(b.strip())]
+        others = [b for b in bibls if not _WEB_ADDRESS.match(b.strip()) and b not in sites]
         parts_of_source.title = source_title(others[0], people, title) if others else None
         parts_of_source.date = parse_source_line(others[0]).date if others else None
     if manuscript:
         parts_of_source = SourceParts()  # an archive's shelf mark names no publication
     return Source(source, source_origin, parts_of_source)
+
+
+def names_a_holding(value: str) -> bool:
+    """A source statement naming an archive, library or microfilm that holds a copy, without the date or
+    number of any publication (`lexicon.HOLDINGS`)."""
+    return not re.search(r"\d", value) and _HOLDING.search(value) is not None
 
 
 def is_edition(source: str | None, parts: SourceParts) -> bool:
@@ -145,6 +168,7 @@ def cut_source(raw: str | None) -> str | None:
                 value,
             )
             if not looks_like_name(value[: m.start()])  # "Auguste Blanqui. Instructions pour …" is a citation
+            and not continues_source(value[m.end() :])  # "… Reprinted in …" goes on with the citation
         ),
         None,
     )

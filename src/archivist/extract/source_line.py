@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from archivist.extract.dates import MONTH_NAME, MONTHS, SEASON_NAME, find_all_dates, find_date, month_and_day
+from archivist.extract.labels import before_continuation
+from archivist.extract.lexicon import PUBLICATION_KINDS
 from archivist.extract.names import PUBLISHER_WORD, looks_like_name, same_person
 
 _VOLUME = re.compile(
@@ -47,6 +49,13 @@ _LEADING = re.compile(
 )
 
 
+_DESCRIBED = re.compile(
+    r"^(?:as\s+)?(?:(?:the|an?)\s+)?(?:[a-z]+\s+){0,3}(?:"
+    + "|".join(PUBLICATION_KINDS)
+    + r")(?:\s+in)?\s+(?=[A-Z\"“«])"
+)
+
+
 @dataclass(slots=True)
 class SourceParts:
     title: str | None = None
@@ -80,6 +89,7 @@ def parse_source_line(text: str | None, people: tuple[str, ...] = (), work: str 
     parts = SourceParts()
     if not text:
         return parts
+    text = before_continuation(text)  # the parts are the first statement's, not a reprint's
     if m := _VOLUME.search(text):
         parts.volume = m.group("v")
     if m := _ISSUE.search(text):
@@ -116,7 +126,7 @@ def _names_the_work(segment: str, work: str) -> bool:
 
 
 def source_title(text: str, people: tuple[str, ...] = (), work: str | None = None) -> str | None:
-    text = re.sub(r"\s+", " ", text).strip().rstrip(".")
+    text = re.sub(r"\s+", " ", before_continuation(text)).strip().rstrip(".")
     text = re.sub(r"\s+here$", "", text)  # "… appeared in MRzine here" (the link's text)
     if re.match(
         r"^(?:(?:originally|first)\s+)?(?:published\s+|printed\s+)?as\s+(?:an?\s+)?(?:pamphlet|brochure|leaflet)\b",
@@ -130,6 +140,9 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
         r"^(?:in\s+)?[A-ZÀ-Þ][\w.]*(?:\s+(?:and\s+)?[A-ZÀ-Þ][\w.]*){0,4}[’']s\s+(?=[A-Z])", "", text
     )
     text = _LEADING.sub("", text)
+    text = _DESCRIBED.sub(
+        "", text
+    )  # "the quarterly literary magazine Gangrel": the name, not the description
     # "Studi Sociali, 15 avril 1931 in E. Malatesta, Scritti, vol. III": a reprint; the first title is the source.
     text = re.sub(r"^(.{3,80}?\d{4})\s+in\s+[A-Z].*$", r"\1", text)
     # "Marx and Engels: Articles from the Neue Rheinische Zeitung" — an author prefix.
@@ -150,7 +163,7 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
     work_segment: tuple[int, str] | None = None
     first_numbered = None
     for index, segment in enumerate(segments):
-        segment = _LEADING.sub("", segment).strip(" .")
+        segment = _DESCRIBED.sub("", _LEADING.sub("", segment)).strip(" .")
         if re.search(r"\((?:eds?|hrsg|dir)\.?\)$", segment, re.I):
             continue  # "Verne Richards (ed.)": the editor
         segment = re.sub(r"\s*[\[(][^\])]*[\])]\s*$", "", segment).strip()

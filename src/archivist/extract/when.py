@@ -192,7 +192,8 @@ def _date_written(page: Page, layout: Layout, labels: dict[str, tuple[str, str]]
         parse_date(layout.title) if layout.title and re.search(r"\d{4}", layout.title or "") else None
     )
     if title_date and precision(title_date) >= 2:
-        return title_date, "title"
+        # "British Commerce (September 1860)" over the dateline "London, Sept. 8, 1860": the finer date.
+        return sharpened(title_date, "title")
     if dateline:
         return sharpened(dateline, "dateline")
     if "table_written" in labels:

@@ -141,6 +141,10 @@ def _without_doctype(data: bytes) -> bytes:
     return data[: match.start()] + data[end:]
 
 
+# A name in words, without a dot or a slash: "wikisource", "Assemblée Nationale", "Légifrance".
+_NAMED_IN_WORDS = re.compile(r"^[^\W\d][\w' -]{1,40}$")
+
+
 def _text(el: etree._Element) -> str:
     return _SPACE.sub(" ", "".join(el.itertext())).strip()
 
@@ -179,6 +183,15 @@ def _read_header(header: etree._Element, fields: dict[str, list[str]]) -> None:
             for bibl in source_desc.iter(f"{TEI}bibl", f"{TEI}biblStruct"):
                 if _text(bibl):
                     fields.setdefault("bibl", []).append(_text(bibl))
+                    refs = bibl.findall(f"{TEI}ref")
+                    target = refs[0].get("target") or "" if len(refs) == 1 else ""
+                    shown = _text(bibl)
+                    if target.startswith("http") and _text(refs[0]) == shown and _NAMED_IN_WORDS.match(shown):
+                        # <bibl><ref target="https://fr.wikisource.org/…">wikisource</ref></bibl>: a site
+                        # named in words, not by its address ("marxists.org" is one); the address linked is
+                        # where the text was taken from.
+                        fields.setdefault("bibl_site", []).append(_text(bibl))
+                        fields.setdefault("bibl_site_address", []).append(target)
             for ident in source_desc.iter(f"{TEI}msIdentifier"):
                 # A manuscript: its holder and shelf mark ("BAR, CH-BAR#J1.67#1000/1363#194*").
                 holder = [_text(e) for e in ident.iter(f"{TEI}repository", f"{TEI}institution") if _text(e)]

@@ -43,4 +43,11 @@ NAME_PARTICLES: frozenset[str] = frozenset(w for module in LANGUAGES.values() fo
 PLACE_PARTICLES: frozenset[str] = frozenset(
     w for module in LANGUAGES.values() for w in module.PLACE_PARTICLES
 )
+SOURCE_CONTINUATIONS: tuple[str, ...] = tuple(
+    w for module in LANGUAGES.values() for w in getattr(module, "SOURCE_CONTINUATIONS", ())
+)
+HOLDINGS: tuple[str, ...] = tuple(w for module in LANGUAGES.values() for w in getattr(module, "HOLDINGS", ()))
+PUBLICATION_KINDS: tuple[str, ...] = tuple(
+    w for module in LANGUAGES.values() for w in getattr(module, "PUBLICATION_KINDS", ())
+)
 NOT_NAMES: frozenset[str] = frozenset(en.NOT_NAMES)

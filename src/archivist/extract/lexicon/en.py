@@ -42,6 +42,20 @@ LABELS: dict[str, tuple[str, ...]] = {
               "introduction", "note by the editors", "n.b.", "comment"),
 }  # fmt: skip
 
+# A line or sentence that goes on with the source statement before it: a later reprint or the original
+# publication of the text the source names ("From Revolutionary History, Vol. 5 No. 3." /
+# "Originally published in Clarté …"). The source statement keeps it.
+SOURCE_CONTINUATIONS: tuple[str, ...] = ("reprinted in", "republished in", "originally published in")
+
+# Words of a source statement that names where a copy is held, not where the text was published
+# ("Source: Antonie Pannekoek Archives", "Microfilm collection … provided by the Holt Labor Library",
+# "Reproduced from the newspaper"): with no date or number, a first publication stated beside it wins.
+HOLDINGS: tuple[str, ...] = ("archive", "archives", "library", "microfilm", "reproduced from the newspaper")
+
+# What a publication is, in words that describe it before its name ("the newspaper La Justice", "the
+# quarterly literary magazine Gangrel", "as a leading article in The Labour Standard").
+PUBLICATION_KINDS: tuple[str, ...] = ("newspaper", "magazine", "journal", "review", "periodical", "article")
+
 MONTHS: tuple[tuple[str, ...], ...] = (
     ("january", "jan"), ("february", "feb", "febr"), ("march", "mar"), ("april", "apr"), ("may",),
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
