@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from archivist.model import Document
+from archivist.pipeline import extract_file
+
 SHARED = (Path(__file__).resolve().parents[1] / ".." / "shared").resolve()
 CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
@@ -26,3 +29,15 @@ def corpus() -> Path:
 @pytest.fixture(scope="session")
 def seeds() -> Path:
     return shared_or_skip(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def wide() -> Path:
+    return shared_or_skip(SHARED / "corpus-wide")
+
+
+def extracted(root: Path, rel: str) -> Document:
+    """The document `extract_file` makes of one real file, named as an ingest of `root` names it."""
+    result = extract_file(str(root / rel), rel)
+    assert result.document is not None, result.failure_detail
+    return result.document

@@ -11,20 +11,8 @@ import pytest
 from archivist.evaluate import body_texts, words_match
 from archivist.extract import blockmodel, typemodel
 from archivist.model import Document
-from archivist.pipeline import extract_file
 
-from .conftest import SHARED, shared_or_skip
-
-
-@pytest.fixture(scope="module")
-def wide() -> Path:
-    return shared_or_skip(SHARED / "corpus-wide")
-
-
-def _doc(root: Path, rel: str) -> Document:
-    result = extract_file(str(root / rel), rel)
-    assert result.document is not None, result.failure_detail
-    return result.document
+from .conftest import extracted as _doc
 
 
 def _first_last(doc: Document, first: str, last: str) -> tuple[bool, bool]:

@@ -5,23 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from archivist.model import Document
-from archivist.pipeline import extract_file
 
-from .conftest import SHARED, shared_or_skip
-
-
-@pytest.fixture(scope="module")
-def wide() -> Path:
-    return shared_or_skip(SHARED / "corpus-wide")
-
-
-def _doc(root: Path, rel: str) -> Document:
-    result = extract_file(str(root / rel), rel)
-    assert result.document is not None, result.failure_detail
-    return result.document
+from .conftest import extracted as _doc
 
 
 def _closings(doc: Document) -> list[str]:

@@ -9,21 +9,9 @@ from pathlib import Path
 import pytest
 
 from archivist.model import Document
-from archivist.pipeline import extract_file
-from tests.conftest import SHARED, shared_or_skip
+from tests.conftest import extracted as _doc
 
 ESCHER = "escher-briefe/data/briefe"
-
-
-@pytest.fixture(scope="module")
-def wide() -> Path:
-    return shared_or_skip(SHARED / "corpus-wide")
-
-
-def _doc(root: Path, rel: str) -> Document:
-    result = extract_file(str(root / rel), rel)
-    assert result.document is not None, result.failure_detail
-    return result.document
 
 
 def _texts(doc: Document, kind: str) -> list[str]:
