@@ -166,12 +166,8 @@ def _chapter_named_in_head_title(page: Page, layout: Layout, first_long: int) ->
     ):
         return  # ("(Part 1)" set under the title is a note on it)
     heading = clean_title(items[following].text)
-    items[chosen].role = "subtitle"
-    layout.subtitles.append(layout.title or "")
-    layout.title = f"{layout.title} – {heading}" if _GENERIC_TITLE.match(heading) else heading
-    layout.title_index = following
-    layout.title_origin = "head-title:part"
-    items[following].role = "title"
+    title = f"{layout.title} – {heading}" if _GENERIC_TITLE.match(heading) else heading
+    _promote_title(layout, following, title, "head-title:part")
 
 
 # A chapter's file in a book's folder ("ch07.htm", "chap3.htm", "02-frrev.htm", "4d-reconcile.htm").
@@ -203,6 +199,7 @@ def _numbered_chapter_under_book(page: Page, items: list[Item], live: list[int],
     return None
 
 
+_CONTINUED_MARK = re.compile(r"\s*\((?:cont[’']?d|continued)\.?\)$", re.I)
 _NUMBERED_ITEM = re.compile(r"^(?:lecture|chapter|ch\.|part|book|letter|section)\s+(?:\d+|[IVXLC]+)\b", re.I)
 _DELIVERY_HEADING = re.compile(r"^(?:delivered|written|adopted|published|dated|read|spoken)\b", re.I)
 _TITLE_TAIL = re.compile(
@@ -219,7 +216,7 @@ def clean_title(text: str) -> str:
         lines = lines[:-1]
     title = " ".join(lines)
     # "Chapter Fourteen: The Decline of the International (cont’d)": a chapter's next page, same title.
-    title = re.sub(r"\s*\((?:cont[’']?d|continued)\.?\)$", "", title, flags=re.I)
+    title = _CONTINUED_MARK.sub("", title)
     if title.count("'") % 2 == 1 and title.endswith("'"):
         title = title[:-1]
     if title.count('"') == 2 and title.startswith('"') and title.endswith('"'):
@@ -368,19 +365,26 @@ def _chapter_under_book_title(layout: Layout, start: int) -> None:
         return
     following = next((k for k in range(info[-1] + 1, len(items)) if items[k].role != "chrome"), None)
     if following is not None and items[following].block.is_heading and len(items[following].text) < 120:
-        if layout.title_index is not None:
-            items[layout.title_index].role = "subtitle"
-            layout.subtitles.append(layout.title)
-        layout.title = clean_title(items[following].text)
-        layout.title_index = following
-        items[following].role = "title"
+        _promote_title(layout, following, clean_title(items[following].text))
 
 
-_GENERIC_TITLE = re.compile(r"^(?:preface|introduction|foreword|afterword|appendix|postscript|conclusion|"
+def _promote_title(layout: Layout, index: int, title: str, origin: str | None = None) -> None:
+    """The item at `index` is the page's own title, `title`; the heading taken for it so far (the
+    book's) becomes a subtitle."""
+    if layout.title_index is not None:
+        layout.items[layout.title_index].role = "subtitle"
+        layout.subtitles.append(layout.title or "")
+    layout.title, layout.title_index = title, index
+    layout.items[index].role = "title"
+    if origin is not None:
+        layout.title_origin = origin
+
+
+_FRONT_AND_BACK = "preface|introduction|foreword|afterword|appendix|postscript"  # a book's parts by name
+_GENERIC_TITLE = re.compile(rf"^(?:{_FRONT_AND_BACK}|conclusion|"
                             r"(?:chapter|part|book|section)\s+[\w.]+)(?:\s+to .*)?$", re.I)  # fmt: skip
 # A part's title that only says what part it is: "Preface", "Introduction by Transcriber", "II.".
-_PART_ONLY = re.compile(r"^(?:(?:preface|introduction|foreword|afterword|appendix|postscript)(?:\s+by\s+\w+)?|"
-                        r"(?-i:[IVXLC]+)\.?)$", re.I)  # fmt: skip
+_PART_ONLY = re.compile(rf"^(?:(?:{_FRONT_AND_BACK})(?:\s+by\s+\w+)?|(?-i:[IVXLC]+)\.?)$", re.I)
 
 
 def _series_title(layout: Layout) -> None:
