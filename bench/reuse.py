@@ -233,7 +233,20 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
-def one(size: int, jobs: int, with_baseline: bool, cache: Path, incremental: int = 0) -> dict[str, Any]:
+def _fingerprints(db: str, jobs: int) -> dict[str, Any]:
+    """The fingerprints stage alone, timed (wall, CPU of this process and its workers, peak RSS)."""
+    from archivist.enrich import run_stages
+    from archivist.store import Archive
+
+    with Peak() as peak, Archive(db) as archive:
+        t0, c0 = time.perf_counter(), _cpu()
+        stage = run_stages(archive, ["fingerprints"], jobs=jobs)[0]
+        return {"documents": stage["documents"], "seconds": round(time.perf_counter() - t0, 1),
+                "cpu_seconds": round(_cpu() - c0, 1), "peak_rss_mb": round(peak.peak / 2**20)}  # fmt: skip
+
+
+def one(size: int, jobs: int, with_baseline: bool, cache: Path, incremental: int = 0, keep: str | None = None,
+        stop_after: str | None = None) -> dict[str, Any]:  # fmt: skip
     from archivist.cli import run_reuse
     from archivist.store import Archive
 
@@ -243,13 +256,29 @@ def one(size: int, jobs: int, with_baseline: bool, cache: Path, incremental: int
     texts, planted = texts[:size], [p for p in planted if p[0] < size]
     words = sum(len(t.split()) for t in texts)
     planted_keys = [(_key(i), _key(j), kind) for i, j, kind in planted]
-    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+    with contextlib.ExitStack() as stack:
+        if keep:  # the phases already done in an earlier invocation are not redone (their figures are kept)
+            tmp = str(Path(keep) / f"reuse-{size}")
+            Path(tmp).mkdir(parents=True, exist_ok=True)
+        else:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")))
         db = str(Path(tmp) / "bench.db")
-        t0 = time.perf_counter()
-        write_archive(texts, db)
-        written = time.perf_counter() - t0
+        phases_file = Path(tmp) / "phases.json"
+        phases = json.loads(phases_file.read_text()) if phases_file.exists() else {}
+        if "seconds_write" not in phases:
+            for stale in Path(tmp).glob("bench.db*"):
+                stale.unlink()
+            t0 = time.perf_counter()
+            write_archive(texts, db)
+            phases["seconds_write"] = round(time.perf_counter() - t0, 1)
+            phases_file.write_text(json.dumps(phases))
         del texts, base  # the peak below is the reuse step's, not the benchmark's copy of every text
         _trim()
+        if "fingerprints" not in phases:
+            phases["fingerprints"] = _fingerprints(db, jobs)
+            phases_file.write_text(json.dumps(phases))
+        if stop_after == "fingerprints":
+            return {"documents": size, "words": words, "phases": phases}
         with Peak() as peak, Archive(db) as archive:
             t1, c1 = time.perf_counter(), _cpu()
             report = run_reuse(archive, jobs=jobs)
@@ -262,13 +291,13 @@ def one(size: int, jobs: int, with_baseline: bool, cache: Path, incremental: int
         for i, j, kind in planted_keys:
             a, b = sorted((document_id(i), document_id(j)))
             hits[kind].append(int((a, b) in found and (kind == "quotation" or found[(a, b)] == 1)))
-        size_db = sum(f.stat().st_size for f in Path(tmp).iterdir())
+        size_db = sum(f.stat().st_size for f in Path(tmp).glob("bench.db*"))
         result = {"documents": size, "words": words, "planted_witnesses": len(hits["witness"]),
                   "planted_quotations": len(hits["quotation"]),
                   "witnesses_found": round(sum(hits["witness"]) / max(1, len(hits["witness"])), 4),
-                  "quotations_found": round(sum(hits["quotation"]) / max(1, len(hits["quotation"])), 4), "seconds_write": round(written, 1),
+                  "quotations_found": round(sum(hits["quotation"]) / max(1, len(hits["quotation"])), 4), "seconds_write": phases["seconds_write"],
                   "seconds_reuse": round(seconds, 1), "cpu_seconds_reuse": round(cpu, 1), "peak_rss_mb": round(peak.peak / 2**20),
-                  "archive_mb": round(size_db / 2**20), "report": report}  # fmt: skip
+                  "archive_mb": round(size_db / 2**20), "report": report, "fingerprints": phases["fingerprints"]}  # fmt: skip
         if incremental:  # the incremental path: new documents against the archive, nothing else redone
             write_archive(later, db, first=size)
             with Archive(db) as archive:
@@ -292,6 +321,11 @@ def main() -> None:
     )
     parser.add_argument("--incremental", type=int, default=100,
                         help="Then add this many documents and time `archivist reuse` on them alone.")  # fmt: skip
+    parser.add_argument("--keep", metavar="DIR",
+                        help="Keep each size's archive in DIR/reuse-SIZE; a later run with the same DIR reuses "
+                        "the phases done (writing, fingerprints) and their figures, and times the rest.")  # fmt: skip
+    parser.add_argument("--stop-after", choices=["fingerprints"],
+                        help="Stop each size after this phase (with --keep: finish it in a later run).")  # fmt: skip
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -299,7 +333,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.jobs, args.baseline, Path(args.cache), args.incremental)))
+        result = one(args.one, args.jobs, args.baseline, Path(args.cache), args.incremental, args.keep,
+                     args.stop_after)  # fmt: skip
+        print(json.dumps(result))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     results = []
@@ -318,12 +354,21 @@ def main() -> None:
         ]
         if size == args.baseline_size:
             command.append("--baseline")
+        if args.keep:
+            command += ["--keep", args.keep]
+        if args.stop_after:
+            command += ["--stop-after", args.stop_after]
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         result = json.loads(out.strip().splitlines()[-1])
+        if "report" not in result:
+            print(
+                f"{size:>7} docs: stopped after {args.stop_after}: {json.dumps(result['phases'])}", flush=True
+            )
+            continue
         results.append(result)
         r = result["report"]
         print(f"{size:>7} docs {result['words'] / 1e6:6.1f}M words: reuse {result['seconds_reuse']:7.1f}s "
-              f"(fingerprints {r['seconds_fingerprints']:.1f}s, candidates {r['seconds_candidates']:.1f}s, "
+              f"(fingerprints {result['fingerprints']['seconds']:.1f}s, candidates {r['seconds_candidates']:.1f}s, "
               f"alignment {r['seconds_alignment']:.1f}s, works {r['seconds_grouping']:.1f}s), peak {result['peak_rss_mb']} MB, "
               f"{r['candidates']} candidates, {r['pairs']} pairs, {r['multi_witness_works']} works with witnesses; "
               f"planted found: witnesses {result['witnesses_found']:.3f} of {result['planted_witnesses']}, "

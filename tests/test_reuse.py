@@ -85,6 +85,33 @@ def test_gold_pairs_inside_the_subset(twins: str) -> None:
     assert report["false_positive"] == 0
 
 
+def _reuse_tables(db: str) -> tuple[list[tuple], list[tuple]]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        pairs = conn.execute("SELECT a, b, a_coverage, b_coverage, passages, same_text, relation, confidence, "
+                             "evidence FROM reuse_pairs ORDER BY a, b").fetchall()  # fmt: skip
+        links = conn.execute('SELECT document_id, start, "end", other_id, other_start, other_end, words, overlap, '
+                             "earlier FROM reuse_links ORDER BY 1, 2, 4, 5").fetchall()  # fmt: skip
+    return pairs, links
+
+
+def test_one_process_finds_what_two_workers_found(twins: str, corpus: Path, tmp_path: Path) -> None:
+    """Each document is compared with the documents indexed before it, whichever worker does it:
+    a run in one process stores the same pairs and passages as the fixture's run on two workers."""
+    db = str(tmp_path / "serial.db")
+    runner = CliRunner()
+    for folder in FOLDERS:
+        _run(runner, "ingest", str(corpus / folder), "--db", db, "-q")
+    _run(runner, "reuse", "--db", db, "-q", "-j", "1")
+    pairs, links = _reuse_tables(db)
+    assert len(pairs) >= 10 and len(links) >= 2 * len(pairs)
+    assert (pairs, links) == _reuse_tables(twins)
+    assert json.loads(_run(runner, "works", "--db", db, "--format", "json")) == json.loads(
+        _run(runner, "works", "--db", twins, "--format", "json")
+    )
+
+
 def test_incremental_quotes_and_excerpts(twins: str, corpus: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     again = json.loads(_run(runner, "reuse", "--db", twins, "--format", "json", "-q"))

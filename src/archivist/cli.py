@@ -1062,13 +1062,27 @@ def serve(db: str, host: str, port: int, editable: bool, user: str | None, worke
 # -- text reuse: works, witnesses, quotations, differences (issue 18) ------------------------------
 def run_reuse(archive: Archive, rebuild: bool = False, jobs: int = 1, engine: str = "local",
               scheduler: str | None = None, progress: bool = False) -> dict[str, Any]:  # fmt: skip
-    """The fingerprints stage (on workers), then the cross-document step (here)."""
+    """The fingerprints stage, then the cross-document step (both on --jobs workers or Dask)."""
     from archivist.enrich import run_stages
-    from archivist.reuse.works import update
+    from archivist.reuse.run import update
 
     stage = run_stages(archive, ["fingerprints"], jobs=jobs, engine=engine, scheduler=scheduler, force=rebuild,
                        progress=progress)[0]  # fmt: skip
-    report = update(archive, rebuild=rebuild)
+    bar: list[Any] = []
+
+    def advance(done: int, total: int) -> None:
+        if not bar:
+            from archivist.enrich.run import progress_bar
+
+            bar.extend(progress_bar("reuse", total))
+        bar[0].update(bar[1], completed=done)
+
+    try:
+        report = update(archive, rebuild=rebuild, progress=advance if progress else None, jobs=jobs, engine=engine,
+                        scheduler=scheduler)  # fmt: skip
+    finally:
+        if bar:
+            bar[0].stop()
     report["fingerprinted"] = stage["documents"]
     report["seconds_fingerprints"] = stage["seconds"]
     return report
@@ -1089,10 +1103,11 @@ def reuse(
     """Find text reuse: group copies of one text into works and link shared passages.
 
     Each document's fingerprint (sampled word n-grams of its own text) is computed by the
-    `fingerprints` stage, on --jobs workers or Dask; then, in this process, only documents new or
-    changed since the last run are compared with the archive: candidates from rare shared
+    `fingerprints` stage, on --jobs workers or Dask; then only documents new or changed since the
+    last run are compared with the archive, on the same workers: candidates from rare shared
     n-grams, a local alignment for the exact passages (at least 40 words, tolerant of OCR noise),
     stored as links in both directions; copies covering each other become witnesses of one work.
+    This process alone writes; the results do not depend on --jobs or the engine.
     """
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:

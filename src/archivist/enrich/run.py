@@ -91,7 +91,7 @@ def run_stages(
             results = _pool(stage, batches, jobs)
         else:
             results = _serial(stage, batches)
-        bar = _bar(stage.name, len(todo)) if progress else None
+        bar = progress_bar(stage.name, len(todo)) if progress else None
         spans = done = 0
         try:
             for batch in results:
@@ -107,7 +107,7 @@ def run_stages(
     return reports
 
 
-def _bar(name: str, total: int) -> tuple[Any, Any]:
+def progress_bar(name: str, total: int) -> tuple[Any, Any]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

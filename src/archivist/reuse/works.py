@@ -1,9 +1,10 @@
-"""The cross-document step of text reuse, run in the calling process over stored fingerprints.
+"""The cross-document step of text reuse, over stored fingerprints (run by `archivist.reuse.run`).
 
 1. **Index, incrementally.** Each current document whose fingerprint (the `fingerprints` stage)
    is not indexed in its current version is taken out of the index (with its pairs and links),
-   queried against it, then put in: so every pair of documents is compared once, when the later
-   of the two arrives, and an ingest of new documents costs what they cost, not the archive.
+   put in again, and compared with the documents indexed before it: so every pair of documents is
+   compared once, when the later of the two arrives, and an ingest of new documents costs what
+   they cost, not the archive.
 2. **Candidates** are the indexed documents sharing at least `MIN_SHARED` *rare* sampled n-grams
    with it (held by at most `DF_MAX` documents) within `WINDOW` words of each other, or `CLOSE`
    of them closer together (a short passage under OCR noise keeps few), passim-style.
@@ -25,9 +26,7 @@
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -50,10 +49,9 @@ SAME_WORK = 0.6  # coverage of one document by passages of the other that makes 
 SAME = 0.85  # coverage of each by the other that makes them the same text
 DF_MAX_ANCHORS = 50  # an anchor held by more indexed documents than this proposes no translation
 MIN_SHARED_ANCHORS = 8  # rare anchors two documents of different languages must share to be compared
-_BATCH = 50  # documents per transaction
 
 
-class _Texts:
+class Texts:
     """Aligners of recently read documents (an LRU: one document meets many candidates)."""
 
     def __init__(self, archive: Archive, size: int = 512) -> None:
@@ -119,7 +117,7 @@ def relation_of(cov_a: float, cov_b: float, words_a: int, words_b: int) -> str |
     return None
 
 
-def compare(texts: _Texts, a: str, b: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+def compare(texts: Texts, a: str, b: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
     """Align two documents: the pair's record and its links (both directions), or None."""
     a, b = sorted((a, b))
     ea, eb = texts.get(a), texts.get(b)
@@ -145,7 +143,7 @@ def compare(texts: _Texts, a: str, b: str) -> tuple[dict[str, Any], list[dict[st
     return pair, links
 
 
-def compare_translation(texts: _Texts, a: str, b: str) -> dict[str, Any] | None:
+def compare_translation(texts: Texts, a: str, b: str) -> dict[str, Any] | None:
     """The pair's record when two documents of different languages are one text, else None."""
     a, b = sorted((a, b))
     ea, eb = texts.get(a), texts.get(b)
@@ -162,18 +160,19 @@ def compare_translation(texts: _Texts, a: str, b: str) -> dict[str, Any] | None:
 
 
 def translation_candidates(
-    archive: Archive, anchors: np.ndarray, document_id: str, language: str | None
+    archive: Archive, anchors: np.ndarray, document_id: str, language: str | None, before: int | None = None
 ) -> set[str]:
-    """Indexed documents of another language sharing at least MIN_SHARED_ANCHORS rare anchors."""
+    """Indexed documents (indexed before `before`, when given) of another language sharing at
+    least MIN_SHARED_ANCHORS rare anchors."""
     values = [int(g) for g in anchors]
     if not values or not language:
         return set()
-    df = store.document_frequencies(archive, values)
+    df = store.document_frequencies(archive, values, before)
     rare = [g for g in values if 0 < df.get(g, 0) <= DF_MAX_ANCHORS]
     if len(rare) < MIN_SHARED_ANCHORS:
         return set()
     shared: dict[str, int] = {}
-    for _, other in store.postings(archive, rare):
+    for _, other in store.postings(archive, rare, before):
         if other != document_id:
             shared[other] = shared.get(other, 0) + 1
     found = [d for d, k in shared.items() if k >= MIN_SHARED_ANCHORS]
@@ -195,8 +194,8 @@ def _links(a: str, ia: dict[str, Any], xa: Aligner, b: str, ib: dict[str, Any], 
 
 
 def candidates(archive: Archive, grams: np.ndarray, positions: np.ndarray | None, aligner: Aligner | None,
-               document_id: str) -> set[str]:  # fmt: skip
-    """Indexed documents sharing at least MIN_SHARED rare n-grams with the document within WINDOW
+               document_id: str, before: int | None = None) -> set[str]:  # fmt: skip
+    """Indexed documents (indexed before `before`, when given) sharing at least MIN_SHARED rare n-grams with the document within WINDOW
     words of each other in it, or CLOSE[0] within CLOSE[1] (shared passages, not words scattered
     by chance), on one diagonal of the two texts (each n-gram's position in the other document,
     from its stored fingerprint, drifts by at most DRIFT words from the first's): a candidate's
@@ -205,7 +204,7 @@ def candidates(archive: Archive, grams: np.ndarray, positions: np.ndarray | None
     values = [int(g) for g in grams]
     if not values:
         return set()
-    df = store.document_frequencies(archive, values)
+    df = store.document_frequencies(archive, values, before)
     rare = [g for g in values if 0 < df.get(g, 0) <= DF_MAX]
     if not rare:
         return set()
@@ -220,7 +219,7 @@ def candidates(archive: Archive, grams: np.ndarray, positions: np.ndarray | None
         for value, start, n in zip(present.tolist(), left.tolist(), count.tolist(), strict=True):
             where[value] = aligner.order[start : start + n].tolist()
     shared: dict[str, list[tuple[int, int, int]]] = {}
-    for gram, other in store.postings(archive, rare):
+    for gram, other in store.postings(archive, rare, before):
         if other != document_id:
             shared.setdefault(other, []).extend((pos, 0, gram) for pos in where.get(gram, [0]))
     found = set()
@@ -265,78 +264,6 @@ def _clustered(hits: list[tuple[int, int, int]], need: int, window: int, drift: 
             if len(grams) >= need:
                 return True
     return False
-
-
-def update(
-    archive: Archive, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
-) -> dict[str, Any]:
-    """Bring text reuse up to date with the archive's fingerprints (see the module docstring)."""
-    started = time.perf_counter()
-    if rebuild:
-        store.clear(archive)
-    removed = store.stale(archive)
-    if removed:
-        with store.transaction(archive):
-            for document_id in removed:
-                store.forget(archive, document_id)
-    todo = store.pending(archive)
-    texts = _Texts(archive)
-    report: dict[str, Any] = {"indexed": 0, "removed": len(removed), "candidates": 0, "pairs": 0, "witness_pairs": 0,
-              "translations": 0, "links": 0}  # fmt: skip
-    timings = {"candidates": 0.0, "alignment": 0.0, "translations": 0.0}
-    for i in range(0, len(todo), _BATCH):
-        with store.transaction(archive):
-            for document_id, version, stage_version in todo[i : i + _BATCH]:
-                store.forget(archive, document_id)
-                attrs = store.fingerprint(archive, document_id)
-                words = int(attrs.get("words", 0))
-                grams = unpack(attrs["grams"]) if attrs.get("grams") else np.zeros(0, dtype=np.int64)
-                positions = unpack(attrs["positions"]) if attrs.get("positions") else None
-                anchors = unpack(attrs["anchors"]) if attrs.get("anchors") else np.zeros(0, dtype=np.int64)
-                t0 = time.perf_counter()
-                entry = texts.get(document_id) if positions is None else None
-                found = candidates(archive, grams, positions, entry[1] if entry else None, document_id)
-                other_language = (
-                    translation_candidates(archive, anchors, document_id, attrs.get("language")) - found
-                )
-                t1 = time.perf_counter()
-                timings["candidates"] += t1 - t0
-                store.index(
-                    archive, document_id, version, stage_version, words, np.concatenate([grams, anchors])
-                )
-                report["indexed"] += 1
-                report["candidates"] += len(found) + len(other_language)
-                for other in sorted(found):
-                    result = compare(texts, document_id, other)
-                    if result is None:
-                        continue
-                    pair, links = result
-                    store.put_pair(archive, pair, links)
-                    report["pairs"] += 1
-                    report["witness_pairs"] += pair["same_text"]
-                    report["links"] += len(links)
-                t2 = time.perf_counter()
-                timings["alignment"] += t2 - t1
-                for other in sorted(other_language):
-                    found_pair = compare_translation(texts, document_id, other)
-                    if found_pair is not None:
-                        store.put_pair(archive, found_pair, [])
-                        report["pairs"] += 1
-                        report["witness_pairs"] += 1
-                        report["translations"] += 1
-                timings["translations"] += time.perf_counter() - t2
-        if progress is not None:
-            progress(min(i + _BATCH, len(todo)), len(todo))
-    t2 = time.perf_counter()
-    groups = regroup(archive)
-    report["works"] = len(groups)
-    report["multi_witness_works"] = sum(1 for g in groups.values() if len(g) > 1)
-    report["seconds_candidates"] = round(timings["candidates"], 2)
-    report["seconds_alignment"] = round(timings["alignment"], 2)
-    report["seconds_translations"] = round(timings["translations"], 2)
-    report["seconds_grouping"] = round(time.perf_counter() - t2, 2)
-    report["seconds"] = round(time.perf_counter() - started, 2)
-    return report
 
 
 def regroup(archive: Archive) -> dict[str, list[str]]:

@@ -120,31 +120,36 @@ def languages(archive: Archive, ids: Iterable[str] | None = None) -> dict[str, s
     return out
 
 
-def document_frequencies(archive: Archive, grams: list[int]) -> dict[int, int]:
-    """How many indexed documents hold each n-gram hash (those held by none are left out)."""
+def document_frequencies(archive: Archive, grams: list[int], before: int | None = None) -> dict[int, int]:
+    """How many indexed documents hold each n-gram hash (those held by none are left out); with
+    `before`, only the documents indexed before that index key (`index`'s return value)."""
     out: dict[int, int] = {}
+    below = "" if before is None else " AND doc < ?"
     for i in range(0, len(grams), _CHUNK):
         chunk = grams[i : i + _CHUNK]
         marks = ",".join("?" * len(chunk))
         out.update(
             archive.conn.execute(
-                f"SELECT gram, COUNT(*) FROM reuse_grams WHERE gram IN ({marks}) GROUP BY gram", chunk
+                f"SELECT gram, COUNT(*) FROM reuse_grams WHERE gram IN ({marks}){below} GROUP BY gram",
+                chunk if before is None else [*chunk, before],
             ).fetchall()
         )
     return out
 
 
-def postings(archive: Archive, grams: list[int]) -> list[tuple[int, str]]:
-    """(n-gram hash, document id) of every indexed document holding one of `grams`."""
+def postings(archive: Archive, grams: list[int], before: int | None = None) -> list[tuple[int, str]]:
+    """(n-gram hash, document id) of every indexed document holding one of `grams` (with `before`:
+    indexed before that index key)."""
     out: list[tuple[int, str]] = []
+    below = "" if before is None else " AND g.doc < ?"
     for i in range(0, len(grams), _CHUNK):
         chunk = grams[i : i + _CHUNK]
         marks = ",".join("?" * len(chunk))
         out.extend(
             archive.conn.execute(
                 f"SELECT g.gram, x.document_id FROM reuse_grams g JOIN reuse_docs x ON x.doc = g.doc "
-                f"WHERE g.gram IN ({marks})",
-                chunk,
+                f"WHERE g.gram IN ({marks}){below}",
+                chunk if before is None else [*chunk, before],
             ).fetchall()
         )
     return out
@@ -152,8 +157,10 @@ def postings(archive: Archive, grams: list[int]) -> list[tuple[int, str]]:
 
 def index(
     archive: Archive, document_id: str, version: str, stage_version: str, words: int, grams: np.ndarray
-) -> None:
-    """Put a document's fingerprint in the index (inside a transaction)."""
+) -> int:
+    """Put a document's fingerprint in the index (inside a transaction); its index key, which grows
+    with each document indexed (SQLite gives a new row the largest key plus one), so a document is
+    compared with those whose key is smaller."""
     packed = grams.astype("<u4").tobytes()
     cursor = archive.conn.execute(
         "INSERT INTO reuse_docs (document_id, version, fingerprint, words, grams, indexed_at) VALUES (?,?,?,?,?,?)",
@@ -163,6 +170,7 @@ def index(
     archive.conn.executemany(
         "INSERT OR IGNORE INTO reuse_grams (gram, doc) VALUES (?,?)", ((int(g), doc) for g in grams)
     )
+    return int(doc or 0)
 
 
 def texts(archive: Archive, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
