@@ -42,21 +42,60 @@ def normalise_word(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@dataclass(slots=True)
-class Words:
-    """A text's normalised words, with each word's character offsets into the document's text."""
+_NORMALISED: dict[str, str] = {}  # a word as written -> normalised: words repeat (Zipf), so each is
+_HASHED: dict[str, int] = {}  # normalised once a process, and hashed once
+_CACHED_WORDS = 300_000  # entries each cache keeps at most (it starts again when full)
 
-    words: list[str]
-    starts: list[int]
-    ends: list[int]
+
+def _normalise_all(raw: list[str]) -> list[str]:
+    if len(_NORMALISED) > _CACHED_WORDS:
+        _NORMALISED.clear()
+    for word in set(raw).difference(_NORMALISED):
+        _NORMALISED[word] = normalise_word(word)
+    return list(map(_NORMALISED.__getitem__, raw))
+
+
+class Words:
+    """A text's normalised words, with each word's character offsets into the document's text
+    (found when first asked for: most texts are compared, few have a passage to locate)."""
+
+    __slots__ = ("_ends", "_ranges", "_starts", "_text", "words")
+
+    def __init__(self, words: list[str], text: str, ranges: list[tuple[int, int]]) -> None:
+        self.words = words
+        self._text, self._ranges = text, ranges
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
 
     def __len__(self) -> int:
         return len(self.words)
 
+    def _locate(self) -> list[int]:
+        starts: list[int] = []
+        for start, end in self._ranges:
+            for match in _WORD.finditer(self._text, start, end):
+                starts.append(match.start())
+                self._ends.append(match.end())
+        self._starts = starts
+        return starts
+
+    @property
+    def starts(self) -> list[int]:
+        return self._locate() if self._starts is None else self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        if self._starts is None:
+            self._locate()
+        return self._ends
+
     def hashes(self) -> np.ndarray:
-        return np.fromiter(
-            (zlib.crc32(w.encode()) for w in self.words), dtype=np.uint64, count=len(self.words)
-        )
+        """Each word's CRC-32, as uint64."""
+        if len(_HASHED) > _CACHED_WORDS:
+            _HASHED.clear()
+        for word in set(self.words).difference(_HASHED):
+            _HASHED[word] = zlib.crc32(word.encode())
+        return np.fromiter(map(_HASHED.__getitem__, self.words), dtype=np.uint64, count=len(self.words))
 
 
 def compared_ranges(doc: Document) -> list[tuple[int, int]]:
@@ -69,15 +108,10 @@ def compared_ranges(doc: Document) -> list[tuple[int, int]]:
 
 
 def words_in(text: str, ranges: list[tuple[int, int]]) -> Words:
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    raw: list[str] = []
     for start, end in ranges:
-        for match in _WORD.finditer(text, start, end):
-            words.append(normalise_word(match.group()))
-            starts.append(match.start())
-            ends.append(match.end())
-    return Words(words, starts, ends)
+        raw.extend(_WORD.findall(text, start, end))
+    return Words(_normalise_all(raw), text, ranges)
 
 
 def document_words(doc: Document) -> Words:
