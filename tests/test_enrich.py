@@ -12,13 +12,13 @@ from click.testing import CliRunner
 
 from archivist.cli import main
 from archivist.enrich import STAGES, dates, mentions
+from archivist.enrich.entities import cluster_people
 from archivist.enrich.names import authority, fold_word
 from archivist.enrich.temporal import tag
 from archivist.evaluate_enrich import score_dates, score_entities, values_agree
 from archivist.model import Document, Part
 from archivist.pipeline import extract_data
 from archivist.store import Archive
-from archivist.store.entities import Entities
 from tests.conftest import GOLD, SEEDS, shared_or_skip
 
 SEED_ARTICLE = "000_d599a96396a96723.txt"
@@ -317,7 +317,7 @@ def test_archive_people_cluster_across_documents_but_not_across_given_names() ->
              "person:x-anna-bessler": Counter({"Anna Bessler": 1}), "person:x-bessler": Counter({"Bessler": 1})}  # fmt: skip
     docs = {k: {k} for k in names}
     context = {k: {"person:trotsky-leon"} for k in names}
-    mapping = Entities._cluster(names, docs, context)
+    mapping = cluster_people(names, docs, context)
     assert mapping["person:x-anna-bessler"] != mapping["person:x-mike-bessler"]
     # "M." could be Mike but not Anna: it joins Mike; "Bessler" alone has two candidates: apart
     assert mapping["person:x-m-bessler"] == mapping["person:x-mike-bessler"]

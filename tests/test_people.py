@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections import Counter
 
 from archivist.enrich import mentions
+from archivist.enrich.entities import cluster_people
 from archivist.model import Document
 from archivist.pipeline import extract_data
-from archivist.store.entities import Entities
 from tests.conftest import SHARED, shared_or_skip
 
 CORPUS = SHARED / "corpus"
@@ -106,11 +106,11 @@ def test_a_surname_alone_joins_a_full_name_only_through_a_rare_shared_context() 
     context = {"a": {"person:marx-karl"}, "b": {"person:marx-karl"}} | {
         f"d{i}": {"person:marx-karl"} for i in range(38)
     }
-    assert Entities._cluster(names, docs, context)["person:x-stoker"] == "person:x-stoker"
+    assert cluster_people(names, docs, context)["person:x-stoker"] == "person:x-stoker"
     # both name someone few documents name: the same person
     context["a"] = context["a"] | {"person:zetkin-clara"}
     context["b"] = context["b"] | {"person:zetkin-clara"}
-    assert Entities._cluster(names, docs, context)["person:x-stoker"] == "person:x-helene-stocker"
+    assert cluster_people(names, docs, context)["person:x-stoker"] == "person:x-helene-stocker"
 
 
 def test_the_people_a_header_credits_are_people_a_given_name_alone_too() -> None:

@@ -1379,15 +1379,15 @@ def enrich(
     `entity_mentions`, read by `entities`, `entity` and `timeline`; the search index, if there is
     one, is brought in step so that `entity:` finds them."""
     from archivist.enrich import run_stages
+    from archivist.enrich.entities import resolve
     from archivist.search import index_path
-    from archivist.store.entities import Entities
 
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
         with Archive(db) as archive:
             reports = run_stages(archive, ["mentions", "dates"], jobs=jobs, engine=engine, scheduler=scheduler,
                                  force=force, progress=not quiet and fmt == "text")  # fmt: skip
-            resolved = Entities(archive).rebuild()
+            resolved = resolve(archive)
             if index_path(db).is_dir():  # entity: in search finds what enrich linked
                 _update_search_index(archive, quiet or fmt != "text")
     except KeyboardInterrupt:

@@ -8,7 +8,7 @@ and spaCy's named-entity recogniser where a pipeline is installed for the docume
 (names the authority file does not know). A person not in the authority file becomes an entity of
 the archive, `person:x-<given-surname>`, one per person within the document: a surname alone joins
 the one person of that surname the document names in full, and two people of one surname are never
-merged. Across documents `archivist enrich` clusters them (store/entities.py).
+merged. Across documents `archivist enrich` clusters them (enrich/entities.py).
 """
 
 from __future__ import annotations

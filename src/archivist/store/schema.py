@@ -473,7 +473,7 @@ MIGRATIONS.append(
 
 # The entities of the archive (issue 16): the authority file's entries the documents mention and the
 # archive's own (people not in the file, clustered across documents), and each mention resolved to
-# one of them. Rebuilt whole by `archivist enrich` from the `mentions` layer (store/entities.py).
+# one of them. Rebuilt whole by `archivist enrich` from the `mentions` layer (enrich/entities.py).
 MIGRATIONS.append(
     [
         """CREATE TABLE entities (
