@@ -136,3 +136,23 @@ def test_lowercase_verbs_are_not_titles_and_fiction_is_not_people() -> None:
     assert "Jean Valjean" not in people and "Victor Hugo" in people, people
     people = _people(_page("corpus", "mia-mass-edits/reference/archive/malcolm-x/1965/01/afro-amer.html"))
     assert "John Randolph Spears" in people and "John Randolph" not in people, people
+
+
+def test_famous_surnames_alone_are_people_and_the_document_says_which_one() -> None:
+    doc = _page("corpus-wide", "mia-mass-edits/archive/cliff/works/1992/xx/interview.html")
+    people = _people(doc)
+    # WordNet lists famous people: a surname is not a common word for that ("under Mitterrand")
+    assert "Mitterrand" in people and "Gould" in people, people
+    # "Smith" alone in 1992, after "John Smith": him, not Adam Smith (dead two centuries before)
+    assert people["Smith"] == people["John Smith"], people
+    # "Douglas Jay": a given name and a surname, not Frederick Douglass's "Douglas"
+    assert "Douglas Jay" in people and "person:douglass-frederick" not in set().union(*people.values())
+    assert "Lyons" not in people and _labels(doc)["Lyons"] == {"place"}  # "Paris, Marseilles and Lyons"
+    # "-son" surnames are not nouns of other languages ("Saxon"): "Arnold and Ruskin ... Richardson"
+    assert "Richardson" in _people(_page("corpus-wide", "mia-mass-edits/archive/kitz/builder.htm"))
+
+
+def test_a_lone_word_is_matched_as_the_authority_file_writes_it() -> None:
+    # "his name was Roland": folding doubled letters is for full names, not for one word (Romain Rolland)
+    people = _people(_page("corpus-wide", "wikirouge-mecw/en/MECW/MECW02-064.html"))
+    assert "person:rolland-romain" not in set().union(*people.values()), people

@@ -589,6 +589,13 @@ def annotate(doc: Document) -> list[Span]:
             continue
         probe = Mention(start, end, label)
         clash = [m for m in mentions if _overlaps(m, probe)]
+        if (
+            label == "person"
+            and len(clash) == 1
+            and _someone_else(text, clash[0], start, end, auth, dictionary(doc.language))
+        ):
+            mentions.remove(clash[0])
+            clash = []
         if clash:
             for m in clash:
                 if m.entity is None and m.candidates:
@@ -620,7 +627,9 @@ def annotate(doc: Document) -> list[Span]:
     ]
     _anachronisms(doc, parts, mentions)
     mentions.sort(key=lambda m: (m.start, -m.end))
-    _resolve_people(text, mentions, auth, dictionary(doc.language), (doc.language or "en")[:2])
+    _resolve_people(
+        text, mentions, auth, dictionary(doc.language), (doc.language or "en")[:2], _document_year(doc)
+    )
     _link_fields(doc, mentions, auth)
     return [_span(doc, parts, m) for m in mentions if m.label in LABELS]
 
@@ -667,13 +676,44 @@ def _among_places(text: str, m: Mention, mentions: list[Mention]) -> bool:
     few lone unlinked words.)"""
     if m.label != "person" or m.source != "spacy" or m.entity is not None or " " in text[m.start : m.end]:
         return False
-    places = {text[o.start : o.end] for o in mentions if o.label == "place"}
     if _YEAR_AFTER.match(text, m.end) and any(
         o.label == "place" and re.fullmatch(r"[ \t]*[,:][ \t]*", text[o.end : m.start]) for o in mentions
     ):
         return True  # "Bari, Laterza, 1950": a publisher between the place and the year of a reference
+    return _listed_with_places(text, m, mentions)
+
+
+def _someone_else(
+    text: str, m: Mention, start: int, end: int, auth: Authority, common: frozenset[str]
+) -> bool:
+    """Whether spaCy's longer name around a one-word match of the authority file names someone else:
+    "Douglas Jay" around the "Douglas" of Frederick Douglass, "Jenny Marx" around Karl Marx's "Marx"."""
+    if m.label != "person" or m.entity is None or not (start <= m.start and m.end <= end):
+        return False
+    if len(words(text[m.start : m.end])) != 1 or end - start <= m.end - m.start:
+        return False
+    parts, own = person_parts(text[start:end]), person_parts(m.entity.name)
+    if not parts or not parts[1] or not own:
+        return False
+    others = [w for w in words(text[start:end]) if w != text[m.start : m.end]]
+    if m.start == start and fold_word(text[m.start : m.end]) in _given_names(auth):
+        common = frozenset()  # a given name first ("Douglas Jay"): what follows is a surname, even "Jay"
+    if any(
+        not w[:1].isupper()
+        or auth.by_key.get((fold_word(w),))
+        or w.casefold() in common
+        or inflected_common(w, "en")
+        for w in others
+    ):
+        return False  # "Marx Engels": two known names, not a third person; "Stalin Grants Two": a headline
+    return parts[0] != own[0] or not given_compatible(parts[1], own[1])
+
+
+def _listed_with_places(text: str, m: Mention, mentions: list[Mention]) -> bool:
+    """Whether the mention is listed beside a place ("Savoy and Jura", "Paris, Marseilles and Lyons")."""
+    places = {text[o.start : o.end] for o in mentions if o.label == "place"}
     for other in mentions:
-        if other.label != "place" and text[other.start : other.end] not in places:
+        if other is m or (other.label != "place" and text[other.start : other.end] not in places):
             continue  # a place, or a name the document calls a place elsewhere
         between = text[other.end : m.start] if other.end <= m.start else text[m.end : other.start]
         if re.fullmatch(r"\s*(?:,|and|or|et|ou|und|as well as)\s*", between):
@@ -738,8 +778,25 @@ def _anachronisms(doc: Document, parts: list[Part], mentions: list[Mention]) -> 
             m.label = m.entity.type
 
 
+def _long_dead_alias(text: str, m: Mention, year: int | None) -> bool:
+    """A one-word alias ("Smith") of someone dead for more than a lifetime when the document was
+    written: a person of that surname the document names in full is likelier ("John Smith" in 1992)."""
+    entity = m.entity
+    if entity is None or m.evidence != "authority:alias" or len(words(text[m.start : m.end])) != 1:
+        return False
+    return year is not None and entity.died is not None and year - entity.died > _LIFETIME
+
+
+_LIFETIME = 70  # years
+
+
 def _resolve_people(
-    text: str, mentions: list[Mention], auth: Authority, common: frozenset[str], language: str = "en"
+    text: str,
+    mentions: list[Mention],
+    auth: Authority,
+    common: frozenset[str],
+    language: str = "en",
+    year: int | None = None,
 ) -> None:
     """Link each person mention to the authority file or to one new entity per person of the
     document, surname by surname; ambiguous ones by the document's other mentions."""
@@ -752,6 +809,8 @@ def _resolve_people(
     for m in mentions:
         if m.entity is None and m.candidates:
             preferred = [c for c in m.candidates if c.id in named] or m.candidates
+            if _listed_with_places(text, m, mentions):  # "Paris, Marseilles and Lyons": the city
+                preferred = [c for c in preferred if c.type == "place"] or preferred
             m.entity, m.label = preferred[0], preferred[0].type
             m.confidence, m.evidence = (0.8, "authority:alias+document") if len(preferred) == 1 else (0.5, "authority:alias-ambiguous")  # fmt: skip
     people = [m for m in mentions if m.label == "person"]
@@ -759,6 +818,8 @@ def _resolve_people(
     for m in people:
         if m.entity is None:
             entity, evidence, confidence = auth.match_person(text[m.start : m.end])
+            if evidence == "surname" and fold_word(words(text[m.start : m.end])[-1]) in _given_names(auth):
+                continue  # "David", "Roland" alone: a given name names no one (the document may, below)
             if entity is not None:
                 m.entity, m.evidence, m.confidence = entity, f"authority:{evidence}", confidence
     full: dict[str, list[tuple[str, list[str], Mention]]] = {}  # surname → (key, given, mention)
@@ -769,7 +830,7 @@ def _resolve_people(
     # A surname alone the authority file gave its one bearer belongs, rather, to the person of that
     # surname the document names in full ("Robert Reid ... Reid" is not the file's Brian Reid).
     for m in people:
-        if m.evidence == "authority:surname" and m.entity is not None:
+        if m.entity is not None and (m.evidence == "authority:surname" or _long_dead_alias(text, m, year)):
             parts = person_parts(text[m.start : m.end])
             named_here = full.get(parts[0], []) if parts else []
             if named_here and all(key != m.entity.id for key, _, _ in named_here):
@@ -833,9 +894,10 @@ def _lone_surname(
     if folded in common or (folded.endswith("s") and folded[:-1] in common):
         return False
     if re.search(
-        r"(?:ean|ian|ist|ism|ismus|ish|ese|ic|ical|tion|ung|heit|keit|ie|ue|en|on|ity|ness|ment|ary)$", word
+        r"(?:ean|ian|ist|ism|ismus|ish|ese|ic|ical|tion|ung|heit|keit|ie|ue|en|(?<!s)on|ity|ness|ment|ary)$",
+        word,
     ):
-        return False  # adjectives, nouns of other languages: "Lassallean", "Groschen", "Revue", "Saxon"
+        return False  # adjectives, nouns of other languages: "Lassallean", "Groschen", "Revue", "Saxon" (not "Richardson")
     if word.endswith("s") and (
         word[:-1].casefold() in _lower_words(text) or auth.by_key.get((fold_word(word[:-1]),))
     ):

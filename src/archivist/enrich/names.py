@@ -211,11 +211,18 @@ class Authority:
         if parts is None:
             return None, "no-name", 0.0
         surname, given = parts
+        written = strip_accents(words(name)[-1].casefold()) if not given and words(name) else ""
         candidates = []
         for entity_id in self.by_surname.get(surname, []):
             entity = self.entities[entity_id]
             if not given and fold_name(entity.name)[-1:] != (surname,):
-                continue  # a lone word is a surname only of someone whose name ends with it
+                continue  # a lone word is a surname only of someone whose name ends with it ...
+            if not given and all(
+                strip_accents(words(a)[-1].casefold()) != written
+                for a in (entity.name, *entity.aliases)
+                if words(a)
+            ):
+                continue  # ... and as the file writes it: folding is for names with given names ("Roland" is not Rolland)
             for alias in (entity.name, *entity.aliases):
                 ap = person_parts(alias)
                 if ap and ap[0] == surname and (ap[1] if given else True) and given_compatible(given, ap[1]):

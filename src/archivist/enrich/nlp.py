@@ -48,16 +48,28 @@ def dictionary(language: str | None) -> frozenset[str]:
     """The language's common words (lower case; multiword entries joined by '_'), or an empty set.
 
     For English: the lemma index the pipeline's own rule lemmatizer ships (WordNet's nouns, verbs,
-    adjectives and adverbs), read from its lookup tables, so no extra data is installed. It tells a
-    capitalised common word ("Conference", "Labour", "Englishman") from a surname spaCy may take it
-    for. A few famous surnames are in it too ("Campbell"): callers use it only where a name has no
-    other support.
+    adjectives and adverbs), read from its lookup tables. It tells a capitalised common word
+    ("Conference", "Labour", "Englishman") from a surname spaCy may take it for. WordNet also lists
+    famous people and places ("Mitterrand", "Richardson", "Campbell"), so only the words that the
+    `english-words` lists (Webster's and GCIDE) have too are kept: a surname is not a common word
+    because it is famous.
     """
     language = (language or "en").lower()[:2]
     key = f"dictionary:{language}"
     if key not in _cache:
-        _cache[key] = _lemma_index(pipeline(language))
+        words = _lemma_index(pipeline(language))
+        known = _english_words() if language == "en" else None
+        _cache[key] = frozenset(w for w in words if w in known) if known else words
     return _cache[key]  # type: ignore[no-any-return]
+
+
+def _english_words() -> frozenset[str] | None:
+    """The words of two English dictionaries, lower-cased (None without `english-words`)."""
+    try:
+        from english_words import get_english_words_set
+    except ImportError:
+        return None
+    return frozenset(get_english_words_set(["web2", "gcide"], lower=True))
 
 
 def inflected_common(word: str, language: str | None) -> bool:

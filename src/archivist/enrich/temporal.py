@@ -82,7 +82,7 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
         ("dual-dm", rf"\b[0-3]?\d\s*[/(]\s*(?P<d>[0-3]?\d)\)?\s+(?P<m1>{MONTH_NAME})\.?(?:,?\s*(?P<y>1[0-9]{{3}}))?"),
         ("decade", r"\b(?:the\s+|(?:la fin |le début |au cours )?des années\s+|in den\s+)?(?P<y>1[0-9]{2}|20[0-2])0(?:'?s|er(?: Jahren)?)\b|\bannées\s+(?P<y2>1[0-9]{2})0\b"),
         ("century-half", r"\bthe\s+(?P<h>first|second|latter|last)\s+half\s+of\s+the\s+(?P<c>[12]?\d)(?:st|nd|rd|th)\s+century\b"),
-        ("century", r"\b(?:the\s+)?(?P<c>[12]?\d)(?:st|nd|rd|th)\s+century\b|\b(?P<r>[XVI]{1,5})(?:e|ème)\s+(?:et\s+(?P<r2>[XVI]{1,5})(?:e|ème)\s+)?siècles?\b|\bce siècle\b"),
+        ("century", r"\b(?:the\s+)?(?:(?P<c>[12]?\d)(?:st|nd|rd|th)|(?P<cw>" + "|".join(sorted(_ORD_WORDS, key=len, reverse=True)) + r"))\s+century\b|\b(?P<r>[XVI]{1,5})(?:e|ème)\s+(?:et\s+(?P<r2>[XVI]{1,5})(?:e|ème)\s+)?siècles?\b|\bce siècle\b"),
         ("ord-of-month-year", rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?(?P<m>{MONTH_NAME})\s*,?\s*(?:in\s+the\s+year\s+(?:of\s+)?)(?P<y>1[0-9]{{3}})\b"),
         ("inst", rf"\b(?:the\s+)?{_ORD}\s+(?P<which>inst|ult|prox|instant|ultimo|proximo)\b\.?"),
         ("of-this-month", rf"\b(?:the\s+)?{_ORD}\s+of\s+(?P<which>this|last|next)\s+month\b"),
@@ -341,8 +341,9 @@ def _resolve(
         first = g["h"].lower() == "first"
         return (f"{c:02d}00/{c:02d}49" if first else f"{c:02d}50/{c:02d}99", False, False)
     if kind == "century":
-        if g.get("c"):
-            return f"{int(g['c']) - 1:02d}XX", False, False
+        if g.get("c") or g.get("cw"):
+            number = int(g["c"]) if g.get("c") else _ORD_WORDS[g["cw"].lower()]
+            return (f"{number - 1:02d}XX", False, False) if number <= 21 else None
         if g.get("r"):
             c1 = _ROMAN.get(g["r"].lower())
             c2 = _ROMAN.get((g.get("r2") or "").lower())
