@@ -236,6 +236,14 @@ def test_a_document_without_a_date_is_anchored_to_the_first_date_of_its_body() -
     assert [(s.attrs["value"], s.attrs["anchor"]) for s in found] == [("1921-05-05", "text")]
 
 
+def test_years_later_count_from_the_last_year_named() -> None:
+    found = tag("The party won in 1928 on 12 May. In 1932 it split. Two years later it was gone.",
+                (date(1934, 6, 1), 3))  # fmt: skip
+    assert [(f.text, f.value) for f in found][-1] == ("Two years later", "1934")
+    found = tag("On 3 March 1917 he left. Two days later he came back.", (date(1934, 6, 1), 3))
+    assert [(f.text, f.value) for f in found][-1] == ("Two days later", "1917-03-05")
+
+
 def test_anaphoric_dates_follow_the_last_day_named() -> None:
     found = tag(
         "The congress met on April 26, 1855. The next day it voted; three days later it closed.", None

@@ -589,13 +589,18 @@ def _anaphora(found: list[Found], anchor: tuple[date, int] | None) -> None:
     ref = anchor[0] if anchor and anchor[1] == 3 else None
     from_text = False
     last_year: int | None = None
-    ref_at = -1
+    ref_at = year_at = -1
     for f in found:
         if f.value:
             if re.match(r"\d{4}", f.value) and not f.relative:
-                last_year = int(f.value[:4])
+                last_year, year_at = int(f.value[:4]), f.start
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.value):
                 ref, from_text, ref_at = date.fromisoformat(f.value), True, f.start
+            continue
+        later_years = re.match(rf"(?P<n>\d+|{_N})\s+years?\s", f.text.casefold() + " ")
+        if f.kind == "later" and later_years and last_year is not None and year_at > ref_at:
+            # "In 1928 ... Two years later": from the last year named, when named after the last day
+            f.value = str(last_year + _number(later_years.group("n")))
             continue
         if f.kind == "day-word" and (not from_text or f.start - ref_at > 1500):
             continue  # "today" with no day to stand on: left out
