@@ -156,3 +156,11 @@ def test_a_lone_word_is_matched_as_the_authority_file_writes_it() -> None:
     # "his name was Roland": folding doubled letters is for full names, not for one word (Romain Rolland)
     people = _people(_page("corpus-wide", "wikirouge-mecw/en/MECW/MECW02-064.html"))
     assert "person:rolland-romain" not in set().union(*people.values()), people
+
+
+def test_people_after_english_titles_and_offices_and_german_particles() -> None:
+    people = _people(_page("corpus-wide", "mia-mass-edits/archive/foot-paul/1991/04/bham6.htm"))
+    # "Lord Justice Russell": the title, the office skipped, the name; "the Lord Chancellor" names no one
+    assert "Russell" in people and "Chancellor" not in people, people
+    # "Herr von Patow's": the particle is part of the name, the possessive is not
+    assert "von Patow" in _people(_page("corpus-wide", "wikirouge-mecw/en/MECW/MECW07-085.html"))

@@ -107,7 +107,8 @@ FIGURES = {
 # pipeline does (German, Italian, Russian) and where spaCy misses them. A full stop may follow a title;
 # an abbreviation written here with its full stop must have it ("On." but not "On Monday").
 NAME_TITLES = {
-    "en": ("Mr", "Mrs", "Dr", "Comrade", "Citizen", "Prof", "Professor", "Captain", "Capt", "Colonel"),
+    "en": ("Mr", "Mrs", "Miss", "Ms", "Dr", "Comrade", "Citizen", "Prof", "Professor", "Captain", "Capt", "Colonel",
+           "Sir", "Lord", "Lady"),
     "de": ("Herr", "Herrn", "Hr.", "Hrn.", "Frau", "Fräulein", "Frl.", "Genosse", "Genossin"),
     "fr": ("Monsieur", "Mme", "Madame", "Mlle", "Citoyen", "Citoyenne", "Camarade"),
     "it": ("Signor", "Signora", "Sig.", "Sig.ra", "Onorevole", "On.", "Compagno", "Compagna"),
@@ -127,7 +128,7 @@ OFFICES = {
     "bundesrat", "direktor", "director", "directeur", "direttore", "ingenieur", "ingénieur", "ingegnere", "ing",
     "ingr", "doktor", "doctor", "dottore", "pfarrer", "landammann", "stadtpräsident", "oberst", "major",
     "hauptmann", "general", "minister", "ministre", "ministro", "kollege", "college", "collega", "professor",
-    "professeur", "graf", "baron", "avocat",
+    "professeur", "graf", "baron", "avocat", "justice", "chief", "chancellor",
     "advokat", "notar", "consul", "konsul", "gesandte", "gesandter", "abgeordnete", "abgeordneter",
     "redakteur", "redacteur", "rédacteur", "sekretär", "secretär", "secrétaire", "segretario", "kassier",
     "verwalter", "obmann", "ständerath", "nationalrath", "staatsrath", "conseiller", "consigliere", "deputato",

@@ -386,7 +386,7 @@ _TITLE_CUE = re.compile(
     + r")[ \t]+"
     r"(?P<n>(?:(?:[A-Z]|"
     + "|".join(GIVEN_ABBREVIATIONS)
-    + r")\.[ \t]?)*[A-ZÀ-ÞА-Я][\w’'\-]+(?:[ \t]+(?:[A-ZÀ-ÞА-Я][\w’'\-]+|von|van|de|der|du|la|le))*)"
+    + r")\.[ \t]?)*(?:(?:von|van|de|du)[ \t]+)?[A-ZÀ-ÞА-Я][\w’'\-]+(?:[ \t]+(?:[A-ZÀ-ÞА-Я][\w’'\-]+|von|van|de|der|du|la|le))*)"
 )
 
 
@@ -396,7 +396,7 @@ def _rule_mentions(doc: Document, auth: Authority) -> list[Mention]:
     person."""
     text, out = doc.text, []
     for m in _TITLE_CUE.finditer(text):
-        name = re.sub(r"(?:[ \t]+(?:von|van|de|der|du|la|le))+$", "", m.group("n"))
+        name = re.sub(r"(?:[ \t]+(?:von|van|de|der|du|la|le))+$", "", re.sub(r"['’]s$", "", m.group("n")))
         start = m.start("n")
         while (skip := re.match(r"([^\W\d_]+)\.?[ \t]*", name)) and skip.group(1).casefold() in OFFICES:
             name, start = name[skip.end() :], start + skip.end()  # "Hr. Director Stoll": Stoll
