@@ -14,6 +14,8 @@ shared file system), as for an ingest that sends paths.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -40,7 +42,8 @@ PER_TASK = 5  # documents a worker compares in one task
 Task = list[tuple[str, int]]  # (document id, index key)
 Found = dict[str, Any]  # one document's candidates, pairs with links, translations, timings
 
-_WORKER: dict[str, tuple[Archive, Texts]] = {}  # a worker's read-only archive and text cache, by run
+# A worker's read-only archive and text cache, by run and thread (SQLite connections stay in their thread)
+_WORKER: dict[tuple[str, int], tuple[Archive, Texts]] = {}
 
 
 def compare_earlier(archive: Archive, texts: Texts, document_id: str, key: int) -> Found:
@@ -65,13 +68,14 @@ def compare_earlier(archive: Archive, texts: Texts, document_id: str, key: int) 
 
 def compare_task(db: str, run: str, task: Task) -> list[Found]:
     """A worker's task: its documents compared, from the archive opened read-only (once a run)."""
-    if run not in _WORKER:
-        for archive, _ in _WORKER.values():  # an earlier run's (a long-lived Dask worker)
-            archive.close()
-        _WORKER.clear()
+    key = (run, threading.get_ident())
+    if key not in _WORKER:
+        for old in [k for k in _WORKER if k[0] != run]:  # an earlier run's (a long-lived Dask worker)
+            with contextlib.suppress(Exception):  # another thread's connection closes when collected
+                _WORKER.pop(old)[0].close()
         archive = Archive(db, readonly=True)
-        _WORKER[run] = (archive, Texts(archive))
-    archive, texts = _WORKER[run]
+        _WORKER[key] = (archive, Texts(archive))
+    archive, texts = _WORKER[key]
     return [compare_earlier(archive, texts, document_id, key) for document_id, key in task]
 
 
