@@ -298,7 +298,7 @@ def test_reuse_on_dask_gives_the_same_works(corpus: Path, tmp_path: Path) -> Non
     pytest.importorskip("distributed")
     folder = corpus / "mia-reader" / "_pages" / "marx" / "works" / "1845" / "theses"
     runner = CliRunner()
-    listings = {}
+    listings, tables = {}, {}
     for engine in ("local", "dask"):
         db = str(tmp_path / f"{engine}.db")
         _run(runner, "ingest", str(folder), "--db", db, "-q")
@@ -307,7 +307,9 @@ def test_reuse_on_dask_gives_the_same_works(corpus: Path, tmp_path: Path) -> Non
         )
         assert report["fingerprinted"] == report["indexed"] >= 5
         listings[engine] = json.loads(_run(runner, "works", "--db", db, "--format", "json"))
+        tables[engine] = _reuse_tables(db)
     assert listings["dask"] == listings["local"]
+    assert tables["dask"] == tables["local"] and tables["local"][0]  # the same pairs and passages
     theses = next(
         w for w in listings["local"] if any(d["path"].endswith("theses/theses.md") for d in w["documents"])
     )
