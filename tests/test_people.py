@@ -164,3 +164,10 @@ def test_people_after_english_titles_and_offices_and_german_particles() -> None:
     assert "Russell" in people and "Chancellor" not in people, people
     # "Herr von Patow's": the particle is part of the name, the possessive is not
     assert "von Patow" in _people(_page("corpus-wide", "wikirouge-mecw/en/MECW/MECW07-085.html"))
+
+
+def test_a_surname_alone_beside_two_people_of_that_surname_is_the_one_named_last() -> None:
+    # Friedrich and Wilhelm Graeber are both named in full: "Graeber" alone is one of them, not a third
+    people = _people(_page("corpus-wide", "wikirouge-mecw/en/MECW/MECW02-064.html"))
+    assert people["Graeber"] <= people["Friedrich Graeber"] | people["Wilhelm Graeber"], people
+    assert people["Friedrich Graeber"] != people["Wilhelm Graeber"]

@@ -848,13 +848,21 @@ def _resolve_people(
         if not given:
             # A surname alone: the one person of that surname the document names in full.
             same = {key or "?" + " ".join(g) for key, g, _ in full.get(surname, [])}
-            if len(same) == 1:
-                holder = full[surname][0][2]
+            if len(same) >= 1:
+                # Two people of that surname named in full: the one named last before it (else first after)
+                before = [h for _, _, h in full[surname] if h.start < m.start]
+                holder = before[-1] if before else full[surname][0][2]
+                sure = len(same) == 1
                 if holder.entity is not None:
-                    m.entity, m.evidence, m.confidence = holder.entity, "document:surname", 0.8
+                    m.entity, m.evidence = (
+                        holder.entity,
+                        "document:surname" if sure else "document:surname-nearest",
+                    )
+                    m.confidence = 0.8 if sure else 0.5
                     m.entity_id, m.entity_name = holder.entity.id, holder.entity.name
                     continue
-                m.evidence, m.confidence = "document:surname", 0.7
+                m.evidence = "document:surname" if sure else "document:surname-nearest"
+                m.confidence = 0.7 if sure else 0.5
                 name = text[holder.start : holder.end]
                 given = person_parts(name)[1]  # type: ignore[index]
             elif not m.title and m.source == "spacy" and not _lone_surname(text, m, auth, common, language):
