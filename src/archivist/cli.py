@@ -1451,8 +1451,10 @@ def entity(name: str, db: str, fmt: str) -> None:
     """One entity by name, variant or id ("Trotsky", "Trotzki", person:trotsky-leon): the variants
     written, documents by year, the entities named beside it, and its documents."""
     with Archive(db, readonly=True) as archive:
+        from archivist.enrich.entities import find
+
         store = _entities(archive)
-        ids = store.find(name)
+        ids = find(archive, name)
         if not ids:
             _fail(f"no entity named {name!r} in this archive")
         found = [store.describe(i) for i in ids[:5]]
@@ -1493,7 +1495,9 @@ def timeline(db: str, entity_name: str | None, start: str | None, end: str | Non
         store = _entities(archive)
         entity_id = None
         if entity_name:
-            ids = store.find(entity_name)
+            from archivist.enrich.entities import find
+
+            ids = find(archive, entity_name)
             if not ids:
                 _fail(f"no entity named {entity_name!r} in this archive")
             entity_id = ids[0]

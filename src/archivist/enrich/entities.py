@@ -75,6 +75,17 @@ def resolve(archive: Archive) -> dict[str, Any]:
             sum(1 for e in counts_docs if ARCHIVE_PREFIX in e), "merged_across_documents": merged}  # fmt: skip
 
 
+def find(archive: Archive, name: str) -> list[str]:
+    """Entity ids a name may mean ("Trotzki", "person:trotsky-leon"): the authority file's reading
+    of the name, where the archive has it, else the archive's own names and forms."""
+    auth = authority()
+    known = [e.id for e in auth.lookup(name)]
+    if not known:
+        entity, _, _ = auth.match_person(name)
+        known = [entity.id] if entity else []
+    return Entities(archive).find(name, known)
+
+
 def cluster_people(
     names: dict[str, Counter[str]], docs: dict[str, set[str]], context: dict[str, set[str]]
 ) -> dict[str, str]:

@@ -592,7 +592,7 @@ def annotate(doc: Document) -> list[Span]:
         if (
             label == "person"
             and len(clash) == 1
-            and _someone_else(text, clash[0], start, end, auth, dictionary(doc.language))
+            and _someone_else(text, clash[0], start, end, auth, doc.language)
         ):
             mentions.remove(clash[0])
             clash = []
@@ -683,9 +683,7 @@ def _among_places(text: str, m: Mention, mentions: list[Mention]) -> bool:
     return _listed_with_places(text, m, mentions)
 
 
-def _someone_else(
-    text: str, m: Mention, start: int, end: int, auth: Authority, common: frozenset[str]
-) -> bool:
+def _someone_else(text: str, m: Mention, start: int, end: int, auth: Authority, language: str | None) -> bool:
     """Whether spaCy's longer name around a one-word match of the authority file names someone else:
     "Douglas Jay" around the "Douglas" of Frederick Douglass, "Jenny Marx" around Karl Marx's "Marx"."""
     if m.label != "person" or m.entity is None or not (start <= m.start and m.end <= end):
@@ -695,14 +693,17 @@ def _someone_else(
     parts, own = person_parts(text[start:end]), person_parts(m.entity.name)
     if not parts or not parts[1] or not own:
         return False
+    # After a given name ("Douglas Jay") the next word is a surname even when it is a common word ("jay").
+    given_first = m.start == start and fold_word(text[m.start : m.end]) in _given_names(auth)
+    common = frozenset() if given_first else dictionary(language)
     others = [w for w in words(text[start:end]) if w != text[m.start : m.end]]
-    if m.start == start and fold_word(text[m.start : m.end]) in _given_names(auth):
-        common = frozenset()  # a given name first ("Douglas Jay"): what follows is a surname, even "Jay"
     if any(
         not w[:1].isupper()
         or auth.by_key.get((fold_word(w),))
         or w.casefold() in common
-        or inflected_common(w, "en")
+        or inflected_common(
+            w, "en"
+        )  # a headline's verb ("Stalin Catches"); French endings take names ("Colin")
         for w in others
     ):
         return False  # "Marx Engels": two known names, not a third person; "Stalin Grants Two": a headline
@@ -778,6 +779,9 @@ def _anachronisms(doc: Document, parts: list[Part], mentions: list[Mention]) -> 
             m.label = m.entity.type
 
 
+_LIFETIME = 70  # years
+
+
 def _long_dead_alias(text: str, m: Mention, year: int | None) -> bool:
     """A one-word alias ("Smith") of someone dead for more than a lifetime when the document was
     written: a person of that surname the document names in full is likelier ("John Smith" in 1992)."""
@@ -785,9 +789,6 @@ def _long_dead_alias(text: str, m: Mention, year: int | None) -> bool:
     if entity is None or m.evidence != "authority:alias" or len(words(text[m.start : m.end])) != 1:
         return False
     return year is not None and entity.died is not None and year - entity.died > _LIFETIME
-
-
-_LIFETIME = 70  # years
 
 
 def _resolve_people(
@@ -847,12 +848,12 @@ def _resolve_people(
         surname, given = parts
         if not given:
             # A surname alone: the one person of that surname the document names in full.
-            same = {key or "?" + " ".join(g) for key, g, _ in full.get(surname, [])}
-            if len(same) >= 1:
+            namesakes = full.get(surname, [])
+            if namesakes:
                 # Two people of that surname named in full: the one named last before it (else first after)
-                before = [h for _, _, h in full[surname] if h.start < m.start]
-                holder = before[-1] if before else full[surname][0][2]
-                sure = len(same) == 1
+                before = [h for _, _, h in namesakes if h.start < m.start]
+                holder = before[-1] if before else namesakes[0][2]
+                sure = len({key or "?" + " ".join(g) for key, g, _ in namesakes}) == 1
                 if holder.entity is not None:
                     m.entity, m.evidence = (
                         holder.entity,

@@ -597,8 +597,8 @@ def _anaphora(found: list[Found], anchor: tuple[date, int] | None) -> None:
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.value):
                 ref, from_text, ref_at = date.fromisoformat(f.value), True, f.start
             continue
-        later_years = re.match(rf"(?P<n>\d+|{_N})\s+years?\s", f.text.casefold() + " ")
-        if f.kind == "later" and later_years and last_year is not None and year_at > ref_at:
+        later_years = f.kind == "later" and re.match(rf"(?P<n>\d+|{_N})\s+years?\s", f.text.casefold() + " ")
+        if later_years and last_year is not None and year_at > ref_at:
             # "In 1928 ... Two years later": from the last year named, when named after the last day
             f.value = str(last_year + _number(later_years.group("n")))
             continue

@@ -49,9 +49,8 @@ _WORKER: dict[tuple[str, int], tuple[Archive, Texts]] = {}
 def compare_earlier(archive: Archive, texts: Texts, document_id: str, key: int) -> Found:
     """What one document shares with the documents indexed before it (`key`: its own index key)."""
     attrs = store.fingerprint(archive, document_id)
-    grams = unpack(attrs["grams"]) if attrs.get("grams") else np.zeros(0, dtype=np.int64)
+    grams, anchors = _packed(attrs, "grams"), _packed(attrs, "anchors")
     positions = unpack(attrs["positions"]) if attrs.get("positions") else None
-    anchors = unpack(attrs["anchors"]) if attrs.get("anchors") else np.zeros(0, dtype=np.int64)
     t0 = time.perf_counter()
     entry = texts.get(document_id) if positions is None else None
     found = candidates(archive, grams, positions, entry[1] if entry else None, document_id, before=key)
@@ -64,6 +63,11 @@ def compare_earlier(archive: Archive, texts: Texts, document_id: str, key: int) 
     ]
     return {"candidates": len(found) + len(other_language), "pairs": pairs, "translations": translations,
             "seconds": (t1 - t0, t2 - t1, time.perf_counter() - t2)}  # fmt: skip
+
+
+def _packed(attrs: dict[str, Any], name: str) -> np.ndarray:
+    """One array of a stored fingerprint (empty when the text had none)."""
+    return unpack(attrs[name]) if attrs.get(name) else np.zeros(0, dtype=np.int64)
 
 
 def compare_task(db: str, run: str, task: Task) -> list[Found]:
@@ -135,11 +139,9 @@ def _index_round(archive: Archive, documents: list[tuple[str, str, str]]) -> lis
     with store.transaction(archive):
         for document_id, version, stage_version in documents:
             attrs = store.fingerprint(archive, document_id)
-            grams = unpack(attrs["grams"]) if attrs.get("grams") else np.zeros(0, dtype=np.int64)
-            anchors = unpack(attrs["anchors"]) if attrs.get("anchors") else np.zeros(0, dtype=np.int64)
-            words = int(attrs.get("words", 0))
+            hashes = np.concatenate([_packed(attrs, "grams"), _packed(attrs, "anchors")])
             key = store.index(
-                archive, document_id, version, stage_version, words, np.concatenate([grams, anchors])
+                archive, document_id, version, stage_version, int(attrs.get("words", 0)), hashes
             )
             keys.append((document_id, key))
     return [keys[k : k + PER_TASK] for k in range(0, len(keys), PER_TASK)]

@@ -68,20 +68,15 @@ class Entities:
             sql += f" LIMIT {int(limit)}"
         return [dict(r) for r in self.conn.execute(sql, args)]
 
-    def find(self, name: str) -> list[str]:
-        """Entity ids a name may mean: an id; the authority file's reading of the name; a name or
-        form the archive has."""
-        from archivist.enrich.names import authority
-
+    def find(self, name: str, known: list[str] | None = None) -> list[str]:
+        """Entity ids a name may mean: an id; those of `known` (the authority file's reading of the
+        name, `archivist.enrich.entities.find`) the archive has; a name or form the archive has."""
         if self.conn.execute("SELECT 1 FROM entities WHERE id = ?", (name,)).fetchone():
             return [name]
-        auth = authority()
-        ids = [e.id for e in auth.lookup(name)]
-        if not ids:
-            entity, _, _ = auth.match_person(name)
-            ids = [entity.id] if entity else []
         present = [
-            i for i in ids if self.conn.execute("SELECT 1 FROM entities WHERE id = ?", (i,)).fetchone()
+            i
+            for i in known or []
+            if self.conn.execute("SELECT 1 FROM entities WHERE id = ?", (i,)).fetchone()
         ]
         if present:
             return present
