@@ -16,7 +16,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("manifesto", re.compile(r"\bmanifesto\b|\bmanifeste\b|\bprogram(?:me)?\b|\bdeclaration\b|"
                              r"\bprinciples of\b|\bproclamation\b|\bto the (?:oppressed|workers|peoples?)\b|\bplatform\b", re.I)),
     ("letter", re.compile(r"\bletter\b|\blettre\b|\bbrief an\b|\bcarta\b|\bcircular\b|\bnote to\b|^to the editors?\b|"
-                          r"\breply to\b(?!\s+(?:an?|the)\s+(?:article|review|pamphlet|book|critic))|\bto [A-Z][a-z]+ [A-Z][a-z]+,? \d|"
+                          r"\bto [A-Z][a-z]+ [A-Z][a-z]+,? \d|"
                           r"^to (?:the )?[A-Z][\w .'’-]{3,80}? (?:in|at) [A-Z][a-z]+", re.I)),  # "To the Federal Council … in Madrid"
     ("pamphlet", re.compile(r"\bpamphlet\b|\bbrochure\b|\bfolleto\b", re.I)),
     ("book-chapter", re.compile(r"^(?:(?:chapter|chapitre|part|book|section|appendix)\b|ch\.|[IVXLC]+\s*[.–—:-]\s|"
@@ -33,8 +33,12 @@ _EDITORIAL_SIGNALS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("letter", re.compile(r"\bletters?\b", re.I)),  # not "wrote to": that is other correspondence
 ]
-# "see his letter to Marx of March 8": another document the editor refers to, not this one.
-_OTHER_DOCUMENT = re.compile(r"(?:\b(?:his|her|their|see)|[’']s)\s+(?:\w+\s+)?$", re.I)
+# "see his letter to Marx of March 8", "Engels' letters to Marx", "your reply to my letter", "in a
+# letter to his son": another document the editor refers to, not this one (which is "the following
+# letter", "this speech", "the speech delivered to …").
+_OTHER_DOCUMENT = re.compile(
+    r"(?:(?:\b(?:his|her|their|see|my|your|our)|[’']s?)\s+(?:\w+\s+)?|\ban?\s+)$", re.I
+)
 
 
 # A speaker's label opening a paragraph: "Q:", "Robreno:", "Dr Castro:", "Comrade Hempel [for the KAPD]:".

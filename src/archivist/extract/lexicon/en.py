@@ -79,4 +79,5 @@ NOT_NAMES: tuple[str, ...] = (
     "resolution", "theses", "report", "article", "articles", "press", "review", "interview", "early",
     "years", "discussion", "editorial", "committee", "council", "league", "socialism", "communism", "capital",
     "labor", "labour", "new", "old", "against", "why", "what", "how", "who", "when", "where", "it", "this",
+    "reply", "answer", "rejoinder", "response", "statement",
 )  # fmt: skip

@@ -1,0 +1,40 @@
+"""Document type: the conventions `extract.doctype.classify` reads, on its inputs and on real pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archivist.extract.doctype import classify
+from tests.conftest import extracted
+
+
+def _kind(title: str, editorial: str = "", *, source: str | None = "The Militant, 3 May 1930") -> str:
+    return classify(title, [], set(), False, False, False, source, "The question before us is", editorial)[0]
+
+
+def test_a_reply_to_a_person_is_a_polemic_not_a_letter() -> None:
+    # In periodicals, "Reply to X" heads an article answering X; a letter says so or has its anatomy.
+    assert _kind("Reply to Comrade Smith") == "article"
+    assert _kind("A Reply to John Brown") == "article"
+    assert _kind("Open Letter to John Brown") == "letter"
+    assert _kind("John Smith to Mary Brown") == "letter"  # writer to addressee
+
+
+def test_an_editor_naming_another_letter_or_speech_does_not_type_this_text() -> None:
+    assert _kind("On Trade", "This text was printed with the following letter of the editors.") == "letter"
+    assert _kind("On Trade", "The speech delivered to the congress on 3 May.") == "speech"
+    # Someone else's letter, or one letter among many: not what this text is.
+    for note in (
+        "See Engels' letters to Marx of 22 February.",
+        "In a letter to his son, the author explains why.",
+        "Your correspondent's reply to my letter is beside the point.",
+        "The author made a speech on the subject the year before.",
+    ):
+        assert _kind("On Trade", note) == "article", note
+
+
+def test_reply_titles_on_real_pages(wide: Path) -> None:
+    for rel in ("mia-mass-edits/archive/radek/1922/04/reply.html", "mia-mass-edits/archive/harman/1971/02/yaffe.html"):
+        doc = extracted(wide, rel)
+        assert doc.title is not None and doc.title.lower().startswith("reply to"), rel
+        assert doc.doc_type == "article", rel
