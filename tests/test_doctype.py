@@ -34,7 +34,10 @@ def test_an_editor_naming_another_letter_or_speech_does_not_type_this_text() -> 
 
 
 def test_reply_titles_on_real_pages(wide: Path) -> None:
-    for rel in ("mia-mass-edits/archive/radek/1922/04/reply.html", "mia-mass-edits/archive/harman/1971/02/yaffe.html"):
+    for rel in (
+        "mia-mass-edits/archive/radek/1922/04/reply.html",
+        "mia-mass-edits/archive/harman/1971/02/yaffe.html",
+    ):
         doc = extracted(wide, rel)
         assert doc.title is not None and doc.title.lower().startswith("reply to"), rel
         assert doc.doc_type == "article", rel
