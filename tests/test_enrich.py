@@ -220,6 +220,17 @@ def test_temporal_expressions(text: str, anchor: str | None, expected: str) -> N
         ("updated 19.1.2007", None, "en", ["2007-01-19"]),
         ("the issue of May 5 said", "1921", "en", ["1921-05-05"]),  # only a year known: the day is in it
         ("und im Frühjahr fing", "1838-08-09", "de", ["1838-21"]),
+        # a season of a named year, and two years written short
+        ("in the Summer of 1920 and in Winter 1965", None, "en", ["1920-22", "1965-24"]),
+        ("the war of 1894–5 and the crisis of 1973-4", None, "en", ["1894/1895", "1973/1974"]),
+        # decades and years without their century: the latest not after the anchor
+        ("in the sixties, as in the ’eighties and the ’30s", "1934-05-01", "en", ["186X", "188X", "193X"]),
+        ("the sixties and ’68", "1992-01-01", "en", ["196X", "1968"]),
+        ("the Commune of ’71", "1883-10-01", "en", ["1871"]),
+        ("‘30 men’ and a man in his sixties", "1934-05-01", "en", []),  # a quotation, an age
+        ("the greatest war of this century", "1958-06-01", "en", ["19XX"]),
+        # a day in the name of a movement is not a date
+        ("the July 26 Movement and the 22nd of March Movement", "1961-05-01", "en", []),
     ],
 )
 def test_temporal_expressions_by_language(text: str, anchor: str | None, language: str | None,
@@ -366,4 +377,10 @@ def test_floors_on_the_blind_wide_pages() -> None:
     # 0.929 / 0.839 on all 28 after issue 16's fourth pass; dates F1 0.846
     assert ent.precision >= 0.91 and ent.recall >= 0.82, ent.to_record()
     got = score_dates(root / "dates-wide.jsonl", corpus=corpus).to_record()
-    assert got["f1"] >= 0.83, got
+    assert got["f1"] >= 0.85, got  # 0.864 after the fifth pass
+    # The fourth blind batch (20 pages): first scored at P / R 0.864 / 0.892, dates F1 0.733, relative
+    # recall 0.273; dates 0.859 / 0.606 after the fifth pass, which it taught.
+    ent = score_entities(root / "entities-wide-6.jsonl", corpus=corpus)
+    assert ent.precision >= 0.85 and ent.recall >= 0.88, ent.to_record()
+    got = score_dates(root / "dates-wide-6.jsonl", corpus=corpus).to_record()
+    assert got["f1"] >= 0.84 and got["relative_recall"] >= 0.57, got

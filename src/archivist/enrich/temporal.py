@@ -82,7 +82,7 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
         ("dual-dm", rf"\b[0-3]?\d\s*[/(]\s*(?P<d>[0-3]?\d)\)?\s+(?P<m1>{MONTH_NAME})\.?(?:,?\s*(?P<y>1[0-9]{{3}}))?"),
         ("decade", r"\b(?:the\s+|(?:la fin |le début |au cours )?des années\s+|in den\s+)?(?P<y>1[0-9]{2}|20[0-2])0(?:'?s|er(?: Jahren)?)\b|\bannées\s+(?P<y2>1[0-9]{2})0\b"),
         ("century-half", r"\bthe\s+(?P<h>first|second|latter|last)\s+half\s+of\s+the\s+(?P<c>[12]?\d)(?:st|nd|rd|th)\s+century\b"),
-        ("century", r"\b(?:the\s+)?(?:(?P<c>[12]?\d)(?:st|nd|rd|th)|(?P<cw>" + "|".join(sorted(_ORD_WORDS, key=len, reverse=True)) + r"))\s+century\b|\b(?P<r>[XVI]{1,5})(?:e|ème)\s+(?:et\s+(?P<r2>[XVI]{1,5})(?:e|ème)\s+)?siècles?\b|\bce siècle\b"),
+        ("century", r"\b(?:the\s+)?(?:(?P<c>[12]?\d)(?:st|nd|rd|th)|(?P<cw>" + "|".join(sorted(_ORD_WORDS, key=len, reverse=True)) + r"))\s+century\b|\b(?P<r>[XVI]{1,5})(?:e|ème)\s+(?:et\s+(?P<r2>[XVI]{1,5})(?:e|ème)\s+)?siècles?\b|\bce siècle\b|\bthis\s+century\b|\bdieses\s+Jahrhunderts?\b"),
         ("ord-of-month-year", rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?(?P<m>{MONTH_NAME})\s*,?\s*(?:in\s+the\s+year\s+(?:of\s+)?)(?P<y>1[0-9]{{3}})\b"),
         ("inst", rf"\b(?:the\s+)?{_ORD}\s+(?P<which>inst|ult|prox|instant|ultimo|proximo)\b\.?"),
         ("of-this-month", rf"\b(?:the\s+)?{_ORD}\s+of\s+(?P<which>this|last|next)\s+month\b"),
@@ -94,6 +94,8 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
         ("weekday", rf"\b(?:(?P<which>last|next|this|on|upon|the\s+following|the\s+previous|the\s+next|the)\s+)?(?P<w>{_W})(?:\s+(?P<after>next|last))?(?:\s+(?P<tod>morning|evening|night|afternoon|soir|matin|abend|morgen))?\b"),
         ("day-word", r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|to-day|today|to-morrow|tomorrow|this\s+day|tonight|to-night|last\s+(?:night|evening)|this\s+(?:morning|evening)|aujourd[’']hui|hier|demain|heute|gestern|morgen)\b"),
         ("anaphoric", r"\b(?P<w>(?:that|the)\s+same\s+day|the\s+(?:next|following)\s+(?:day|morning|evening)|the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+day\s+after|the\s+next\s+morning)\b"),
+        ("decade-short", r"\bthe\s+(?:early\s+|late\s+|mid-)?['’‘]?(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|(?<![\w'’‘])['’‘](?P<dd>[1-9])0s\b"),
+        ("year-short", r"(?<![\w'’‘.,])['’‘](?P<yy>\d\d)\b(?!['’‘]?s\b)(?![.,:/-]?\d)"),
         ("season", rf"\b(?:(?P<which>this|last|next|the|in\s+the|early|late|the\s+beginning\s+of|the\s+end\s+of)\s+)?(?P<s>{_S})(?:\s+of\s+(?P<yr>last|this|next)\s+year)?\b(?!\s+(?:of\s+)?\d)"),
         ("month-range", rf"\b(?:(?:from|between)\s+)?(?P<m>{MONTH_NAME})\s+(?:to|till|until|through|-|–)\s+(?P<m2>{MONTH_NAME})\b(?!\.?,?\s*\d)"),
         ("month", rf"\b(?:(?P<which>this|last|next|early|late|mid-|the\s+(?:beginning|end|middle|month)\s+of|in|since|until|till|by|of|during|from|before|after|and|or|to|for|through|between)\s+)?(?P<m>{MONTH_NAME})\b(?!\.?\s*[0-3]?\d)(?!\.?,?\s*\d{{4}})"),
@@ -104,6 +106,13 @@ _MONTH_DAY = re.compile(
     rf"|(?<![\d.])\b(?P<dd>[0-3]?\d)(?:st|nd|rd|th|(?P<dot>\.))?\s+(?:of\s+)?(?P<mm>{MONTH_NAME})\b(?!\.?\s*,?\s*\d{{4}})",
     re.I,
 )
+# "1894–5", "1973-4": a range of two years written short (two-digit tails are read with the dates).
+_COMPACT_RANGE = re.compile(r"\b(?P<y>1[5-9]\d\d|20\d\d)\s*[-–]\s*(?P<t>\d)\b(?![.,/:–-]?\d)")
+_SEASON_OF_YEAR = re.compile(rf"(?P<s>{_S})\b", re.I)
+# Decades without their century ("the sixties", "the ’eighties", "’30s") and years without theirs
+# ("’68", "the Commune of ’71"): the latest such decade or year not after the anchor.
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                 "eighties": 8, "nineties": 9}  # fmt: skip
 _AMBIGUOUS_MONTHS = {"may", "march", "mar", "jun", "jan", "sept", "sep", "oct", "nov", "dec", "aug", "apr",
                      "feb", "jul", "mai"}  # fmt: skip
 
@@ -217,9 +226,17 @@ def tag(text: str, anchor: tuple[date, int] | None, language: str | None = None)
             if got and got[0] and free(m.start(), m.end()):
                 found.append(Found(m.start(), m.end(), got[0], kind, got[1], got[2], m.group(0)))
                 taken.append((m.start(), m.end()))
-    # Absolute dates with a year.
+    # Absolute dates with a year: "1894–5" a range of two years, "Summer 1958" a season of one.
+    for m in _COMPACT_RANGE.finditer(text):
+        first, last = int(m.group("y")), int(m.group("y")) // 10 * 10 + int(m.group("t"))
+        if last > first and free(m.start(), m.end()):
+            found.append(Found(m.start(), m.end(), f"{first}/{last}", "absolute"))
+            taken.append((m.start(), m.end()))
     for value, s, e in _absolute(text, language):
         if free(s, e):
+            season = _SEASON_OF_YEAR.match(text, s, e)
+            if season and re.fullmatch(r"\d{4}", value):
+                value = f"{value}-{_SEASONS[season.group('s').lower()]}"
             found.append(Found(s, e, value, "absolute"))
             taken.append((s, e))
     # Relative and anaphoric expressions.
@@ -381,8 +398,8 @@ def _resolve(
             return None
     if kind in ("ord-of-month", "month-day"):
         month_name = g.get("m") or g.get("mm")
-        if not month_name:
-            return None
+        if not month_name or _NAMES_A_MOVEMENT.match(text, m.end()):
+            return None  # "the July 26 Movement", "the 4th of May Movement": a name, not a date
         if month_name.lower() in _AMBIGUOUS_MONTHS and not month_name[0].isupper():
             return None
         month = MONTHS.get(month_name.lower().rstrip("."))
@@ -405,6 +422,19 @@ def _resolve(
             except ValueError:
                 pass
         return _day(d), True, False
+    if kind == "decade-short":
+        tens = _DECADE_WORDS[g["dw"].lower()] if g.get("dw") else int(g["dd"])
+        start = a.year // 100 * 100 + tens * 10
+        if start > a.year:
+            start -= 100
+        return f"{start // 10}X", True, False
+    if kind == "year-short":
+        if m.group(0)[0] in "‘'" and re.search(r"[’']", text[m.end() : m.end() + 60].split("\n", 1)[0]):
+            return None  # an opening quotation mark before a number ("‘30 men’"), closed further on
+        year = a.year // 100 * 100 + int(g["yy"])
+        if year > a.year:
+            year -= 100
+        return str(year), True, False
     if kind == "ago":
         n = _number(g["n"])
         unit = g["u"].lower()
@@ -527,7 +557,7 @@ def _resolve(
         month = MONTHS.get(name.lower())
         if not month or month > 12:
             return None
-        if re.match(r"\s*(?:Revolution|revolution|Days|days|Manifesto|insurrection|Insurrection|uprising|Uprising|"
+        if re.match(r"\s*(?:Revolution|revolution|Movement|Days|days|Manifesto|insurrection|Insurrection|uprising|Uprising|"
                     r"events|Theses|theses|Strike|strike|coup|Coup|régime|regime|Decree|decree|Conference)\b",
                     text[m.end() : m.end() + 14]):  # fmt: skip
             return None  # "the October Revolution", "the April Theses": names of events, not dates
@@ -539,6 +569,9 @@ def _resolve(
             year = a.year if date(a.year, month, 1) <= a + _AHEAD else a.year - 1
         return f"{year}-{month:02d}", True, False
     return None
+
+
+_NAMES_A_MOVEMENT = re.compile(r"(?:st|nd|rd|th)?\s+Movement\b")
 
 
 def _merge_weekdays(text: str, found: list[Found]) -> list[Found]:
