@@ -26,9 +26,12 @@ def test_mia_letter_anatomy(corpus: Path) -> None:
     assert (doc.date_written, doc.date_published, doc.place) == ("1912-10-27", "1912-11-02", "Paris")
     assert doc.translator == "Mitch Abidor" and doc.doc_type == "letter"
     assert _kinds(doc)[:4] == ["header", "dateline", "salutation", "body"]
-    assert _kinds(doc)[-2:] == ["closing", "signature"]
+    assert _kinds(doc)[-3:] == ["closing", "signature", "header"]
     assert doc.part_text(doc.parts_of("signature")[0]) == "G. Plekhanoff"
-    assert "Top of the page" not in doc.text and "Last updated" not in doc.text and "MIA >" not in doc.text
+    # Navigation is not kept; the edition's "Last updated" line is, as the last header line.
+    assert "Top of the page" not in doc.text and "MIA >" not in doc.text
+    assert doc.part_text(doc.parts[-1]).startswith("Last updated on")
+    assert [s.kind for s in doc.spans if s.layer == "header"][-1] == "updated"
     assert doc.provenance["place"].origin == "dateline"
 
 

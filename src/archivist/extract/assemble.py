@@ -3,6 +3,8 @@ body, postscript, editorial note, footnote, and the anatomy's other parts) recor
 
 from __future__ import annotations
 
+import re
+
 from archivist.extract.layout import Layout
 from archivist.extract.segment import Segment
 from archivist.model import Part, Span
@@ -11,6 +13,10 @@ _MERGED = {"header", "body", "postscript", "editorial-note"}
 # What each line of the header is, as the layout passes found it: the ``header`` layer keeps them
 # apart (the ``parts`` layer has one merged header), so an export can say which line is the title.
 _HEADER_LINE = {"title": "title", "byline": "byline", "subtitle": "subtitle", "info": "info"}
+# A web edition's "Last updated on 27 July 2010": page furniture to the layout passes and their
+# models (it is neither the text nor its header), but a dated fact about the edition that a reader
+# may want and the dates layer should find, so it stays in the canonical text as a header line.
+_UPDATED = re.compile(r"(?:last updated|last modified)\b.{0,60}$", re.I | re.S)
 
 
 def assemble(
@@ -24,8 +30,10 @@ def assemble(
     last_key: tuple[object, ...] | None = None
     for index, item in enumerate(layout.items):
         if item.role == "chrome":
-            continue
-        if item.role == "body":
+            if not _UPDATED.match(item.text.strip()):
+                continue
+            segments = [Segment("header", item.text, -1)]
+        elif item.role == "body":
             segments = by_block.get(index, [])
         elif item.role == "footnote":
             segments = [Segment("footnote", item.text, -1)]
@@ -44,7 +52,8 @@ def assemble(
             pieces.append(text)
             pos += len(text)
             if seg.kind == "header":
-                lines.append(Span("header", _HEADER_LINE.get(item.role, "line"), start, pos, agent=agent))
+                kind = "updated" if item.role == "chrome" else _HEADER_LINE.get(item.role, "line")
+                lines.append(Span("header", kind, start, pos, agent=agent))
             key = (seg.kind, seg.author, seg.date, seg.place, seg.title)
             if seg.kind in _MERGED and last_key == key and parts:
                 parts[-1].end = pos
