@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from archivist.extract.lexicon import LABELS, SOURCE_CONTINUATIONS
+from archivist.extract.spaces import one_line
 
 # The spellings per language live in `archivist.extract.lexicon`.
 
@@ -86,7 +87,7 @@ def clean_value(value: str | None) -> str | None:
     """A header value as a field: trailing separators gone, empty means absent."""
     if value is None:
         return None
-    value = re.sub(r"\s+", " ", value).strip().strip(";").strip()
+    value = one_line(value).strip(";").strip()
     value = re.sub(r"[.;,]\s*$", "", value)
     return value or None
 
