@@ -472,14 +472,17 @@ def predict_edges(
     by_block: dict[int, list[Any]],
     models: dict[str, Any] | None = None,
     authors: list[str] | None = None,
+    rules: tuple[int, int] | None = _NOT_GIVEN,
 ) -> tuple[int, int] | None:
     """(first item, last item) of the text by the models, as indexes into `layout.items`; None
     when there are no models or they see no text. `by_block`: the anatomy's segments by item;
-    `authors`: the byline's, as read before the text (`people.authors_of`)."""
+    `authors`: the byline's, as read before the text (`people.authors_of`); `rules`: the rules'
+    edges when the caller has them (`rule_edges(by_block)`)."""
     models = models if models is not None else load_models()
     if not models:
         return None
-    rules = rule_edges(by_block)
+    if rules is _NOT_GIVEN:
+        rules = rule_edges(by_block)
     by_window = (unused_shapes(models, "start"), unused_shapes(models, "end"))
     kept, rows = features(
         layout, by_block, unused_shapes(models), rules, authors=authors, unused_by_window=by_window
@@ -538,11 +541,23 @@ def rule_edges(by_block: dict[int, list[Any]]) -> tuple[int, int] | None:
     """The first and last item holding the text by the rules: the first with a body or salutation
     segment, the last with a body segment (the anatomy's closing, signature and datelines are not
     the text)."""
-    firsts = [i for i, segs in by_block.items() if any(s.kind in _OPENING_KINDS for s in segs)]
-    lasts = [i for i, segs in by_block.items() if any(s.kind == "body" for s in segs)]
-    if not firsts or not lasts:
+    first: int | None = None
+    last: int | None = None
+    for index, segs in by_block.items():  # one plain loop: it runs over every item of the page
+        opening = body = False
+        for seg in segs:
+            if seg.kind in _OPENING_KINDS:
+                opening = True
+                if seg.kind == "body":
+                    body = True
+                    break
+        if opening and (first is None or index < first):
+            first = index
+        if body and (last is None or index > last):
+            last = index
+    if first is None or last is None:
         return None
-    return min(firsts), max(lasts)
+    return first, last
 
 
 def extend_roles(layout: Layout, rules: tuple[int, int] | None, edges: tuple[int, int]) -> bool:

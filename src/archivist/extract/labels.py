@@ -57,9 +57,15 @@ def label_key(label: str) -> str | None:
     return key
 
 
+def may_hold_label(text: str) -> bool:
+    """False when no line of `text` can be a label line: a label ends in its colon. Passes that
+    test every line of a block ask this of the block first: most blocks have no colon at all."""
+    return ":" in text or "：" in text
+
+
 def parse_label_line(line: str) -> tuple[str, str, str] | None:
     """("written", "Written", "14 September 1939.") for "Written: 14 September 1939."; else None."""
-    if ":" not in line and "：" not in line:
+    if not may_hold_label(line):
         return None  # most lines: no label without its colon (cheaper than the pattern's search for one)
     # "**Source:***Title,*": Markdown emphasis left around a label when bold and italic touch.
     match = _LINE.match(line.lstrip("*_"))
