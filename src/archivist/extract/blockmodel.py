@@ -19,6 +19,7 @@ import json
 import math
 import os
 import re
+from bisect import bisect_left, bisect_right
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -213,8 +214,10 @@ def features(
     if edges is None:
         b0, b1 = len(kept), -1
     else:
-        b0 = next((k for k, i in enumerate(kept) if i >= edges[0]), len(kept))
-        b1 = max((k for k, i in enumerate(kept) if i <= edges[1]), default=-1)
+        # `kept` is in ascending order: the first kept item at or after the rules' start, the last at
+        # or before their end
+        b0 = bisect_left(kept, edges[0])
+        b1 = bisect_right(kept, edges[1]) - 1
     long_before = 0
     rows: list[list[float]] = []
     empty = [0.0] * len(SHAPE_NAMES)
@@ -489,8 +492,12 @@ def predict_edges(
     )
     if not kept:
         return None
-    rule_s = next((k for k, i in enumerate(kept) if rules and i >= rules[0]), None)
-    rule_e = max((k for k, i in enumerate(kept) if rules and i <= rules[1]), default=None)
+    rule_s = rule_e = None  # the rules' edges among the kept items (in ascending order)
+    if rules:
+        if (first := bisect_left(kept, rules[0])) < len(kept):
+            rule_s = first
+        if (last := bisect_right(kept, rules[1]) - 1) >= 0:
+            rule_e = last
     found = cut(rows, rule_s, rule_e, models)
     if found is None:
         return None
