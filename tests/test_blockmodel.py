@@ -68,13 +68,21 @@ def test_fast_evaluation_changes_no_probability(wide: Path, monkeypatch: pytest.
     for page in pages:
         _doc(wide, str(page.relative_to(wide)))
     assert len(seen) >= 30
+    # each window's items also skip what the one model reading them does not split on
+    by_window = (blockmodel.unused_shapes(models, "start"), blockmodel.unused_shapes(models, "end"))
+    assert by_window[0] - unused and by_window[1] - unused
     for layout, by_block, authors in seen:
         _, every = features(layout, by_block, authors=authors)  # type: ignore[arg-type]
         _, fast = features(layout, by_block, unused, authors=authors)  # type: ignore[arg-type]
-        for which in ("start", "end"):
+        _, windowed = features(layout, by_block, authors=authors, unused_by_window=by_window)  # type: ignore[arg-type]
+        tail_from = max(0, len(every) - blockmodel.WINDOW)
+        for which, window in (("start", slice(blockmodel.WINDOW)), ("end", slice(tail_from, None))):
             model = models[which]
             plain = [blockmodel.probability(model, row) for row in every if row]
             assert blockmodel.probabilities(model, [row for row in fast if row]) == plain
+            assert blockmodel.probabilities(model, windowed[window]) == [
+                blockmodel.probability(model, row) for row in every[window]
+            ]
 
 
 def test_without_models_the_rules_decide(wide: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,3 +130,15 @@ def test_explicit_cues_stay_with_the_rules() -> None:
     doc = Document(path="x/letters/1.htm", id="x", text="Dear Sir, …", title="Letter to the Editor")
     assert typemodel.second_opinion(doc, "letter", "title:letter") is None
     assert typemodel.second_opinion(doc, "speech", "header:delivered") is None
+
+
+def test_the_trailer_pattern_finds_the_same_in_lowercased_ascii() -> None:
+    # `_TRAILER_LOWER` drops re.I for lowercased ASCII text: right only while the pattern is lowercase
+    assert blockmodel._TRAILER.pattern == blockmodel._TRAILER.pattern.lower()
+    for text in (
+        "Source: Die Rote Fahne, 1921",
+        "FIRST PUBLISHED in Labor Action",
+        "Transcribed: Einde",
+        "Sources",
+    ):
+        assert blockmodel._is_trailer(text, text.lower()) == bool(blockmodel._TRAILER.search(text))

@@ -690,3 +690,42 @@ def test_a_downloaded_from_line_is_the_source_in_its_words(corpus: Path) -> None
     # and names no publication.
     doc = _doc(corpus, "mia-mass-edits/archive/glaberman/1996/xx/reuther.htm")
     assert (doc.source, doc.source_title) == ("Downloaded with thanks from Endpage.com.", None)
+
+
+def test_one_line_is_the_whitespace_regex() -> None:
+    import re
+    import sys
+
+    from archivist.extract.spaces import one_line
+
+    spaces = "".join(chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c)))
+    assert spaces == "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    for text in (f"{spaces} a{spaces}b \n c{spaces}", "a", "", " \t", "x\u00a0\u2003y\u3000"):
+        assert one_line(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def test_the_date_patterns_lowercase_twins_read_ascii_text_alike() -> None:
+    """`find_date` reads ASCII text lowercased with twins of its re.I patterns: right while no
+    non-ASCII letter of a pattern matches an ASCII one under re.I (the Kelvin sign matches "k", the
+    long s "s") and no character class holds non-ASCII characters (a range could hold such a letter)."""
+    import re
+
+    from archivist.extract import dates
+
+    twins = [(p, t) for _, p, t in dates._TWINS if t is not None] + [
+        (dates._ANY_MONTH, dates._ANY_MONTH_LOWER)
+    ]
+    for pattern, twin in twins:
+        assert not re.search(r"\[[^\]]*[^\x00-\x7f][^\]]*\]", pattern.pattern)
+        for char in {c for c in pattern.pattern if ord(c) > 127}:
+            assert not any(re.fullmatch(re.escape(char), chr(a), re.I) for a in range(128)), char
+        for text in (
+            "Written: SEPT. 14, 1939",
+            "between 10 and 12 JUNE 1885",
+            "Winter 1956",
+            "9, 10,11 Mai 1918",
+        ):
+            assert [m.span() for m in twin.finditer(text.lower())] == [
+                m.span() for m in pattern.finditer(text)
+            ]
+    assert dates.find_date.__wrapped__("Coyoacan, D.F., SEPT. 14, 1939") == ("1939-09-14", 16, 30)

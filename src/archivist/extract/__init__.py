@@ -44,7 +44,7 @@ def build_document(page: Page, doc_id: str) -> Document:
     stated = page.format == "tei"
     if (
         not stated
-        and (edges := predict_edges(layout, by_block, authors=authors)) is not None
+        and (edges := predict_edges(layout, by_block, authors=authors, rules=rules)) is not None
         and edges != rules
     ):
         if extend_roles(layout, rules, edges):

@@ -17,6 +17,7 @@ from archivist.extract.dateline import NOT_PLACES, STREET_ADDRESS, parse_datelin
 from archivist.extract.dates import MONTH_NAME, parse_date
 from archivist.extract.names import looks_like_place
 from archivist.extract.segment import Anatomy, Segment
+from archivist.extract.spaces import one_line
 
 CLASSIFICATIONS = re.compile(
     r"^(?:(?:strictly |top |most )?(?:secret|confidential)|private(?: and confidential)?|personal|"
@@ -77,7 +78,7 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
     i = 0
     while i < n and i < 8:
         text = texts[i].strip()
-        flat = re.sub(r"\s+", " ", text)
+        flat = one_line(text)  # text is stripped already
         if CLASSIFICATIONS.match(flat.strip(" .!*")):
             result.classification = flat.strip(" .!*")
             kinds[i] = [Segment("header", text, i)]
@@ -142,9 +143,7 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             seg = Segment("dateline", text, i, place=place)
             kinds[i] = [seg]
             result.datelines.append(seg)
-        elif STREET_ADDRESS.match(flat) and any(
-            _SALUTATION.match(re.sub(r"\s+", " ", t).strip()) for t in texts[i + 1 : i + 3]
-        ):
+        elif STREET_ADDRESS.match(flat) and any(_SALUTATION.match(one_line(t)) for t in texts[i + 1 : i + 3]):
             kinds[i] = [Segment("header", text, i)]  # "41 Maitland Park Road, N. W." above "My dear …"
         elif (
             result.datelines
@@ -154,7 +153,7 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
                 or re.fullmatch(r"[A-ZÀ-Þ][\w'’ .-]{1,30},\s*[A-ZÀ-Þ][\w'’ -]{1,20}\.", flat)
                 is not None  # "Barnsley, Yorks."
             )
-            and any(_SALUTATION.match(re.sub(r"\s+", " ", t).strip()) for t in texts[i + 1 : i + 4])
+            and any(_SALUTATION.match(one_line(t)) for t in texts[i + 1 : i + 4])
         ):
             kinds[i] = [Segment("header", text, i)]  # the sender's address under the dateline
         else:
@@ -168,7 +167,7 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
     for j in range(max(opening_end + 1, 1), n):
         if len(texts[j]) > 80:
             continue  # a heading such as "Explanation" is short
-        flat = re.sub(r"\s+", " ", texts[j]).strip()
+        flat = one_line(texts[j])
         if EDITORIAL_HEADINGS.match(flat) and j + 1 < n:
             note_texts = texts[j + 1 :]
             note = _editorial_note(note_texts, j + 1, title=flat.rstrip(".:"))
@@ -178,7 +177,7 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
             end = j
             break
     last = end - 1
-    flat_last = re.sub(r"\s+", " ", texts[last]).strip() if end > opening_end + 2 else ""
+    flat_last = one_line(texts[last]) if end > opening_end + 2 else ""
     if (
         flat_last
         and (
@@ -231,7 +230,7 @@ def _late_salutation(texts: list[str], start: int) -> int | None:
     """The index of a salutation alone in a block soon after `start`, with only a short preamble before it."""
     size = 0
     for s in range(start, min(len(texts) - 1, start + LATE_SALUTATION_WITHIN + 1)):
-        flat = re.sub(r"\s+", " ", texts[s]).strip()
+        flat = one_line(texts[s])
         if s > start and _SALUTATION.match(flat) and _is_salutation_line(flat):
             return s
         size += len(flat)
@@ -246,7 +245,7 @@ def _preamble(
     """Mark the blocks before a late salutation (a dateline, the addressee, header lines, an editor's
     lead-in) and the salutation; return the index after it."""
     for k in range(start, salutation):
-        flat = re.sub(r"\s+", " ", texts[k]).strip()
+        flat = one_line(texts[k])
         if (dl := parse_dateline(flat)) is not None:
             kinds[k] = [Segment("dateline", texts[k], k, place=dl[0], date=dl[1])]
             result.datelines.append(kinds[k][0])
@@ -257,7 +256,7 @@ def _preamble(
             kinds[k] = [Segment("header", texts[k], k)]
         else:
             kinds[k] = [Segment("editorial-note", texts[k], k)]
-    result.salutation = re.sub(r"\s+", " ", texts[salutation]).strip()
+    result.salutation = one_line(texts[salutation])
     kinds[salutation] = [Segment("salutation", texts[salutation], salutation)]
     return salutation + 1
 
@@ -266,7 +265,7 @@ def _editorial_note(texts: list[str], offset: int, title: str) -> list[list[Segm
     """An editorial note after the text: its own signature and dateline give its author, place, date."""
     author = place = date = None
     for text in texts[-3:]:
-        flat = re.sub(r"\s+", " ", text).strip()
+        flat = one_line(text)
         dl = parse_dateline(flat)
         if dl is not None:
             place, date = dl

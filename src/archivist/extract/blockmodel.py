@@ -19,6 +19,7 @@ import json
 import math
 import os
 import re
+from bisect import bisect_left, bisect_right
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,9 @@ _TRAILER = re.compile(
     r"marked up|published according|printed according|source:|written:|first published)\b",
     re.I,
 )
+# The same pattern for lowercased ASCII text: without re.I the engine compares characters as they
+# are, and on ASCII text lowercasing first finds the very same matches.
+_TRAILER_LOWER = re.compile(_TRAILER.pattern)
 _QUOTE_CLASSES = ("quoteb", "quoter", "quote", "epigraph", "motto", "inline")
 _NOTE_CLASSES = ("endnote", "footnote", "note", "notes", "fn", "references", "reference")
 
@@ -86,9 +90,14 @@ def _has_year(text: str) -> bool:
     return _has_digit12(text) and _YEAR.search(text) is not None
 
 
+def _is_trailer(text: str, low: str) -> bool:
+    """`_TRAILER` in `text`; `low` is `text` lowercased."""
+    return (_TRAILER_LOWER.search(low) if text.isascii() else _TRAILER.search(text)) is not None
+
+
 def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
     """What one item looks like, whatever its neighbours. The costlier features named in `unused`
-    (that no tree of the models splits on) are not computed: they are 0."""
+    (that no tree of the models reading this item's row splits on) are not computed: they are 0."""
     text = item.text
     block = item.block
     first = text.split("\n", 1)[0].strip()
@@ -103,6 +112,9 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
         capitals = sum(map(str.isupper, sample))
     upper = capitals / (capitals + lowered) if capitals else 0.0
     end = text[-80:].rstrip()
+    head = (
+        text[:600].lower() if "editorial_words" not in unused or (n < 300 and "trailer" not in unused) else ""
+    )
     short = n < 120
     return [
         math.log1p(n) / 8,
@@ -117,8 +129,8 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
         1.0 if block.tag == "pre" else 0.0,
         1.0 if block.zone == "footnote" else 0.0,
         1.0 if block.has_class("information", "info") or block.zone == "info" else 0.0,
-        1.0 if block.has_class(*_QUOTE_CLASSES) else 0.0,
-        1.0 if block.has_class(*_NOTE_CLASSES) else 0.0,
+        1.0 if "quote_class" not in unused and block.has_class(*_QUOTE_CLASSES) else 0.0,
+        1.0 if "note_class" not in unused and block.has_class(*_NOTE_CLASSES) else 0.0,
         1.0 if end.endswith((".", "!", "?", ".”", '."', "?”", "!”", ".’")) else 0.0,
         1.0 if end.endswith(":") else 0.0,
         1.0 if first[:1].islower() else 0.0,
@@ -127,7 +139,7 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
         upper,
         1.0 if _has_year(text[:300]) else 0.0,
         1.0 if "label" not in unused and is_label_line(first) else 0.0,
-        1.0 if short and looks_like_name(text) else 0.0,
+        1.0 if short and "name" not in unused and looks_like_name(text) else 0.0,
         # a dateline has a year, and every year has a 1 or a 2 (`dates.find_date`)
         1.0
         if short
@@ -138,11 +150,11 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
         1.0 if "by" not in unused and re.match(r"^by\s", first, re.I) else 0.0,
         1.0 if _SALUTATION.match(first) else 0.0,
         1.0 if "ed_mark" not in unused and _ED_MARK.search(end) else 0.0,
-        _editorial_words(text[:600].lower()),
+        0.0 if "editorial_words" in unused else _editorial_words(head),
         1.0 if _NOTES_HEADING.match(first.rstrip(" .:")) else 0.0,
-        1.0 if _NOTE_START.match(first) else 0.0,
-        1.0 if short and _CLOSING.match(first) else 0.0,
-        1.0 if n < 300 and _TRAILER.search(text) else 0.0,
+        1.0 if "note_start" not in unused and _NOTE_START.match(first) else 0.0,
+        1.0 if short and "closing" not in unused and _CLOSING.match(first) else 0.0,
+        1.0 if n < 300 and "trailer" not in unused and _is_trailer(text, head) else 0.0,
     ]
 
 
@@ -167,12 +179,15 @@ def features(
     rules: tuple[int, int] | None = _NOT_GIVEN,
     *,
     authors: list[str] | None = None,
+    unused_by_window: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
 ) -> tuple[list[int], list[list[float]]]:
     """The kept (non-chrome) items' indexes and a feature vector for each: its own shape, its role
     and the anatomy's parts in it, where it stands on the page and against the rules' text (its
     first and last item), its neighbours' shape, and whether it names the page's author (an
     editor's lead-in speaks of the author: "During Marty Glaberman's twenty years …"). `unused`: see
-    `_shape`; `rules`: the rules' edges when the caller has them (`rule_edges(by_block)`)."""
+    `_shape`; `rules`: the rules' edges when the caller has them (`rule_edges(by_block)`);
+    `unused_by_window`: the shape features the start model's and the end model's trees do not split
+    on (`unused_shapes(models, "start")`, …), left out of the items only the one model reads."""
     surnames = [name for name in {surname(a) for a in authors or ()} if len(name) > 2]
     by_block = by_block or {}
     edges = rule_edges(by_block) if rules is _NOT_GIVEN else rules
@@ -183,13 +198,26 @@ def features(
     # shapes are computed, the rest of a long page is not looked at (rows there stay empty).
     scored = [k for k in range(n) if k < WINDOW or k >= n - WINDOW]
     wanted = {j for k in scored for j in (k - 1, k, k + 1) if 0 <= j < n}
-    shapes: dict[int, list[float]] = {k: _shape(items[kept[k]], unused) for k in sorted(wanted)}
+    unused_top, unused_bottom = unused_by_window
+    # The start model reads the top window's rows, the end model the bottom's: an item in one window
+    # only needs that model's features, an item read only as a neighbour only _NEIGHBOUR_SHAPES.
+    skip = {
+        (True, True): unused | (unused_top & unused_bottom),
+        (True, False): unused | unused_top,
+        (False, True): unused | unused_bottom,
+        (False, False): unused | unused_top | unused_bottom,
+    }
+    shapes: dict[int, list[float]] = {
+        k: _shape(items[kept[k]], skip[k < WINDOW, k >= n - WINDOW]) for k in sorted(wanted)
+    }
     roles = [items[i].role for i in kept]
     if edges is None:
         b0, b1 = len(kept), -1
     else:
-        b0 = next((k for k, i in enumerate(kept) if i >= edges[0]), len(kept))
-        b1 = max((k for k, i in enumerate(kept) if i <= edges[1]), default=-1)
+        # `kept` is in ascending order: the first kept item at or after the rules' start, the last at
+        # or before their end
+        b0 = bisect_left(kept, edges[0])
+        b1 = bisect_right(kept, edges[1]) - 1
     long_before = 0
     rows: list[list[float]] = []
     empty = [0.0] * len(SHAPE_NAMES)
@@ -390,23 +418,25 @@ def load_models(path: str | None = None) -> dict[str, Any] | None:
 
 
 _NEIGHBOUR_SHAPES = (0, 2, 4, 14, 28)  # the shape features `features` copies from an item's neighbours
-_UNUSED: dict[int, tuple[dict[str, Any], frozenset[str]]] = {}
+_UNUSED: dict[tuple[int, tuple[str, ...]], tuple[dict[str, Any], frozenset[str]]] = {}
 
 
-def unused_shapes(models: dict[str, Any]) -> frozenset[str]:
-    """The shape features that no tree of the models splits on, by name (empty for other models):
-    their value cannot change a prediction, so they need not be computed."""
-    known = _UNUSED.get(id(models))
+def unused_shapes(models: dict[str, Any], *which: str) -> frozenset[str]:
+    """The shape features that no tree of the models named in `which` (default: both) splits on,
+    by name (empty for other models): their value cannot change a prediction, so they need not be
+    computed. The shapes an item's neighbours copy (`_NEIGHBOUR_SHAPES`) always count as used."""
+    which = which or ("start", "end")
+    known = _UNUSED.get((id(models), which))
     if known is not None and known[0] is models:
         return known[1]
     used: set[int] = set(_NEIGHBOUR_SHAPES)
-    for name in ("start", "end"):
+    for name in which:
         model = models[name]
         if model["kind"] != "trees":
             return frozenset()
         used.update(int(node[0]) for tree in model["trees"] for node in tree if len(node) == 4)
     names = frozenset(name for i, name in enumerate(SHAPE_NAMES) if i not in used)
-    _UNUSED[id(models)] = (models, names)
+    _UNUSED[(id(models), which)] = (models, names)
     return names
 
 
@@ -445,19 +475,29 @@ def predict_edges(
     by_block: dict[int, list[Any]],
     models: dict[str, Any] | None = None,
     authors: list[str] | None = None,
+    rules: tuple[int, int] | None = _NOT_GIVEN,
 ) -> tuple[int, int] | None:
     """(first item, last item) of the text by the models, as indexes into `layout.items`; None
     when there are no models or they see no text. `by_block`: the anatomy's segments by item;
-    `authors`: the byline's, as read before the text (`people.authors_of`)."""
+    `authors`: the byline's, as read before the text (`people.authors_of`); `rules`: the rules'
+    edges when the caller has them (`rule_edges(by_block)`)."""
     models = models if models is not None else load_models()
     if not models:
         return None
-    rules = rule_edges(by_block)
-    kept, rows = features(layout, by_block, unused_shapes(models), rules, authors=authors)
+    if rules is _NOT_GIVEN:
+        rules = rule_edges(by_block)
+    by_window = (unused_shapes(models, "start"), unused_shapes(models, "end"))
+    kept, rows = features(
+        layout, by_block, unused_shapes(models), rules, authors=authors, unused_by_window=by_window
+    )
     if not kept:
         return None
-    rule_s = next((k for k, i in enumerate(kept) if rules and i >= rules[0]), None)
-    rule_e = max((k for k, i in enumerate(kept) if rules and i <= rules[1]), default=None)
+    rule_s = rule_e = None  # the rules' edges among the kept items (in ascending order)
+    if rules:
+        if (first := bisect_left(kept, rules[0])) < len(kept):
+            rule_s = first
+        if (last := bisect_right(kept, rules[1]) - 1) >= 0:
+            rule_e = last
     found = cut(rows, rule_s, rule_e, models)
     if found is None:
         return None
@@ -508,11 +548,23 @@ def rule_edges(by_block: dict[int, list[Any]]) -> tuple[int, int] | None:
     """The first and last item holding the text by the rules: the first with a body or salutation
     segment, the last with a body segment (the anatomy's closing, signature and datelines are not
     the text)."""
-    firsts = [i for i, segs in by_block.items() if any(s.kind in _OPENING_KINDS for s in segs)]
-    lasts = [i for i, segs in by_block.items() if any(s.kind == "body" for s in segs)]
-    if not firsts or not lasts:
+    first: int | None = None
+    last: int | None = None
+    for index, segs in by_block.items():  # one plain loop: it runs over every item of the page
+        opening = body = False
+        for seg in segs:
+            if seg.kind in _OPENING_KINDS:
+                opening = True
+                if seg.kind == "body":
+                    body = True
+                    break
+        if opening and (first is None or index < first):
+            first = index
+        if body and (last is None or index > last):
+            last = index
+    if first is None or last is None:
         return None
-    return min(firsts), max(lasts)
+    return first, last
 
 
 def extend_roles(layout: Layout, rules: tuple[int, int] | None, edges: tuple[int, int]) -> bool:

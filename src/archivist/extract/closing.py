@@ -10,6 +10,7 @@ from archivist.extract.dateline import STREET_ADDRESS, parse_dateline
 from archivist.extract.dates import MONTH_NAME
 from archivist.extract.names import looks_like_name, looks_like_periodical, looks_like_place, same_person
 from archivist.extract.segment import Anatomy, Segment
+from archivist.extract.spaces import one_line
 
 _CLOSING = re.compile(
     r"^(?:(?:yours|ever yours|your(?:s)? (?:truly|sincerely|faithfully|fraternally|ever)|(?:very )?(?:truly|sincerely|"
@@ -70,7 +71,7 @@ def run_in_closing(text: str) -> int | None:
 
 
 def is_signature(text: str, authors: list[str]) -> bool:
-    flat = re.sub(r"\s+", " ", text).strip().rstrip(",").lstrip("—–- ")  # "—ANDRES NIN"
+    flat = one_line(text).rstrip(",").lstrip("—–- ")  # "—ANDRES NIN"
     if _SIGNING_BODY.match(flat):
         return True  # "Communist League of Struggle"
     if flat.endswith(".") and not re.search(r"\b[A-ZÀ-Þ]\.$", flat):
@@ -126,7 +127,7 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
     saw_closing = False
     while j > start and steps < 6:
         text = texts[j].strip()
-        flat = re.sub(r"\s+", " ", text)
+        flat = one_line(text)  # text is stripped already
         lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
         # A dateline broken over lines continues with a comma ("Coyoacan, D.F.,\nSept. 14, 1939");
         # otherwise the lines are separate ("Karl Marx\nLondon, 1 May 1868": signature, then dateline).
@@ -241,7 +242,7 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
                 # Men's Association 256, High Holborn") end the signature block; a P.S. is prose.
                 k = j + 2
                 while k < end and _signature_block_line(texts[k]):
-                    flat = re.sub(r"\s+", " ", texts[k]).strip()
+                    flat = one_line(texts[k])
                     if (dl := parse_dateline(flat)) is not None:
                         kinds[k] = [Segment("dateline", texts[k], k, place=dl[0], date=dl[1])]
                         result.datelines.append(kinds[k][0])
@@ -254,7 +255,7 @@ def mark_closing(texts: list[str], kinds: list[list[Segment]], start: int, end: 
 
 def _signature_block_line(text: str) -> bool:
     """A short line under a signature that ends no sentence: a title, an organisation, an address."""
-    flat = re.sub(r"\s+", " ", text).strip()
+    flat = one_line(text)
     return 0 < len(flat) <= 80 and "\n" not in text.strip() and not ENDS_SENTENCE.search(flat)
 
 

@@ -7,6 +7,7 @@ import re
 
 from archivist.extract.dates import find_date, precision
 from archivist.extract.names import looks_like_periodical, looks_like_place
+from archivist.extract.spaces import one_line
 
 # A street address: after a dateline ("London, 23 April 1892 122 Regent's Park Road, N.W."), under a
 # signature or above a salutation ("3 Charteris Road, Woodford Green, Essex.").
@@ -26,10 +27,15 @@ _WEEKDAYS = re.compile(
 )
 
 
+_LONGEST = 110  # characters of a dateline, at most
+
+
 def parse_dateline(text: str) -> tuple[str | None, str] | None:
     """(place or None, date) when the whole of `text` is a dateline, e.g. "Coyoacan, D.F., Sept. 14, 1939"."""
-    flat = re.sub(r"\s+", " ", text).strip()
-    if not flat or len(flat) > 110:
+    if len(text) > 4 * _LONGEST and len(one_line(text[: 4 * _LONGEST])) > _LONGEST:
+        return None  # a paragraph: its start flattened is the start of it flattened, already too long
+    flat = one_line(text)
+    if not flat or len(flat) > _LONGEST:
         return None
     inner = flat.strip("[]().* ").replace("[", "").replace("]", "")
     found = find_date(inner)

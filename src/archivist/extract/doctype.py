@@ -6,6 +6,7 @@ import re
 
 from archivist.extract.dates import MONTHS
 from archivist.extract.names import looks_like_name, looks_like_periodical
+from archivist.extract.spaces import one_line
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("interview", re.compile(r"\binterview|\bentretien|\bentrevista|\bconversation with|\bQ(?:uestion)?\s*:", re.I)),
@@ -107,7 +108,7 @@ def published_alone(first_published: str | None) -> bool:
     or a chapter of a book."""
     if not first_published:
         return False
-    value = re.sub(r"\s+", " ", first_published).strip()
+    value = one_line(first_published)
     alone = _STANDALONE.match(value)
     return (
         alone is not None

@@ -13,6 +13,7 @@ from archivist.extract.labels import (
     continues_source,
     interpret_free_line,
     is_label_line,
+    may_hold_label,
     other_duties,
     parse_label_line,
 )
@@ -41,8 +42,8 @@ def read_table_fields(items: list[Item], layout: Layout) -> None:
 
 def mark_info(items: list[Item]) -> None:
     for item in items:
-        if item.role != "body":
-            continue
+        if item.role != "body" or not may_hold_label(item.text):
+            continue  # without a label line, neither test below holds
         lines = [ln for ln in item.text.split("\n") if ln.strip()]
         labelled = sum(1 for ln in lines if is_label_line(ln))
         if (labelled and labelled >= len(lines) / 2 and len(item.text) < 3000) or (

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from archivist.extract.lexicon import LABELS, SOURCE_CONTINUATIONS
+from archivist.extract.spaces import one_line
 
 # The spellings per language live in `archivist.extract.lexicon`.
 
@@ -56,9 +57,15 @@ def label_key(label: str) -> str | None:
     return key
 
 
+def may_hold_label(text: str) -> bool:
+    """False when no line of `text` can be a label line: a label ends in its colon. Passes that
+    test every line of a block ask this of the block first: most blocks have no colon at all."""
+    return ":" in text or "：" in text
+
+
 def parse_label_line(line: str) -> tuple[str, str, str] | None:
     """("written", "Written", "14 September 1939.") for "Written: 14 September 1939."; else None."""
-    if ":" not in line and "：" not in line:
+    if not may_hold_label(line):
         return None  # most lines: no label without its colon (cheaper than the pattern's search for one)
     # "**Source:***Title,*": Markdown emphasis left around a label when bold and italic touch.
     match = _LINE.match(line.lstrip("*_"))
@@ -86,7 +93,7 @@ def clean_value(value: str | None) -> str | None:
     """A header value as a field: trailing separators gone, empty means absent."""
     if value is None:
         return None
-    value = re.sub(r"\s+", " ", value).strip().strip(";").strip()
+    value = one_line(value).strip(";").strip()
     value = re.sub(r"[.;,]\s*$", "", value)
     return value or None
 

@@ -11,7 +11,7 @@ import unicodedata
 from archivist.extract.header import byline_authors, find_title, mark_header_zone
 from archivist.extract.info import info_lines, mark_info, read_labels, read_table_fields
 from archivist.extract.item import Item, Layout
-from archivist.extract.labels import is_label_line
+from archivist.extract.labels import is_label_line, may_hold_label
 from archivist.extract.names import looks_like_name
 from archivist.extract.notes import mark_front_matter, mark_leading_editorial, mark_notes, notes_start
 from archivist.extract.stated import mark_stated, settle_stated_title
@@ -87,7 +87,7 @@ def _items(page: Page) -> list[Item]:
         if not text and block.tag != "hr":
             continue
         lines = text.split("\n")
-        flags = [is_label_line(line) for line in lines]
+        flags = [is_label_line(line) for line in lines] if may_hold_label(text) else [False]
         if any(flags) and not all(flags) and block.tag in ("p", "div", "td", "text") and flags[0]:
             # A labelled header run straight into the text (no blank line): split at the change.
             cut = flags.index(False)

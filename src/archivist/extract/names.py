@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from archivist.extract.lexicon import NAME_PARTICLES, NOT_NAMES, PLACE_PARTICLES
+from archivist.extract.spaces import one_line
 
 _TOKEN = re.compile(
     r"^(?:[A-ZÀ-ÞА-Я][a-zà-ÿа-яё'’-]+|[A-ZÀ-ÞА-Я]\.(?:[A-ZÀ-ÞА-Я]\.)*|[A-ZÀ-ÞА-Я]{2,}|Mc[A-Z][a-z]+|"
@@ -12,14 +13,21 @@ _TOKEN = re.compile(
 )
 
 
+# Compiled once: looks_like_name runs on most short lines, and re's own cache lookup is a
+# noticeable part of a search on a short string.
+_INITIAL_AT_END = re.compile(r"\b[A-ZÀ-ÞА-Я]\.$")
+_NOT_IN_A_NAME = re.compile(r"[!?:;\"“”()\[\]\d]")
+_WORD_BREAK = re.compile(r"\s+|(?<=\.)(?=[A-ZÀ-Þ])")
+
+
 def looks_like_name(text: str, max_words: int = 6) -> bool:
     """A person's or a signing body's name: a few capitalised words or initials, no sentence."""
     text = text.strip().rstrip(",;")
-    if text.endswith(".") and not re.search(r"\b[A-ZÀ-ÞА-Я]\.$", text):
+    if text.endswith(".") and not _INITIAL_AT_END.search(text):
         text = text[:-1]  # a full stop, not the dot of an initial ("K. M.")
-    if not text or len(text) > 60 or re.search(r"[!?:;\"“”()\[\]\d]", text):
+    if not text or len(text) > 60 or _NOT_IN_A_NAME.search(text):
         return False
-    words = re.split(r"\s+|(?<=\.)(?=[A-ZÀ-Þ])", text)
+    words = _WORD_BREAK.split(text)
     words = [w for w in words if w]
     if not 1 <= len(words) <= max_words:
         return False
@@ -68,7 +76,7 @@ def same_person(a: str, b: str) -> bool:
 
 def split_authors(text: str) -> list[str]:
     """ "C.L.R. James & John Fitzpatrick" -> two names; "Marx and Engels" -> two."""
-    text = re.sub(r"\s+", " ", text).strip().strip(",.;")
+    text = one_line(text).strip(",.;")
     text = re.sub(r",?\s+(?:et\s+al|and\s+others)\.?$", "", text)  # "Pierre Rousset, Daniel Bensaïd et al."
     parts = re.split(r"\s*(?:&|\band\b|\bund\b|\bet\b|\by\b|;|\n)\s*", text)
     if (

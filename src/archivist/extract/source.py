@@ -13,6 +13,7 @@ from archivist.extract.lexicon import HOLDINGS
 from archivist.extract.names import PUBLISHER_WORD, looks_like_name
 from archivist.extract.people import person_value
 from archivist.extract.source_line import SourceParts, parse_source_line, source_title
+from archivist.extract.spaces import one_line
 
 # A source that names its publisher is a book edition; when it is later than the writing it is not
 # the first publication ("Merit Publishers, 1969" for discussions of 1938).
@@ -155,7 +156,7 @@ def cut_source(raw: str | None) -> str | None:
     All sub-heads by The Militant.")."""
     if not raw:
         return None
-    value = re.sub(r"\s+", " ", raw).strip().rstrip(";").strip()
+    value = one_line(raw).rstrip(";").strip()
     # ", under the headline “An Interview With …”": how the periodical titled it, not the citation.
     value = re.sub(
         r",?\s+(?:under the (?:head(?:line|ing)|title)|with the (?:title|headline))\b.*$", "", value

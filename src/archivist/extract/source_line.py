@@ -11,6 +11,7 @@ from archivist.extract.dates import MONTH_NAME, MONTHS, SEASON_NAME, find_all_da
 from archivist.extract.labels import before_continuation
 from archivist.extract.lexicon import PUBLICATION_KINDS
 from archivist.extract.names import PUBLISHER_WORD, looks_like_name, same_person
+from archivist.extract.spaces import one_line
 
 _VOLUME = re.compile(
     r"\b(?:Vol(?:ume)?|Bd|Tome|t|(?-i:v)(?=\.\s*\d))\.?\s*(?P<v>[IVXLC]+\b|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b",
@@ -126,7 +127,7 @@ def _names_the_work(segment: str, work: str) -> bool:
 
 
 def source_title(text: str, people: tuple[str, ...] = (), work: str | None = None) -> str | None:
-    text = re.sub(r"\s+", " ", before_continuation(text)).strip().rstrip(".")
+    text = one_line(before_continuation(text)).rstrip(".")
     text = re.sub(r"\s+here$", "", text)  # "… appeared in MRzine here" (the link's text)
     if re.match(
         r"^(?:(?:originally|first)\s+)?(?:published\s+|printed\s+)?as\s+(?:an?\s+)?(?:pamphlet|brochure|leaflet)\b",

@@ -316,8 +316,9 @@ class _Walker:
             return
         if not self._buffer:
             self._context = (context.block_tag, context.classes, context.in_table, context.in_quote)
-        # Source line breaks are whitespace in HTML; only <br> (kept as \x00) breaks a line.
-        self._buffer.append(text if self._pre else text.replace("\n", " ").replace("\r", " "))
+        # Source line breaks are whitespace in HTML; only <br> (kept as \x00) breaks a line. Outside
+        # <pre>, `flush` makes every run of whitespace, line breaks included, one space.
+        self._buffer.append(text)
         if context.in_link:
             self._linked_chars += len(text.strip())
 
