@@ -247,6 +247,15 @@ def test_a_document_without_a_date_is_anchored_to_the_first_date_of_its_body() -
     assert [(s.attrs["value"], s.attrs["anchor"]) for s in found] == [("1921-05-05", "text")]
 
 
+def test_a_document_without_any_date_is_anchored_to_the_year_its_archive_files_it_under() -> None:
+    doc = _doc("Satire written in the 'eighties, the movement of the 'sixties and 'seventies.")
+    doc.path = "archive/bukharin/works/1934/poetry/3.htm"
+    found = [(s.attrs["value"], s.attrs["anchor"]) for s in dates.annotate(doc)]
+    assert found == [("188X", "path"), ("186X", "path"), ("187X", "path")]
+    doc.path = "t/x.txt"  # no year in the path: nothing to anchor to
+    assert dates.annotate(doc) == []
+
+
 def test_years_later_count_from_the_last_year_named() -> None:
     found = tag("The party won in 1928 on 12 May. In 1932 it split. Two years later it was gone.",
                 (date(1934, 6, 1), 3))  # fmt: skip

@@ -1,7 +1,8 @@
 """Dates: every temporal expression of every part, normalised to ISO 8601 / EDTF; relative ones
 ("September 14th", "the 13th inst.", "last Tuesday", "a month and a half ago", "in the spring")
 anchored to the best date of their part — its dateline, then the date written, then published, and
-for a document that gives none, the first date its body names."""
+for a document that gives none, the first date its body names, else the year the archive files it
+under."""
 
 from __future__ import annotations
 
@@ -52,6 +53,16 @@ def text_anchor(doc: Document) -> tuple[str, str] | None:
     return None
 
 
+# Archives file a text under the year it was written or published ("archive/bukharin/works/1934/…"):
+# the last resort of a document that states no date and whose body names none.
+_PATH_YEAR = re.compile(r"(?:^|/)(1[5-9]\d\d|20[0-2]\d)/")
+
+
+def path_anchor(doc: Document) -> tuple[str, str] | None:
+    years = _PATH_YEAR.findall(doc.path or "")
+    return (years[-1], "path") if years else None
+
+
 def annotate(doc: Document) -> list[Span]:
     spans: list[Span] = []
     fallback: list[tuple[str, str] | None] = []  # computed once, when a part first needs it
@@ -59,7 +70,7 @@ def annotate(doc: Document) -> list[Span]:
         anchor = anchor_of(doc, part)
         if anchor is None:
             if not fallback:
-                fallback.append(text_anchor(doc))
+                fallback.append(text_anchor(doc) or path_anchor(doc))
             anchor = fallback[0]
         parsed = parse_anchor(anchor[0]) if anchor else None
         for f in tag(doc.text[start:end], parsed, doc.language):

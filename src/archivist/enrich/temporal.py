@@ -94,7 +94,7 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
         ("weekday", rf"\b(?:(?P<which>last|next|this|on|upon|the\s+following|the\s+previous|the\s+next|the)\s+)?(?P<w>{_W})(?:\s+(?P<after>next|last))?(?:\s+(?P<tod>morning|evening|night|afternoon|soir|matin|abend|morgen))?\b"),
         ("day-word", r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|to-day|today|to-morrow|tomorrow|this\s+day|tonight|to-night|last\s+(?:night|evening)|this\s+(?:morning|evening)|aujourd[’']hui|hier|demain|heute|gestern|morgen)\b"),
         ("anaphoric", r"\b(?P<w>(?:that|the)\s+same\s+day|the\s+(?:next|following)\s+(?:day|morning|evening)|the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+day\s+after|the\s+next\s+morning)\b"),
-        ("decade-short", r"\bthe\s+(?:early\s+|late\s+|mid-)?['’‘]?(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|(?<![\w'’‘])['’‘](?P<dd>[1-9])0s\b"),
+        ("decade-short", r"\bthe\s+(?:early\s+|late\s+|mid-)?['’‘]?(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|(?<![\w'’‘])['’‘](?:(?P<dw2>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|(?P<dd>[1-9])0s\b)"),
         ("year-short", r"(?<![\w'’‘.,])['’‘](?P<yy>\d\d)\b(?!['’‘]?s\b)(?![.,:/-]?\d)"),
         ("season", rf"\b(?:(?P<which>this|last|next|the|in\s+the|early|late|the\s+beginning\s+of|the\s+end\s+of)\s+)?(?P<s>{_S})(?:\s+of\s+(?P<yr>last|this|next)\s+year)?\b(?!\s+(?:of\s+)?\d)"),
         ("month-range", rf"\b(?:(?:from|between)\s+)?(?P<m>{MONTH_NAME})\s+(?:to|till|until|through|-|–)\s+(?P<m2>{MONTH_NAME})\b(?!\.?,?\s*\d)"),
@@ -423,7 +423,8 @@ def _resolve(
                 pass
         return _day(d), True, False
     if kind == "decade-short":
-        tens = _DECADE_WORDS[g["dw"].lower()] if g.get("dw") else int(g["dd"])
+        word = g.get("dw") or g.get("dw2")
+        tens = _DECADE_WORDS[word.lower()] if word else int(g["dd"])
         start = a.year // 100 * 100 + tens * 10
         if start > a.year:
             start -= 100
