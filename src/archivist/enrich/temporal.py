@@ -93,7 +93,8 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
         ("month-year-rel", r"\b(?P<which>this|last|next|the\s+previous|the\s+following|the\s+present)\s+(?P<u>month|year)\b"),
         ("weekday", rf"\b(?:(?P<which>last|next|this|on|upon|the\s+following|the\s+previous|the\s+next|the)\s+)?(?P<w>{_W})(?:\s+(?P<after>next|last))?(?:\s+(?P<tod>morning|evening|night|afternoon|soir|matin|abend|morgen))?\b"),
         ("day-word", r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|to-day|today|to-morrow|tomorrow|this\s+day|tonight|to-night|last\s+(?:night|evening)|this\s+(?:morning|evening)|aujourd[’']hui|hier|demain|heute|gestern|morgen)\b"),
-        ("anaphoric", r"\b(?P<w>(?:that|the)\s+same\s+day|the\s+(?:next|following)\s+(?:day|morning|evening)|the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+day\s+after|the\s+next\s+morning)\b"),
+        ("that-year", r"\b(?:that|the\s+same)\s+year\b"),
+        ("anaphoric", r"\b(?P<w>(?:that|the)\s+same\s+(?:day|night)|that\s+night|the\s+night\s+before|the\s+(?:next|following|previous)\s+night|the\s+(?:next|following)\s+(?:day|morning|evening)|the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+day\s+after|the\s+next\s+morning)\b"),
         ("decade-short", r"\bthe\s+(?:early\s+|late\s+|mid-)?['’‘]?(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|(?<![\w'’‘])['’‘](?:(?P<dw2>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|(?P<dd>[1-9])0s\b)"),
         ("year-short", r"(?<![\w'’‘.,])['’‘](?P<yy>\d\d)\b(?!['’‘]?s\b)(?![.,:/-]?\d)"),
         ("season", rf"\b(?:(?P<which>this|last|next|the|in\s+the|early|late|the\s+beginning\s+of|the\s+end\s+of)\s+)?(?P<s>{_S})(?:\s+of\s+(?P<yr>last|this|next)\s+year)?\b(?!\s+(?:of\s+)?\d)"),
@@ -377,8 +378,8 @@ def _resolve(
             return (_day(date(int(g["y"]), month, day)), False, False) if month else None
         except ValueError:
             return None
-    if kind in ("later", "anaphoric"):
-        return "", True, False  # resolved by _anaphora against the last day named
+    if kind in ("later", "anaphoric", "that-year"):
+        return "", True, False  # resolved by _anaphora against the last day (year) named
     if a is None:
         return None
     if kind == "inst":
@@ -630,6 +631,10 @@ def _anaphora(found: list[Found], anchor: tuple[date, int] | None) -> None:
                 last_year, year_at = int(f.value[:4]), f.start
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.value):
                 ref, from_text, ref_at = date.fromisoformat(f.value), True, f.start
+            continue
+        if f.kind == "that-year":
+            if last_year is not None:
+                f.value = str(last_year)  # "In 1909 … That year": the last year named
             continue
         later_years = f.kind == "later" and re.match(rf"(?P<n>\d+|{_N})\s+years?\s", f.text.casefold() + " ")
         if later_years and last_year is not None and year_at > ref_at:
