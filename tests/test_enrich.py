@@ -231,7 +231,12 @@ def test_temporal_expressions(text: str, anchor: str | None, expected: str) -> N
         ("the greatest war of this century", "1958-06-01", "en", ["19XX"]),
         # anaphora: the last year, the last day named
         ("He came in 1909. That year the party split.", "1927-10-01", "en", ["1909", "1909"]),
-        ("On March 3, 1920 he spoke; the same night he left", "1927-10-01", "en", ["1920-03-03", "1920-03-03"]),
+        (
+            "On March 3, 1920 he spoke; the same night he left",
+            "1927-10-01",
+            "en",
+            ["1920-03-03", "1920-03-03"],
+        ),
         # a day in the name of a movement is not a date
         ("the July 26 Movement and the 22nd of March Movement", "1961-05-01", "en", []),
     ],
