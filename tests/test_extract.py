@@ -729,3 +729,20 @@ def test_the_date_patterns_lowercase_twins_read_ascii_text_alike() -> None:
                 m.span() for m in pattern.finditer(text)
             ]
     assert dates.find_date.__wrapped__("Coyoacan, D.F., SEPT. 14, 1939") == ("1939-09-14", 16, 30)
+
+
+def test_a_dateline_run_into_the_first_paragraph() -> None:
+    from archivist.extract.anatomy import analyse
+
+    # A one-paragraph text keeps its dateline apart as well; newspapers write it with a dash.
+    for texts, place, opening in (
+        (["Cologne, May 2. It is with satisfaction that we report the meeting."], "Cologne", "It is"),
+        (["MINNEAPOLIS, Nov. 10 — The strike went on.", "It ended."], "MINNEAPOLIS", "The strike"),
+        (["London, Tuesday, September 28. The facts are these.", "More."], "London", "The facts"),
+    ):
+        anatomy = analyse(texts, [])
+        assert [seg.place for seg in anatomy.datelines] == [place], texts
+        body = [seg for seg in anatomy.segments if seg.kind == "body"]
+        assert body[0].text.startswith(opening), texts
+    # No date, no dateline: a sentence that starts with a place stays the text.
+    assert analyse(["Cologne, the city of the Rhine, was quiet.", "More."], []).datelines == []

@@ -56,10 +56,12 @@ _EDITORIAL_LEADIN = re.compile(
     r"(?:first |originally )?(?:appeared|was (?:first |originally )?(?:published|written|given|delivered|printed))\b",
     re.I,
 )
-# "Cologne, June 1. Every new organ …", "Petrograd, February, 1921.—The cold is extreme …"
+# "Cologne, June 1. Every new organ …", "Petrograd, February, 1921.—The cold is extreme …", "London,
+# Tuesday, September 28. The following …", "Mexico City, Sept. 13 — A letter …"
 _RUN_IN_DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){{0,2}}), (?:{MONTH_NAME} \d{{1,2}}(?:, \d{{4}})?|"
-    rf"\d{{1,2}} {MONTH_NAME}(?: \d{{4}})?|{MONTH_NAME},? \d{{4}})\.(?:\s*[—–]\s*|\s+)(?=[A-Z„“\"])",
+    rf"^(?P<place>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){{0,2}}), (?:(?:mon|tues|wednes|thurs|fri|satur|sun)day, )?"
+    rf"(?:{MONTH_NAME}\.? \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} {MONTH_NAME}\.?(?: \d{{4}})?|{MONTH_NAME},? \d{{4}})"
+    rf"(?:\.(?:\s*[—–]\s*|\s+)|\s+[—–]\s*)(?=[A-Z„“\"])",
     re.I,
 )
 
@@ -70,7 +72,7 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
     n = len(texts)
     kinds: list[list[Segment]] = [[Segment("body", t, i)] for i, t in enumerate(texts)]
     # -- the opening -----------------------------------------------------------------------------
-    if n > 1 and (m := _RUN_IN_DATELINE.match(texts[0])) is not None:
+    if n and (m := _RUN_IN_DATELINE.match(texts[0])) is not None:
         # "Cologne, June 1. Every new organ …": a dateline run into the first paragraph.
         kinds[0] = [Segment("dateline", m.group(0).strip(), 0, place=m.group("place"), date=parse_date(m.group(0))),
                     Segment("body", texts[0][m.end() :], 0)]  # fmt: skip
