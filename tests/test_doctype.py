@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archivist.extract import doctype
 from archivist.extract.doctype import classify
 from tests.conftest import extracted
 
@@ -41,3 +42,18 @@ def test_reply_titles_on_real_pages(wide: Path) -> None:
         doc = extracted(wide, rel)
         assert doc.title is not None and doc.title.lower().startswith("reply to"), rel
         assert doc.doc_type == "article", rel
+
+
+def test_the_reporters_words_are_counted_as_by_the_pattern() -> None:
+    """`_reported` skips the search of a text holding none of `_REPORTER_WORDS`: every match of the
+    pattern holds one of them, so the count is the pattern's."""
+    for text in (
+        "I asked him. She told me so. He assured me. I put it to her finally.",
+        "Then I asked, and I put it to him; he told me; she assured me.",
+        "AI asked; she told meanwhile; I put it to them",
+        "Nobody told me anything, and I was not asked.",
+        "",
+    ):
+        assert doctype._reported(text) == len(doctype._REPORTER.findall(text))
+        for match in doctype._REPORTER.finditer(text):
+            assert any(words in match.group(0) for words in doctype._REPORTER_WORDS)

@@ -140,10 +140,12 @@ def lowercase_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     boundary), found several times faster, because without re.I the engine skips each
     alternative of a month name by its first letter. Not for a pattern with an escape whose
     lowercase means something else (\\S, \\W …); a test checks the lexicon's non-ASCII letters have
-    no ASCII partner under re.I (as the Kelvin sign has "k")."""
+    no ASCII partner under re.I (as the Kelvin sign has "k"). Compiled with re.ASCII: on ASCII text
+    `\\b`, `\\w`, `\\d` and `\\s` mean the same, tested on a byte table instead of Unicode's."""
     source = pattern.pattern
     assert pattern.flags & re.I and not re.search(r"\\[A-Z]", source), source
-    return re.compile(source.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="), pattern.flags & ~re.I)
+    flags = (pattern.flags & ~(re.I | re.U)) | re.ASCII
+    return re.compile(source.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="), flags)
 
 
 # (kind, pattern, its lowercase twin or None when the pattern is not re.I: for ASCII text)

@@ -235,7 +235,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self._buffer: list[str] = []
         self._linked_chars = 0
-        self._context: tuple[str, tuple[str, ...], bool, bool] = ("p", (), False, False)
+        self._context = _Context(block_tag="p")  # where the text in the buffer began
         self._pre = 0
 
     def walk(self, root: LexborNode) -> None:
@@ -245,12 +245,20 @@ class _Walker:
         stack: list[tuple[Iterator[LexborNode], _Context, str | None]] = [
             (root.iter(include_text=True), _Context(), None)
         ]
-        add_text = self._add_text
+        buffer = self._buffer  # the same list all along: `flush` empties it in place
         while stack:
             children, context, block = stack[-1]
             for child in children:
-                if child.tag == "-text":  # most nodes: taken in here, without _visit's tests
-                    add_text(child.text_content or "", context)
+                if child.is_text_node:  # most nodes: taken in here, without a call per node
+                    text = child.text_content
+                    if text:
+                        if not buffer:
+                            self._context = context
+                        # Source line breaks are whitespace in HTML; only <br> (kept as \x00) breaks
+                        # a line. Outside <pre>, `flush` makes every run of whitespace one space.
+                        buffer.append(text)
+                        if context.in_link:
+                            self._linked_chars += len(text.strip())
                     continue
                 opened = self._visit(child, context)
                 if opened is not None:  # descend; this element's siblings resume afterwards
@@ -264,22 +272,21 @@ class _Walker:
                     self.flush()
 
     def _visit(self, child: LexborNode, context: _Context) -> tuple[_Context, str | None] | None:
-        """Take in one node; for an element whose children are to be read, return their context
-        and its tag if it is a block (to close when they are done)."""
+        """Take in one element (`walk` takes the text nodes); for an element whose children are to be
+        read, return their context and its tag if it is a block (to close when they are done)."""
         tag = child.tag
-        if tag == "-text":
-            self._add_text(child.text(deep=False) or "", context)
-            return None
         if tag in SKIP_TAGS or tag is None:
             return None
         attrs = child.attributes
-        own_classes = tuple((attrs.get("class") or "").lower().split())
-        element_id = attrs.get("id") or ""
-        if element_id in CHROME_IDS or CHROME_CLASSES.intersection(own_classes):
-            return None
-        style = attrs.get("style") or ""
-        if "display:none" in style.replace(" ", ""):
-            return None
+        own_classes: tuple[str, ...] = ()
+        if attrs:  # most inline elements have none
+            own_classes = tuple((attrs.get("class") or "").lower().split())
+            element_id = attrs.get("id") or ""
+            if element_id in CHROME_IDS or CHROME_CLASSES.intersection(own_classes):
+                return None
+            style = attrs.get("style") or ""
+            if "display:none" in style.replace(" ", ""):
+                return None
         if tag == "br":
             if context.block_tag in _BR_SPLITS or context.block_tag == "text":
                 self.flush()
@@ -311,25 +318,14 @@ class _Walker:
             ), None
         return context, None
 
-    def _add_text(self, text: str, context: _Context) -> None:
-        if not text:
-            return
-        if not self._buffer:
-            self._context = (context.block_tag, context.classes, context.in_table, context.in_quote)
-        # Source line breaks are whitespace in HTML; only <br> (kept as \x00) breaks a line. Outside
-        # <pre>, `flush` makes every run of whitespace, line breaks included, one space.
-        self._buffer.append(text)
-        if context.in_link:
-            self._linked_chars += len(text.strip())
-
     def flush(self) -> None:
         if not self._buffer:
             return
         raw = "".join(self._buffer)
-        self._buffer = []
+        self._buffer.clear()
         linked = self._linked_chars
         self._linked_chars = 0
-        tag, classes, in_table, in_quote = self._context
+        classes, in_table, in_quote, tag, _ = self._context
         if self._pre or tag == "pre":
             raw = raw.replace("\x00", "\n").replace("\r\n", "\n").replace("\r", "\n")
             lines = [ln.rstrip() for ln in raw.split("\n")]
