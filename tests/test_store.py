@@ -60,6 +60,22 @@ def test_ingest_keeps_original_bytes_and_is_idempotent(sample_dir: Path, tmp_pat
     assert conn.execute("SELECT COUNT(*) FROM provenance").fetchone()[0] > 20
 
 
+def test_originals_are_packed_in_zlibs_format_and_no_larger_than_zlib_makes_them(corpus: Path) -> None:
+    import zlib
+
+    from archivist.store import pack_original
+
+    pages = sorted(corpus.rglob("*.htm*"))[:60]
+    packed = zlib_size = raw = 0
+    for page in pages:
+        data = page.read_bytes()
+        out, how = pack_original(data)
+        assert how == "zlib" and zlib.decompress(out) == data, page  # the standard library reads it back
+        packed, zlib_size, raw = packed + len(out), zlib_size + len(zlib.compress(data, 2)), raw + len(data)
+    assert packed <= 1.02 * zlib_size < raw, (packed, zlib_size, raw)
+    assert pack_original(b"ab") == (b"ab", "none")  # nothing to gain: kept as it is
+
+
 def test_changed_file_makes_a_new_version_and_keeps_the_old(sample_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     target = sample_dir / SAMPLE[0]
