@@ -45,6 +45,8 @@ KEPT = (
     "header:delivered",
     "form:",
     "title:interview",
+    "anatomy:dear",  # a text that opens "Dear …" is a letter; the model never learnt otherwise
+    "anatomy:salutation+signature",
 )
 
 _TITLE_WORDS: list[tuple[str, re.Pattern[str]]] = [
