@@ -396,8 +396,14 @@ def test_floors_on_the_blind_wide_pages() -> None:
     got = score_dates(root / "dates-wide.jsonl", corpus=corpus).to_record()
     assert got["f1"] >= 0.85, got  # 0.864 after the fifth pass
     # The fourth blind batch (20 pages): first scored at P / R 0.864 / 0.892, dates F1 0.733, relative
-    # recall 0.273; dates 0.859 / 0.606 after the fifth pass, which it taught.
+    # recall 0.273; dates 0.873 / 0.758 after the fifth pass, which it taught.
     ent = score_entities(root / "entities-wide-6.jsonl", corpus=corpus)
     assert ent.precision >= 0.85 and ent.recall >= 0.88, ent.to_record()
     got = score_dates(root / "dates-wide-6.jsonl", corpus=corpus).to_record()
-    assert got["f1"] >= 0.84 and got["relative_recall"] >= 0.57, got
+    assert got["f1"] >= 0.85 and got["relative_recall"] >= 0.72, got
+    # The fifth blind batch (20 pages), labelled after the fifth pass and not tuned on: first scored at
+    # P / R 0.849 / 0.837, dates F1 0.831, relative recall 0.548.
+    ent = score_entities(root / "entities-wide-7.jsonl", corpus=corpus)
+    assert ent.precision >= 0.83 and ent.recall >= 0.82, ent.to_record()
+    got = score_dates(root / "dates-wide-7.jsonl", corpus=corpus).to_record()
+    assert got["f1"] >= 0.81 and got["relative_recall"] >= 0.52, got
