@@ -696,7 +696,7 @@ def test_one_line_is_the_whitespace_regex() -> None:
     import re
     import sys
 
-    from archivist.extract.spaces import one_line
+    from archivist.text import one_line
 
     spaces = "".join(chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c)))
     assert spaces == "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())

@@ -66,10 +66,15 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii":
           "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18, "xix": 19, "xx": 20,
           "xxi": 21}  # fmt: skip
 
+# Decades without their century ("the sixties", "the ’eighties", "’30s") and years without theirs
+# ("’68", "the Commune of ’71"): the latest such decade or year not after the anchor.
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                 "eighties": 8, "nineties": 9}  # fmt: skip
 _W = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _O = "|".join(sorted((re.escape(k) for k in _ORD_WORDS), key=len, reverse=True))
 _N = "|".join(sorted((re.escape(k) for k in _NUM_WORDS), key=len, reverse=True))
 _S = "|".join(sorted(_SEASONS, key=len, reverse=True))
+_DW = "|".join(_DECADE_WORDS)
 _DAYNUM = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|d)?"
 _ORD = rf"(?:{_DAYNUM}|(?P<dw>{_O}))"
 
@@ -95,7 +100,7 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
         ("day-word", r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|to-day|today|to-morrow|tomorrow|this\s+day|tonight|to-night|last\s+(?:night|evening)|this\s+(?:morning|evening)|aujourd[’']hui|hier|demain|heute|gestern|morgen)\b"),
         ("that-year", r"\b(?:that|the\s+same)\s+year\b"),
         ("anaphoric", r"\b(?P<w>(?:that|the)\s+same\s+(?:day|night)|that\s+night|the\s+night\s+before|the\s+(?:next|following|previous)\s+night|the\s+(?:next|following)\s+(?:day|morning|evening)|the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+day\s+after|the\s+next\s+morning)\b"),
-        ("decade-short", r"\bthe\s+(?:early\s+|late\s+|mid-)?['’‘]?(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|(?<![\w'’‘])['’‘](?:(?P<dw2>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|(?P<dd>[1-9])0s\b)"),
+        ("decade-short", rf"\bthe\s+(?:early\s+|late\s+|mid-)?['’‘]?(?P<dw>{_DW})\b|(?<![\w'’‘])['’‘](?:(?P<dw2>{_DW})\b|(?P<dd>[1-9])0s\b)"),
         ("year-short", r"(?<![\w'’‘.,])['’‘](?P<yy>\d\d)\b(?!['’‘]?s\b)(?![.,:/-]?\d)"),
         ("season", rf"\b(?:(?P<which>this|last|next|the|in\s+the|early|late|the\s+beginning\s+of|the\s+end\s+of)\s+)?(?P<s>{_S})(?:\s+of\s+(?P<yr>last|this|next)\s+year)?\b(?!\s+(?:of\s+)?\d)"),
         ("month-range", rf"\b(?:(?:from|between)\s+)?(?P<m>{MONTH_NAME})\s+(?:to|till|until|through|-|–)\s+(?P<m2>{MONTH_NAME})\b(?!\.?,?\s*\d)"),
@@ -110,10 +115,6 @@ _MONTH_DAY = re.compile(
 # "1894–5", "1973-4": a range of two years written short (two-digit tails are read with the dates).
 _COMPACT_RANGE = re.compile(r"\b(?P<y>1[5-9]\d\d|20\d\d)\s*[-–]\s*(?P<t>\d)\b(?![.,/:–-]?\d)")
 _SEASON_OF_YEAR = re.compile(rf"(?P<s>{_S})\b", re.I)
-# Decades without their century ("the sixties", "the ’eighties", "’30s") and years without theirs
-# ("’68", "the Commune of ’71"): the latest such decade or year not after the anchor.
-_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
-                 "eighties": 8, "nineties": 9}  # fmt: skip
 _AMBIGUOUS_MONTHS = {"may", "march", "mar", "jun", "jan", "sept", "sep", "oct", "nov", "dec", "aug", "apr",
                      "feb", "jul", "mai"}  # fmt: skip
 

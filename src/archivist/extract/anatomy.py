@@ -17,7 +17,7 @@ from archivist.extract.dateline import NOT_PLACES, STREET_ADDRESS, parse_datelin
 from archivist.extract.dates import MONTH_NAME, parse_date
 from archivist.extract.names import looks_like_place
 from archivist.extract.segment import Anatomy, Segment
-from archivist.extract.spaces import one_line
+from archivist.text import one_line
 
 CLASSIFICATIONS = re.compile(
     r"^(?:(?:strictly |top |most )?(?:secret|confidential)|private(?: and confidential)?|personal|"

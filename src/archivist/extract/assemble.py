@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from archivist.extract.layout import Layout
+from archivist.extract.layout import EDITION_UPDATED, Layout
 from archivist.extract.segment import Segment
 from archivist.model import Part, Span
 
@@ -16,7 +16,7 @@ _HEADER_LINE = {"title": "title", "byline": "byline", "subtitle": "subtitle", "i
 # A web edition's "Last updated on 27 July 2010": page furniture to the layout passes and their
 # models (it is neither the text nor its header), but a dated fact about the edition that a reader
 # may want and the dates layer should find, so it stays in the canonical text as a header line.
-_UPDATED = re.compile(r"(?:last updated|last modified)\b.{0,60}$", re.I | re.S)
+_UPDATED = re.compile(rf"{EDITION_UPDATED}\b.{{0,60}}$", re.I | re.S)
 
 
 def assemble(

@@ -226,6 +226,13 @@ _ROLE_HOT = {r: [1.0 if r == other else 0.0 for other in ROLES] for r in ROLES} 
 _NO_ROLE = [0.0] * len(ROLES)
 
 
+def kept_positions(kept: list[int], edges: tuple[int, int]) -> tuple[int, int]:
+    """Where the rules' edges (item indexes) fall among the kept items (ascending item indexes): the
+    first kept item at or after the start (len(kept) if none), the last at or before the end (-1 if
+    none)."""
+    return bisect_left(kept, edges[0]), bisect_right(kept, edges[1]) - 1
+
+
 def features(
     layout: Layout,
     by_block: dict[int, list[Any]] | None = None,
@@ -268,10 +275,7 @@ def features(
     if edges is None:
         b0, b1 = len(kept), -1
     else:
-        # `kept` is in ascending order: the first kept item at or after the rules' start, the last at
-        # or before their end
-        b0 = bisect_left(kept, edges[0])
-        b1 = bisect_right(kept, edges[1]) - 1
+        b0, b1 = kept_positions(kept, edges)
     long_before = 0
     rows: list[list[float]] = []
     empty = [0.0] * len(SHAPE_NAMES)
@@ -540,18 +544,16 @@ def predict_edges(
         return None
     if rules is _NOT_GIVEN:
         rules = rule_edges(by_block)
+    # What neither model reads is left out of every item: the two windows' sets say it already.
     by_window = (unused_shapes(models, "start"), unused_shapes(models, "end"))
-    kept, rows = features(
-        layout, by_block, unused_shapes(models), rules, authors=authors, unused_by_window=by_window
-    )
+    kept, rows = features(layout, by_block, rules=rules, authors=authors, unused_by_window=by_window)
     if not kept:
         return None
-    rule_s = rule_e = None  # the rules' edges among the kept items (in ascending order)
+    rule_s = rule_e = None  # the rules' edges among the kept items
     if rules:
-        if (first := bisect_left(kept, rules[0])) < len(kept):
-            rule_s = first
-        if (last := bisect_right(kept, rules[1]) - 1) >= 0:
-            rule_e = last
+        first, last = kept_positions(kept, rules)
+        rule_s = first if first < len(kept) else None
+        rule_e = last if last >= 0 else None
     found = cut(rows, rule_s, rule_e, models)
     if found is None:
         return None

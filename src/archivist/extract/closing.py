@@ -10,7 +10,7 @@ from archivist.extract.dateline import STREET_ADDRESS, parse_dateline
 from archivist.extract.dates import MONTH_NAME
 from archivist.extract.names import looks_like_name, looks_like_periodical, looks_like_place, same_person
 from archivist.extract.segment import Anatomy, Segment
-from archivist.extract.spaces import one_line
+from archivist.text import one_line
 
 _CLOSING = re.compile(
     r"^(?:(?:yours|ever yours|your(?:s)? (?:truly|sincerely|faithfully|fraternally|ever)|(?:very )?(?:truly|sincerely|"

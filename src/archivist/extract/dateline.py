@@ -7,7 +7,7 @@ import re
 
 from archivist.extract.dates import find_date, precision
 from archivist.extract.names import looks_like_periodical, looks_like_place
-from archivist.extract.spaces import one_line
+from archivist.text import one_line
 
 # A street address: after a dateline ("London, 23 April 1892 122 Regent's Park Road, N.W."), under a
 # signature or above a salutation ("3 Charteris Road, Woodford Green, Essex.").

@@ -6,7 +6,7 @@ import re
 
 from archivist.extract.dates import MONTHS
 from archivist.extract.names import looks_like_name, looks_like_periodical
-from archivist.extract.spaces import one_line
+from archivist.text import one_line
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("interview", re.compile(r"\binterview|\bentretien|\bentrevista|\bconversation with|\bQ(?:uestion)?\s*:", re.I)),

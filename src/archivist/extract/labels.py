@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from archivist.extract.lexicon import LABELS, SOURCE_CONTINUATIONS
-from archivist.extract.spaces import one_line
+from archivist.text import one_line
 
 # The spellings per language live in `archivist.extract.lexicon`.
 

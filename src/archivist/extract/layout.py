@@ -20,8 +20,12 @@ from archivist.sources.page import Page
 # byline_authors lives with the header zone; build_document imports it from here.
 __all__ = ["Item", "Layout", "byline_authors", "lay_out", "normalise"]
 
+# A web edition's own date line ("Last updated on 27 July 2010"): furniture to the layout passes,
+# kept in the canonical text by `assemble` as a header line.
+EDITION_UPDATED = r"last updated"
 _CHROME_LINE = re.compile(
-    r"(?:last updated.*|top of (?:the )?page|back to .*|(?:next|previous|prev)\b.{0,40}|index|contents|"
+    rf"(?:{EDITION_UPDATED}.*|"
+    r"top of (?:the )?page|back to .*|(?:next|previous|prev)\b.{0,40}|index|contents|"
     r"table of contents|marxists internet archive|marx/engels internet archive|mia\s*>.*|[^>]*\barchive\s*>.*|"
     r"home|download (?:pdf|epub|mobi).*|[^\n]*\bfile size\b.*|←.*|[^→]*→|»|«|\^|->|<-|retrieved from .*|"
     r"this page was last (?:edited|modified).*|(?:🔍\s*)?see also\s*:?.*alternative translations?.*|\*\s*\*\s*\*|"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from archivist.extract.lexicon import NAME_PARTICLES, NOT_NAMES, PLACE_PARTICLES
-from archivist.extract.spaces import one_line
+from archivist.text import one_line
 
 _TOKEN = re.compile(
     r"^(?:[A-ZÀ-ÞА-Я][a-zà-ÿа-яё'’-]+|[A-ZÀ-ÞА-Я]\.(?:[A-ZÀ-ÞА-Я]\.)*|[A-ZÀ-ÞА-Я]{2,}|Mc[A-Z][a-z]+|"

@@ -13,7 +13,7 @@ from archivist.extract.lexicon import HOLDINGS
 from archivist.extract.names import PUBLISHER_WORD, looks_like_name
 from archivist.extract.people import person_value
 from archivist.extract.source_line import SourceParts, parse_source_line, source_title
-from archivist.extract.spaces import one_line
+from archivist.text import one_line
 
 # A source that names its publisher is a book edition; when it is later than the writing it is not
 # the first publication ("Merit Publishers, 1969" for discussions of 1938).

@@ -11,7 +11,7 @@ from archivist.extract.dates import MONTH_NAME, MONTHS, SEASON_NAME, find_all_da
 from archivist.extract.labels import before_continuation
 from archivist.extract.lexicon import PUBLICATION_KINDS
 from archivist.extract.names import PUBLISHER_WORD, looks_like_name, same_person
-from archivist.extract.spaces import one_line
+from archivist.text import one_line
 
 _VOLUME = re.compile(
     r"\b(?:Vol(?:ume)?|Bd|Tome|t|(?-i:v)(?=\.\s*\d))\.?\s*(?P<v>[IVXLC]+\b|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b",

@@ -13,6 +13,7 @@ from archivist.extract.dates import parse_date
 from archivist.extract.item import Item, Layout
 from archivist.extract.segment import Anatomy, Segment
 from archivist.sources.page import Page
+from archivist.text import one_line
 
 # The layout role of a block whose part lies outside the text's body.
 _ROLE_OF_PART = {"editorial-note": "editorial", "footnote": "footnote", "header": "header"}
@@ -50,11 +51,11 @@ def stated_anatomy(items: list[Item], body: list[int]) -> Anatomy | None:
             seg.place, seg.date = _read_dateline(text)
             result.datelines.append(seg)
         elif kind == "signature":
-            result.signatures.append(" ".join(text.split()))
+            result.signatures.append(one_line(text))
         elif kind == "salutation" and result.salutation is None:
-            result.salutation = " ".join(text.split())
+            result.salutation = one_line(text)
         elif kind == "addressee" and result.addressee is None:
-            result.addressee = " ".join(text.split())
+            result.addressee = one_line(text)
         result.segments.append(seg)
     return result
 
@@ -62,7 +63,7 @@ def stated_anatomy(items: list[Item], body: list[int]) -> Anatomy | None:
 def _read_dateline(text: str) -> tuple[str | None, str | None]:
     """(place, date) of a block the markup states is a dateline: its place is the words before the
     date even where the date is too odd to read ("Zürich Janry 7th 1866", "Luzern d. 27. Nov. 63.")."""
-    flat = " ".join(text.split())
+    flat = one_line(text)
     if (parsed := parse_dateline(flat)) is not None and parsed[0]:
         return parsed
     match = _STATED_PLACE.match(flat)

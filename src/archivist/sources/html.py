@@ -17,6 +17,7 @@ from typing import NamedTuple
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from archivist.sources.page import Block, Page
+from archivist.text import one_line
 
 BLOCK_TAGS = {
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "ul", "ol", "dl", "dt", "dd",
@@ -181,13 +182,13 @@ def read_html(text: str, path: str, encoding: str, fmt: str = "html") -> Page:
     title_node = head.css_first("title") if head is not None else None
     if title_node is None:
         title_node = tree.css_first("title")
-    title = _clean_inline(title_node.text()) if title_node else None
+    title = one_line(title_node.text()) if title_node else None
     meta: dict[str, str] = {}
     for node in tree.css("meta[name]"):
         name = (node.attributes.get("name") or "").lower()
         content = node.attributes.get("content")
         if name and content and name not in meta:
-            meta[name] = _clean_inline(content)
+            meta[name] = one_line(content)
     walker = _Walker()
     root = tree.body or tree.root
     if root is not None:
@@ -212,10 +213,6 @@ def _is_note_marker(node: LexborNode) -> bool:
         return (node.attributes.get("href") or "").startswith("#")
     link = node.css_first("a")
     return link is not None and (link.attributes.get("href") or "").startswith("#")
-
-
-def _clean_inline(text: str) -> str:
-    return " ".join(text.split())  # str.split() knows every Unicode space, no-break spaces included
 
 
 class _Context(NamedTuple):
@@ -331,9 +328,9 @@ class _Walker:
             lines = [ln.rstrip() for ln in raw.split("\n")]
             text = "\n".join(lines).strip("\n")
         elif "\x00" not in raw:  # no <br>: one line
-            text = _clean_inline(raw)
+            text = one_line(raw)
         else:
-            lines = [_clean_inline(part) for part in raw.split("\x00")]
+            lines = [one_line(part) for part in raw.split("\x00")]
             text = "\n".join(line for line in lines if line)
         if not text.strip():
             return
