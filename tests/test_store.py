@@ -60,6 +60,27 @@ def test_ingest_keeps_original_bytes_and_is_idempotent(sample_dir: Path, tmp_pat
     assert conn.execute("SELECT COUNT(*) FROM provenance").fetchone()[0] > 20
 
 
+def test_a_requested_stop_ends_the_run_as_interrupted_and_a_rerun_finishes(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    # The CLI asks `stop` after each file: a Ctrl-C whose KeyboardInterrupt Python ignored (raised in a
+    # garbage collector's callback) still ends the run, with every finished batch kept.
+    seen: list[int] = []
+
+    def stop() -> bool:
+        seen.append(1)
+        return len(seen) > 3
+
+    db = tmp_path / "stopped.db"
+    with Archive(db) as archive:
+        with pytest.raises(KeyboardInterrupt):
+            ingest([sample_dir], archive, batch_size=2, stop=stop)
+        assert archive.runs()[-1]["status"] == "interrupted"
+        assert archive.stats()["documents"] == 2  # the one batch finished before the stop
+        again = ingest([sample_dir], archive)
+        assert (again.counts.new, again.counts.unchanged, again.status) == (3, 2, "completed")
+
+
 def test_originals_are_packed_in_zlibs_format_and_no_larger_than_zlib_makes_them(corpus: Path) -> None:
     import zlib
 

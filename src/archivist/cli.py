@@ -171,12 +171,26 @@ class _RichProgress(IngestProgress):
 
 
 _TERMINATED: list[int] = []
+_SIGNALLED: list[int] = []  # every SIGINT or SIGTERM a run received (see `_stop_requested`)
 
 
 def _terminate_as_interrupt(signum: int, frame: object) -> None:
     """SIGTERM (a service manager, `kill`) stops a run as Ctrl-C does."""
     _TERMINATED.append(signum)
+    _SIGNALLED.append(signum)
     raise KeyboardInterrupt
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C: KeyboardInterrupt, as Python's own handler raises it, and the signal recorded."""
+    _SIGNALLED.append(signum)
+    raise KeyboardInterrupt
+
+
+def _stop_requested() -> bool:
+    """Whether a signal came: its KeyboardInterrupt may have been raised inside a garbage
+    collector's callback, where Python prints and ignores it, and the run must still stop."""
+    return bool(_SIGNALLED)
 
 
 def _interrupted() -> None:
@@ -244,16 +258,20 @@ def ingest(inputs: tuple[str, ...], db: str, collection: str | None, jobs: int, 
         n = jobs or default_jobs()
         executor = pool_executor(n) if n > 1 else None
     progress: IngestProgress | None = None if quiet or fmt == "json" else _RichProgress()
+    _SIGNALLED.clear()
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    previous_int = signal.signal(signal.SIGINT, _interrupt)
     try:
         with Archive(db) as archive:
             report = run_ingest(inputs, archive, executor=executor, engine=engine, batch_size=batch_size,
-                                force=force, progress=progress, collection=collection)  # fmt: skip
+                                force=force, progress=progress, collection=collection,
+                                stop=_stop_requested)  # fmt: skip
             _update_search_index(archive, quiet or fmt == "json")
     except KeyboardInterrupt:
         _interrupted()
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
     data = report.to_dict()
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -536,11 +536,14 @@ def ingest(
     force: bool = False,
     progress: Progress | None = None,
     collection: str | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into `archive`, each folder as a collection (its own name, or
     `collection`). Unchanged files are skipped; each batch is one transaction; a file gone from a
     folder given whole is withdrawn (kept, no longer current); Ctrl-C ends the run as
-    `interrupted` with every finished batch kept."""
+    `interrupted` with every finished batch kept. `stop`, asked after each file, ends it the same
+    way: a signal's KeyboardInterrupt raised inside a garbage collector's callback is ignored by
+    Python, so the caller's handler also records the signal where `stop` can see it."""
     progress = progress or Progress()
     given = [str(i) for i in inputs]
     found = collect_inputs(given, collection=collection, exclude=archive_files(archive.path))
@@ -563,6 +566,8 @@ def ingest(
     batch: list[Extraction] = []
     try:
         for extraction in (executor or serial_executor)(todo):
+            if stop is not None and stop():
+                raise KeyboardInterrupt
             batch.append(extraction)
             progress.advance(extraction)
             if len(batch) >= batch_size:
