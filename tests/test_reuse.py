@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -375,3 +376,34 @@ def test_other_translation_by_names_and_numbers_in_order(corpus: Path, tmp_path:
     )
     text = _run(runner, "witnesses", english["id"], "--db", db)
     assert "names and numbers in the same order" in text
+
+
+def test_an_interrupted_reuse_run_resumes_to_the_same_pairs(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run stopped between rounds (Ctrl-C) leaves documents indexed whose comparison never came
+    back; the next run compares them, so the archive ends as one uninterrupted run leaves it."""
+    from archivist.reuse import run as reuse_run
+    from archivist.store import Archive
+
+    db = str(tmp_path / "stopped.db")
+    runner = CliRunner()
+    for folder in FOLDERS:
+        _run(runner, "ingest", str(corpus / folder), "--db", db, "-q")
+    _run(runner, "annotate", "--db", db, "--stage", "fingerprints", "-q")
+    whole = str(tmp_path / "whole.db")
+    shutil.copy(db, whole)
+    _run(runner, "reuse", "--db", whole, "-q")  # the same archive, compared in one run
+    monkeypatch.setattr(reuse_run, "ROUND", 20)
+
+    def stop_at_first_round(done: int, total: int) -> None:
+        raise KeyboardInterrupt  # after round one's results are stored and round two is indexed
+
+    with Archive(db) as archive, pytest.raises(KeyboardInterrupt):
+        reuse_run.update(archive, progress=stop_at_first_round)
+    with Archive(db) as archive:
+        assert archive.conn.execute("SELECT count(*) FROM reuse_docs").fetchone()[0] == 40
+    monkeypatch.undo()
+    _run(runner, "reuse", "--db", db, "-q")
+    pairs, links = _reuse_tables(db)
+    assert len(pairs) >= 10 and (pairs, links) == _reuse_tables(whole)

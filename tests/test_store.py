@@ -222,3 +222,25 @@ def test_storage_and_trial_fulltext_index(sample_dir: Path, tmp_path: Path) -> N
         trial = archive.trial_fulltext_index()
         assert trial["documents"] == 5 and trial["bytes"] > 0
         assert "trial_fts" not in archive.storage()["by_table"]  # measured, then dropped
+
+
+def test_a_requested_stop_ends_an_enrichment_after_a_stored_batch_and_a_rerun_finishes(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    # enrich, annotate and reuse ask the same `stop` after each stored batch (or round).
+    from archivist.enrich import run_stages
+
+    db = tmp_path / "stopped.db"
+    with Archive(db) as archive:
+        ingest([sample_dir], archive)
+        with pytest.raises(KeyboardInterrupt):
+            run_stages(archive, ["paragraphs"], batch_size=2, stop=lambda: True)
+        assert len(archive.stage_todo("paragraphs", _stage_version("paragraphs"))) == 3  # 2 of 5 kept
+        report = run_stages(archive, ["paragraphs"], batch_size=2)[0]
+        assert (report["documents"], report["up_to_date"]) == (3, 2)
+
+
+def _stage_version(name: str) -> str:
+    from archivist.enrich.stage import STAGES
+
+    return STAGES[name].version

@@ -22,6 +22,7 @@ Exit status, every command: 0 done; 1 an error (one line on stderr; --debug for 
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import html
 import json
@@ -29,7 +30,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -193,6 +194,23 @@ def _stop_requested() -> bool:
     return bool(_SIGNALLED)
 
 
+@contextlib.contextmanager
+def _stoppable() -> Iterator[None]:
+    """Run a long command so that Ctrl-C or SIGTERM stops it cleanly: the signal is recorded (the
+    work asks `_stop_requested` between batches) and raised; the command exits 130 with every
+    finished batch kept."""
+    _SIGNALLED.clear()
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    previous_int = signal.signal(signal.SIGINT, _interrupt)
+    try:
+        yield
+    except KeyboardInterrupt:
+        _interrupted()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
+
+
 def _interrupted() -> None:
     """Say the run was interrupted and exit 130. After SIGTERM the process exits at once, once
     everything is flushed: what was finished is committed, and nothing (a pool's manager thread at
@@ -258,20 +276,11 @@ def ingest(inputs: tuple[str, ...], db: str, collection: str | None, jobs: int, 
         n = jobs or default_jobs()
         executor = pool_executor(n) if n > 1 else None
     progress: IngestProgress | None = None if quiet or fmt == "json" else _RichProgress()
-    _SIGNALLED.clear()
-    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    previous_int = signal.signal(signal.SIGINT, _interrupt)
-    try:
-        with Archive(db) as archive:
-            report = run_ingest(inputs, archive, executor=executor, engine=engine, batch_size=batch_size,
-                                force=force, progress=progress, collection=collection,
-                                stop=_stop_requested)  # fmt: skip
-            _update_search_index(archive, quiet or fmt == "json")
-    except KeyboardInterrupt:
-        _interrupted()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        signal.signal(signal.SIGINT, previous_int)
+    with _stoppable(), Archive(db) as archive:
+        report = run_ingest(inputs, archive, executor=executor, engine=engine, batch_size=batch_size,
+                            force=force, progress=progress, collection=collection,
+                            stop=_stop_requested)  # fmt: skip
+        _update_search_index(archive, quiet or fmt == "json")
     data = report.to_dict()
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -690,15 +699,10 @@ def annotate(db: str, stage_names: tuple[str, ...], list_stages: bool, jobs: int
     unknown = [n for n in stage_names if n not in STAGES]
     if unknown:
         raise click.BadParameter(f"{', '.join(unknown)}; stages: {', '.join(STAGES)}", param_hint="--stage")
-    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    try:
-        with Archive(db) as archive:
-            reports = run_stages(archive, list(stage_names) or list(STAGES), jobs=jobs, engine=engine,
-                                 scheduler=scheduler, force=force, progress=not quiet and fmt == "text")  # fmt: skip
-    except KeyboardInterrupt:
-        _interrupted()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    with _stoppable(), Archive(db) as archive:
+        reports = run_stages(archive, list(stage_names) or list(STAGES), jobs=jobs, engine=engine,
+                             scheduler=scheduler, force=force, progress=not quiet and fmt == "text",
+                             stop=_stop_requested)  # fmt: skip
     if fmt == "json":
         click.echo(json.dumps(reports, ensure_ascii=False, indent=2))
     else:
@@ -1079,13 +1083,14 @@ def serve(db: str, host: str, port: int, editable: bool, user: str | None, worke
 
 # -- text reuse: works, witnesses, quotations, differences (issue 18) ------------------------------
 def run_reuse(archive: Archive, rebuild: bool = False, jobs: int = 1, engine: str = "local",
-              scheduler: str | None = None, progress: bool = False) -> dict[str, Any]:  # fmt: skip
+              scheduler: str | None = None, progress: bool = False,
+              stop: Callable[[], bool] | None = None) -> dict[str, Any]:  # fmt: skip
     """The fingerprints stage, then the cross-document step (both on --jobs workers or Dask)."""
     from archivist.enrich import run_stages
     from archivist.reuse.run import update
 
     stage = run_stages(archive, ["fingerprints"], jobs=jobs, engine=engine, scheduler=scheduler, force=rebuild,
-                       progress=progress)[0]  # fmt: skip
+                       progress=progress, stop=stop)[0]  # fmt: skip
     bar: list[Any] = []
 
     def advance(done: int, total: int) -> None:
@@ -1097,7 +1102,7 @@ def run_reuse(archive: Archive, rebuild: bool = False, jobs: int = 1, engine: st
 
     try:
         report = update(archive, rebuild=rebuild, progress=advance if progress else None, jobs=jobs, engine=engine,
-                        scheduler=scheduler)  # fmt: skip
+                        scheduler=scheduler, stop=stop)  # fmt: skip
     finally:
         if bar:
             bar[0].stop()
@@ -1127,16 +1132,9 @@ def reuse(
     stored as links in both directions; copies covering each other become witnesses of one work.
     This process alone writes; the results do not depend on --jobs or the engine.
     """
-    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    try:
-        with Archive(db) as archive:
-            report = run_reuse(
-                archive, rebuild, jobs, engine, scheduler, progress=not quiet and fmt == "text"
-            )
-    except KeyboardInterrupt:
-        _interrupted()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    with _stoppable(), Archive(db) as archive:
+        report = run_reuse(archive, rebuild, jobs, engine, scheduler, progress=not quiet and fmt == "text",
+                           stop=_stop_requested)  # fmt: skip
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -1400,19 +1398,12 @@ def enrich(
     from archivist.enrich.entities import resolve
     from archivist.search import index_path
 
-    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    try:
-        with Archive(db) as archive:
-            reports = run_stages(archive, ["mentions", "dates"], jobs=jobs, engine=engine, scheduler=scheduler,
-                                 force=force, progress=not quiet and fmt == "text")  # fmt: skip
-            resolved = resolve(archive)
-            if index_path(db).is_dir():  # entity: in search finds what enrich linked
-                _update_search_index(archive, quiet or fmt != "text")
-    except KeyboardInterrupt:
-        err_console.print("interrupted: every finished batch is kept; run the same command again to finish")
-        sys.exit(EXIT_INTERRUPTED)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    with _stoppable(), Archive(db) as archive:
+        reports = run_stages(archive, ["mentions", "dates"], jobs=jobs, engine=engine, scheduler=scheduler,
+                             force=force, progress=not quiet and fmt == "text", stop=_stop_requested)  # fmt: skip
+        resolved = resolve(archive)
+        if index_path(db).is_dir():  # entity: in search finds what enrich linked
+            _update_search_index(archive, quiet or fmt != "text")
     if fmt == "json":
         click.echo(json.dumps({"stages": reports, "entities": resolved}, ensure_ascii=False, indent=2))
         return

@@ -8,7 +8,7 @@ process alone — as the ingest does — so a run can be interrupted at any poin
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -74,8 +74,11 @@ def run_stages(
     force: bool = False,
     progress: bool = False,
     batch_size: int = 32,
+    stop: Callable[[], bool] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run the named stages (in dependency order) on the documents each has not read yet."""
+    """Run the named stages (in dependency order) on the documents each has not read yet. `stop`,
+    asked after each stored batch, raises KeyboardInterrupt there: a Ctrl-C whose own
+    KeyboardInterrupt Python ignored (raised in a garbage collector's callback) still stops the run."""
     from archivist.pipeline import default_jobs
 
     jobs = jobs or default_jobs()
@@ -99,6 +102,8 @@ def run_stages(
                 done += len(batch)
                 if bar is not None:
                     bar[0].update(bar[1], advance=len(batch))
+                if stop is not None and stop():
+                    raise KeyboardInterrupt
         finally:
             if bar is not None:
                 bar[0].stop()

@@ -90,15 +90,18 @@ def update(
     jobs: int = 1,
     engine: str = "local",
     scheduler: str | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
-    """Bring text reuse up to date with the archive's fingerprints (see the module docstring)."""
+    """Bring text reuse up to date with the archive's fingerprints (see the module docstring).
+    `stop`, asked after each stored round, raises KeyboardInterrupt there."""
     started = time.perf_counter()
     if rebuild:
         store.clear(archive)
     removed = store.stale(archive)
-    if removed:
+    unfinished = store.uncompared(archive)  # an interrupted run's: indexed, never compared
+    if removed or unfinished:
         with store.transaction(archive):
-            for document_id in removed:
+            for document_id in removed + unfinished:
                 store.forget(archive, document_id)
     todo = store.pending(archive)
     with store.transaction(archive):  # before any comparing: no worker may meet an outdated entry
@@ -110,6 +113,7 @@ def update(
     run = uuid.uuid4().hex
     with _executor(archive, run, jobs, engine, scheduler, len(todo)) as start:
         running = None  # a round being compared while the next one is indexed
+        running_ids: list[str] = []
         for i in range(0, len(todo) + ROUND, ROUND):
             tasks = _index_round(archive, todo[i : i + ROUND]) if i < len(todo) else []
             if running is not None:
@@ -117,10 +121,14 @@ def update(
                     for results in running:
                         for found in results:
                             _store(archive, found, report, timings)
+                    store.mark_compared(archive, running_ids)
                 if progress is not None:
                     progress(min(i, len(todo)), len(todo))
+                if stop is not None and stop():
+                    raise KeyboardInterrupt
             report["indexed"] += sum(len(t) for t in tasks)
             running = start(tasks) if tasks else None
+            running_ids = [document_id for task in tasks for document_id, _ in task]
     t2 = time.perf_counter()
     groups = regroup(archive)
     report["works"] = len(groups)

@@ -163,7 +163,8 @@ def index(
     compared with those whose key is smaller."""
     packed = grams.astype("<u4").tobytes()
     cursor = archive.conn.execute(
-        "INSERT INTO reuse_docs (document_id, version, fingerprint, words, grams, indexed_at) VALUES (?,?,?,?,?,?)",
+        "INSERT INTO reuse_docs (document_id, version, fingerprint, words, grams, indexed_at, compared) "
+        "VALUES (?,?,?,?,?,?,0)",
         (document_id, version, stage_version, words, packed, _now()),
     )
     doc = cursor.lastrowid
@@ -302,6 +303,16 @@ def links(archive: Archive, document_id: str) -> list[dict[str, Any]]:
         (document_id,),
     )
     return [dict(r) for r in rows]
+
+
+def mark_compared(archive: Archive, ids: Iterable[str]) -> None:
+    """The documents' comparisons are stored (inside the transaction that stores them)."""
+    archive.conn.executemany("UPDATE reuse_docs SET compared=1 WHERE document_id=?", ((i,) for i in ids))
+
+
+def uncompared(archive: Archive) -> list[str]:
+    """Documents indexed by a run that stopped before their comparisons were stored."""
+    return [r[0] for r in archive.conn.execute("SELECT document_id FROM reuse_docs WHERE compared=0")]
 
 
 def indexed_count(archive: Archive) -> int:

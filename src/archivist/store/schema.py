@@ -517,4 +517,11 @@ MIGRATIONS.append(
     ]
 )
 
+# A reuse run indexes a round of documents, then compares them: one interrupted in between left
+# documents indexed that were never compared, and the next run took them as done. `compared` is 0
+# from indexing until the round's pairs are stored; the next run compares what is still 0.
+MIGRATIONS.append(
+    ["ALTER TABLE reuse_docs ADD COLUMN compared INTEGER NOT NULL DEFAULT 1"]  # rows before: as they were
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
