@@ -407,3 +407,31 @@ def test_floors_on_the_blind_wide_pages() -> None:
     assert ent.precision >= 0.83 and ent.recall >= 0.82, ent.to_record()
     got = score_dates(root / "dates-wide-7.jsonl", corpus=corpus).to_record()
     assert got["f1"] >= 0.81 and got["relative_recall"] >= 0.52, got
+
+
+def _dates_of(relative_path: str, starts: tuple[str, ...]) -> list[tuple[str, dict]]:
+    from archivist.pipeline import extract_file
+
+    path = shared_or_skip(GOLD.parent / "corpus" / relative_path)
+    doc = extract_file(str(path), relative_path).document
+    assert doc is not None
+    return [
+        (doc.text[s.start : s.end], s.attrs)
+        for s in dates.annotate(doc)
+        if doc.text[s.start :].startswith(starts)
+    ]
+
+
+def test_a_narrative_places_days_without_a_year_in_the_period_it_tells_of() -> None:
+    # Engels in 1885 on the Communist League of 1836-1852: its days and months are of those years.
+    told = _dates_of(
+        "mia-reader/_pages/marx/works/1847/communist-league/1885hist.htm", ("May 12th", "the end of November")
+    )
+    assert [(t, a["value"], a["anchor"]) for t, a in told] == [
+        ("May 12th", "1839-05-12", "narrative"),
+        ("the end of November", "1847-11", "narrative"),
+    ]
+    # A report of February 1982 on the Polish coup names many other years (1926, 1956, 1968, 1970,
+    # 1980), no one period: its December 13 is the one just past.
+    news = _dates_of("mia-mass-edits/archive/johnstone/1982/02/x01.htm", ("December 13",))
+    assert news and {(a["value"], a["anchor"]) for _, a in news} == {("1981-12-13", "date_published")}

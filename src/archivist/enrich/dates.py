@@ -77,7 +77,10 @@ def annotate(doc: Document) -> list[Span]:
             attrs: dict[str, object] = {"value": f.value}
             if f.relative:
                 attrs["relative"] = True
-                if anchor:
+                if f.narrated_year is not None:  # the year the narrative last named
+                    attrs["anchor"] = "narrative"
+                    attrs["anchor_value"] = str(f.narrated_year)
+                elif anchor:
                     attrs["anchor"] = anchor[1]
                     attrs["anchor_value"] = anchor[0]
             attrs["kind"] = f.kind

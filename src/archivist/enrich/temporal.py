@@ -128,6 +128,7 @@ class Found:
     relative: bool = False
     approximate: bool = False
     text: str = ""
+    narrated_year: int | None = None  # the year the text last named, taken instead of the anchor's
 
 
 def _day(d: date) -> str:
@@ -241,6 +242,7 @@ def tag(text: str, anchor: tuple[date, int] | None, language: str | None = None)
                 value = f"{value}-{_SEASONS[season.group('s').lower()]}"
             found.append(Found(s, e, value, "absolute"))
             taken.append((s, e))
+    narrative = _is_narrative(found, anchor)
     # Relative and anaphoric expressions.
     candidates: list[tuple[int, int, str, re.Match[str]]] = []
     for kind, pattern in _RELATIVE[2:]:
@@ -257,16 +259,78 @@ def tag(text: str, anchor: tuple[date, int] | None, language: str | None = None)
             continue
         if kind == "month-day" and m.group("dot") and language and language[:2] not in _DOT_ORDINAL_LANGUAGES:
             continue
-        got = _resolve(kind, m, text, anchor)
+        reference = _narrative_anchor(kind, m, text, found, anchor, narrative)
+        got = _resolve(kind, m, text, reference)
         if got is None:
             continue
         value, relative, approximate = got
-        found.append(Found(start, end, value, kind, relative, approximate, text[start:end]))
+        told = reference[0].year if reference is not anchor and reference is not None else None
+        found.append(Found(start, end, value, kind, relative, approximate, text[start:end], told))
         taken.append((start, end))
     found.sort(key=lambda f: f.start)
     found = _merge_weekdays(text, found)
     _anaphora(found, anchor)
     return [f for f in found if f.value]
+
+
+# Days, months and seasons named without a year that a narrative places in the year it last named
+# ("The Diet opened on July 22, 1848. Prior to this, on May 15, …"; "Thus in 1848 … during the
+# months of February and March"): HeidelTime's reference time for narratives.
+_NARRATIVE_KINDS = frozenset({"month-day", "ord-of-month", "month", "month-range", "season"})
+_DEICTIC = re.compile(r"(?:this|last|next|present|current|coming)\b", re.I)
+_DEICTIC_AFTER = re.compile(
+    r"\s*,?\s*(?:of\s+)?(?:this|last|next|the\s+present|the\s+current)\s+year\b", re.I
+)
+_YEAR_VALUE = re.compile(r"(\d{4})(?:-\d{2}){0,2}$")
+_SENTENCE_END = re.compile(r"[.!?][”’\"')\]]*\s+(?=[“‘\"'(\[]?[A-ZÀ-Þ])")
+
+
+def _is_narrative(found: list[Found], anchor: tuple[date, int] | None) -> bool:
+    """Whether the text tells of one period of another time than its own: most of the years it
+    names lie within a few years of each other, far from its anchor (a history written in 1983 of
+    1933-36). Its days and months without a year are then in the year it last named, however far
+    back (HeidelTime's narrative documents; news, and essays that range over many periods, keep
+    their own date as the reference)."""
+    if anchor is None:
+        return False
+    years = sorted(int(f.value[:4]) for f in found if not f.relative and _YEAR_VALUE.match(f.value))
+    if len(years) < 5:
+        return False
+    median = years[len(years) // 2]
+    period = sum(1 for y in years if abs(y - median) <= 3)
+    return abs(median - anchor[0].year) >= 5 and period >= 0.6 * len(years)
+
+
+def _narrative_anchor(
+    kind: str,
+    m: re.Match[str],
+    text: str,
+    found: list[Found],
+    anchor: tuple[date, int] | None,
+    narrative: bool = False,
+) -> tuple[date, int] | None:
+    """The anchor for an expression without a year: the year of the last date the text named
+    before it, when that is not the anchor's year and nothing in the expression points at the
+    writer's own time ("this March", "last spring", "October this year"); else the document's
+    anchor. Within the same or the previous sentence of its paragraph in any text; anywhere before
+    it in a narrative (`_is_narrative`). The year alone is known (precision 1): the day is in it."""
+    if kind not in _NARRATIVE_KINDS or anchor is None:
+        return anchor
+    if _DEICTIC.match(m.group(0)) or _DEICTIC_AFTER.match(text, m.end()):
+        return anchor
+    start = m.start()
+    named = None
+    for f in found:
+        if f.start >= start:
+            continue
+        if not f.relative and (year := _YEAR_VALUE.match(f.value)) and (named is None or f.start > named[0]):
+            named = (f.start, f.end, int(year.group(1)))
+    if named is None or named[2] == anchor[0].year:
+        return anchor
+    between = text[named[1] : start]
+    if not narrative and ("\n\n" in between or len(_SENTENCE_END.findall(between)) > 1):
+        return anchor  # the year of another paragraph, or of a sentence before the last one
+    return date(named[2], 12, 31), 1
 
 
 def _absolute(text: str, language: str | None = None) -> list[tuple[str, int, int]]:
