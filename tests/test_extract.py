@@ -612,6 +612,20 @@ def test_a_chapter_heading_the_head_title_names_in_brackets_is_the_title() -> No
     assert zinoviev.title == "Two Eras of War – III"
 
 
+def test_a_chapter_number_in_the_head_title_names_the_heading_under_the_book(corpus: Path) -> None:
+    # "<title>Plekhanov: Socialism and Political Struggle (Chap.3)</title>" over the headings
+    # "Socialism and the Political Struggle" (the book: its words, not its letters) and "III".
+    wide = shared_or_skip(SHARED / "corpus-wide")
+    plekhanov = _doc(wide, "mia-mass-edits/archive/plekhanov/1883/struggle/chap3.htm")
+    assert plekhanov.title == "Socialism and the Political Struggle – III"
+    assert plekhanov.provenance["title"].origin == "head-title:part"
+    assert _doc(wide, "mia-mass-edits/archive/serge/1932/conqcity/ch02.htm").title == "Conquered City – 2"
+    # The book's part between the book and the chapter: "Part 1: Explanations" / "3. An Arms Economy".
+    assert (
+        _doc(wide, "mia-mass-edits/archive/kidron/works/1970/westcap/chap3.htm").title == "3. An Arms Economy"
+    )
+
+
 def test_a_chapter_file_takes_its_numbered_heading_under_the_book_title(corpus: Path) -> None:
     # "ch04.htm" of a book: "The Bronze Age" (the book), the information block, then "IV. THE EARLY
     # BRONZE AGE", the chapter's own title.

@@ -149,25 +149,63 @@ def _chapter_named_in_head_title(page: Page, layout: Layout, first_long: int) ->
         return  # "Two Eras of War III (1915-1916)": a date, not a part
     items, chosen = layout.items, layout.title_index
     book, part = _words(layout.title or ""), _words(match.group("part"))
-    if not book or book not in _words(match.group("book")) or part in book:
+    number = _CHAPTER_NUMBER.match(match.group("part").strip())
+    # The title taken so far may be the book's part ("Part 1: Explanations") over the chapter.
+    in_part = bool(number) and _PART_HEADING.match(layout.title or "") is not None
+    if not book or part in book or not (in_part or _same_book(book, _words(match.group("book")))):
         return
-    following = next(
-        (
-            k
-            for k in range(chosen + 1, min(first_long, len(items)))
-            if items[k].role == "body" and items[k].block.is_heading and not _DATE_ONLY.match(items[k].text)
-        ),
-        None,
-    )
-    if (
-        following is None
-        or _words(items[following].text) != part
-        or items[following].text.startswith(("(", "["))
-    ):
+    under = [
+        k
+        for k in range(chosen + 1, min(first_long, len(items)))
+        if items[k].role == "body" and items[k].block.is_heading and not _DATE_ONLY.match(items[k].text)
+    ][:2]
+    if not under or items[under[0]].text.startswith(("(", "[")):
         return  # ("(Part 1)" set under the title is a note on it)
+    if number and _PART_HEADING.match(items[under[0]].text) and len(under) > 1:
+        under = under[1:]  # the book's part over the chapter: "Part 1: Explanations" / "3. An Arms Economy"
+    following = under[0]
+    if _words(items[following].text) != part and not (
+        # "Author: Book (Chap.3)" over the heading "3. An Arms Economy", "III", "Chapter III …"
+        number and _number_of(number.group(1)) == _heading_number(items[following].text)
+    ):
+        return
     heading = clean_title(items[following].text)
-    title = f"{layout.title} – {heading}" if _GENERIC_TITLE.match(heading) else heading
+    generic = (
+        _GENERIC_TITLE.match(heading) or _PART_ONLY.match(heading) or re.fullmatch(r"\d{1,3}\.?", heading)
+    )
+    title = f"{layout.title} – {heading}" if generic else heading
     _promote_title(layout, following, title, "head-title:part")
+
+
+# "(Chap.3)", "(Chapter 4)", "(chap. 14c)" in a head title; a heading's own number: "3. …", "III", "Chapter III …".
+_CHAPTER_NUMBER = re.compile(r"^(?:chap(?:ter)?\.?|ch\.)\s*(\d{1,3}|[IVXLC]{1,7})[a-z]?$", re.I)
+_HEADING_NUMBER = re.compile(
+    r"^(?:(?:chapter|chap\.|part)\s+)?(\d{1,3}|(?-i:[IVXLC]{1,7}))(?:[.:\s]|$)", re.I
+)
+_PART_HEADING = re.compile(r"^part\s+(?:\d{1,2}|[IVXLC]{1,5}|one|two|three|four|five|six)\b", re.I)
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def _number_of(numeral: str) -> int:
+    if numeral.isdigit():
+        return int(numeral)
+    values = [_ROMAN[c] for c in numeral.upper()]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def _heading_number(text: str) -> int | None:
+    found = _HEADING_NUMBER.match(text.strip())
+    return _number_of(found.group(1)) if found else None
+
+
+def _same_book(heading: str, head_title_book: str) -> bool:
+    """The top heading names the book the head title names ("Socialism and the Political Struggle" in
+    "Plekhanov: Socialism and Political Struggle"): its longer words all there."""
+    if heading in head_title_book:
+        return True
+    named = set(head_title_book.split())
+    longer = [w for w in heading.split() if len(w) > 3]
+    return bool(longer) and all(w in named for w in longer)
 
 
 # A chapter's file in a book's folder ("ch07.htm", "chap3.htm", "02-frrev.htm", "4d-reconcile.htm").
