@@ -86,13 +86,14 @@ def test_fast_evaluation_changes_no_probability(wide: Path, monkeypatch: pytest.
 
 
 def test_without_models_the_rules_decide(wide: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rel = "mia-mass-edits/archive/glass/1945/03/honest.htm"
+    rel = "mia-mass-edits/archive/mandel/1981/xx/sovecon.htm"
+    assert _first_last(_doc(wide, rel), "To the extent that one can discover", "")[0]
     monkeypatch.setattr(blockmodel, "load_models", lambda path=None: None)
     monkeypatch.setattr(typemodel, "load_model", lambda path=None: None)
     doc = _doc(wide, rel)
     assert (
-        _first_last(doc, "Across the mangled terrain of war-torn Europe,", "")[0] is False
-    )  # the rules keep the book's details
+        _first_last(doc, "To the extent that one can discover", "")[0] is False
+    )  # the rules keep the abstract
 
 
 def test_a_reviewed_books_details_are_not_the_text(wide: Path) -> None:
@@ -100,6 +101,13 @@ def test_a_reviewed_books_details_are_not_the_text(wide: Path) -> None:
     first, _ = _first_last(doc, "Across the mangled terrain of war-torn Europe,", "")
     assert first
     assert "Jack Belden" in doc.text  # kept, as header, not dropped
+    # The details end with the price or the length, inside brackets or not: "(Martin Lawrence, pp.
+    # 213. 5s.)", "… Urizen Books (New York). 139 pages. Paperback £2.70, hardback £4.70."
+    for rel, first_words in (
+        ("mia-mass-edits/archive/gallacher/1930/08/x01.htm", "KRUPSKAYA has done a great service"),
+        ("mia-mass-edits/archive/hardcastle/1977/marx_money.htm", "This book attempts to bring together"),
+    ):
+        assert _first_last(_doc(wide, rel), first_words, "")[0], rel
 
 
 def test_an_editors_trailer_after_the_text_is_not_the_text(wide: Path) -> None:

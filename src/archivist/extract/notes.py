@@ -135,7 +135,12 @@ _REVIEWED_BOOK = re.compile(
     r"(?=.*(?:\b\d+\s*s\.|\b\d+\s*d\.|[$£]\s?\d|\bPress\b|\bPublish\w*|\(\s*[A-Z][^)]{2,40}\)|\b1[89]\d\d\b))",
     re.S,
 )
-_PRICE = re.compile(r"(?:\b\d+\s*s\.\s*(?:\d+\s*d\.)?|\b\d+\s*d\.|[$£]\s?\d+(?:[.,]\d+)?)\s*$")
+# Its price or its length closes the details: "12s. 6d.", "$6.95.", "(Jonathan Cape, 1928, 7s. 6d.)",
+# "(Martin Lawrence, pp. 213. 5s.)", "… Urizen Books (New York). 139 pages."
+_PRICE = re.compile(
+    r"(?:\b\d+\s*s\.\s*(?:\d+\s*d\.)?|\b\d+\s*d\.|[$£]\s?\d+(?:[.,]\d+)?|\bpp\.\s*\d+\.?|\b\d+\s*(?:pp\.|pages\.?))"
+    r"[\s.)\]]*$"
+)
 _QUOTE_CLASSES = ("quoteb", "quoter", "quote", "epigraph", "motto", "inline")
 # "– Marx: The Holy Family", "— Karl Marx", "(Lenin)": who said it.
 _ATTRIBUTION = re.compile(
