@@ -140,3 +140,36 @@ def test_an_edit_to_a_module_the_compiled_ones_import_makes_the_build_stale(tmp_
     result, stderr = probe(package.parent)
     assert result["state"] == "pure: stale build"
     assert "errors.py" in stderr
+
+
+PICKLE = """
+import pickle, sys
+import archivist._native as native
+from archivist.pipeline import extract_data
+html = b"<html><head><title>A Letter</title></head><body><h1>A Letter</h1><p>Dear friend, the text.</p></body></html>"
+result = extract_data(html, "letter.html")
+if sys.argv[1] == "dump":
+    open(sys.argv[2], "wb").write(pickle.dumps(result))
+else:
+    assert pickle.loads(open(sys.argv[2], "rb").read()) == result
+print(native.STATE)
+"""
+
+
+@needs_build
+def test_results_cross_between_compiled_and_pure_processes(tmp_path: Path) -> None:
+    """A Dask worker may run either (a build gone stale between two workers' starts, ARCHIVIST_PURE):
+    what one pickles the other unpickles to the same result."""
+    environment = {k: v for k, v in os.environ.items() if k != "ARCHIVIST_PURE"}
+    for writer, reader in (({}, {"ARCHIVIST_PURE": "1"}), ({"ARCHIVIST_PURE": "1"}, {})):
+        states = []
+        for step, env in (("dump", writer), ("load", reader)):
+            done = subprocess.run(
+                [sys.executable, "-c", PICKLE, step, str(tmp_path / "result.pickle")],
+                env={**environment, **env},
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            states.append(done.stdout.strip())
+        assert sorted(states) == ["compiled", "pure: ARCHIVIST_PURE"]

@@ -36,11 +36,12 @@ GROUP = "archivist_native"  # the shared library is the top-level module `archiv
 LIBRARY = f"{GROUP}__mypyc"
 
 # The hot path of `pipeline.extract_data`, compiled. Left out: `pipeline` itself (its callers replace its
-# functions in tests, and a compiled module calls its own functions directly) and the packages'
-# `__init__` modules (packages stay ordinary, so their resources and pure submodules are found as usual).
+# functions in tests, and a compiled module calls its own functions directly); `model`, whose classes
+# cross processes pickled (a compiled class pickles its state otherwise than the Python one, and a Dask
+# worker may run either); the packages' `__init__` modules (packages stay ordinary, so their resources
+# and pure submodules are found as usual).
 COMPILED = (
     "archivist.text",
-    "archivist.model",
     "archivist.sources.address",
     "archivist.sources.decode",
     "archivist.sources.encodings",
