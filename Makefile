@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 DB ?= archive.db
 
-.PHONY: install demo test lint bench eval docs clean train
+.PHONY: install native pure demo test lint bench eval docs clean train
 
 $(BIN)/archivist: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,9 +14,18 @@ $(BIN)/archivist: pyproject.toml
 	touch $(BIN)/archivist
 
 # The browser tests drive Debian's chromium (never a downloaded browser); without it they skip.
+# The extraction modules are compiled with mypyc (src/archivist/_native.py says how a build that does
+# not match the sources is never used); rebuilt here only when stale, skipped when ARCHIVIST_PURE=1.
 install: $(BIN)/archivist
+	$(BIN)/python tools/build_native.py --if-stale
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
 		|| echo "chromium could not be installed: the browser tests will be skipped"
+
+native: $(BIN)/archivist
+	$(BIN)/python tools/build_native.py
+
+pure:
+	$(PY) tools/build_native.py --remove
 
 demo: install
 	$(BIN)/archivist ingest $(SHARED)/corpus $(SHARED)/seeds --db $(DB) --jobs 2
@@ -49,7 +58,7 @@ bench: install
 	$(BIN)/python bench/serve.py --corpus $(SHARED)/corpus --ingest $(SHARED)/corpus-wide/wikirouge-mecw
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm $(basename $(DB)).index .pytest_cache test-artifacts
+	rm -rf $(VENV) src/archivist/_compiled $(DB) $(DB)-wal $(DB)-shm $(basename $(DB)).index .pytest_cache test-artifacts
 
 docs: install
 	$(BIN)/python tools/cli_docs.py

@@ -251,6 +251,12 @@ def archivist_source() -> str | None:
     return digest.hexdigest()[:16]
 
 
+def archivist_build() -> str:
+    """Whether this process ran archivist's compiled modules (archivist/_native.py), or why not."""
+    native = sys.modules.get("archivist._native")
+    return str(getattr(native, "STATE", "pure: code without compiled modules"))
+
+
 def peak_rss_bytes() -> int:
     """Peak resident memory of this process: VmHWM on Linux (ru_maxrss would carry the parent's
     peak over fork + exec), ru_maxrss elsewhere."""
@@ -301,6 +307,7 @@ def worker(spec: str, corpus: Path, limit: int | None) -> None:
         "peak_rss_before_import_mib": round(peak_before / MIB, 1),
         "peak_rss_mib": round(peak_rss_bytes() / MIB, 1),
         "archivist_source": archivist_source() if tool in ("archivist", "reference") else None,
+        "archivist_build": archivist_build() if tool in ("archivist", "reference") else None,
     }
     print(json.dumps(result))
 
@@ -375,6 +382,9 @@ def benchmark(
             "cpu_repetitions_s": [round(r["cpu_s"], 3) for r in reps],
             "failures": reps[0]["failures"],
             "archivist_source_by_repetition": [r["archivist_source"] for r in reps]
+            if tool in ("archivist", "reference")
+            else None,
+            "archivist_build": sorted({r["archivist_build"] for r in reps})
             if tool in ("archivist", "reference")
             else None,
             "peak_rss_mib": max(r["peak_rss_mib"] for r in reps),
@@ -526,6 +536,8 @@ def print_report(report: dict[str, Any]) -> None:
             f"the machine was busy (median wall / CPU time {bench['wall_over_cpu_when_busy']}): "
             "the CPU-time figures are the better estimate"
         )
+    builds = {f"{k} ({', '.join(r['archivist_build'])})" for k, r in results.items() if r["archivist_build"]}
+    print(f"archivist's modules: {'; '.join(sorted(builds))}")
     if bench["archivist_source_changed_during_run"]:
         print(
             "WARNING: archivist's source changed during the run: the passes timed different code; run it again"

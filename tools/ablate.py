@@ -13,9 +13,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+
+# The toggles replace functions, which the compiled modules would not see (they call their own
+# functions directly): this tool runs the pure-Python modules (archivist/_native.py).
+os.environ["ARCHIVIST_PURE"] = "1"
 
 from archivist.pipeline import collect_inputs, extract_input
 

@@ -409,6 +409,9 @@ def _rule_key(rule: Rule) -> str:
 
 def _init(rules: list[Rule]) -> None:
     _STATE["rules"] = rules
+    # Rules are switched off by rewriting the modules' sources: the workers import the pure-Python
+    # modules, never the compiled ones (archivist/_native.py), before archivist is first imported.
+    os.environ["ARCHIVIST_PURE"] = "1"
     os.environ["RUST_BACKTRACE"] = "0"  # a rule switched off may make a Rust library panic: one line
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
+
+from archivist._native import PACKAGE
 
 PART_KINDS = (
     "header",
@@ -69,7 +70,7 @@ _EXTRACTION_CODE = ("model.py", "extract", "sources")
 def _extractor_version() -> str:
     """A hash of the extraction code itself, so that a store knows which documents are stale after
     an upgrade without anyone remembering to bump a number."""
-    root = Path(__file__).resolve().parent
+    root = PACKAGE  # not this module's folder: compiled, it is loaded from archivist/_compiled
     digest = hashlib.sha256()
     for name in _EXTRACTION_CODE:
         target = root / name

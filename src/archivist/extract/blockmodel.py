@@ -20,19 +20,21 @@ import math
 import os
 import re
 from bisect import bisect_left, bisect_right
+from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
+from archivist._native import PACKAGE
 from archivist.extract.dateline import parse_dateline
 from archivist.extract.header import opens_catechism
 from archivist.extract.item import Item, Layout
 from archivist.extract.labels import is_label_line
 from archivist.extract.names import looks_like_name, surname
 
-MODEL_PATH = Path(__file__).with_name("models") / "layout.json"
+MODEL_PATH = PACKAGE / "extract" / "models" / "layout.json"  # not beside __file__: see archivist/_native.py
 WINDOW = 24  # items scored at each end of the page: a start or an end further in is left to the rules
 ROLES = ("title", "byline", "subtitle", "info", "header", "body", "editorial", "footnote")
 
@@ -221,7 +223,13 @@ SHAPE_NAMES = [
 
 
 ANATOMY_KINDS = ("salutation", "dateline", "closing", "signature", "postscript", "editorial-note", "header")
-_NOT_GIVEN: Any = object()
+
+
+class _Missing(Enum):  # a typed "not given" default: None is a value of `rules`
+    NOT_GIVEN = 0
+
+
+_NOT_GIVEN = _Missing.NOT_GIVEN
 _ROLE_HOT = {r: [1.0 if r == other else 0.0 for other in ROLES] for r in ROLES}  # a role, one-hot
 _NO_ROLE = [0.0] * len(ROLES)
 
@@ -237,7 +245,7 @@ def features(
     layout: Layout,
     by_block: dict[int, list[Any]] | None = None,
     unused: frozenset[str] = frozenset(),
-    rules: tuple[int, int] | None = _NOT_GIVEN,
+    rules: tuple[int, int] | Literal[_Missing.NOT_GIVEN] | None = _NOT_GIVEN,
     *,
     authors: list[str] | None = None,
     unused_by_window: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
@@ -533,7 +541,7 @@ def predict_edges(
     by_block: dict[int, list[Any]],
     models: dict[str, Any] | None = None,
     authors: list[str] | None = None,
-    rules: tuple[int, int] | None = _NOT_GIVEN,
+    rules: tuple[int, int] | Literal[_Missing.NOT_GIVEN] | None = _NOT_GIVEN,
 ) -> tuple[int, int] | None:
     """(first item, last item) of the text by the models, as indexes into `layout.items`; None
     when there are no models or they see no text. `by_block`: the anatomy's segments by item;

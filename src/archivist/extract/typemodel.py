@@ -20,10 +20,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from archivist._native import PACKAGE
 from archivist.extract.blockmodel import compile_trees
 from archivist.model import Document
 
-MODEL_PATH = Path(__file__).with_name("models") / "doctype.json"
+MODEL_PATH = PACKAGE / "extract" / "models" / "doctype.json"  # not beside __file__: see archivist/_native.py
 KINDS = (
     "article",
     "letter",

@@ -126,12 +126,13 @@ def _find(
     anywhere, or with `earliest`, the first match of any."""
     found: list[tuple[int, int, int]] = []
     for _, pattern in patterns:
-        hits = (
-            (index, m.start(), m.end())
-            for index in range(start, len(blocks))
-            if (m := pattern.search(blocks[index].text)) is not None
-        )
-        if (hit := next(hits, None)) is not None:
+        # a loop, not next() over a generator: compiled (mypyc), a generator is read whole first
+        hit = None
+        for index in range(start, len(blocks)):
+            if (m := pattern.search(blocks[index].text)) is not None:
+                hit = (index, m.start(), m.end())
+                break
+        if hit is not None:
             if not earliest:
                 return hit
             found.append(hit)
