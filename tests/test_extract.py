@@ -760,3 +760,17 @@ def test_a_dateline_run_into_the_first_paragraph() -> None:
         assert body[0].text.startswith(opening), texts
     # No date, no dateline: a sentence that starts with a place stays the text.
     assert analyse(["Cologne, the city of the Rhine, was quiet.", "More."], []).datelines == []
+
+
+def test_a_byline_that_is_no_ones_name_gives_way_to_the_meta_author(corpus: Path) -> None:
+    # A book's title in the byline's place ("The Real World of Ideology"), the page's head naming the
+    # author in <meta name="author">: the author (read from ../shared/corpus-wide, never copied).
+    wide = shared_or_skip(SHARED / "corpus-wide")
+    mccarney = _doc(wide, "mia-mass-edits/archive/mccarney/1980/ideology/ch01.htm")
+    assert mccarney.authors == ["Joe McCarney"] and mccarney.provenance["authors"].origin == "meta:author"
+    # Template heads are copied from page to page: a review of another's book keeps its byline (the
+    # meta names someone else), and a site's trail does not take its section editor for the author.
+    krupskaya = _doc(wide, "mia-mass-edits/archive/krupskaya/works/rol/rol06.htm")
+    assert krupskaya.authors != ["Leon Trotsky"]
+    theses = _doc(corpus, "mia-reader/_pages/marx/works/1845/theses/feuerbach.htm")
+    assert "Andy Blunden" not in theses.authors

@@ -36,8 +36,53 @@ def authors_of(page: Page, layout: Layout) -> tuple[list[str], str | None]:
             names.append(name)
         return names, "tei:author"
     if layout.byline:
-        return byline_authors(layout.byline), layout.byline_origin
+        authors = byline_authors(layout.byline)
+        if named := _meta_author(page, layout, authors):
+            return [named], "meta:author"
+        return authors, layout.byline_origin
     return [], None
+
+
+# A byline that is no one's name: a title ("The Real World of Ideology"), a title and its author run
+# together ("Karl Marx: The Civil War"), a section of the site ("John Reed Internet Archive").
+_NOT_A_BYLINE = re.compile(r"\b(?:of|the|and|on|in|for)\b|:|\bInternet Archive\b|^\[.*\]$")
+# A body's name ("Communist Party of Australia"): a byline as written.
+_BODY_WORDS = re.compile(
+    r"\b(?:League|Party|Partei|Parti|Partido|Committee|Union|Group|Federation|Council|Bureau|Association|"
+    r"Board|Secretariat|Executive|Communists|Congress|Conference|International|Movement|Government)\b"
+)
+# The site's trail ("Marxists Internet Archive: …", "Marxist History: USA: …"): its meta author is often
+# the section's editor, so it counts only when the trail names that person.
+_TRAIL = re.compile(r"^Marxists?\b|:[^:]*:")
+# Someone else's name in it ("Krupskaya's “Reminiscences of Lenin”"): the page is about that person's work.
+_POSSESSIVE = re.compile(r"\b[A-ZÀ-Þ][\w-]+[’']s\b")
+# The page's credits: who transcribed or marked it up is not who wrote it.
+_CREDIT_LABELS = ("transcri", "markup", "mark-up", "html", "proofread", "edited", "editor", "online")
+
+
+def _meta_author(page: Page, layout: Layout, bylines: list[str]) -> str | None:
+    """The page's <meta name="author"> where what stands as its byline is no one's name (see
+    `_NOT_A_BYLINE`). Pages copy their head from a template, so the meta author must look like a
+    person's name and must not be the page's transcriber or editor."""
+    if not bylines or any(looks_like_name(name) or not _NOT_A_BYLINE.search(name) for name in bylines):
+        return None
+    if any(_POSSESSIVE.search(name) or _BODY_WORDS.search(name) for name in bylines):
+        return None
+    meta = next((value for key, value in page.meta.items() if key.lower() == "author"), "")
+    meta = re.sub(r"\s*\([^()]*\d{3,4}[^()]*\)\s*$", "", meta).strip()  # "Nikolai Bukharin (1888-1938)"
+    if "," in meta or meta.isupper() or not looks_like_name(meta, 4):
+        return None
+    surname = meta.split()[-1].rstrip(".")
+    if any(_TRAIL.search(name) and surname not in name for name in bylines):
+        return None
+    credits = [
+        value
+        for key, label, value in layout.labels
+        if any(c in (key + label).lower() for c in _CREDIT_LABELS)
+    ]
+    if any(surname in value for value in credits):
+        return None
+    return meta
 
 
 def settle_authors(
