@@ -774,3 +774,12 @@ def test_a_byline_that_is_no_ones_name_gives_way_to_the_meta_author(corpus: Path
     assert krupskaya.authors != ["Leon Trotsky"]
     theses = _doc(corpus, "mia-reader/_pages/marx/works/1845/theses/feuerbach.htm")
     assert "Andy Blunden" not in theses.authors
+
+
+def test_an_editors_estimate_in_a_dateline_is_still_a_dateline() -> None:
+    # MECW's editors date undated letters in brackets: "[Manchester, about 1 August 1851]", "[London,
+    # not later than July 12, 1858]"; a closing "Berne, about December 25, 1848" (../shared/corpus-wide).
+    wide = shared_or_skip(SHARED / "corpus-wide")
+    assert _doc(wide, "wikirouge-mecw/en/MECW/MECW38-195.html").place == "Manchester"
+    assert _doc(wide, "wikirouge-mecw/en/MECW/MECW15-097.html").place == "London"
+    assert _doc(wide, "wikirouge-mecw/en/MECW/MECW08-069.html").place == "Berne"

@@ -27,6 +27,14 @@ _WEEKDAYS = re.compile(
 )
 
 
+# An editor's estimate before a date: "[Manchester, about 1 August 1851]", "[London, not later than July 12, 1858]".
+_EDITORS_QUALIFIER = re.compile(
+    r"\b(?:about|approximately|circa|c\.|not\s+(?:later|earlier)\s+than|not\s+(?:before|after)|"
+    r"(?:the\s+)?(?:beginning|end|middle)\s+of|early|late|mid-?)\s*(?=$)",
+    re.I,
+)
+_TIME_OF_DAY = re.compile(r"^\d{1,2}(?:[.:]\d\d)?\s*(?:[ap]\.\s?m\.?|[ap]m)$", re.I)
+
 _LONGEST = 110  # characters of a dateline, at most
 
 
@@ -44,12 +52,14 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
     value, start, end = found
     before, after = inner[:start], inner[end:]
     after_clean = re.sub(r"^[\s.,;:)\]]+|[\s.,;:)\]]+$", "", after)
+    after_clean = _TIME_OF_DAY.sub("", after_clean)  # "17 December 1870 1 p.m."
     if after_clean and not STREET_ADDRESS.match(
         after_clean
     ):  # "London, 23 April 1892 122 Regent's Park Road, N.W."
         return None
     before = _WEEKDAYS.sub("", before)
     before = re.sub(r"\b(?:between|on|the|le|den|am|el|dated?|written)\b", "", before, flags=re.I)
+    before = _EDITORS_QUALIFIER.sub("", before)
     place = re.sub(r"^[\s,.;:]+|[\s,;:(]+$", "", before).strip()
     if place.endswith(".") and not re.search(r"\b[A-Z]\.$", place):
         place = place[:-1].rstrip()
