@@ -278,9 +278,6 @@ def tag(text: str, anchor: tuple[date, int] | None, language: str | None = None)
 # months of February and March"): HeidelTime's reference time for narratives.
 _NARRATIVE_KINDS = frozenset({"month-day", "ord-of-month", "month", "month-range", "season"})
 _DEICTIC = re.compile(r"(?:this|last|next|present|current|coming)\b", re.I)
-_DEICTIC_AFTER = re.compile(
-    r"\s*,?\s*(?:of\s+)?(?:this|last|next|the\s+present|the\s+current)\s+year\b", re.I
-)
 _YEAR_VALUE = re.compile(r"(\d{4})(?:-\d{2}){0,2}$")
 _SENTENCE_END = re.compile(r"[.!?][”’\"')\]]*\s+(?=[“‘\"'(\[]?[A-ZÀ-Þ])")
 
@@ -311,12 +308,12 @@ def _narrative_anchor(
 ) -> tuple[date, int] | None:
     """The anchor for an expression without a year: the year of the last date the text named
     before it, when that is not the anchor's year and nothing in the expression points at the
-    writer's own time ("this March", "last spring", "October this year"); else the document's
+    writer's own time ("this March", "last spring"); else the document's
     anchor. Within the same or the previous sentence of its paragraph in any text; anywhere before
     it in a narrative (`_is_narrative`). The year alone is known (precision 1): the day is in it."""
     if kind not in _NARRATIVE_KINDS or anchor is None:
         return anchor
-    if _DEICTIC.match(m.group(0)) or _DEICTIC_AFTER.match(text, m.end()):
+    if _DEICTIC.match(m.group(0)):
         return anchor
     start = m.start()
     named = None
