@@ -25,7 +25,7 @@ _CLOSING = re.compile(
     re.I,
 )
 # An organisation signing: "Communist League of Struggle", "The Executive Committee of the …".
-_SIGNING_BODY = re.compile(
+SIGNING_BODY = re.compile(
     r"^(?:the\s+)?[A-ZÀ-Þ][\w'’-]*(?:\s+(?:of|for|and|the|de|[A-ZÀ-Þ][\w'’.()-]*)){0,7}\s+"
     r"(?:League|Party|Committee|Union|Group|Federation|Council|Bureau|Association|Board|Secretariat|Executive)"
     r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-ZÀ-Þ][\w'’ ()-]{1,60})?$"
@@ -72,7 +72,7 @@ def run_in_closing(text: str) -> int | None:
 
 def is_signature(text: str, authors: list[str]) -> bool:
     flat = one_line(text).rstrip(",").lstrip("—–- ")  # "—ANDRES NIN"
-    if _SIGNING_BODY.match(flat):
+    if SIGNING_BODY.match(flat):
         return True  # "Communist League of Struggle"
     if flat.endswith(".") and not re.search(r"\b[A-ZÀ-Þ]\.$", flat):
         flat = flat[:-1]

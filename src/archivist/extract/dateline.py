@@ -33,7 +33,6 @@ _EDITORS_QUALIFIER = re.compile(
     r"(?:the\s+)?(?:beginning|end|middle)\s+of|early|late|mid-?)\s*(?=$)",
     re.I,
 )
-_TIME_OF_DAY = re.compile(r"^\d{1,2}(?:[.:]\d\d)?\s*(?:[ap]\.\s?m\.?|[ap]m)$", re.I)
 
 _LONGEST = 110  # characters of a dateline, at most
 
@@ -52,7 +51,6 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
     value, start, end = found
     before, after = inner[:start], inner[end:]
     after_clean = re.sub(r"^[\s.,;:)\]]+|[\s.,;:)\]]+$", "", after)
-    after_clean = _TIME_OF_DAY.sub("", after_clean)  # "17 December 1870 1 p.m."
     if after_clean and not STREET_ADDRESS.match(
         after_clean
     ):  # "London, 23 April 1892 122 Regent's Park Road, N.W."

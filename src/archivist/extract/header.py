@@ -150,19 +150,15 @@ def _chapter_named_in_head_title(page: Page, layout: Layout, first_long: int) ->
     items, chosen = layout.items, layout.title_index
     book, part = _words(layout.title or ""), _words(match.group("part"))
     number = _CHAPTER_NUMBER.match(match.group("part").strip())
-    # The title taken so far may be the book's part ("Part 1: Explanations") over the chapter.
-    in_part = bool(number) and _PART_HEADING.match(layout.title or "") is not None
-    if not book or part in book or not (in_part or _same_book(book, _words(match.group("book")))):
+    if not book or part in book or not _same_book(book, _words(match.group("book"))):
         return
     under = [
         k
         for k in range(chosen + 1, min(first_long, len(items)))
         if items[k].role == "body" and items[k].block.is_heading and not _DATE_ONLY.match(items[k].text)
-    ][:2]
+    ][:1]
     if not under or items[under[0]].text.startswith(("(", "[")):
         return  # ("(Part 1)" set under the title is a note on it)
-    if number and _PART_HEADING.match(items[under[0]].text) and len(under) > 1:
-        under = under[1:]  # the book's part over the chapter: "Part 1: Explanations" / "3. An Arms Economy"
     following = under[0]
     if _words(items[following].text) != part and not (
         # "Author: Book (Chap.3)" over the heading "3. An Arms Economy", "III", "Chapter III …"
@@ -182,7 +178,6 @@ _CHAPTER_NUMBER = re.compile(r"^(?:chap(?:ter)?\.?|ch\.)\s*(\d{1,3}|[IVXLC]{1,7}
 _HEADING_NUMBER = re.compile(
     r"^(?:(?:chapter|chap\.|part)\s+)?(\d{1,3}|(?-i:[IVXLC]{1,7}))(?:[.:\s]|$)", re.I
 )
-_PART_HEADING = re.compile(r"^part\s+(?:\d{1,2}|[IVXLC]{1,5}|one|two|three|four|five|six)\b", re.I)
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
@@ -422,7 +417,7 @@ _FRONT_AND_BACK = "preface|introduction|foreword|afterword|appendix|postscript" 
 _GENERIC_TITLE = re.compile(rf"^(?:{_FRONT_AND_BACK}|conclusion|"
                             r"(?:chapter|part|book|section)\s+[\w.]+)(?:\s+to .*)?$", re.I)  # fmt: skip
 # A part's title that only says what part it is: "Preface", "Introduction by Transcriber", "II.".
-_PART_ONLY = re.compile(rf"^(?:(?:{_FRONT_AND_BACK})(?:\s+by\s+\w+)?|(?-i:[IVXLC]+)\.?)$", re.I)
+_PART_ONLY = re.compile(rf"^(?:(?:{_FRONT_AND_BACK})(?:\s+by\s+\w+)?|(?-i:[IVXLC]+)\.?|\d{{1,3}}\.?)$", re.I)
 
 
 def _series_title(layout: Layout) -> None:

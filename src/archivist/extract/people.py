@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from archivist.extract.closing import SIGNING_BODY
 from archivist.extract.header import title_author
 from archivist.extract.labels import clean_value
 from archivist.extract.layout import Layout, byline_authors
@@ -46,11 +47,6 @@ def authors_of(page: Page, layout: Layout) -> tuple[list[str], str | None]:
 # A byline that is no one's name: a title ("The Real World of Ideology"), a title and its author run
 # together ("Karl Marx: The Civil War"), a section of the site ("John Reed Internet Archive").
 _NOT_A_BYLINE = re.compile(r"\b(?:of|the|and|on|in|for)\b|:|\bInternet Archive\b|^\[.*\]$")
-# A body's name ("Communist Party of Australia"): a byline as written.
-_BODY_WORDS = re.compile(
-    r"\b(?:League|Party|Partei|Parti|Partido|Committee|Union|Group|Federation|Council|Bureau|Association|"
-    r"Board|Secretariat|Executive|Communists|Congress|Conference|International|Movement|Government)\b"
-)
 # The site's trail ("Marxists Internet Archive: …", "Marxist History: USA: …"): its meta author is often
 # the section's editor, so it counts only when the trail names that person.
 _TRAIL = re.compile(r"^Marxists?\b|:[^:]*:")
@@ -66,10 +62,10 @@ def _meta_author(page: Page, layout: Layout, bylines: list[str]) -> str | None:
     person's name and must not be the page's transcriber or editor."""
     if not bylines or any(looks_like_name(name) or not _NOT_A_BYLINE.search(name) for name in bylines):
         return None
-    if any(_POSSESSIVE.search(name) or _BODY_WORDS.search(name) for name in bylines):
+    if any(_POSSESSIVE.search(name) or SIGNING_BODY.match(name) for name in bylines):
         return None
     meta = next((value for key, value in page.meta.items() if key.lower() == "author"), "")
-    meta = re.sub(r"\s*\([^()]*\d{3,4}[^()]*\)\s*$", "", meta).strip()  # "Nikolai Bukharin (1888-1938)"
+    meta = meta.strip()
     if "," in meta or meta.isupper() or not looks_like_name(meta, 4):
         return None
     surname = meta.split()[-1].rstrip(".")
