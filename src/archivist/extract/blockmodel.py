@@ -49,6 +49,8 @@ _SALUTATION = re.compile(
     r"werter?\b|hochge\w+|genossen\b|camarades?\b|fellow[- ]\w+)",
     re.I,
 )
+_SPACES = re.compile(r"\s+")
+_BY = re.compile(r"^by\s", re.I)
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20[0-2]\d)\b")
 _ED_MARK = re.compile(r"[–—-]\s*(?:Ed|Eds|Editor|Editors|Trans|Translator|Tr|MIA)\.?\s*\]?\)?$", re.I)
 _EDITORIAL_WORDS = re.compile(
@@ -206,9 +208,9 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
         if short
         and "dateline" not in unused
         and _has_digit12(text)
-        and parse_dateline(re.sub(r"\s+", " ", text)) is not None
+        and parse_dateline(_SPACES.sub(" ", text)) is not None
         else 0.0,
-        1.0 if "by" not in unused and re.match(r"^by\s", first, re.I) else 0.0,
+        1.0 if "by" not in unused and _BY.match(first) else 0.0,
         1.0 if _SALUTATION.match(first) else 0.0,
         1.0 if "ed_mark" not in unused and _ED_MARK.search(end) else 0.0,
         0.0 if "editorial_words" in unused else _editorial_words(head),
