@@ -186,3 +186,28 @@ def test_word_lists_grouped_by_first_letter_find_the_same(wide: Path) -> None:
     # anything but a plain list of words is left as it is
     for other in (re.compile("(?!)"), re.compile(r"\b(?:a|b)\b", re.I), re.compile(r"\b(?:\d+|a)\b")):
         assert blockmodel.by_first_letter(other) == (other, other)
+
+
+def test_the_trees_as_code_match_the_model_and_give_numpys_floats() -> None:
+    """extract/layout_trees.py is written from the shipped model (tools/layout_trees.py) and, row by
+    row, adds the trees' values as numpy's `Forest.sums` does on two rows or more: the same floats."""
+    import random
+    import subprocess
+    import sys
+
+    from archivist.extract import layout_trees
+
+    root = Path(__file__).resolve().parents[1]
+    check = [sys.executable, str(root / "tools" / "layout_trees.py"), "--check"]
+    assert subprocess.run(check, capture_output=True, check=False).returncode == 0
+    models = blockmodel.load_models()
+    assert models is not None
+    width = len(blockmodel.FEATURE_NAMES)
+    rng = random.Random(7)
+    for which in ("start", "end"):
+        trees = models[which]["trees"]
+        row_sum = layout_trees.SUMS[blockmodel.trees_fingerprint(trees)]
+        forest = blockmodel.Forest(trees)
+        for n in (2, 3, 24):
+            rows = [[rng.choice((0.0, 1.0, 0.5, rng.random())) for _ in range(width)] for _ in range(n)]
+            assert [row_sum(row) for row in rows] == forest.sums(rows)

@@ -710,7 +710,11 @@ def test_one_line_is_the_whitespace_regex() -> None:
 
     spaces = "".join(chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c)))
     assert spaces == "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
-    for text in (f"{spaces} a{spaces}b \n c{spaces}", "a", "", " \t", "x\u00a0\u2003y\u3000"):
+    # one_line returns a text as it is when it has no other whitespace than single inner spaces,
+    # which it tells by str.isprintable: false for every whitespace character but the space
+    assert not any(c.isprintable() for c in spaces if c != " ")
+    texts = ["a b", "a  b", " a b", "a b ", "Marx\u2019s \u00e9crits, 1848.", "a\u00a0b", "a\nb", "a\x85b"]
+    for text in [f"{spaces} a{spaces}b \n c{spaces}", "a", "", " \t", "x\u00a0\u2003y\u3000", *texts]:
         assert one_line(text) == re.sub(r"\s+", " ", text).strip()
 
 

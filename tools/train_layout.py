@@ -258,6 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(out, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
+    if Path(args.out).resolve() == Path(MODEL_PATH).resolve():
+        import layout_trees  # tools/, beside this script: the shipped trees as code, for mypyc
+
+        layout_trees.main([])
     if args.folds:
         folder = Path(args.folds)
         folder.mkdir(parents=True, exist_ok=True)

@@ -64,6 +64,7 @@ COMPILED = (
     "archivist.extract.labels",
     "archivist.extract.language",
     "archivist.extract.layout",
+    "archivist.extract.layout_trees",
     "archivist.extract.names",
     "archivist.extract.notes",
     "archivist.extract.people",

@@ -15,19 +15,24 @@ evaluated here in plain Python: no numerical library at run time, loaded once pe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import re
+from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from enum import Enum
 from functools import cache
 from pathlib import Path
+from types import FunctionType
 from typing import Any, Literal
 
 import numpy as np
 
 from archivist._native import PACKAGE
+from archivist.extract import layout_trees
 from archivist.extract.dateline import parse_dateline
 from archivist.extract.header import opens_catechism
 from archivist.extract.item import Item, Layout
@@ -44,6 +49,8 @@ _SALUTATION = re.compile(
     r"werter?\b|hochge\w+|genossen\b|camarades?\b|fellow[- ]\w+)",
     re.I,
 )
+_SPACES = re.compile(r"\s+")
+_BY = re.compile(r"^by\s", re.I)
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20[0-2]\d)\b")
 _ED_MARK = re.compile(r"[–—-]\s*(?:Ed|Eds|Editor|Editors|Trans|Translator|Tr|MIA)\.?\s*\]?\)?$", re.I)
 _EDITORIAL_WORDS = re.compile(
@@ -201,9 +208,9 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
         if short
         and "dateline" not in unused
         and _has_digit12(text)
-        and parse_dateline(re.sub(r"\s+", " ", text)) is not None
+        and parse_dateline(_SPACES.sub(" ", text)) is not None
         else 0.0,
-        1.0 if "by" not in unused and re.match(r"^by\s", first, re.I) else 0.0,
+        1.0 if "by" not in unused and _BY.match(first) else 0.0,
         1.0 if _SALUTATION.match(first) else 0.0,
         1.0 if "ed_mark" not in unused and _ED_MARK.search(end) else 0.0,
         0.0 if "editorial_words" in unused else _editorial_words(head),
@@ -420,9 +427,15 @@ class Forest:
         """The ensemble's sum for each row."""
         if not rows:
             return []
-        x = np.array(rows, dtype=np.float64)
-        n, width = x.shape
-        flat = x.ravel()
+        # The rows (all of one width) as one flat buffer of doubles: converting a list of lists with
+        # `np.array` costs more than the whole descent of the trees on a page's few rows.
+        n, width = len(rows), len(rows[0])
+        values: list[float] = []
+        for row in rows:
+            if len(row) != width:
+                raise ValueError("the rows are not all of one width")
+            values.extend(row)
+        flat = np.frombuffer(array("d", values), dtype=np.float64)
         offsets = np.arange(0, n * width, width, dtype=np.intp)  # where each row starts in `flat`
         # (trees, rows): the node each row is at; at the roots, one comparison per tree and row
         at = self.children.take(
@@ -445,8 +458,21 @@ def _depth(tree: list[list[Any]], node: int = 0) -> int:
     return 1 + max(_depth(tree, int(here[2])), _depth(tree, int(here[3])))
 
 
+def trees_fingerprint(trees: list[list[list[Any]]]) -> str:
+    """A tree ensemble's identity: the SHA-256 of its nodes as JSON."""
+    return hashlib.sha256(json.dumps(trees, separators=(",", ":")).encode("ascii")).hexdigest()
+
+
 _COMPILED: dict[int, Any] = {}
-_FORESTS: dict[int, tuple[dict[str, Any], Forest]] = {}
+# model -> (model, its Forest, its sum as compiled code or None)
+_FORESTS: dict[int, tuple[dict[str, Any], Forest, Callable[[list[float]], float] | None]] = {}
+# The models' trees written as code (tools/layout_trees.py), used only when compiled: as Python
+# functions they are slower than numpy.
+_GENERATED = {
+    fingerprint: function
+    for fingerprint, function in layout_trees.SUMS.items()
+    if not isinstance(function, FunctionType)
+}
 
 
 def probabilities(model: dict[str, Any], rows: list[list[float]]) -> list[float]:
@@ -455,9 +481,14 @@ def probabilities(model: dict[str, Any], rows: list[list[float]]) -> list[float]
         return [probability(model, row) for row in rows]
     forest = _FORESTS.get(id(model))
     if forest is None or forest[0] is not model:
-        forest = _FORESTS[id(model)] = (model, Forest(model["trees"]))
+        generated = _GENERATED.get(trees_fingerprint(model["trees"])) if _GENERATED else None
+        forest = _FORESTS[id(model)] = (model, Forest(model["trees"]), generated)
     init, rate = model["init"], model["rate"]
-    return [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, init + rate * t)))) for t in forest[1].sums(rows)]
+    # The compiled code adds the trees' values row by row in numpy's order for two rows or more; on a
+    # single row numpy adds them otherwise (pairwise), so numpy evaluates it: the same floats always.
+    row_sum = forest[2]
+    sums = [row_sum(row) for row in rows] if row_sum is not None and len(rows) > 1 else forest[1].sums(rows)
+    return [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, init + rate * t)))) for t in sums]
 
 
 def probability(model: dict[str, Any], row: list[float]) -> float:

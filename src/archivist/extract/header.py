@@ -14,11 +14,12 @@ from archivist.extract.item import Item, Layout
 from archivist.extract.names import looks_like_name, split_authors
 from archivist.sources.page import Page
 
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 _DATE_ONLY = re.compile(r"^[\[(]?[^\w]*[\w ,.–-]{0,40}\d{4}[^\w]*[\])]?\.?$")
 
 
 def _clean_heading(text: str) -> str:
-    return re.sub(r"\s*\n\s*", " ", text).strip()
+    return _LINE_BREAK.sub(" ", text).strip()
 
 
 def find_title(page: Page, layout: Layout) -> None:

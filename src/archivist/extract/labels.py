@@ -35,10 +35,17 @@ _LINE = re.compile(
     r"^\s*\[?(?P<label>[^\W\d][\w’'()/\\&. -]{0,40}?)\]?\s*(?::|：|\s:)\s*(?P<value>.*)$", re.DOTALL
 )
 
+# The patterns of the functions below, compiled once (each is called for many lines of a page).
+_SPACES = re.compile(r"\s+")
+_PREPOSITION_AT_END = re.compile(r"\s+(?:in|by|on|at|for|from|as)$")
+_DUTIES_JOINED = re.compile(r"&|/|\band\b")
+_DUTIES_SPLIT = re.compile(r"\s*(?:&|/|\band\b)\s*")
+_TRAILING_SEPARATOR = re.compile(r"[.;,]\s*$")
+
 
 def _norm_label(label: str) -> str:
     label = unicodedata.normalize("NFC", label).strip().lower().replace("’", "'").replace("\\", "/")
-    return re.sub(r"\s+", " ", label.strip(" .*_").replace("-", " "))
+    return _SPACES.sub(" ", label.strip(" .*_").replace("-", " "))
 
 
 def label_key(label: str) -> str | None:
@@ -46,10 +53,10 @@ def label_key(label: str) -> str | None:
     key = _INDEX.get(norm)
     if key is None:
         # "First published in", "Translated by", "Transcribed for": the label without its preposition
-        key = _INDEX.get(re.sub(r"\s+(?:in|by|on|at|for|from|as)$", "", norm))
-    if key is None and re.search(r"&|/|\band\b", norm):
+        key = _INDEX.get(_PREPOSITION_AT_END.sub("", norm))
+    if key is None and _DUTIES_JOINED.search(norm):
         # "Transcription & HTML Mark-up", "Translation/Transcription": the first duty named
-        key = _INDEX.get(re.split(r"\s*(?:&|/|\band\b)\s*", norm)[0].strip())
+        key = _INDEX.get(_DUTIES_SPLIT.split(norm)[0].strip())
     if key is None and len(norm) >= _TYPO_MIN:
         key = _ONE_OFF.get(norm) or next(
             (k for i in range(len(norm)) if (k := _ONE_OFF.get(norm[:i] + norm[i + 1 :]))), None
@@ -80,7 +87,7 @@ def parse_label_line(line: str) -> tuple[str, str, str] | None:
 
 def other_duties(label: str) -> list[str]:
     """The keys after the first of a combined label: "Written/First Published" -> ["first_published"]."""
-    parts = re.split(r"\s*(?:&|/|\band\b)\s*", _norm_label(label))
+    parts = _DUTIES_SPLIT.split(_norm_label(label))
     keys = [_INDEX.get(p.strip()) for p in parts[1:]]
     return [k for k in keys if k]
 
@@ -94,7 +101,7 @@ def clean_value(value: str | None) -> str | None:
     if value is None:
         return None
     value = one_line(value).strip(";").strip()
-    value = re.sub(r"[.;,]\s*$", "", value)
+    value = _TRAILING_SEPARATOR.sub("", value)
     return value or None
 
 

@@ -18,6 +18,9 @@ _TOKEN = re.compile(
 _INITIAL_AT_END = re.compile(r"\b[A-ZÀ-ÞА-Я]\.$")
 _NOT_IN_A_NAME = re.compile(r"[!?:;\"“”()\[\]\d]")
 _WORD_BREAK = re.compile(r"\s+|(?<=\.)(?=[A-ZÀ-Þ])")
+_ROMAN = re.compile(r"[IVXLC]+\.?")
+_BRACKETED = re.compile(r"\(.*?\)")
+_SPACES_OR_STOPS = re.compile(r"[\s.]+")
 
 
 def looks_like_name(text: str, max_words: int = 6) -> bool:
@@ -32,7 +35,7 @@ def looks_like_name(text: str, max_words: int = 6) -> bool:
     if not 1 <= len(words) <= max_words:
         return False
     content = [w for w in words if w.lower() not in NAME_PARTICLES]
-    if content and all(re.fullmatch(r"[IVXLC]+\.?", w) for w in content):
+    if content and all(_ROMAN.fullmatch(w) for w in content):
         return False  # "II.": a part number
     if not content or any(w.lower().strip(".,") in NOT_NAMES for w in content if not w.endswith(".")):
         return False
@@ -57,8 +60,8 @@ def looks_like_place(text: str, max_words: int = 8) -> bool:
 
 def surname(name: str) -> str:
     """The last non-initial word, folded: "G.V. Plekhanov" -> "plekhanov"."""
-    name = re.sub(r"\(.*?\)", " ", name)
-    words = [w.strip(".,") for w in re.split(r"[\s.]+", name) if len(w.strip(".,")) > 1]
+    name = _BRACKETED.sub(" ", name)
+    words = [w.strip(".,") for w in _SPACES_OR_STOPS.split(name) if len(w.strip(".,")) > 1]
     return words[-1].lower() if words else name.lower().strip()
 
 

@@ -30,9 +30,12 @@ def page_address(text: str) -> tuple[str, str] | None:
         if url:
             return url, "link:canonical"
     tail = text[-65536:]
-    if "eved from" not in tail.lower():
-        # Every match holds "Retrieved from" in some case, and lower() keeps those letters in place;
-        # searching the lowered text is four times cheaper than the case-blind pattern.
+    # Every match holds "Retrieved from" in some case: ASCII letters and a space, which no other
+    # character lowercases to. Encoded to ASCII with every other character as "?" (a copy for ASCII
+    # text), then lowercased as bytes, the tail holds "eved from" exactly when tail.lower() does, at
+    # a fraction of str.lower's cost on non-ASCII text (and four times cheaper than the case-blind
+    # pattern).
+    if b"eved from" not in tail.encode("ascii", "replace").lower():
         return None
     for match in _RETRIEVED.finditer(tail):
         url = _clean(match.group(1) or match.group(2) or "")

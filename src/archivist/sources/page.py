@@ -35,7 +35,9 @@ class Block:
     def has_class(self, *names: str) -> bool:
         # Called for every block by several passes, and most blocks have no class at all.
         classes = self.classes
-        return bool(classes) and any(map(classes.__contains__, names))
+        if not classes:
+            return False
+        return any(name in classes for name in names)  # compiled as a loop, unlike any(map(...))
 
 
 @dataclass(slots=True)
