@@ -153,14 +153,16 @@ def _chapter_named_in_head_title(page: Page, layout: Layout, first_long: int) ->
     number = _CHAPTER_NUMBER.match(match.group("part").strip())
     if not book or part in book or not _same_book(book, _words(match.group("book"))):
         return
-    under = [
-        k
-        for k in range(chosen + 1, min(first_long, len(items)))
-        if items[k].role == "body" and items[k].block.is_heading and not _DATE_ONLY.match(items[k].text)
-    ][:1]
-    if not under or items[under[0]].text.startswith(("(", "[")):
+    following = next(
+        (
+            k
+            for k in range(chosen + 1, min(first_long, len(items)))
+            if items[k].role == "body" and items[k].block.is_heading and not _DATE_ONLY.match(items[k].text)
+        ),
+        None,
+    )
+    if following is None or items[following].text.startswith(("(", "[")):
         return  # ("(Part 1)" set under the title is a note on it)
-    following = under[0]
     if _words(items[following].text) != part and not (
         # "Author: Book (Chap.3)" over the heading "3. An Arms Economy", "III", "Chapter III …"
         number and _number_of(number.group(1)) == _heading_number(items[following].text)

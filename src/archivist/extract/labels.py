@@ -38,8 +38,7 @@ _LINE = re.compile(
 # The patterns of the functions below, compiled once (each is called for many lines of a page).
 _SPACES = re.compile(r"\s+")
 _PREPOSITION_AT_END = re.compile(r"\s+(?:in|by|on|at|for|from|as)$")
-_DUTIES_JOINED = re.compile(r"&|/|\band\b")
-_DUTIES_SPLIT = re.compile(r"\s*(?:&|/|\band\b)\s*")
+_DUTIES_SPLIT = re.compile(r"\s*(?:&|/|\band\b)\s*")  # "Transcription & HTML Mark-up"
 _TRAILING_SEPARATOR = re.compile(r"[.;,]\s*$")
 
 
@@ -54,9 +53,9 @@ def label_key(label: str) -> str | None:
     if key is None:
         # "First published in", "Translated by", "Transcribed for": the label without its preposition
         key = _INDEX.get(_PREPOSITION_AT_END.sub("", norm))
-    if key is None and _DUTIES_JOINED.search(norm):
+    if key is None and len(duties := _DUTIES_SPLIT.split(norm)) > 1:
         # "Transcription & HTML Mark-up", "Translation/Transcription": the first duty named
-        key = _INDEX.get(_DUTIES_SPLIT.split(norm)[0].strip())
+        key = _INDEX.get(duties[0].strip())
     if key is None and len(norm) >= _TYPO_MIN:
         key = _ONE_OFF.get(norm) or next(
             (k for i in range(len(norm)) if (k := _ONE_OFF.get(norm[:i] + norm[i + 1 :]))), None

@@ -64,8 +64,7 @@ def _meta_author(page: Page, layout: Layout, bylines: list[str]) -> str | None:
         return None
     if any(_POSSESSIVE.search(name) or SIGNING_BODY.match(name) for name in bylines):
         return None
-    meta = next((value for key, value in page.meta.items() if key.lower() == "author"), "")
-    meta = meta.strip()
+    meta = page.meta.get("author", "").strip()  # the HTML reader keeps meta names lowercased
     if "," in meta or meta.isupper() or not looks_like_name(meta, 4):
         return None
     surname = meta.split()[-1].rstrip(".")
