@@ -229,6 +229,16 @@ def test_temporal_expressions(text: str, anchor: str | None, expected: str) -> N
         ("the Commune of ’71", "1883-10-01", "en", ["1871"]),
         ("‘30 men’ and a man in his sixties", "1934-05-01", "en", []),  # a quotation, an age
         ("the greatest war of this century", "1958-06-01", "en", ["19XX"]),
+        # spans of time counted back from the anchor: any number in words, decades and centuries
+        ("twenty-five years ago and sixty years ago", "1924-05-01", "en", ["1899", "1864"]),
+        ("some three decades ago, a century ago", "1970-01-01", "en", ["1940~", "1870~"]),
+        ("over fifty years ago; barely a year ago", "1954-06-01", "en", ["1904~", "1953"]),
+        ("two hundred years ago", "1881-01-01", "en", ["1681"]),
+        ("a year and a half ago", "1920-11-01", "en", ["1919-05~"]),
+        ("some days ago and a few years ago", "1853-09-23", "en", []),  # no number: no date
+        # the century before the anchor's, and a decade with a typographic apostrophe
+        ("as in the last century and the present century", "1886-01-01", "en", ["17XX", "18XX"]),
+        ("in the late 1960’s", None, "en", ["196X"]),
         # anaphora: the last year, the last day named
         ("He came in 1909. That year the party split.", "1927-10-01", "en", ["1909", "1909"]),
         (

@@ -6,8 +6,10 @@ Absolute dates (every form `archivist.extract.dates` reads, plus Old/New Style p
 part's best date) or, for anaphoric ones ("the next day", "three days later"), against the last day
 the text itself named: days without a year ("September 14th", "the 13th inst.", "the thirteenth of
 September"), weekdays ("last Tuesday", "on Monday"), "yesterday", "to-day", "this week" (Monday to
-Sunday), "last year", "four months ago", "a month and a half ago" (`~`), seasons ("in the spring"
-→ `YYYY-21`), months without a year.
+Sunday), "last year", "four months ago", "twenty-five years ago", "three decades ago", "over a
+century ago" and "a month and a half ago" (`~` where the text hedges), "the last century", seasons ("in
+the spring" → `YYYY-21`), months without a year. A span without a number ("some days ago", "a few years
+ago") is left out, as the labels do.
 """
 
 from __future__ import annotations
@@ -27,9 +29,19 @@ _ORD_WORDS = {
     "twenty-sixth": 26, "twenty-seventh": 27, "twenty-eighth": 28, "twenty-ninth": 29, "thirtieth": 30,
     "thirty-first": 31,
 }  # fmt: skip
-_NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-              "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-              "thirty": 30, "forty": 40, "fifty": 50}  # fmt: skip
+_UNIT_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+               "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]  # fmt: skip
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+               "ninety": 90}  # fmt: skip
+# Cardinals in words, "a" to "ninety-nine" ("twenty-five", "twenty five"); "a hundred", "two hundred"
+# are read by `_number` from the pattern's multiplier.
+_NUM_WORDS = {"a": 1, "an": 1, **{w: i + 1 for i, w in enumerate(_UNIT_WORDS)}, **_TENS_WORDS}
+_NUM_WORDS.update({
+    f"{tens}{sep}{unit}": value + i + 1
+    for tens, value in _TENS_WORDS.items()
+    for i, unit in enumerate(_UNIT_WORDS[:9])
+    for sep in ("-", " ")
+})  # fmt: skip
 WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
     "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
@@ -73,6 +85,11 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
 _W = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _O = "|".join(sorted((re.escape(k) for k in _ORD_WORDS), key=len, reverse=True))
 _N = "|".join(sorted((re.escape(k) for k in _NUM_WORDS), key=len, reverse=True))
+# Words before a span of time that make it approximate ("over fifty years ago") or leave it as it is
+# ("barely a year ago").
+_APPROXIMATING = r"about|some|nearly|almost|over|well\s+over|more\s+than|less\s+than|under|roughly|approximately|around|close\s+to|upwards\s+of"
+_CENTURY_STEPS = {"last": -1, "previous": -1, "preceding": -1, "past": -1, "next": 1, "coming": 1}
+_EXACTING = r"barely|scarcely|hardly|just|only|exactly|precisely|fully|full"
 _S = "|".join(sorted(_SEASONS, key=len, reverse=True))
 _DW = "|".join(_DECADE_WORDS)
 _DAYNUM = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|d)?"
@@ -85,14 +102,14 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
         # October 25 (November 7), 1917 / December 14 (27) / 14/27 March 1917
         ("dual-md", rf"\b(?P<m1>{MONTH_NAME})\.?\s*[0-3]?\d(?:st|nd|rd|th)?\s*\(\s*(?:(?P<m2>{MONTH_NAME})\.?\s+)?(?P<d>[0-3]?\d)\s*\)(?:,?\s*(?P<y>1[0-9]{{3}}))?"),
         ("dual-dm", rf"\b[0-3]?\d\s*[/(]\s*(?P<d>[0-3]?\d)\)?\s+(?P<m1>{MONTH_NAME})\.?(?:,?\s*(?P<y>1[0-9]{{3}}))?"),
-        ("decade", r"\b(?:the\s+|(?:la fin |le début |au cours )?des années\s+|in den\s+)?(?P<y>1[0-9]{2}|20[0-2])0(?:'?s|er(?: Jahren)?)\b|\bannées\s+(?P<y2>1[0-9]{2})0\b"),
+        ("decade", r"\b(?:the\s+|(?:la fin |le début |au cours )?des années\s+|in den\s+)?(?P<y>1[0-9]{2}|20[0-2])0(?:['’]?s|er(?: Jahren)?)\b|\bannées\s+(?P<y2>1[0-9]{2})0\b"),
         ("century-half", r"\bthe\s+(?P<h>first|second|latter|last)\s+half\s+of\s+the\s+(?P<c>[12]?\d)(?:st|nd|rd|th)\s+century\b"),
-        ("century", r"\b(?:the\s+)?(?:(?P<c>[12]?\d)(?:st|nd|rd|th)|(?P<cw>" + "|".join(sorted(_ORD_WORDS, key=len, reverse=True)) + r"))\s+century\b|\b(?P<r>[XVI]{1,5})(?:e|ème)\s+(?:et\s+(?P<r2>[XVI]{1,5})(?:e|ème)\s+)?siècles?\b|\bce siècle\b|\bthis\s+century\b|\bdieses\s+Jahrhunderts?\b"),
+        ("century", r"\b(?:the\s+)?(?:(?P<c>[12]?\d)(?:st|nd|rd|th)|(?P<cw>" + "|".join(sorted(_ORD_WORDS, key=len, reverse=True)) + r"))\s+century\b|\b(?P<r>[XVI]{1,5})(?:e|ème)\s+(?:et\s+(?P<r2>[XVI]{1,5})(?:e|ème)\s+)?siècles?\b|\bce siècle\b|\bthis\s+century\b|\bthe\s+(?P<rel>present|last|previous|preceding|past|next|coming)\s+century\b|\bdieses\s+Jahrhunderts?\b"),
         ("ord-of-month-year", rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?(?P<m>{MONTH_NAME})\s*,?\s*(?:in\s+the\s+year\s+(?:of\s+)?)(?P<y>1[0-9]{{3}})\b"),
         ("inst", rf"\b(?:the\s+)?{_ORD}\s+(?P<which>inst|ult|prox|instant|ultimo|proximo)\b\.?"),
         ("of-this-month", rf"\b(?:the\s+)?{_ORD}\s+of\s+(?P<which>this|last|next)\s+month\b"),
         ("ord-of-month", rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?(?P<m>{MONTH_NAME})\b(?!\.?,?\s*(?:in the year (?:of )?)?\d{{3,4}})"),
-        ("ago", rf"\b(?:about\s+|some\s+|nearly\s+|almost\s+)?(?P<n>\d+|{_N})(?P<half>\s+and\s+a\s+half)?\s+(?P<u>day|week|month|year|fortnight)s?(?P<half2>\s+and\s+a\s+half)?\s+(?:ago|back|before)\b"),
+        ("ago", rf"\b(?:(?P<q>{_APPROXIMATING}|{_EXACTING})\s+)?(?P<n>\d+|{_N})(?:\s+(?P<x>hundred|thousand))?(?P<half>\s+and\s+a\s+half)?\s+(?P<u>day|week|month|year|fortnight|decade|century|centuries)s?(?P<half2>\s+and\s+a\s+half)?\s+(?:ago|back|before)\b"),
         ("later", rf"\b(?P<n>\d+|{_N})\s+(?P<u>day|week|month|year)s?\s+(?P<dir>later|afterwards|after)\b(?!\s+\w+\s+(?:of|the))"),
         ("week", r"\b(?P<which>this|last|next|the\s+past|the\s+previous|the\s+following|the\s+ensuing|the\s+next)\s+week\b"),
         ("month-year-rel", r"\b(?P<which>this|last|next|the\s+previous|the\s+following|the\s+present)\s+(?P<u>month|year)\b"),
@@ -181,7 +198,7 @@ def _nearest_past(month: int, day: int, anchor: date) -> date | None:
 
 
 def _number(text: str) -> int:
-    t = text.casefold()
+    t = re.sub(r"\s+", " ", text.casefold())
     return int(t) if t.isdigit() else _NUM_WORDS.get(t, 1)
 
 
@@ -432,7 +449,10 @@ def _resolve(
             if c2:
                 return f"{c1 - 1:02d}00/{c2 - 1:02d}99", False, False
             return f"{c1 - 1:02d}XX", False, False
-        return (f"{a.year // 100:02d}XX", True, False) if a else None
+        if a is None:
+            return None
+        step = _CENTURY_STEPS.get((g.get("rel") or "").lower(), 0)
+        return f"{a.year // 100 + step:02d}XX", True, False
     if kind == "ord-of-month-year":
         month = MONTHS.get(g["m"].lower().rstrip("."))
         day = int(g["d"]) if g.get("d") else _ORD_WORDS[g["dw"].lower()]
@@ -500,12 +520,23 @@ def _resolve(
             year -= 100
         return str(year), True, False
     if kind == "ago":
-        n = _number(g["n"])
-        unit = g["u"].lower()
         half = bool(g.get("half") or g.get("half2"))
-        approx = bool(re.match(r"about|some|nearly|almost", m.group(0), re.I)) or half
+        q = g.get("q")
+        # "some days ago", "a few years ago" are left out: a count without a number is no date
+        approx = bool(half or (q and re.fullmatch(_APPROXIMATING, q, re.I)))
+        n = _number(g["n"])
+        if g.get("x"):
+            n *= 100 if g["x"].lower() == "hundred" else 1000
+        unit = g["u"].lower()
         if unit == "fortnight":
             unit, n = "day", 14 * n
+        elif unit == "decade":
+            unit, n = "year", 10 * n
+        elif unit.startswith("centur"):
+            unit, n, approx = "year", 100 * n, True
+        if unit == "year" and half:
+            unit, n, half = "month", 12 * n + 6, False
+            approx = True
         if unit == "day":
             return _day(a - timedelta(days=n)), True, approx
         if unit == "week":
@@ -513,7 +544,7 @@ def _resolve(
         if unit == "month":
             if half:
                 return _day(a - timedelta(days=round(30.44 * (n + 0.5)))) + "~", True, True
-            return _month(_shift_months(a, -n)), True, approx
+            return _month(_shift_months(a, -n)) + ("~" if approx else ""), True, approx
         year = a.year - n
         return (f"{year}~" if approx else str(year)), True, approx
     if kind == "later":
