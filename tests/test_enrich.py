@@ -274,6 +274,16 @@ def test_a_document_without_any_date_is_anchored_to_the_year_its_archive_files_i
     assert dates.annotate(doc) == []
 
 
+def test_a_span_counted_back_from_today_uses_the_year_the_archive_files_it_under() -> None:
+    # The body's first date is the story's (1854), not the writer's: "forty years ago" counts from
+    # the year of writing, while a day without a year stays in the story.
+    doc = _doc("The war began on 28 March 1854. On May 5 the fleet sailed. Forty years ago, as now, we")
+    doc.date_written = doc.date_published = None
+    doc.path = "archive/hyndman/1881/england/chap01.htm"
+    found = [(s.attrs["value"], s.attrs["anchor"]) for s in dates.annotate(doc) if s.attrs.get("relative")]
+    assert found == [("1854-05-05", "text"), ("1841", "path")]
+
+
 def test_years_later_count_from_the_last_year_named() -> None:
     found = tag("The party won in 1928 on 12 May. In 1932 it split. Two years later it was gone.",
                 (date(1934, 6, 1), 3))  # fmt: skip

@@ -63,6 +63,12 @@ def path_anchor(doc: Document) -> tuple[str, str] | None:
     return (years[-1], "path") if years else None
 
 
+# Expressions counted from the writer's own day ("forty years ago", "the last century", "next
+# year"): a narrative's first date is not that day, the year the archive files the text under is
+# closer to it.
+_DEICTIC_KINDS = frozenset({"ago", "century", "month-year-rel"})
+
+
 def annotate(doc: Document) -> list[Span]:
     spans: list[Span] = []
     fallback: list[tuple[str, str] | None] = []  # computed once, when a part first needs it
@@ -70,19 +76,30 @@ def annotate(doc: Document) -> list[Span]:
         anchor = anchor_of(doc, part)
         if anchor is None:
             if not fallback:
-                fallback.append(text_anchor(doc) or path_anchor(doc))
-            anchor = fallback[0]
+                fallback += [text_anchor(doc), path_anchor(doc)]
+            anchor = fallback[0] or fallback[1]
         parsed = parse_anchor(anchor[0]) if anchor else None
-        for f in tag(doc.text[start:end], parsed, doc.language):
+        found = [(f, anchor) for f in tag(doc.text[start:end], parsed, doc.language)]
+        writer = fallback[1] if anchor is not None and anchor[1] == "text" and fallback else None
+        if writer is not None:
+            counted = {
+                (f.start, f.end): f
+                for f in tag(doc.text[start:end], parse_anchor(writer[0]), doc.language)
+                if f.relative and f.kind in _DEICTIC_KINDS and f.narrated_year is None
+            }
+            found = [
+                (counted[f.start, f.end], writer) if (f.start, f.end) in counted else (f, a) for f, a in found
+            ]
+        for f, own in found:
             attrs: dict[str, object] = {"value": f.value}
             if f.relative:
                 attrs["relative"] = True
                 if f.narrated_year is not None:  # the year the narrative last named
                     attrs["anchor"] = "narrative"
                     attrs["anchor_value"] = str(f.narrated_year)
-                elif anchor:
-                    attrs["anchor"] = anchor[1]
-                    attrs["anchor_value"] = anchor[0]
+                elif own:
+                    attrs["anchor"] = own[1]
+                    attrs["anchor_value"] = own[0]
             attrs["kind"] = f.kind
             confidence = 1.0 if not f.relative else (0.6 if f.approximate else 0.8)
             spans.append(Span(NAME, "date", start + f.start, start + f.end, attrs, confidence=confidence))
