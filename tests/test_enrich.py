@@ -247,6 +247,9 @@ def test_temporal_expressions(text: str, anchor: str | None, expected: str) -> N
             "en",
             ["1920-03-03", "1920-03-03"],
         ),
+        # a month named alone in another language is a name; with a day and a year it is a date
+        ("a letter by Julio Mella in Octubre, and in July", "1929-01-01", "en", ["1929-07"]),
+        ("the attack of Julio 26, 1953", None, "en", ["1953-07-26"]),
         # a day in the name of a movement is not a date
         ("the July 26 Movement and the 22nd of March Movement", "1961-05-01", "en", []),
     ],

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from archivist.extract.dates import MONTH_NAME, MONTHS, find_all_dates
+from archivist.extract.lexicon import LANGUAGES
 
 _ORD_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
@@ -202,6 +203,20 @@ def _number(text: str) -> int:
     return int(t) if t.isdigit() else _NUM_WORDS.get(t, 1)
 
 
+# A month named alone in another language than the text's is a name ("by Julio", the paper
+# "Octubre"), not a date; with a day or a year it is still read ("Julio 26, 1953").
+_MONTHS_OF = {
+    code: {m for spellings in module.MONTHS for m in spellings} for code, module in LANGUAGES.items()
+}
+
+
+def _foreign_month(m: re.Match[str], language: str | None) -> bool:
+    own = _MONTHS_OF.get((language or "")[:2])
+    if not own:
+        return False
+    return any(n and n.casefold().rstrip(".") not in own for n in (m.group("m"), m.groupdict().get("m2")))
+
+
 def _foreign(words: str, language: str | None) -> bool:
     """Whether a matched expression rests on a word of another language than the text's."""
     if not language or language[:2] not in ("en", "fr", "de"):
@@ -275,6 +290,8 @@ def tag(text: str, anchor: tuple[date, int] | None, language: str | None = None)
         if _foreign(m.group(0), language):
             continue
         if kind == "month-day" and m.group("dot") and language and language[:2] not in _DOT_ORDINAL_LANGUAGES:
+            continue
+        if kind in ("month", "month-range") and _foreign_month(m, language):
             continue
         reference = _narrative_anchor(kind, m, text, found, anchor, narrative)
         got = _resolve(kind, m, text, reference)
