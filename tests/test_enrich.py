@@ -223,6 +223,9 @@ def test_temporal_expressions(text: str, anchor: str | None, expected: str) -> N
         # a season of a named year, and two years written short
         ("in the Summer of 1920 and in Winter 1965", None, "en", ["1920-22", "1965-24"]),
         ("the war of 1894–5 and the crisis of 1973-4", None, "en", ["1894/1895", "1973/1974"]),
+        # a compact range with a slash, one into this century; two years joined in prose stay two
+        ("in 1938/9 and in Winter 1965/6", None, "en", ["1938/1939", "1965-24"]),
+        ("Shaw (1917–2000) lived between 1903 and 1912 in", None, "en", ["1917/2000", "1903", "1912"]),
         # decades and years without their century: the latest not after the anchor
         ("in the sixties, as in the ’eighties and the ’30s", "1934-05-01", "en", ["186X", "188X", "193X"]),
         ("the sixties and ’68", "1992-01-01", "en", ["196X", "1968"]),

@@ -131,8 +131,12 @@ _MONTH_DAY = re.compile(
     re.I,
 )
 # "1894–5", "1973-4": a range of two years written short (two-digit tails are read with the dates).
-_COMPACT_RANGE = re.compile(r"\b(?P<y>1[5-9]\d\d|20\d\d)\s*[-–]\s*(?P<t>\d)\b(?![.,/:–-]?\d)")
+_COMPACT_RANGE = re.compile(r"\b(?P<y>1[5-9]\d\d|20\d\d)\s*[-–/]\s*(?P<t>\d)\b(?![.,/:–-]?\d)")
+# A range of years into this century ("(1917–2000)"), which the readers of dates with a year leave as
+# two years. Two years joined in prose ("between 1903 and 1912") stay two dates, as the labels have it.
+_CENTURY_SPAN = re.compile(r"\b(?P<a>1[5-9]\d\d)\s*[-–]\s*(?P<b>20[0-2]\d)\b(?![.,/:–-]?\d)")
 _SEASON_OF_YEAR = re.compile(rf"(?P<s>{_S})\b", re.I)
+_SEASON_BEFORE = re.compile(rf"\b(?P<s>{_S}),?\s+(?:of\s+)?$", re.I)
 _AMBIGUOUS_MONTHS = {"may", "march", "mar", "jun", "jan", "sept", "sep", "oct", "nov", "dec", "aug", "apr",
                      "feb", "jul", "mai"}  # fmt: skip
 
@@ -262,9 +266,19 @@ def tag(text: str, anchor: tuple[date, int] | None, language: str | None = None)
                 found.append(Found(m.start(), m.end(), got[0], kind, got[1], got[2], m.group(0)))
                 taken.append((m.start(), m.end()))
     # Absolute dates with a year: "1894–5" a range of two years, "Summer 1958" a season of one.
+    for m in _CENTURY_SPAN.finditer(text):
+        if free(m.start(), m.end()):
+            found.append(Found(m.start(), m.end(), f"{m.group('a')}/{m.group('b')}", "absolute"))
+            taken.append((m.start(), m.end()))
     for m in _COMPACT_RANGE.finditer(text):
         first, last = int(m.group("y")), int(m.group("y")) // 10 * 10 + int(m.group("t"))
         if last > first and free(m.start(), m.end()):
+            season = _SEASON_BEFORE.search(text, max(0, m.start() - 12), m.start())
+            if season:  # "Winter 1965/6": the winter that starts in the first year
+                code = _SEASONS[season.group("s").lower()]
+                found.append(Found(season.start(), m.end(), f"{first}-{code}", "absolute"))
+                taken.append((season.start(), m.end()))
+                continue
             found.append(Found(m.start(), m.end(), f"{first}/{last}", "absolute"))
             taken.append((m.start(), m.end()))
     for value, s, e in _absolute(text, language):
