@@ -232,6 +232,19 @@ def test_temporal_expressions(text: str, anchor: str | None, expected: str) -> N
         ("the Commune of ’71", "1883-10-01", "en", ["1871"]),
         ("‘30 men’ and a man in his sixties", "1934-05-01", "en", []),  # a quotation, an age
         ("the greatest war of this century", "1958-06-01", "en", ["19XX"]),
+        # a part of a century: its first or last decade, its middle, a quarter
+        (
+            "from the end of the 19th Century to the beginning of the twentieth century",
+            None,
+            "en",
+            ["189X", "190X"],
+        ),
+        (
+            "the middle of the eighteenth century and the last quarter of the 19th century",
+            None,
+            "en",
+            ["175X~", "1875/1899"],
+        ),
         # spans of time counted back from the anchor: any number in words, decades and centuries
         ("twenty-five years ago and sixty years ago", "1924-05-01", "en", ["1899", "1864"]),
         ("some three decades ago, a century ago", "1970-01-01", "en", ["1940~", "1870~"]),

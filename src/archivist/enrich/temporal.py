@@ -104,6 +104,7 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
         ("dual-md", rf"\b(?P<m1>{MONTH_NAME})\.?\s*[0-3]?\d(?:st|nd|rd|th)?\s*\(\s*(?:(?P<m2>{MONTH_NAME})\.?\s+)?(?P<d>[0-3]?\d)\s*\)(?:,?\s*(?P<y>1[0-9]{{3}}))?"),
         ("dual-dm", rf"\b[0-3]?\d\s*[/(]\s*(?P<d>[0-3]?\d)\)?\s+(?P<m1>{MONTH_NAME})\.?(?:,?\s*(?P<y>1[0-9]{{3}}))?"),
         ("decade", r"\b(?:the\s+|(?:la fin |le début |au cours )?des années\s+|in den\s+)?(?P<y>1[0-9]{2}|20[0-2])0(?:['’]?s|er(?: Jahren)?)\b|\bannées\s+(?P<y2>1[0-9]{2})0\b"),
+        ("century-part", r"\bthe\s+(?P<p>beginning|start|dawn|early\s+(?:part|years)|first\s+decade|end|close|last\s+decade|middle|first\s+quarter|last\s+quarter)\s+of\s+the\s+(?:(?P<c>[12]?\d)(?:st|nd|rd|th)|(?P<cw>" + "|".join(sorted(_ORD_WORDS, key=len, reverse=True)) + r"))\s+century\b"),
         ("century-half", r"\bthe\s+(?P<h>first|second|latter|last)\s+half\s+of\s+the\s+(?P<c>[12]?\d)(?:st|nd|rd|th)\s+century\b"),
         ("century", r"\b(?:the\s+)?(?:(?P<c>[12]?\d)(?:st|nd|rd|th)|(?P<cw>" + "|".join(sorted(_ORD_WORDS, key=len, reverse=True)) + r"))\s+century\b|\b(?P<r>[XVI]{1,5})(?:e|ème)\s+(?:et\s+(?P<r2>[XVI]{1,5})(?:e|ème)\s+)?siècles?\b|\bce siècle\b|\bthis\s+century\b|\bthe\s+(?P<rel>present|last|previous|preceding|past|next|coming)\s+century\b|\bdieses\s+Jahrhunderts?\b"),
         ("ord-of-month-year", rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?(?P<m>{MONTH_NAME})\s*,?\s*(?:in\s+the\s+year\s+(?:of\s+)?)(?P<y>1[0-9]{{3}})\b"),
@@ -259,7 +260,7 @@ def tag(text: str, anchor: tuple[date, int] | None, language: str | None = None)
             )
             taken.append((m.start(), m.end()))
     # Decades and centuries before the years inside them.
-    for kind, pattern in _RELATIVE[2:6]:
+    for kind, pattern in _RELATIVE[2:7]:
         for m in pattern.finditer(text):
             got = _resolve(kind, m, text, anchor)
             if got and got[0] and free(m.start(), m.end()):
@@ -464,6 +465,17 @@ def _resolve(
     if kind == "decade":
         y = g.get("y") or g.get("y2")
         return (f"{y}X", False, False) if y else None
+    if kind == "century-part":
+        c = (int(g["c"]) if g.get("c") else _ORD_WORDS[g["cw"].lower()]) - 1
+        if not 0 <= c <= 20:
+            return None
+        part = g["p"].lower().split()
+        if part[-1] == "quarter":
+            return (f"{c:02d}00/{c:02d}24" if part[0] == "first" else f"{c:02d}75/{c:02d}99"), False, False
+        if part[0] == "middle":
+            return f"{c:02d}5X~", False, True
+        last = part[0] in ("end", "close", "last")
+        return f"{c:02d}{9 if last else 0}X", False, False
     if kind == "century-half":
         c = int(g["c"]) - 1
         first = g["h"].lower() == "first"
