@@ -229,6 +229,9 @@ def test_temporal_expressions(text: str, anchor: str | None, expected: str) -> N
         # decades and years without their century: the latest not after the anchor
         ("in the sixties, as in the ’eighties and the ’30s", "1934-05-01", "en", ["186X", "188X", "193X"]),
         ("the sixties and ’68", "1992-01-01", "en", ["196X", "1968"]),
+        # decades listed after one: each of the century of the one before it
+        ("the twenties, thirties and fifties", "1980-01-01", "en", ["192X", "193X", "195X"]),
+        ("the late sixties and early seventies", "1980-01-01", "en", ["196X", "197X"]),
         ("the Commune of ’71", "1883-10-01", "en", ["1871"]),
         ("‘30 men’ and a man in his sixties", "1934-05-01", "en", []),  # a quotation, an age
         ("the greatest war of this century", "1958-06-01", "en", ["19XX"]),

@@ -317,9 +317,31 @@ def tag(text: str, anchor: tuple[date, int] | None, language: str | None = None)
         found.append(Found(start, end, value, kind, relative, approximate, text[start:end], told))
         taken.append((start, end))
     found.sort(key=lambda f: f.start)
+    for f in [f for f in found if f.kind == "decade-short" and f.value]:
+        _decades_listed_after(text, f, found, taken)
+    found.sort(key=lambda f: f.start)
     found = _merge_weekdays(text, found)
     _anaphora(found, anchor)
     return [f for f in found if f.value]
+
+
+# Decades listed after one ("the twenties, thirties and fifties", "the late sixties and early
+# seventies"): each one of the same century as the one before it.
+_DECADE_NEXT = re.compile(
+    rf"(?:,\s*|\s+(?:and|or|to)\s+|\s*[-–]\s*)(?P<x>(?:(?:early|late|mid-)\s*)?['’‘]?(?P<dw>{_DW}))\b", re.I
+)
+
+
+def _decades_listed_after(text: str, first: Found, found: list[Found], taken: list[tuple[int, int]]) -> None:
+    previous = first
+    while (m := _DECADE_NEXT.match(text, previous.end)) is not None:
+        start, end = m.span("x")
+        if any(s < end and start < e for s, e in taken):
+            return
+        value = f"{previous.value[:2]}{_DECADE_WORDS[m.group('dw').lower()]}X"
+        previous = Found(start, end, value, "decade-short", True, False, text[start:end], first.narrated_year)
+        found.append(previous)
+        taken.append((start, end))
 
 
 # Days, months and seasons named without a year that a narrative places in the year it last named
