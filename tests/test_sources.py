@@ -113,3 +113,19 @@ def test_too_large_file_is_refused(monkeypatch) -> None:
     monkeypatch.setattr(decode, "MAX_BYTES", 1000)
     result = extract_data(b"<p>" + b"x" * 2000 + b"</p>", "big.htm")
     assert result.failure == "too-large" and "limit" in (result.failure_detail or "")
+
+
+def test_a_block_set_wholly_in_emphasis_is_marked() -> None:
+    # An editor's lead-in is often one italic or small paragraph; a title or a quotation in italics
+    # inside a paragraph does not make the paragraph emphasised.
+    html = (
+        "<html><body><h1>A title</h1><p><em>This article first appeared in <b>The Paper</b>.</em></p>"
+        "<p><small>From the editors: a note.</small></p>"
+        "<p>The text, which quotes <i>a book</i> and <em>another</em>, begins here.</p></body></html>"
+    )
+    page = read_page(html.encode(), "t/lead-in.html")
+    assert [(b.text, b.emphasised) for b in page.blocks if b.tag == "p"] == [
+        ("This article first appeared in The Paper.", True),
+        ("From the editors: a note.", True),
+        ("The text, which quotes a book and another, begins here.", False),
+    ]

@@ -218,6 +218,7 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
         1.0 if "note_start" not in unused and _NOTE_START.match(first) else 0.0,
         1.0 if short and "closing" not in unused and _CLOSING.match(first) else 0.0,
         1.0 if n < 300 and "trailer" not in unused and _is_trailer(text, head) else 0.0,
+        1.0 if block.emphasised else 0.0,
     ]
 
 
@@ -225,7 +226,7 @@ SHAPE_NAMES = [
     "log_len", "lines", "long", "short", "heading", "level", "li", "quote", "table", "pre", "zone_note",
     "info_class", "quote_class", "note_class", "ends_stop", "ends_colon", "starts_lower", "starts_digit",
     "starts_bracket", "upper", "year", "label", "name", "dateline", "by", "salutation", "ed_mark",
-    "editorial_words", "notes_heading", "note_start", "closing", "trailer",
+    "editorial_words", "notes_heading", "note_start", "closing", "trailer", "emphasised",
 ]  # fmt: skip
 
 

@@ -215,6 +215,9 @@ def _is_note_marker(node: LexborNode) -> bool:
     return link is not None and (link.attributes.get("href") or "").startswith("#")
 
 
+_EMPHASIS_TAGS = frozenset({"em", "i", "small"})
+
+
 class _Context(NamedTuple):
     """What the elements around a node say about its text."""
 
@@ -223,6 +226,7 @@ class _Context(NamedTuple):
     in_quote: bool = False
     block_tag: str = "text"
     in_link: bool = False
+    in_emphasis: bool = False  # inside <em>, <i> or <small>: an editor's lead-in is often set so
 
 
 class _Walker:
@@ -232,6 +236,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self._buffer: list[str] = []
         self._linked_chars = 0
+        self._emphasised_chars = 0
         self._context = _Context(block_tag="p")  # where the text in the buffer began
         self._pre = 0
 
@@ -256,6 +261,8 @@ class _Walker:
                         buffer.append(text)
                         if context.in_link:
                             self._linked_chars += len(text.strip())
+                        if context.in_emphasis:
+                            self._emphasised_chars += len(text.strip())
                     continue
                 opened = self._visit(child, context)
                 if opened is not None:  # descend; this element's siblings resume afterwards
@@ -307,11 +314,21 @@ class _Walker:
                 context.in_quote or tag == "blockquote",
                 tag,
                 context.in_link,
+                context.in_emphasis,
             )
             return inner, tag
         if tag == "a" and not context.in_link:
             return _Context(
-                context.classes, context.in_table, context.in_quote, context.block_tag, True
+                context.classes,
+                context.in_table,
+                context.in_quote,
+                context.block_tag,
+                True,
+                context.in_emphasis,
+            ), None
+        if tag in _EMPHASIS_TAGS and not context.in_emphasis:
+            return _Context(
+                context.classes, context.in_table, context.in_quote, context.block_tag, context.in_link, True
             ), None
         return context, None
 
@@ -322,7 +339,9 @@ class _Walker:
         self._buffer.clear()
         linked = self._linked_chars
         self._linked_chars = 0
-        classes, in_table, in_quote, tag, _ = self._context
+        emphasised = self._emphasised_chars
+        self._emphasised_chars = 0
+        classes, in_table, in_quote, tag, _, _ = self._context
         if self._pre or tag == "pre":
             raw = raw.replace("\x00", "\n").replace("\r\n", "\n").replace("\r", "\n")
             lines = [ln.rstrip() for ln in raw.split("\n")]
@@ -334,11 +353,8 @@ class _Walker:
             text = "\n".join(line for line in lines if line)
         if not text.strip():
             return
-        link_only = (
-            linked > 0
-            and linked >= 0.9 * len(text.replace(" ", "").replace("\n", ""))
-            and any(ch.isalnum() for ch in text)
-        )
+        chars = len(text.replace(" ", "").replace("\n", "")) if linked or emphasised else 0
+        link_only = linked > 0 and linked >= 0.9 * chars and any(ch.isalnum() for ch in text)
         self.blocks.append(
             Block(
                 text=text,
@@ -347,5 +363,6 @@ class _Walker:
                 link_only=link_only,
                 in_table=in_table,
                 in_quote=in_quote,
+                emphasised=emphasised > 0 and emphasised >= 0.9 * chars,
             )
         )

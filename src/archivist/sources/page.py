@@ -19,6 +19,9 @@ class Block:
     link_only: bool = False  # every word of it is inside links: navigation, not text
     in_table: bool = False
     in_quote: bool = False
+    # nine tenths of its characters are set in emphasis (<em>, <i>, <small>): a standfirst, an
+    # editor's lead-in or note is often so; quotations and titles are only parts of a block
+    emphasised: bool = False
     zone: str = "main"  # reader's hint: main, nav, footnote, info, chrome
     # The part the format itself states the block is (a TEI <salute>, <signed>, <closer>, a <front>
     # preface): a model.PART_KINDS name, or None when only the text can tell.
