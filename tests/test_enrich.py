@@ -19,7 +19,7 @@ from archivist.evaluate_enrich import score_dates, score_entities, values_agree
 from archivist.model import Document, Part
 from archivist.pipeline import extract_data
 from archivist.store import Archive
-from tests.conftest import GOLD, SEEDS, shared_or_skip
+from tests.conftest import GOLD, SEEDS, SHARED, shared_or_skip
 
 SEED_ARTICLE = "000_d599a96396a96723.txt"
 SEED_LETTER = "004_70679b953d481df7.txt"
@@ -477,3 +477,30 @@ def test_a_narrative_places_days_without_a_year_in_the_period_it_tells_of() -> N
     # 1980), no one period: its December 13 is the one just past.
     news = _dates_of("mia-mass-edits/archive/johnstone/1982/02/x01.htm", ("December 13",))
     assert news and {(a["value"], a["anchor"]) for _, a in news} == {("1981-12-13", "date_published")}
+
+
+def test_a_name_spacy_finds_must_open_as_a_person_s_name() -> None:
+    from archivist.enrich.mentions import _opens_with_given_name
+
+    auth = authority()
+    people = [
+        "Harold Ickes",
+        "E. de Golyer",
+        "Sheila Patterson",
+        "Stathis Kouvelakis",
+        "Gómez Caminero",
+        "Mao Zedong",
+    ]
+    others = ["Socony Vacuum", "Middling American", "Dark Strangers", "Porto Alegre", "Française de Pétroles"]
+    assert all(_opens_with_given_name(name, auth) for name in people)
+    assert not any(_opens_with_given_name(name, auth) for name in others)
+
+
+def test_firms_and_phrases_spacy_calls_people_are_left_out_of_a_real_page() -> None:
+    path = "mia-mass-edits/archive/cliff/works/1946/probme/chap06.html"
+    file = shared_or_skip(SHARED / "corpus-wide" / path)
+    doc = extract_data(file.read_bytes(), path).document
+    assert doc is not None
+    people = {doc.text[s.start : s.end] for s in mentions.annotate(doc) if s.attrs.get("label") == "person"}
+    assert {"Harold Ickes", "Leonard Barnes", "Renan"} <= people
+    assert not people & {"Socony Vacuum", "Française de Pétroles", "Middling American"}

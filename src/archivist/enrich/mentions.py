@@ -17,6 +17,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from archivist.enrich import nlp as nlp_mod
@@ -610,6 +611,7 @@ def annotate(doc: Document) -> list[Span]:
                 not _person_like(name, lower_words)
                 or _not_one_person(text, start, end, title)
                 or _foreign_title(name, doc.language, auth)
+                or (not title and not _opens_with_given_name(name, auth))
             ):
                 continue
             mentions.append(Mention(start, end, "person", None, "spacy", 0.6, "spacy", title=title))
@@ -930,6 +932,31 @@ def _lower_words(text: str) -> set[str]:
 
 
 _GIVEN_CACHE: dict[str, set[str]] = {}
+
+
+_IBERIAN_SURNAME = re.compile(r"[A-ZÁÉÍÓÚ][a-záéíóúñ]+[eé]z")
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    """data/first_names.txt, folded as `fold_word` folds."""
+    data = resources.files("archivist.enrich").joinpath("data", "first_names.txt").read_text(encoding="utf-8")
+    return frozenset(fold_word(line.strip()) for line in data.splitlines() if line.strip() and line[0] != "#")
+
+
+def _opens_with_given_name(name: str, auth: Authority) -> bool:
+    """Whether a name of two words or more opens as a person's does: an initial, or a given name the
+    authority file or a lexicon of first names knows."""
+    ws = [w for w in _TOKEN.findall(name) if w.casefold() not in PARTICLES]
+    if len(ws) < 2:
+        return True
+    first = ws[0]
+    if len(first.rstrip(".")) <= 2 or re.fullmatch(r"(?:[A-ZÀ-Þ]\.)+", first):
+        return True
+    if _IBERIAN_SURNAME.fullmatch(first):
+        return True  # "Gómez Caminero": an Iberian name may open with the father's surname
+    folded = fold_word(first)
+    return folded in _given_names(auth) or folded in _first_names()
 
 
 def _given_names_written(auth: Authority) -> set[str]:
