@@ -261,6 +261,18 @@ def test_temporal_expressions(text: str, anchor: str | None, expected: str) -> N
         # anaphora: the last year, the last day named
         ("He came in 1909. That year the party split.", "1927-10-01", "en", ["1909", "1909"]),
         (
+            "In 1909 he came. That same year he left; the preceding year he had come.",
+            "1927-10-01",
+            "en",
+            ["1909", "1909", "1908"],
+        ),
+        (
+            "On March 3, 1920 he spoke. Next morning he left.",
+            "1927-10-01",
+            "en",
+            ["1920-03-03", "1920-03-04"],
+        ),
+        (
             "On March 3, 1920 he spoke; the same night he left",
             "1927-10-01",
             "en",

@@ -114,11 +114,11 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
         ("ago", rf"\b(?:(?P<q>{_APPROXIMATING}|{_EXACTING})\s+)?(?P<n>\d+|{_N})(?:\s+(?P<x>hundred|thousand))?(?P<half>\s+and\s+a\s+half)?\s+(?P<u>day|week|month|year|fortnight|decade|century|centuries)s?(?P<half2>\s+and\s+a\s+half)?\s+(?:ago|back|before)\b"),
         ("later", rf"\b(?P<n>\d+|{_N})\s+(?P<u>day|week|month|year)s?\s+(?P<dir>later|afterwards|after)\b(?!\s+\w+\s+(?:of|the))"),
         ("week", r"\b(?P<which>this|last|next|the\s+past|the\s+previous|the\s+following|the\s+ensuing|the\s+next)\s+week\b"),
-        ("month-year-rel", r"\b(?P<which>this|last|next|the\s+previous|the\s+following|the\s+present)\s+(?P<u>month|year)\b"),
+        ("month-year-rel", r"\b(?P<which>this|last|next|the\s+previous|the\s+preceding|the\s+following|the\s+present)\s+(?P<u>month|year)\b"),
         ("weekday", rf"\b(?:(?P<which>last|next|this|on|upon|the\s+following|the\s+previous|the\s+next|the)\s+)?(?P<w>{_W})(?:\s+(?P<after>next|last))?(?:\s+(?P<tod>morning|evening|night|afternoon|soir|matin|abend|morgen))?\b"),
         ("day-word", r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|to-day|today|to-morrow|tomorrow|this\s+day|tonight|to-night|last\s+(?:night|evening)|this\s+(?:morning|evening)|aujourd[’']hui|hier|demain|heute|gestern|morgen)\b"),
-        ("that-year", r"\b(?:that|the\s+same)\s+year\b"),
-        ("anaphoric", r"\b(?P<w>(?:that|the)\s+same\s+(?:day|night)|that\s+night|the\s+night\s+before|the\s+(?:next|following|previous)\s+night|the\s+(?:next|following)\s+(?:day|morning|evening)|the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+day\s+after|the\s+next\s+morning)\b"),
+        ("that-year", r"\b(?:that(?:\s+very)?(?:\s+same)?|the(?:\s+very)?\s+same)\s+year\b"),
+        ("anaphoric", r"\b(?P<w>(?:that|the)\s+same\s+(?:day|night)|that\s+night|the\s+night\s+before|the\s+(?:next|following|previous)\s+night|the\s+(?:next|following)\s+(?:day|morning|evening)|the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+day\s+after|the\s+next\s+morning|(?:that|the)\s+very\s+(?:day|night)|next\s+(?:morning|day))\b"),
         ("decade-short", rf"\bthe\s+(?:early\s+|late\s+|mid-)?['’‘]?(?P<dw>{_DW})\b|(?<![\w'’‘])['’‘](?:(?P<dw2>{_DW})\b|(?P<dd>[1-9])0s\b)"),
         ("year-short", r"(?<![\w'’‘.,])['’‘](?P<yy>\d\d)\b(?!['’‘]?s\b)(?![.,:/-]?\d)"),
         ("season", rf"\b(?:(?P<which>this|last|next|the|in\s+the|early|late|the\s+beginning\s+of|the\s+end\s+of)\s+)?(?P<s>{_S})(?:\s+of\s+(?P<yr>last|this|next)\s+year)?\b(?!\s+(?:of\s+)?\d)"),
@@ -624,10 +624,10 @@ def _resolve(
             return None
         return f"{_day(monday)}/{_day(monday + timedelta(days=6))}", True, False
     if kind == "month-year-rel":
-        if g["u"].lower() == "year" and re.match(r"the\s+(?:previous|following)", g["which"], re.I):
+        if g["u"].lower() == "year" and re.match(r"the\s+(?:previous|preceding|following)", g["which"], re.I):
             return "", True, False  # the year before/after the last year named: _anaphora
         which = g["which"].lower().split()[-1]
-        shift = {"last": -1, "previous": -1, "next": 1, "following": 1}.get(which, 0)
+        shift = {"last": -1, "previous": -1, "preceding": -1, "next": 1, "following": 1}.get(which, 0)
         if g["u"].lower() == "year":
             return str(a.year + shift), True, False
         if precision < 2:
