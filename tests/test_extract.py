@@ -783,3 +783,11 @@ def test_an_editors_estimate_in_a_dateline_is_still_a_dateline() -> None:
     assert _doc(wide, "wikirouge-mecw/en/MECW/MECW38-195.html").place == "Manchester"
     assert _doc(wide, "wikirouge-mecw/en/MECW/MECW15-097.html").place == "London"
     assert _doc(wide, "wikirouge-mecw/en/MECW/MECW08-069.html").place == "Berne"
+
+
+def test_the_author_over_the_book_above_a_chapter_heading(corpus: Path) -> None:
+    # "Karl Marx / Critique of the Gotha Programme" over "I": a title-styled line in HTML, a plain
+    # paragraph of two lines in the Markdown the same page was converted to; both name the author.
+    for name in ("ch01.htm", "ch01.md"):
+        doc = _doc(corpus, f"mia-reader/_pages/marx/works/1875/gotha/{name}")
+        assert doc.authors == ["Karl Marx"], name

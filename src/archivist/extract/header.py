@@ -282,7 +282,7 @@ def mark_header_zone(layout: Layout) -> None:
             if item.role != "body":
                 continue
             item.role = "header"
-            if layout.byline is None and _byline_candidate(item):
+            if layout.byline is None and (_byline_candidate(item) or _name_over_book(item)):
                 layout.byline, layout.byline_origin = item.text, f"byline:{item.block.tag}"
                 if item.block.has_class("title") and re.search(
                     r"\b(?:in|correspondence|works)\b", item.text, re.I
@@ -471,6 +471,14 @@ def _byline_candidate(item: Item) -> bool:
         and not text.startswith("(")
         and not _BREADCRUMB.search(item.text)
     )
+
+
+def _name_over_book(item: Item) -> bool:
+    """The author's name over the book's title, two lines of one block above a chapter's heading
+    ("Frederick Engels / Socialism: Utopian and Scientific"): set as a title-styled line in HTML, a
+    plain paragraph once converted to Markdown."""
+    lines = item.text.split("\n")
+    return len(lines) == 2 and looks_like_name(lines[0].strip()) and not looks_like_name(lines[1].strip())
 
 
 def _strip_byline(text: str) -> str:
