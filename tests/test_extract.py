@@ -791,3 +791,14 @@ def test_the_author_over_the_book_above_a_chapter_heading(corpus: Path) -> None:
     for name in ("ch01.htm", "ch01.md"):
         doc = _doc(corpus, f"mia-reader/_pages/marx/works/1875/gotha/{name}")
         assert doc.authors == ["Karl Marx"], name
+
+
+def test_the_author_and_the_book_on_one_line_above_a_chapter_heading() -> None:
+    # "N.I. Bukharin: Imperialism and World Economy" over "Chapter 12: …", and "Mark Starr: A Worker
+    # Looks At History" over "Chapter 7: The Guilds" (taken as the chapter's subtitle).
+    wide = shared_or_skip(SHARED / "corpus-wide" / "mia-mass-edits" / "archive")
+    for rel, author in (
+        ("bukharin/works/1917/imperial/12.htm", "N.I. Bukharin"),
+        ("starr-mark/worker-looks-history/ch07.htm", "Mark Starr"),
+    ):
+        assert _doc(wide, rel).authors == [author], rel

@@ -290,6 +290,14 @@ def mark_header_zone(layout: Layout) -> None:
                     layout.byline_origin = "byline:series"
                 item.role = "byline"
         if layout.byline is None:
+            # A book's heading taken as the chapter's subtitle may carry its author ("Mark Starr: A
+            # Worker Looks At History" over "Chapter 7: The Guilds").
+            named = next(
+                (i for i in range(t) if items[i].role == "subtitle" and _name_over_book(items[i])), None
+            )
+            if named is not None:
+                layout.byline, layout.byline_origin = items[named].text, f"byline:{items[named].block.tag}"
+        if layout.byline is None:
             heads = [i for i in range(t) if items[i].role == "header" and items[i].block.is_heading
                      and not find_date(items[i].text)
                      and len(items[i].text.split()) <= 6]  # fmt: skip
@@ -474,11 +482,24 @@ def _byline_candidate(item: Item) -> bool:
 
 
 def _name_over_book(item: Item) -> bool:
-    """The author's name over the book's title, two lines of one block above a chapter's heading
-    ("Frederick Engels / Socialism: Utopian and Scientific"): set as a title-styled line in HTML, a
-    plain paragraph once converted to Markdown."""
-    lines = item.text.split("\n")
-    return len(lines) == 2 and looks_like_name(lines[0].strip()) and not looks_like_name(lines[1].strip())
+    """The author's name and the book's title above a chapter's heading: two lines of one block
+    ("Frederick Engels / Socialism: Utopian and Scientific"; set as a title-styled line in HTML, a
+    plain paragraph once converted to Markdown), or one line ("N.I. Bukharin: Imperialism and World
+    Economy")."""
+    return _author_of_book(item.text) is not None
+
+
+def _author_of_book(text: str) -> str | None:
+    lines = [ln.strip() for ln in text.split("\n")]
+    named = _NAME_COLON_BOOK.fullmatch(text)
+    name, book = (lines[0], lines[1]) if len(lines) == 2 else named.groups() if named else ("", "")
+    # a name of one word is more often the first word of a title set on two lines ("Self-management")
+    if len(name.split()) > 1 and looks_like_name(name) and not looks_like_name(book):
+        return name
+    return None
+
+
+_NAME_COLON_BOOK = re.compile(r"([^:\n]{3,40}):[ \t]+([^:\n]{4,})")
 
 
 def _strip_byline(text: str) -> str:
@@ -511,6 +532,8 @@ def byline_authors(text: str | None) -> list[str]:
         and not any(looks_like_name(ln) for ln in lines[1:])
     ):
         text = lines[0]  # "Frederick Engels / Origins of the Family, Private Property, and the State"
+    elif len(lines) == 1 and (named := _NAME_COLON_BOOK.fullmatch(lines[0])) and _author_of_book(lines[0]):
+        text = named.group(1)  # "N.I. Bukharin: Imperialism and World Economy"
     cleaned = _strip_byline(text)
     cleaned = cleaned.split(",")[0] if "," in cleaned and find_date(text) else cleaned
     return split_authors(cleaned)
