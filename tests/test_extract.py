@@ -802,3 +802,15 @@ def test_the_author_and_the_book_on_one_line_above_a_chapter_heading() -> None:
         ("starr-mark/worker-looks-history/ch07.htm", "Mark Starr"),
     ):
         assert _doc(wide, rel).authors == [author], rel
+
+
+def test_a_volume_named_in_german_or_spanish_is_not_the_source_title() -> None:
+    from archivist.extract.source_line import parse_source_line
+
+    parts = parse_source_line("Jung/Koch, Escher Briefe, Band 3, Nr. 13")
+    assert (parts.title, parts.volume, parts.issue) == ("Escher Briefe", "3", "13")
+    assert parse_source_line("Obras completas, Tomo 5").volume == "5"
+    # and the same on a real letter of the Escher edition, read from its TEI source description
+    wide = shared_or_skip(SHARED / "corpus-wide" / "escher-briefe" / "data" / "briefe")
+    doc = _doc(wide, "K_1780_Furrer_Jonas_an_Escher_1859-12-07.xml")
+    assert doc.source_title == "Escher Briefe"
