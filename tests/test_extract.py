@@ -3,6 +3,7 @@ one page per convention rather than one rule per page."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from archivist.model import Document
@@ -713,9 +714,86 @@ def test_one_line_is_the_whitespace_regex() -> None:
     # one_line returns a text as it is when it has no other whitespace than single inner spaces,
     # which it tells by str.isprintable: false for every whitespace character but the space
     assert not any(c.isprintable() for c in spaces if c != " ")
-    texts = ["a b", "a  b", " a b", "a b ", "Marx\u2019s \u00e9crits, 1848.", "a\u00a0b", "a\nb", "a\x85b"]
+    texts = ["a b", "a  b", " a b", "a b ", "Marx\u2019s \u00e9crits, 1848.", "a\u00a0b", "a\nb", "a\x85b",
+             "\n a b \n", "\na\nb c\n", "a\n b", "a \nb", "a\n\nb", "\n\n", "a\n\tb", "a\nb\u00a0c"]  # fmt: skip
     for text in [f"{spaces} a{spaces}b \n c{spaces}", "a", "", " \t", "x\u00a0\u2003y\u3000", *texts]:
         assert one_line(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def _first_characters(pattern: re.Pattern[str]) -> set[str]:
+    """Every character a match of `pattern` (anchored at its start) can open with, read from its
+    parse: literals, alternatives and optional groups; anything else fails the test."""
+    import re._parser as parser  # type: ignore[import-not-found]
+
+    def first(items: list[tuple[object, object]]) -> tuple[set[str], bool]:  # (characters, may be empty)
+        found: set[str] = set()
+        for op, av in items:
+            name = str(op)
+            if name == "AT":
+                continue
+            if name == "LITERAL":
+                assert isinstance(av, int)
+                return found | {chr(av)}, False
+            if name == "SUBPATTERN":
+                chars, empty = first(list(av[3]))  # type: ignore[index]
+            elif name == "BRANCH":
+                parts = [first(list(branch)) for branch in av[1]]  # type: ignore[index]
+                chars, empty = set().union(*(p[0] for p in parts)), any(p[1] for p in parts)
+            elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+                low, _, sub = av  # type: ignore[misc]
+                chars, empty = first(list(sub))
+                empty = empty or low == 0
+            else:
+                raise AssertionError(f"cannot tell the first characters of {name}")
+            found |= chars
+            if not empty:
+                return found, False
+        return found, True
+
+    chars, empty = first(list(parser.parse(pattern.pattern, pattern.flags)))
+    assert not empty
+    return chars
+
+
+def test_pretests_before_patterns_hold_every_alternative() -> None:
+    """The cheap tests run before a pattern on every item (`may_open`, a length, a colon) must
+    never refuse a text the pattern would match: the initials cover every alternative's first
+    letter, the length bound is the pattern's longest match."""
+    import re._parser as parser  # type: ignore[import-not-found]
+
+    from archivist.extract import anatomy, blockmodel, notes
+    from archivist.text import may_open
+
+    for pattern, initials in (
+        (blockmodel._SALUTATION, blockmodel._SALUTATION_INITIALS),
+        (blockmodel._NOTES_HEADING, blockmodel._NOTES_HEADING_INITIALS),
+        (blockmodel._CLOSING, blockmodel._CLOSING_INITIALS),
+        (anatomy._POSTSCRIPT, anatomy._POSTSCRIPT_INITIALS),
+    ):
+        assert pattern.flags & re.I
+        assert {c.lower() for c in _first_characters(pattern)} <= set(initials), pattern.pattern
+    for text in ("Dear Sir", "DEAR SIR", "\u017firs,", "my dear friend", "P.S. also"):
+        assert may_open(text, "dmps")
+    for text in ("", " Dear", "1 Dear", "xenia"):
+        assert not may_open(text, "dmps")
+    assert parser.parse(notes._NOTES_HEADING.pattern).getwidth()[1] == notes._NOTES_HEADING_LONGEST
+    assert notes._notes_heading("  Notes by the Marxists Internet Archive  ")
+    assert not notes._notes_heading("Notes by the Marxists Internet Archive, who transcribed it in 1999")
+
+
+def test_dialogue_turns_read_as_the_patterns_did() -> None:
+    """`doctype.dialogue_form` tests a paragraph's opening without a regular expression where a
+    prefix says it: the same answers as the patterns it replaced."""
+    from archivist.extract import doctype
+
+    dash_turn = re.compile(r"^(?:--|—|–)\s*\S")
+    quoted = re.compile(r"^[‘“\"«]")
+    for text in ("-- But why?", "--", "-- ", "---", "— Yes", "–\u00a0\u00a0x", "—\n", "- no", "", "x -- y",
+                 "“Yes,” he said", '"No"', "«Non»", "‘a", "'a", "Q: Why?", "Dr Castro: Look", "Q:", "A : b"):  # fmt: skip
+        assert doctype._dash_turn(text) == bool(dash_turn.match(text)), text
+        assert text.startswith(doctype._QUOTES) == bool(quoted.match(text)), text
+        speaker, written = doctype._speaker(text), doctype._SPEAKER.match(text)
+        assert (speaker and speaker.group(0)) == (written and written.group(0)), text
 
 
 def test_the_date_patterns_lowercase_twins_read_ascii_text_alike() -> None:

@@ -1,4 +1,4 @@
-"""One small text helper that the readers (`sources`) and the extraction passes (`extract`) share."""
+"""Small text helpers that the readers (`sources`) and the extraction passes (`extract`) share."""
 
 from __future__ import annotations
 
@@ -7,9 +7,26 @@ def one_line(text: str) -> str:
     r"""`text` with each run of whitespace as one space and none at either end: the same string as
     `re.sub(r"\s+", " ", text).strip()` (re's `\s`, `str.split` and `str.strip` agree on what is
     whitespace, no-break spaces included, as a test checks over every code point), at a third of
-    the cost. A text already so (single spaces between words, none at the ends, no other whitespace:
-    `str.isprintable` is false for every whitespace character but the space) is returned as it is,
-    without splitting it into words."""
-    if "  " not in text and text[:1] != " " and text[-1:] != " " and text.isprintable():
+    the cost. A text that is already so once stripped (single spaces between words, no other
+    whitespace: `str.isprintable` is false for every whitespace character but the space) is
+    returned stripped, without splitting it into words: most texts of an HTML page are so, but
+    for the line breaks around them, or the source's line breaks inside them (those are then
+    spaces)."""
+    text = text.strip()
+    if "  " not in text and text.isprintable():
         return text
+    if "\n" in text:
+        spaced = text.replace("\n", " ")
+        if "  " not in spaced and spaced.isprintable():
+            return spaced
     return " ".join(text.split())
+
+
+def may_open(text: str, initials: str) -> bool:
+    """False when `text` cannot match a case-blind pattern anchored at its start whose every
+    alternative opens with one of `initials` (lowercase ASCII letters): its first character is ASCII
+    and neither case of any of them. A cheap test before such a pattern on every item of a page.
+    (Under re.I an ASCII character matches only its own case pair, but a non-ASCII one may match an
+    ASCII letter, as the long s matches "s": that is left to the pattern.)"""
+    first = text[:1]
+    return first != "" and (not first.isascii() or first.lower() in initials)

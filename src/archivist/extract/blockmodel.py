@@ -38,6 +38,7 @@ from archivist.extract.header import opens_catechism
 from archivist.extract.item import Item, Layout
 from archivist.extract.labels import is_label_line
 from archivist.extract.names import looks_like_name, surname
+from archivist.text import may_open
 
 MODEL_PATH = PACKAGE / "extract" / "models" / "layout.json"  # not beside __file__: see archivist/_native.py
 WINDOW = 24  # items scored at each end of the page: a start or an end further in is left to the rules
@@ -49,6 +50,7 @@ _SALUTATION = re.compile(
     r"werter?\b|hochge\w+|genossen\b|camarades?\b|fellow[- ]\w+)",
     re.I,
 )
+_SALUTATION_INITIALS = "cdfghlmorsvw"  # what `_SALUTATION`'s alternatives open with (`may_open`)
 _SPACES = re.compile(r"\s+")
 _BY = re.compile(r"^by\s", re.I)
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20[0-2]\d)\b")
@@ -122,12 +124,14 @@ _NOTES_HEADING = re.compile(
     r"^(?:(?:foot|end)?notes?|references|glossary|bibliography|sources?|anmerkungen|remarques|notas)\b[.:]?$",
     re.I,
 )
+_NOTES_HEADING_INITIALS = "abefgnrs"
 _NOTE_START = re.compile(r"^(?:\[\d+\]|\(\d+\)|\d+\)\s?\S|\d+\.\s|\*+\s|\^\d|\[[a-z]\])")
 _CLOSING = re.compile(
     r"^(?:yours|your|with (?:best|kind|warm|fraternal|comradely)|fraternally|sincerely|respectfully|"
     r"i (?:remain|am)|greetings|salut|cordially|je vous|ihr |dein |votre |agréez|veuillez|mit )",
     re.I,
 )
+_CLOSING_INITIALS = "acdfgijmrsvwy"
 _TRAILER = re.compile(
     r"\b(?:to be continued|top of (?:the )?page|last updated|further reading|see also|transcribed|"
     r"marked up|published according|printed according|source:|written:|first published)\b",
@@ -211,12 +215,16 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
         and parse_dateline(_SPACES.sub(" ", text)) is not None
         else 0.0,
         1.0 if "by" not in unused and _BY.match(first) else 0.0,
-        1.0 if _SALUTATION.match(first) else 0.0,
+        1.0 if may_open(first, _SALUTATION_INITIALS) and _SALUTATION.match(first) else 0.0,
         1.0 if "ed_mark" not in unused and _ED_MARK.search(end) else 0.0,
         0.0 if "editorial_words" in unused else _editorial_words(head),
-        1.0 if _NOTES_HEADING.match(first.rstrip(" .:")) else 0.0,
+        1.0
+        if may_open(first, _NOTES_HEADING_INITIALS) and _NOTES_HEADING.match(first.rstrip(" .:"))
+        else 0.0,
         1.0 if "note_start" not in unused and _NOTE_START.match(first) else 0.0,
-        1.0 if short and "closing" not in unused and _CLOSING.match(first) else 0.0,
+        1.0
+        if short and "closing" not in unused and may_open(first, _CLOSING_INITIALS) and _CLOSING.match(first)
+        else 0.0,
         1.0 if n < 300 and "trailer" not in unused and _is_trailer(text, head) else 0.0,
     ]
 

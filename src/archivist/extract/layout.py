@@ -127,6 +127,11 @@ def _mark_chrome(items: list[Item]) -> None:
                 and not (block.is_heading and looks_like_name(item.text))
             )
             or (len(item.text) < 120 and _CHROME_LINE.fullmatch(first))
-            or (not block.has_class("firstheading") and _NO_WORD.fullmatch(item.text))
+            # (a text opening with a letter or a digit has a word)
+            or (
+                not item.text[:1].isalnum()
+                and not block.has_class("firstheading")
+                and _NO_WORD.fullmatch(item.text)
+            )
         ):
             item.role = "chrome"

@@ -171,6 +171,8 @@ def _read_utf8(data: bytes) -> _Utf8Reading:
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     text = decoder.decode(data, final=False)  # holds back an incomplete last character
     cut = len(decoder.getstate()[0])
+    if text.isascii():  # every byte read was ASCII (a cut character's bytes are not): nothing else to count
+        return _Utf8Reading(text, 0, 0, cut)
     invalid = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     ascii_bytes = len(data.translate(None, _NON_ASCII))
     multibyte = len(text) - ascii_bytes - invalid
