@@ -7,19 +7,32 @@ def one_line(text: str) -> str:
     r"""`text` with each run of whitespace as one space and none at either end: the same string as
     `re.sub(r"\s+", " ", text).strip()` (re's `\s`, `str.split` and `str.strip` agree on what is
     whitespace, no-break spaces included, as a test checks over every code point), at a third of
-    the cost. A text that is already so once stripped (single spaces between words, no other
-    whitespace: `str.isprintable` is false for every whitespace character but the space) is
-    returned stripped, without splitting it into words: most texts of an HTML page are so, but
-    for the line breaks around them, or the source's line breaks inside them (those are then
-    spaces)."""
+    the cost. A text that is already so once stripped and its line breaks made spaces (single spaces
+    between words, no other whitespace) is returned so, without splitting it into words: most
+    texts of an HTML page are so, but for the line breaks around them and the source's line breaks
+    inside them. Other whitespace is looked for character by character in ASCII text (C's memchr),
+    by `str.isprintable` in other text (false for every whitespace character but the space)."""
     text = text.strip()
-    if "  " not in text and text.isprintable():
-        return text
-    if "\n" in text:
+    if text.isascii():  # its whitespace can only be the space and _ASCII_BREAKS: found at C speed
         spaced = text.replace("\n", " ")
-        if "  " not in spaced and spaced.isprintable():
+        if "  " not in spaced and not _has_ascii_break(spaced):
             return spaced
+    else:
+        if "  " not in text and text.isprintable():
+            return text
+        if "\n" in text:
+            spaced = text.replace("\n", " ")
+            if "  " not in spaced and spaced.isprintable():
+                return spaced
     return " ".join(text.split())
+
+
+# The ASCII whitespace characters but the space and the line feed (`str.isspace`; a test checks them).
+_ASCII_BREAKS = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _has_ascii_break(text: str) -> bool:
+    return any(char in text for char in _ASCII_BREAKS)  # a loop when compiled
 
 
 def may_open(text: str, initials: str) -> bool:

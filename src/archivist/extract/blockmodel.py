@@ -141,6 +141,10 @@ _TRAILER = re.compile(
 # are, and on ASCII text lowercasing first finds the very same matches (then grouped by first
 # letter, for ASCII text: `by_first_letter`).
 _TRAILER_LOWER = by_first_letter(re.compile(_TRAILER.pattern))[1]
+# A word of every alternative of `_TRAILER`: lowercased ASCII text without any of them (found at C
+# speed) holds no trailer, without a search led by \b (that tries every position).
+_TRAILER_WORDS = ("continued", "top of", "updated", "reading", "see also", "transcribed", "marked up",
+                  "according", "source:", "written:", "first published")  # fmt: skip
 _QUOTE_CLASSES = ("quoteb", "quoter", "quote", "epigraph", "motto", "inline")
 _NOTE_CLASSES = ("endnote", "footnote", "note", "notes", "fn", "references", "reference")
 
@@ -159,7 +163,12 @@ def _has_year(text: str) -> bool:
 
 def _is_trailer(text: str, low: str) -> bool:
     """`_TRAILER` in `text`; `low` is `text` lowercased."""
-    return (_TRAILER_LOWER.search(low) if text.isascii() else _TRAILER.search(text)) is not None
+    if not text.isascii():
+        return _TRAILER.search(text) is not None
+    for word in _TRAILER_WORDS:
+        if word in low:
+            return _TRAILER_LOWER.search(low) is not None
+    return False
 
 
 def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:

@@ -43,17 +43,17 @@ _TRANSLATE = str.maketrans({**_SPACES, **_INVISIBLE, "\t": " "})
 # times faster than str.translate with a table (a lookup per character).
 _REPLACE = [(chr(code), value or "") for code, value in _TRANSLATE.items()]
 _RUNS = re.compile(r" {2,}")
-_ODD_CHARS = re.compile("[\t\u00a0\u00ad\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
 
 
 def normalise(text: str) -> str:
     """Canonical text form: NFC, no-break and odd spaces as spaces, no soft hyphens or BOMs."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-        if _ODD_CHARS.search(text):
-            for char, value in _REPLACE:
-                if char in text:
-                    text = text.replace(char, value)
+        # Each looked for alone, at C speed (by memchr; in a text of Latin-1 characters the others
+        # are not even looked for): faster than one search for a class of them all.
+        for char, value in _REPLACE:
+            if char in text:
+                text = text.replace(char, value)
     elif "\t" in text:
         text = text.replace("\t", " ")
     if "  " in text:
