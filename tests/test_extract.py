@@ -782,6 +782,31 @@ def test_pretests_before_patterns_hold_every_alternative() -> None:
     assert parser.parse(notes._NOTES_HEADING.pattern).getwidth()[1] == notes._NOTES_HEADING_LONGEST
     assert notes._notes_heading("  Notes by the Marxists Internet Archive  ")
     assert not notes._notes_heading("Notes by the Marxists Internet Archive, who transcribed it in 1999")
+    # every alternative of the chrome line pattern opens with one of its initials, or holds what
+    # `_may_be_chrome_line` looks for in an ASCII line, or cannot match one
+    from archivist.extract import layout
+
+    chrome = layout._CHROME_LINE.pattern
+    assert chrome.startswith("(?:") and chrome.endswith(")")
+    for alternative in blockmodel._top_level_alternatives(chrome[3:-1]):
+        opening = alternative.removeprefix(r"\(?").removeprefix("\\").removeprefix("(?:")
+        assert (
+            opening[:1].lower() in layout._CHROME_LINE_INITIALS
+            or opening.startswith((r"\d", "[*_-]"))
+            or "archive\\s*>" in alternative
+            or "file size" in alternative
+            or not alternative.isascii()
+        ), alternative
+    for line in (
+        "The archive > Marx",
+        "Top of the page",
+        "A File Size: 3 MB",
+        "Index",
+        "» next",
+        "1.2.1917",
+        "Abc",
+    ):
+        assert layout._may_be_chrome_line(line) or not layout._CHROME_LINE.fullmatch(line), line
     # every alternative of the trailer pattern holds one of the words looked for first
     trailers = blockmodel._top_level_alternatives(blockmodel._TRAILER.pattern[len(r"\b(?:") : -len(r")\b")])
     assert all(any(w in t.replace("(?:the )?", "") for w in blockmodel._TRAILER_WORDS) for t in trailers)
