@@ -807,6 +807,14 @@ def test_pretests_before_patterns_hold_every_alternative() -> None:
         "Abc",
     ):
         assert layout._may_be_chrome_line(line) or not layout._CHROME_LINE.fullmatch(line), line
+    # no character but the ASCII ones lowers to a letter of "gutenberg" (`gutenberg.mark_gutenberg`
+    # looks for it among a text's ASCII characters)
+    import sys
+
+    assert not any(set(chr(c).lower()) & set("gutenberg") for c in range(128, sys.maxunicode + 1))
+    from archivist.text import first_line
+
+    assert [first_line(t) for t in ("a\nb\nc", "abc", "", "\n")] == ["a", "abc", "", ""]
     # every alternative of the trailer pattern holds one of the words looked for first
     trailers = blockmodel._top_level_alternatives(blockmodel._TRAILER.pattern[len(r"\b(?:") : -len(r")\b")])
     assert all(any(w in t.replace("(?:the )?", "") for w in blockmodel._TRAILER_WORDS) for t in trailers)

@@ -43,3 +43,10 @@ def may_open(text: str, initials: str) -> bool:
     ASCII letter, as the long s matches "s": that is left to the pattern.)"""
     first = text[:1]
     return first != "" and (not first.isascii() or first.lower() in initials)
+
+
+def first_line(text: str) -> str:
+    """`text` up to its first line break (all of it without one): the same string as
+    `text.split("\n", 1)[0]`, without copying the rest of a long text."""
+    end = text.find("\n")
+    return text if end < 0 else text[:end]

@@ -38,7 +38,7 @@ from archivist.extract.header import opens_catechism
 from archivist.extract.item import Item, Layout
 from archivist.extract.labels import is_label_line
 from archivist.extract.names import looks_like_name, surname
-from archivist.text import may_open
+from archivist.text import first_line, may_open
 
 MODEL_PATH = PACKAGE / "extract" / "models" / "layout.json"  # not beside __file__: see archivist/_native.py
 WINDOW = 24  # items scored at each end of the page: a start or an end further in is left to the rules
@@ -114,8 +114,18 @@ def by_first_letter(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Patte
 _EDITORIAL_GROUPED, _EDITORIAL_ASCII = by_first_letter(_EDITORIAL_WORDS)
 
 
+# The non-ASCII characters of most texts that have any, none a word character (quotes, dashes,
+# signs): made NULs (no word character either, and in no word of the list), they leave every
+# word boundary and every match where it was, and most such texts ASCII, read by the ASCII twin.
+_NON_WORD_MARKS = ("’", "“", "”", "–", "—", "‘", "£", "…", "«", "»", "¿", "•", "¡")
+
+
 def _editorial_words(low: str) -> float:
     """How many of `_EDITORIAL_WORDS` `low` holds, up to 3, as a fraction of 3."""
+    if not low.isascii():
+        for mark in _NON_WORD_MARKS:
+            if mark in low:
+                low = low.replace(mark, "\x00")
     pattern = _EDITORIAL_ASCII if low.isascii() else _EDITORIAL_GROUPED
     return min(len(pattern.findall(low)), 3) / 3
 
@@ -176,7 +186,7 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
     (that no tree of the models reading this item's row splits on) are not computed: they are 0."""
     text = item.text
     block = item.block
-    first = text.split("\n", 1)[0].strip()
+    first = first_line(text).strip()
     n = len(text)
     sample = text[:120]
     if sample.isascii():  # the same counts as str.islower/isupper, by bytes.translate in C

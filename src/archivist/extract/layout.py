@@ -16,7 +16,7 @@ from archivist.extract.names import looks_like_name
 from archivist.extract.notes import mark_front_matter, mark_leading_editorial, mark_notes, notes_start
 from archivist.extract.stated import mark_stated, settle_stated_title
 from archivist.sources.page import Page
-from archivist.text import may_open
+from archivist.text import first_line, may_open
 
 # byline_authors lives with the header zone; build_document imports it from here.
 __all__ = ["Item", "Layout", "byline_authors", "lay_out", "normalise"]
@@ -127,7 +127,7 @@ def _may_be_chrome_line(first: str) -> bool:
 def _mark_chrome(items: list[Item]) -> None:
     for item in items:
         block = item.block
-        first = item.text.partition("\n")[0].strip()
+        first = first_line(item.text).strip()
         if (
             block.tag == "hr"
             or not item.text
