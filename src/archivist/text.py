@@ -50,3 +50,18 @@ def first_line(text: str) -> str:
     `text.split("\n", 1)[0]`, without copying the rest of a long text."""
     end = text.find("\n")
     return text if end < 0 else text[:end]
+
+
+# Non-ASCII characters common on archive pages that are no word characters (quotes, dashes, signs).
+NON_WORD_MARKS = ("’", "“", "”", "–", "—", "‘", "£", "…", "«", "»", "¿", "•", "¡")
+
+
+def marks_as_nul(text: str) -> str:
+    """`text` with each of `NON_WORD_MARKS` as a NUL, no word character either: every word boundary
+    stays where it was, and so does every match of a pattern that holds none of them, before or
+    after lowercasing (they and the NUL lowercase to themselves). Most non-ASCII texts of a page
+    become ASCII, which `str.lower` and the regular-expression engine read several times faster."""
+    for mark in NON_WORD_MARKS:
+        if mark in text:
+            text = text.replace(mark, "\x00")
+    return text

@@ -38,7 +38,7 @@ from archivist.extract.header import opens_catechism
 from archivist.extract.item import Item, Layout
 from archivist.extract.labels import is_label_line
 from archivist.extract.names import looks_like_name, surname
-from archivist.text import first_line, may_open
+from archivist.text import first_line, marks_as_nul, may_open
 
 MODEL_PATH = PACKAGE / "extract" / "models" / "layout.json"  # not beside __file__: see archivist/_native.py
 WINDOW = 24  # items scored at each end of the page: a start or an end further in is left to the rules
@@ -114,18 +114,11 @@ def by_first_letter(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Patte
 _EDITORIAL_GROUPED, _EDITORIAL_ASCII = by_first_letter(_EDITORIAL_WORDS)
 
 
-# The non-ASCII characters of most texts that have any, none a word character (quotes, dashes,
-# signs): made NULs (no word character either, and in no word of the list), they leave every
-# word boundary and every match where it was, and most such texts ASCII, read by the ASCII twin.
-_NON_WORD_MARKS = ("’", "“", "”", "–", "—", "‘", "£", "…", "«", "»", "¿", "•", "¡")
-
-
 def _editorial_words(low: str) -> float:
-    """How many of `_EDITORIAL_WORDS` `low` holds, up to 3, as a fraction of 3."""
+    """How many of `_EDITORIAL_WORDS` `low` holds, up to 3, as a fraction of 3. Quotes and dashes
+    made NULs (`marks_as_nul`: no word of the list holds one), most texts are read by the ASCII twin."""
     if not low.isascii():
-        for mark in _NON_WORD_MARKS:
-            if mark in low:
-                low = low.replace(mark, "\x00")
+        low = marks_as_nul(low)
     pattern = _EDITORIAL_ASCII if low.isascii() else _EDITORIAL_GROUPED
     return min(len(pattern.findall(low)), 3) / 3
 
@@ -198,8 +191,12 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
         capitals = sum(map(str.isupper, sample))
     upper = capitals / (capitals + lowered) if capitals else 0.0
     end = text[-80:].rstrip()
+    # (lowered with its quotes and dashes as NULs, most often ASCII then: `_editorial_words` reads it
+    # so, and `_is_trailer` reads it only for ASCII text, which has none of them)
     head = (
-        text[:600].lower() if "editorial_words" not in unused or (n < 300 and "trailer" not in unused) else ""
+        (text[:600] if text.isascii() else marks_as_nul(text[:600])).lower()
+        if "editorial_words" not in unused or (n < 300 and "trailer" not in unused)
+        else ""
     )
     short = n < 120
     return [
