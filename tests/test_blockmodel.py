@@ -163,11 +163,14 @@ def test_word_lists_grouped_by_first_letter_find_the_same(wide: Path) -> None:
     import random
     import re
 
+    from archivist.text import NON_WORD_MARKS, marks_as_nul
+
     grouped, ascii_twin = blockmodel._EDITORIAL_GROUPED, blockmodel._EDITORIAL_ASCII
     written = blockmodel._EDITORIAL_WORDS
     assert grouped.pattern != written.pattern and ascii_twin.flags & re.ASCII
 
     def same(text: str) -> None:
+        assert marks_as_nul(text).lower() == marks_as_nul(text.lower())
         expected = min(len(written.findall(text)), 3) / 3
         assert len(grouped.findall(text)) == len(written.findall(text)), text
         assert blockmodel._editorial_words(text) == expected, text
@@ -179,7 +182,10 @@ def test_word_lists_grouped_by_first_letter_find_the_same(wide: Path) -> None:
             same(part[:600].lower())
     pieces = ["editor", "editorial", "editors", "note:", "introduction", "press", "presses", "the following",
               "was first published", "published by", "first published", "source:", "html", "see also", " ",
-              ":", ".", "-", "_", "1", "é", "ö", "a", "\n"]  # fmt: skip
+              ":", ".", "-", "_", "1", "é", "ö", "a", "\n", "’", "“", "—", "\x00"]  # fmt: skip
+    # the marks made NULs before the ASCII twin reads a text are no word characters
+    assert not any(mark.isalnum() or mark == "_" or mark.isascii() for mark in NON_WORD_MARKS)
+    assert all(mark.lower() == mark for mark in NON_WORD_MARKS)
     rng = random.Random(19)
     for _ in range(20_000):
         same("".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))))

@@ -3,6 +3,7 @@ one page per convention rather than one rule per page."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from archivist.model import Document
@@ -706,16 +707,177 @@ def test_one_line_is_the_whitespace_regex() -> None:
     import re
     import sys
 
-    from archivist.text import one_line
+    from archivist.text import _ASCII_BREAKS, one_line
 
     spaces = "".join(chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c)))
     assert spaces == "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
     # one_line returns a text as it is when it has no other whitespace than single inner spaces,
     # which it tells by str.isprintable: false for every whitespace character but the space
     assert not any(c.isprintable() for c in spaces if c != " ")
-    texts = ["a b", "a  b", " a b", "a b ", "Marx\u2019s \u00e9crits, 1848.", "a\u00a0b", "a\nb", "a\x85b"]
+    # in ASCII text it looks for each whitespace character but the space and the line feed
+    assert set(_ASCII_BREAKS) == {c for c in spaces if c.isascii()} - {" ", "\n"}
+    texts = ["a b", "a  b", " a b", "a b ", "Marx\u2019s \u00e9crits, 1848.", "a\u00a0b", "a\nb", "a\x85b",
+             "\n a b \n", "\na\nb c\n", "a\n b", "a \nb", "a\n\nb", "\n\n", "a\n\tb", "a\nb\u00a0c", "a\x1fb", "a\tb",
+             "a\x00b"]  # fmt: skip
     for text in [f"{spaces} a{spaces}b \n c{spaces}", "a", "", " \t", "x\u00a0\u2003y\u3000", *texts]:
         assert one_line(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def _first_characters(pattern: re.Pattern[str]) -> set[str]:
+    """Every character a match of `pattern` (anchored at its start) can open with, read from its
+    parse: literals, alternatives and optional groups; anything else fails the test."""
+    import re._parser as parser  # type: ignore[import-not-found]
+
+    def first(items: list[tuple[object, object]]) -> tuple[set[str], bool]:  # (characters, may be empty)
+        found: set[str] = set()
+        for op, av in items:
+            name = str(op)
+            if name == "AT":
+                continue
+            if name == "LITERAL":
+                assert isinstance(av, int)
+                return found | {chr(av)}, False
+            if name == "SUBPATTERN":
+                chars, empty = first(list(av[3]))  # type: ignore[index]
+            elif name == "BRANCH":
+                parts = [first(list(branch)) for branch in av[1]]  # type: ignore[index]
+                chars, empty = set().union(*(p[0] for p in parts)), any(p[1] for p in parts)
+            elif name in ("MAX_REPEAT", "MIN_REPEAT"):
+                low, _, sub = av  # type: ignore[misc]
+                chars, empty = first(list(sub))
+                empty = empty or low == 0
+            else:
+                raise AssertionError(f"cannot tell the first characters of {name}")
+            found |= chars
+            if not empty:
+                return found, False
+        return found, True
+
+    chars, empty = first(list(parser.parse(pattern.pattern, pattern.flags)))
+    assert not empty
+    return chars
+
+
+def test_pretests_before_patterns_hold_every_alternative() -> None:
+    """The cheap tests run before a pattern on every item (`may_open`, a length, a colon) must
+    never refuse a text the pattern would match: the initials cover every alternative's first
+    letter, the length bound is the pattern's longest match."""
+    import re._parser as parser  # type: ignore[import-not-found]
+
+    from archivist.extract import anatomy, blockmodel, notes
+    from archivist.text import may_open
+
+    for pattern, initials in (
+        (blockmodel._SALUTATION, blockmodel._SALUTATION_INITIALS),
+        (blockmodel._NOTES_HEADING, blockmodel._NOTES_HEADING_INITIALS),
+        (blockmodel._CLOSING, blockmodel._CLOSING_INITIALS),
+        (anatomy._POSTSCRIPT, anatomy._POSTSCRIPT_INITIALS),
+    ):
+        assert pattern.flags & re.I
+        assert {c.lower() for c in _first_characters(pattern)} <= set(initials), pattern.pattern
+    for text in ("Dear Sir", "DEAR SIR", "\u017firs,", "my dear friend", "P.S. also"):
+        assert may_open(text, "dmps")
+    for text in ("", " Dear", "1 Dear", "xenia"):
+        assert not may_open(text, "dmps")
+    assert parser.parse(notes._NOTES_HEADING.pattern).getwidth()[1] == notes._NOTES_HEADING_LONGEST
+    assert notes._notes_heading("  Notes by the Marxists Internet Archive  ")
+    assert not notes._notes_heading("Notes by the Marxists Internet Archive, who transcribed it in 1999")
+    # every alternative of the chrome line pattern opens with one of its initials, or holds what
+    # `_may_be_chrome_line` looks for in an ASCII line, or cannot match one
+    from archivist.extract import layout
+
+    chrome = layout._CHROME_LINE.pattern
+    assert chrome.startswith("(?:") and chrome.endswith(")")
+    for alternative in blockmodel._top_level_alternatives(chrome[3:-1]):
+        opening = alternative.removeprefix(r"\(?").removeprefix("\\").removeprefix("(?:")
+        assert (
+            opening[:1].lower() in layout._CHROME_LINE_INITIALS
+            or opening.startswith((r"\d", "[*_-]"))
+            or "archive\\s*>" in alternative
+            or "file size" in alternative
+            or not alternative.isascii()
+        ), alternative
+    for line in (
+        "The archive > Marx",
+        "Top of the page",
+        "A File Size: 3 MB",
+        "Index",
+        "» next",
+        "1.2.1917",
+        "Abc",
+    ):
+        assert layout._may_be_chrome_line(line) or not layout._CHROME_LINE.fullmatch(line), line
+    # no character but the ASCII ones lowers to a letter of "gutenberg" (`gutenberg.mark_gutenberg`
+    # looks for it among a text's ASCII characters)
+    import sys
+
+    assert not any(set(chr(c).lower()) & set("gutenberg") for c in range(128, sys.maxunicode + 1))
+    from archivist.text import first_line
+
+    assert [first_line(t) for t in ("a\nb\nc", "abc", "", "\n")] == ["a", "abc", "", ""]
+    # every alternative of the trailer pattern holds one of the words looked for first
+    trailers = blockmodel._top_level_alternatives(blockmodel._TRAILER.pattern[len(r"\b(?:") : -len(r")\b")])
+    assert all(any(w in t.replace("(?:the )?", "") for w in blockmodel._TRAILER_WORDS) for t in trailers)
+    for text in ("To be continued", "Top of the page", "Source: Pravda", "the Transcribed text", "a reading"):
+        assert blockmodel._is_trailer(text, text.lower()) == bool(blockmodel._TRAILER.search(text)), text
+
+
+def test_a_label_is_looked_for_only_before_a_lines_first_colon() -> None:
+    """`labels.parse_label_line` tries its pattern only where the text before the line's first colon,
+    stripped, is short enough to be a bracketed label of up to 41 characters: the same answers."""
+    from archivist.extract import labels
+
+    for line in ("Written: 1939", "  [Source] : Pravda", "Transcription/Markup: Einde O’Callaghan", "**Source:** x",
+                 "He wrote to her: come", "Source" * 7 + ": x", "Sources" * 6 + ": x", "Written：1939",
+                 "Note: a: b", "[" + "a" * 41 + "]  : x", "[" + "a" * 42 + "]: x"):  # fmt: skip
+        written = labels._LINE.match(line.lstrip("*_"))
+        key = labels.label_key(written.group("label")) if written else None
+        assert (labels.parse_label_line(line) is not None) == (key is not None), line
+        if written:
+            assert (
+                len(line.lstrip("*_")[: labels._first_colon(line.lstrip("*_"))].strip()) <= labels._LABEL_MOST
+            )
+
+
+def test_dialogue_turns_read_as_the_patterns_did() -> None:
+    """`doctype.dialogue_form` tests a paragraph's opening without a regular expression where a
+    prefix says it: the same answers as the patterns it replaced."""
+    from archivist.extract import doctype
+
+    dash_turn = re.compile(r"^(?:--|—|–)\s*\S")
+    quoted = re.compile(r"^[‘“\"«]")
+    for text in ("-- But why?", "--", "-- ", "---", "— Yes", "–\u00a0\u00a0x", "—\n", "- no", "", "x -- y",
+                 "“Yes,” he said", '"No"', "«Non»", "‘a", "'a", "Q: Why?", "Dr Castro: Look", "Q:", "A : b"):  # fmt: skip
+        assert doctype._dash_turn(text) == bool(dash_turn.match(text)), text
+        assert text.startswith(doctype._QUOTES) == bool(quoted.match(text)), text
+        speaker, written = doctype._speaker(text), doctype._SPEAKER.match(text)
+        assert (speaker and speaker.group(0)) == (written and written.group(0)), text
+
+
+def test_month_names_grouped_by_first_letter_match_as_the_plain_list() -> None:
+    """`dates.name_alternative` groups the month names under their first letter for speed: the same
+    matches as the plain list, longest first, in text built of the names, their pieces and their
+    neighbours in either case."""
+    import random
+
+    from archivist.extract import dates
+    from archivist.extract.lexicon import MONTHS, SEASONS
+
+    for names in (list(MONTHS), list(SEASONS)):
+        firsts = {name[0] for name in names}
+        assert not any(re.fullmatch(re.escape(a), b, re.I) for a in firsts for b in firsts if a != b)
+        plain = "(?:" + "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True)) + ")"
+        grouped = dates.name_alternative(names)
+        # a name is a whole word: `find_date` counts a text's month names by `_ANY_MONTH`
+        assert all(name.isalpha() for name in names)
+        assert grouped != plain
+        pieces = [*names, *(n[:3] for n in names), *(n.upper() for n in names[:20]), " ", ".", "1", "é", "x"]
+        rng = random.Random(8)
+        for flags in (0, re.I):
+            ours, theirs = re.compile(rf"\b{grouped}\b", flags), re.compile(rf"\b{plain}\b", flags)
+            for _ in range(3000):
+                text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+                assert [m.span() for m in ours.finditer(text)] == [m.span() for m in theirs.finditer(text)]
 
 
 def test_the_date_patterns_lowercase_twins_read_ascii_text_alike() -> None:

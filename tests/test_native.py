@@ -173,3 +173,42 @@ def test_results_cross_between_compiled_and_pure_processes(tmp_path: Path) -> No
             )
             states.append(done.stdout.strip())
         assert sorted(states) == ["compiled", "pure: ARCHIVIST_PURE"]
+
+
+def test_hand_written_inits_take_the_dataclass_fields() -> None:
+    """`Block`, `Item` and `Segment` write their own __init__ (the one @dataclass writes is not
+    compiled): it takes every field, in order, with the field's default, and sets it. Read from the
+    source, as a compiled __init__ shows no signature."""
+    import ast
+    import dataclasses
+    import inspect
+
+    from archivist.extract.item import Item
+    from archivist.extract.segment import Segment
+    from archivist.sources.page import Block
+
+    for cls in (Block, Item, Segment):
+        module = inspect.getmodule(cls)
+        assert module is not None
+        path = _native.PACKAGE / (module.__name__.removeprefix("archivist.").replace(".", "/") + ".py")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        node = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls.__name__)
+        init = next(n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
+        names = [a.arg for a in init.args.args[1:]]
+        defaults = [ast.literal_eval(d) for d in init.args.defaults]
+        fields = dataclasses.fields(cls)
+        assert names == [f.name for f in fields], cls
+        assert defaults == [f.default for f in fields if f.default is not dataclasses.MISSING], cls
+        assert len(defaults) == sum(f.default is not dataclasses.MISSING for f in fields), cls
+    block = Block("x", "h2", ("c",), True, True, True, "info", "salutation")
+    assert dataclasses.astuple(block) == ("x", "h2", ("c",), True, True, True, "info", "salutation")
+    assert dataclasses.astuple(Segment("body", "t", 3, "a", "d", "p", "t")) == (
+        "body",
+        "t",
+        3,
+        "a",
+        "d",
+        "p",
+        "t",
+    )
+    assert Item("t", block, "title").role == "title" and Item("t", block).role == "body"

@@ -129,3 +129,19 @@ def test_a_block_set_wholly_in_emphasis_is_marked() -> None:
         ("From the editors: a note.", True),
         ("The text, which quotes a book and another, begins here.", False),
     ]
+
+
+def test_plain_ascii_is_read_once_under_any_single_byte_declaration() -> None:
+    """An ASCII page that declares Windows-1252 (most of the corpus's) or another single-byte
+    encoding is read as the UTF-8 reading gave it, not decoded again: right while every such codec
+    reads the 128 ASCII bytes as themselves; the multi-byte ones are decoded as declared."""
+    from archivist.sources import decode
+    from archivist.sources.encodings import WHATWG_ENCODINGS
+
+    ascii_bytes = bytes(range(128))
+    for encoding in WHATWG_ENCODINGS.values():
+        if encoding.codec and decode._reads_ascii_as_itself(encoding.codec):
+            assert ascii_bytes.decode(encoding.codec) == ascii_bytes.decode("ascii"), encoding.codec
+    assert not decode._reads_ascii_as_itself("iso2022_jp")
+    page = b'<html><head><meta charset="iso-8859-2"></head><body><p>Plain text.</p></body></html>'
+    assert decode.decode_file(page, "p.html") == decode.Decoded(page.decode("iso8859-2"), "iso8859-2")

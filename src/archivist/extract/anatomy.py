@@ -17,7 +17,7 @@ from archivist.extract.dateline import NOT_PLACES, STREET_ADDRESS, parse_datelin
 from archivist.extract.dates import MONTH_NAME, parse_date
 from archivist.extract.names import looks_like_place
 from archivist.extract.segment import Anatomy, Segment
-from archivist.text import one_line
+from archivist.text import may_open, one_line
 
 CLASSIFICATIONS = re.compile(
     r"^(?:(?:strictly |top |most )?(?:secret|confidential)|private(?: and confidential)?|personal|"
@@ -36,6 +36,7 @@ ADDRESSEE = re.compile(r"^To (?:the |comrade |citizen |my |)[A-ZÀ-Þ\w]")
 _POSTSCRIPT = re.compile(
     r"^(?:P\.\s?P\.\s?S\.|P\.\s?S\.|PS[.:]?\s|P\.S\b|Post-?scriptum|Postscript\s*[:.]|N\.\s?B\.)", re.I
 )
+_POSTSCRIPT_INITIALS = "np"  # (`may_open`)
 EDITORIAL_HEADINGS = re.compile(
     r"^(?:explanation|editorial note|editor'?s'? notes?|editors'? notes?|note by the (?:editors?|editorial board)|"
     r"note of the (?:editors?|editorial board)|afterword|translator'?s'? notes?|publisher'?s notes?|"
@@ -196,7 +197,7 @@ def analyse(texts: list[str], authors: list[str]) -> Anatomy:
         end = last
     ps_start = None
     for j in range(max(opening_end + 1, 1), end):
-        if _POSTSCRIPT.match(texts[j].strip()):
+        if may_open(stripped := texts[j].strip(), _POSTSCRIPT_INITIALS) and _POSTSCRIPT.match(stripped):
             ps_start = j
             break
     # -- the closing of the main text --------------------------------------------------------------

@@ -38,6 +38,7 @@ from archivist.extract.header import opens_catechism
 from archivist.extract.item import Item, Layout
 from archivist.extract.labels import is_label_line
 from archivist.extract.names import looks_like_name, surname
+from archivist.text import first_line, marks_as_nul, may_open
 
 MODEL_PATH = PACKAGE / "extract" / "models" / "layout.json"  # not beside __file__: see archivist/_native.py
 WINDOW = 24  # items scored at each end of the page: a start or an end further in is left to the rules
@@ -49,6 +50,7 @@ _SALUTATION = re.compile(
     r"werter?\b|hochge\w+|genossen\b|camarades?\b|fellow[- ]\w+)",
     re.I,
 )
+_SALUTATION_INITIALS = "cdfghlmorsvw"  # what `_SALUTATION`'s alternatives open with (`may_open`)
 _SPACES = re.compile(r"\s+")
 _BY = re.compile(r"^by\s", re.I)
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20[0-2]\d)\b")
@@ -113,7 +115,10 @@ _EDITORIAL_GROUPED, _EDITORIAL_ASCII = by_first_letter(_EDITORIAL_WORDS)
 
 
 def _editorial_words(low: str) -> float:
-    """How many of `_EDITORIAL_WORDS` `low` holds, up to 3, as a fraction of 3."""
+    """How many of `_EDITORIAL_WORDS` `low` holds, up to 3, as a fraction of 3. Quotes and dashes
+    made NULs (`marks_as_nul`: no word of the list holds one), most texts are read by the ASCII twin."""
+    if not low.isascii():
+        low = marks_as_nul(low)
     pattern = _EDITORIAL_ASCII if low.isascii() else _EDITORIAL_GROUPED
     return min(len(pattern.findall(low)), 3) / 3
 
@@ -122,12 +127,14 @@ _NOTES_HEADING = re.compile(
     r"^(?:(?:foot|end)?notes?|references|glossary|bibliography|sources?|anmerkungen|remarques|notas)\b[.:]?$",
     re.I,
 )
+_NOTES_HEADING_INITIALS = "abefgnrs"
 _NOTE_START = re.compile(r"^(?:\[\d+\]|\(\d+\)|\d+\)\s?\S|\d+\.\s|\*+\s|\^\d|\[[a-z]\])")
 _CLOSING = re.compile(
     r"^(?:yours|your|with (?:best|kind|warm|fraternal|comradely)|fraternally|sincerely|respectfully|"
     r"i (?:remain|am)|greetings|salut|cordially|je vous|ihr |dein |votre |agréez|veuillez|mit )",
     re.I,
 )
+_CLOSING_INITIALS = "acdfgijmrsvwy"
 _TRAILER = re.compile(
     r"\b(?:to be continued|top of (?:the )?page|last updated|further reading|see also|transcribed|"
     r"marked up|published according|printed according|source:|written:|first published)\b",
@@ -137,6 +144,10 @@ _TRAILER = re.compile(
 # are, and on ASCII text lowercasing first finds the very same matches (then grouped by first
 # letter, for ASCII text: `by_first_letter`).
 _TRAILER_LOWER = by_first_letter(re.compile(_TRAILER.pattern))[1]
+# A word of every alternative of `_TRAILER`: lowercased ASCII text without any of them (found at C
+# speed) holds no trailer, without a search led by \b (that tries every position).
+_TRAILER_WORDS = ("continued", "top of", "updated", "reading", "see also", "transcribed", "marked up",
+                  "according", "source:", "written:", "first published")  # fmt: skip
 _QUOTE_CLASSES = ("quoteb", "quoter", "quote", "epigraph", "motto", "inline")
 _NOTE_CLASSES = ("endnote", "footnote", "note", "notes", "fn", "references", "reference")
 
@@ -155,7 +166,12 @@ def _has_year(text: str) -> bool:
 
 def _is_trailer(text: str, low: str) -> bool:
     """`_TRAILER` in `text`; `low` is `text` lowercased."""
-    return (_TRAILER_LOWER.search(low) if text.isascii() else _TRAILER.search(text)) is not None
+    if not text.isascii():
+        return _TRAILER.search(text) is not None
+    for word in _TRAILER_WORDS:
+        if word in low:
+            return _TRAILER_LOWER.search(low) is not None
+    return False
 
 
 def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
@@ -163,7 +179,7 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
     (that no tree of the models reading this item's row splits on) are not computed: they are 0."""
     text = item.text
     block = item.block
-    first = text.split("\n", 1)[0].strip()
+    first = first_line(text).strip()
     n = len(text)
     sample = text[:120]
     if sample.isascii():  # the same counts as str.islower/isupper, by bytes.translate in C
@@ -175,8 +191,12 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
         capitals = sum(map(str.isupper, sample))
     upper = capitals / (capitals + lowered) if capitals else 0.0
     end = text[-80:].rstrip()
+    # (lowered with its quotes and dashes as NULs, most often ASCII then: `_editorial_words` reads it
+    # so, and `_is_trailer` reads it only for ASCII text, which has none of them)
     head = (
-        text[:600].lower() if "editorial_words" not in unused or (n < 300 and "trailer" not in unused) else ""
+        (text[:600] if text.isascii() else marks_as_nul(text[:600])).lower()
+        if "editorial_words" not in unused or (n < 300 and "trailer" not in unused)
+        else ""
     )
     short = n < 120
     return [
@@ -211,12 +231,16 @@ def _shape(item: Item, unused: frozenset[str] = frozenset()) -> list[float]:
         and parse_dateline(_SPACES.sub(" ", text)) is not None
         else 0.0,
         1.0 if "by" not in unused and _BY.match(first) else 0.0,
-        1.0 if _SALUTATION.match(first) else 0.0,
+        1.0 if may_open(first, _SALUTATION_INITIALS) and _SALUTATION.match(first) else 0.0,
         1.0 if "ed_mark" not in unused and _ED_MARK.search(end) else 0.0,
         0.0 if "editorial_words" in unused else _editorial_words(head),
-        1.0 if _NOTES_HEADING.match(first.rstrip(" .:")) else 0.0,
+        1.0
+        if may_open(first, _NOTES_HEADING_INITIALS) and _NOTES_HEADING.match(first.rstrip(" .:"))
+        else 0.0,
         1.0 if "note_start" not in unused and _NOTE_START.match(first) else 0.0,
-        1.0 if short and "closing" not in unused and _CLOSING.match(first) else 0.0,
+        1.0
+        if short and "closing" not in unused and may_open(first, _CLOSING_INITIALS) and _CLOSING.match(first)
+        else 0.0,
         1.0 if n < 300 and "trailer" not in unused and _is_trailer(text, head) else 0.0,
         1.0 if block.emphasised else 0.0,
     ]

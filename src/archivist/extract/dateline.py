@@ -37,6 +37,12 @@ _EDITORS_QUALIFIER = re.compile(
 _LONGEST = 110  # characters of a dateline, at most
 
 
+# What `parse_dateline` trims around the date, compiled once (it runs on every candidate line).
+_AFTER_EDGES = re.compile(r"^[\s.,;:)\]]+|[\s.,;:)\]]+$")
+_BEFORE_WORDS = re.compile(r"\b(?:between|on|the|le|den|am|el|dated?|written)\b", re.I)
+_PLACE_EDGES = re.compile(r"^[\s,.;:]+|[\s,;:(]+$")
+
+
 def parse_dateline(text: str) -> tuple[str | None, str] | None:
     """(place or None, date) when the whole of `text` is a dateline, e.g. "Coyoacan, D.F., Sept. 14, 1939"."""
     if len(text) > 4 * _LONGEST and len(one_line(text[: 4 * _LONGEST])) > _LONGEST:
@@ -50,15 +56,15 @@ def parse_dateline(text: str) -> tuple[str | None, str] | None:
         return None
     value, start, end = found
     before, after = inner[:start], inner[end:]
-    after_clean = re.sub(r"^[\s.,;:)\]]+|[\s.,;:)\]]+$", "", after)
+    after_clean = _AFTER_EDGES.sub("", after)
     if after_clean and not STREET_ADDRESS.match(
         after_clean
     ):  # "London, 23 April 1892 122 Regent's Park Road, N.W."
         return None
     before = _WEEKDAYS.sub("", before)
-    before = re.sub(r"\b(?:between|on|the|le|den|am|el|dated?|written)\b", "", before, flags=re.I)
+    before = _BEFORE_WORDS.sub("", before)
     before = _EDITORS_QUALIFIER.sub("", before)
-    place = re.sub(r"^[\s,.;:]+|[\s,;:(]+$", "", before).strip()
+    place = _PLACE_EDGES.sub("", before).strip()
     if place.endswith(".") and not re.search(r"\b[A-Z]\.$", place):
         place = place[:-1].rstrip()
     if place:

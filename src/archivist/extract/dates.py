@@ -13,10 +13,23 @@ from functools import lru_cache
 
 from archivist.extract.lexicon import MONTHS, SEASONS
 
+
+def name_alternative(names: list[str]) -> str:
+    """Words as one regex alternative, longest first, grouped under their first letter: where a
+    word may start the engine then tries only the words that begin with the letter there (of 121
+    month names, a few instead of all), in the order it would have tried them, so every match is
+    the same. (No two first letters of the lexicon are one letter in two cases, nor match each
+    other under re.I; a test checks it.)"""
+    groups: dict[str, list[str]] = {}
+    for name in sorted((re.escape(name) for name in names), key=len, reverse=True):
+        groups.setdefault(name[0], []).append(name[1:])
+    return "(?:" + "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items()) + ")"
+
+
 # Every month and season name of the lexicon, as a regex alternative (longest first), for the other readers of
 # dates written in words (datelines, source lines).
-MONTH_NAME = "(?:" + "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True)) + ")"
-SEASON_NAME = "(?:" + "|".join(sorted((re.escape(s) for s in SEASONS), key=len, reverse=True)) + ")"
+MONTH_NAME = name_alternative(list(MONTHS))
+SEASON_NAME = name_alternative(list(SEASONS))
 
 _MON = r"\b(?P<{n}>" + MONTH_NAME + r")\b\.?"
 # "14(27)": a dual Old/New Style day; the New Style one, in brackets, is the value.
@@ -154,6 +167,9 @@ _TWINS = [
 ]
 _ANY_MONTH_LOWER = lowercase_twin(_ANY_MONTH)
 _WITHOUT_MONTH = [twin for twin in _TWINS if MONTH_NAME not in twin[1].pattern]
+# A month's name is a whole word (letters between word boundaries), so a text holds as many as
+# `_ANY_MONTH` finds: with one, the patterns that need two are not tried.
+_ONE_MONTH = [twin for twin in _TWINS if twin[1].pattern.count(MONTH_NAME) < 2]
 
 
 # A page asks about the same strings several times (its header lines from the layout, the source and
@@ -167,11 +183,11 @@ def find_date(text: str) -> tuple[str, int, int] | None:
     # on a letter's case (month names are looked up lowercased).
     ascii_lower = text.lower() if text.isascii() else None
     if ascii_lower is not None:
-        with_month = _ANY_MONTH_LOWER.search(ascii_lower) is not None
+        months = len(_ANY_MONTH_LOWER.findall(ascii_lower))
     else:
-        with_month = _ANY_MONTH.search(text) is not None
+        months = len(_ANY_MONTH.findall(text))
     best: tuple[int, int, str] | None = None  # (start, -length, value)
-    for kind, pattern, twin in _TWINS if with_month else _WITHOUT_MONTH:
+    for kind, pattern, twin in _WITHOUT_MONTH if not months else _ONE_MONTH if months == 1 else _TWINS:
         matches = twin.finditer(ascii_lower) if twin and ascii_lower is not None else pattern.finditer(text)
         for match in matches:
             value = _value(kind, match.groupdict())

@@ -48,14 +48,14 @@ _SPEAKER = re.compile(
     r"(?:\s+[A-ZÀ-Þ][\w.'’-]*){0,2})(?:\s*\[[^\]]{0,40}\])?\s*:\s+\S"
 )
 _QUESTIONER = {"Q", "Question", "Interviewer", "Reporter"}
-# A turn of reported dialogue: "-- But what's wrong with you? …".
-_DASH_TURN = re.compile(r"^(?:--|—|–)\s*\S")
+# A turn of reported dialogue: "-- But what's wrong with you? …": a dash, then some text.
+_DASHES = ("--", "—", "–")
 # A reporter writing up an interview: "I asked about his fiction", "I put it to him finally".
 _REPORTER = re.compile(r"\bI (?:asked|put it to (?:him|her))\b|\b(?:he|she) (?:told|assured) me\b")
 # What every match of `_REPORTER` holds: a text without any of them is not searched (a search
 # led by \b tries every position of the whole text; these are found at C speed).
 _REPORTER_WORDS = ("I asked", "I put it to ", "e told me", "e assured me")
-_QUOTED_ANSWER = re.compile(r"^[‘“\"«]")
+_QUOTES = ("‘", "“", '"', "«")  # a paragraph opening with one is a quoted answer
 # A text first published on its own: "Mezhdunarodnyi den' rabotnitz, Moscow 1920".
 _STANDALONE = re.compile(
     r"^(?P<title>(?![^,;]*\bin\s)[^,;]{4,80}),\s*(?P<city>[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)?),?\s+\[?(?P<year>1[5-9]\d\d)\]?[.;]?$"
@@ -72,7 +72,7 @@ def dialogue_form(paragraphs: list[str]) -> str | None:
     running prose. Judged by the shape of the paragraphs, not by their words."""
     if not paragraphs:
         return None
-    turns = [m.group("who") for p in paragraphs if (m := _SPEAKER.match(p))]
+    turns = [m.group("who") for p in paragraphs if (m := _speaker(p))]
     speakers = {who for who in turns if who not in _QUESTIONER}
     questioned = any(who in _QUESTIONER for who in turns)
     dense = len(turns) >= 2 and len(turns) >= 0.3 * len(paragraphs)
@@ -82,13 +82,29 @@ def dialogue_form(paragraphs: list[str]) -> str | None:
             return "discussion"
         if len(speakers) + questioned >= 2:
             return "interview"
-    dashes = sum(1 for p in paragraphs if _DASH_TURN.match(p))
+    dashes = sum(1 for p in paragraphs if _dash_turn(p))
     if dashes >= 3 and dashes >= 0.3 * len(paragraphs):
         return "interview"
-    quoted = sum(1 for p in paragraphs if _QUOTED_ANSWER.match(p))
+    quoted = sum(1 for p in paragraphs if p.startswith(_QUOTES))
     if quoted >= 0.15 * len(paragraphs) and _reported(" ".join(paragraphs)) >= 3:
         return "interview"
     return None
+
+
+def _speaker(paragraph: str) -> re.Match[str] | None:
+    """`_SPEAKER` at the paragraph's start; a paragraph without a colon is not searched (most
+    paragraphs: told at C speed)."""
+    return _SPEAKER.match(paragraph) if ":" in paragraph else None
+
+
+def _dash_turn(paragraph: str) -> bool:
+    """Whether the paragraph opens with a dash (`_DASHES`) and has text after it."""
+    for dash in _DASHES:
+        if paragraph.startswith(dash):
+            rest = paragraph[len(dash) :]
+            if rest and not rest.isspace():
+                return True
+    return False
 
 
 def _reported(text: str) -> int:
@@ -103,7 +119,7 @@ def interviewee(paragraphs: list[str]) -> str | None:
     questions ("Robreno: What make were those bombs?" / "Dr Castro: All right, look here …")."""
     answers: dict[str, int] = {}
     for p in paragraphs:
-        if (m := _SPEAKER.match(p)) and m.group("who") not in _QUESTIONER:
+        if (m := _speaker(p)) and m.group("who") not in _QUESTIONER:
             answers.setdefault(m.group("who"), 0)
             if not p.rstrip().endswith("?"):
                 answers[m.group("who")] += 1

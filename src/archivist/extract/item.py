@@ -15,6 +15,13 @@ class Item:
     block: Block
     role: str = "body"  # chrome, title, byline, subtitle, info, body, footnote, header
 
+    # Written out, not left to @dataclass: the __init__ it writes stays interpreted Python even when
+    # the class is compiled, and a page makes dozens of items.
+    def __init__(self, text: str, block: Block, role: str = "body") -> None:
+        self.text = text
+        self.block = block
+        self.role = role
+
 
 @dataclass(slots=True)
 class Layout:

@@ -34,6 +34,9 @@ for _spelling, _key in _INDEX.items():
 _LINE = re.compile(
     r"^\s*\[?(?P<label>[^\W\d][\w’'()/\\&. -]{0,40}?)\]?\s*(?::|：|\s:)\s*(?P<value>.*)$", re.DOTALL
 )
+# What `_LINE` allows before its colon, stripped: a bracket, a label of up to 41 characters, a bracket.
+# No label character is a colon, so its colon is the line's first.
+_LABEL_MOST = 43
 
 # The patterns of the functions below, compiled once (each is called for many lines of a page).
 _SPACES = re.compile(r"\s+")
@@ -69,12 +72,24 @@ def may_hold_label(text: str) -> bool:
     return ":" in text or "：" in text
 
 
+def _first_colon(line: str) -> int:
+    """Where the first colon (or full-width colon) of `line` is; its length if it has none."""
+    colon = line.find(":")
+    wide = line.find("：")
+    if colon < 0:
+        return len(line) if wide < 0 else wide
+    return colon if wide < 0 else min(colon, wide)
+
+
 def parse_label_line(line: str) -> tuple[str, str, str] | None:
     """("written", "Written", "14 September 1939.") for "Written: 14 September 1939."; else None."""
     if not may_hold_label(line):
         return None  # most lines: no label without its colon (cheaper than the pattern's search for one)
     # "**Source:***Title,*": Markdown emphasis left around a label when bold and italic touch.
-    match = _LINE.match(line.lstrip("*_"))
+    line = line.lstrip("*_")
+    if len(line[: _first_colon(line)].strip()) > _LABEL_MOST:
+        return None  # a colon further in: a sentence, not a label (most lines with one)
+    match = _LINE.match(line)
     if not match:
         return None
     label = match.group("label")

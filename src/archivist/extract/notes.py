@@ -19,16 +19,23 @@ _NOTES_HEADING = re.compile(
     r"remarques|noten|przypisy|uwagi|注释|注)[.:]?$",
     re.I,
 )
+# The longest text `_NOTES_HEADING` can match, in characters ("footnotes from the " and 30 more, then a
+# stop; a test checks it against the pattern): a longer line is no notes heading, without a search.
+_NOTES_HEADING_LONGEST = 51
 _NOTE_START = re.compile(r"^(?:\[\d+\]|\(\d+\)|\d+\)\s?\S|\d+\.\s|\*+\s|\^\d|\d+\s[A-Z]|\[[a-z]\])")
+
+
+def _notes_heading(text: str) -> bool:
+    """Whether `text`, stripped, is a notes heading (`_NOTES_HEADING`; a typographic apostrophe as ')."""
+    text = text.strip()
+    return len(text) <= _NOTES_HEADING_LONGEST and _NOTES_HEADING.match(text.replace("’", "'")) is not None
 
 
 def notes_start(lines: list[str]) -> int | None:
     """Where notes begin inside one block: a notes heading line followed by numbered notes ("…ég verð!
     / Athugasemdir / 1) Hópur fólks …", lines joined by <br>)."""
     for n in range(1, len(lines) - 1):
-        if _NOTES_HEADING.match(lines[n].strip().replace("’", "'")) and _NOTE_START.match(
-            lines[n + 1].strip()
-        ):
+        if _notes_heading(lines[n]) and _NOTE_START.match(lines[n + 1].strip()):
             return n
     return None
 
@@ -79,7 +86,7 @@ def mark_leading_editorial(layout: Layout, fmt: str) -> None:
                 k += 1
             if k < len(items) and items[k].block.tag == "hr":
                 break
-        if k < len(items) and _NOTES_HEADING.match(items[k].text.strip().replace("’", "'")):
+        if k < len(items) and _notes_heading(items[k].text):
             # The introduction's own notes, before the text begins.
             items[k].role = "header"
             k += 1
@@ -253,7 +260,7 @@ def mark_notes(layout: Layout) -> None:
     first = body[0]
     for i in range(first + 1, len(items)):
         item = items[i]
-        if _NOTES_HEADING.match(item.text.strip().replace("’", "'")) and (
+        if _notes_heading(item.text) and (
             (item.role == "body" and (item.block.is_heading or len(item.text) < 40))
             # a heading that is an anchor link, or that was read as a "Notes:" label
             or (item.role in ("chrome", "info") and item.block.is_heading)

@@ -17,6 +17,26 @@ class Segment:
     place: str | None = None
     title: str | None = None
 
+    # Written out, not left to @dataclass: the __init__ it writes stays interpreted Python even when
+    # the class is compiled, and a text makes dozens of segments.
+    def __init__(
+        self,
+        kind: str,
+        text: str,
+        block: int,
+        author: str | None = None,
+        date: str | None = None,
+        place: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.text = text
+        self.block = block
+        self.author = author
+        self.date = date
+        self.place = place
+        self.title = title
+
 
 @dataclass(slots=True)
 class Anatomy:

@@ -126,6 +126,15 @@ def _names_the_work(segment: str, work: str) -> bool:
     return 0.7 <= len(a) / len(b) <= 1.4 and SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
+# What `source_title` asks of each segment of a source line, compiled once.
+_EDITOR_MARK = re.compile(r"\((?:eds?|hrsg|dir)\.?\)$", re.I)  # "Verne Richards (ed.)"
+_BRACKETED_END = re.compile(r"\s*[\[(][^\])]*[\])]\s*$")
+_NUMBERED = re.compile(r"^(?:vol|no|nos|n°)\b", re.I)
+_SERIES = re.compile(r"\d+(?:st|nd|rd|th)\s+series|new series|n\.\s?s\.", re.I)
+_NUMBERS_ONLY = re.compile(r"[\d\s\[\]–-]+")
+_AND = re.compile(r"\s+(?:and|&)\s+")
+
+
 def source_title(text: str, people: tuple[str, ...] = (), work: str | None = None) -> str | None:
     text = one_line(before_continuation(text)).rstrip(".")
     text = re.sub(r"\s+here$", "", text)  # "… appeared in MRzine here" (the link's text)
@@ -165,31 +174,27 @@ def source_title(text: str, people: tuple[str, ...] = (), work: str | None = Non
     first_numbered = None
     for index, segment in enumerate(segments):
         segment = _DESCRIBED.sub("", _LEADING.sub("", segment)).strip(" .")
-        if re.search(r"\((?:eds?|hrsg|dir)\.?\)$", segment, re.I):
+        if _EDITOR_MARK.search(segment):
             continue  # "Verne Richards (ed.)": the editor
-        segment = re.sub(r"\s*[\[(][^\])]*[\])]\s*$", "", segment).strip()
+        segment = _BRACKETED_END.sub("", segment).strip()
         if not segment:
             continue
         if _PAGE.match(segment):
             continue
-        if (
-            _VOLUME.match(segment)
-            or _ISSUE.match(segment)
-            or re.match(r"^(?:vol|no|nos|n°)\b", segment, re.I)
-        ):
+        if _VOLUME.match(segment) or _ISSUE.match(segment) or _NUMBERED.match(segment):
             if first_numbered is None:
                 first_numbered = len(kept)
             continue
-        if re.fullmatch(r"\d+(?:st|nd|rd|th)\s+series|new series|n\.\s?s\.", segment, re.I):
+        if _SERIES.fullmatch(segment):
             continue  # "Publications of the American Economic Association, 3rd Series, Vol. IV"
         if _MONTH_ONLY.match(segment) or segment.lower() in ("editorial", "undated", "n.d."):
             continue
         date = find_date(segment)
         if date and date[1] <= 2 and date[2] >= len(segment) - 2:
             continue  # the segment is only a date
-        if _PLACE_ONLY.match(segment) or re.fullmatch(r"[\d\s\[\]–-]+", segment):
+        if _PLACE_ONLY.match(segment) or _NUMBERS_ONLY.fullmatch(segment):
             continue
-        names = re.split(r"\s+(?:and|&)\s+", segment)
+        names = _AND.split(segment)
         if (
             len(names) > 1
             and all(looks_like_name(n, 4) and len(n.split()) >= 2 for n in names)

@@ -23,6 +23,7 @@ from typing import Any
 from archivist._native import PACKAGE
 from archivist.extract.blockmodel import compile_trees
 from archivist.model import Document
+from archivist.text import marks_as_nul
 
 MODEL_PATH = PACKAGE / "extract" / "models" / "doctype.json"  # not beside __file__: see archivist/_native.py
 KINDS = (
@@ -112,7 +113,9 @@ def features(doc: Document, rule_type: str, why: str) -> list[float]:
     source = doc.source or ""
     kinds = [p.kind for p in doc.parts]
     body = doc.body or ""
-    low = body[:5000].lower()
+    opening = body[:5000]
+    # lowered with its quotes and dashes as NULs (`marks_as_nul`), most often ASCII: the same counts
+    low = (opening if opening.isascii() else marks_as_nul(opening)).lower()
     row = [1.0 if rule_type == k else 0.0 for k in KINDS]
     row += [1.0 if why.split(":")[0] == w else 0.0 for w in WHY]
     row += [1.0 if p.search(title) else 0.0 for _, p in _TITLE_WORDS]

@@ -11,7 +11,9 @@ replace or overrule, it says so in `Decoded.warnings`.
 from __future__ import annotations
 
 import codecs
+import importlib
 import re
+from functools import cache
 from typing import NamedTuple
 
 from charset_normalizer import from_bytes
@@ -38,6 +40,7 @@ _BOMS = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes(i for i in range(128) if _CONTROL.match(chr(i)))
 _NON_ASCII = bytes(range(128, 256))
+_ASCII_TEXT = "".join(map(chr, range(128)))
 
 
 class Decoded(NamedTuple):
@@ -171,6 +174,8 @@ def _read_utf8(data: bytes) -> _Utf8Reading:
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     text = decoder.decode(data, final=False)  # holds back an incomplete last character
     cut = len(decoder.getstate()[0])
+    if text.isascii():  # every byte read was ASCII (a cut character's bytes are not): nothing else to count
+        return _Utf8Reading(text, 0, 0, cut)
     invalid = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     ascii_bytes = len(data.translate(None, _NON_ASCII))
     multibyte = len(text) - ascii_bytes - invalid
@@ -197,6 +202,8 @@ def _choose_8bit(data: bytes, declared: str | None) -> Decoded:
     utf8 = _read_utf8(data)
     if utf8.clean and (utf8.multibyte or not declared):
         return Decoded(utf8.text, "utf-8")  # UTF-8 text, or plain ASCII that declares nothing
+    if utf8.clean and declared and _reads_ascii_as_itself(declared):
+        return Decoded(utf8.text, declared)  # plain ASCII, as the declared encoding reads it too
     if not utf8.clean and utf8.near_valid(len(data)):
         return Decoded(utf8.text, "utf-8", _utf8_damage(utf8))
     for codec in dict.fromkeys(c for c in (declared, "cp1252") if c):
@@ -215,6 +222,22 @@ def _choose_8bit(data: bytes, declared: str | None) -> Decoded:
             pass
     # Windows-1252 leaves five bytes undefined; Latin-1 maps every byte, so nothing is lost.
     return Decoded(data.decode("latin-1"), "latin-1", ("no encoding fits; read as latin-1",))
+
+
+@cache
+def _reads_ascii_as_itself(codec: str) -> bool:
+    """Whether `codec` reads any ASCII bytes as the same characters: UTF-8, and the single-byte
+    codecs whose table (byte by byte, no state) starts with ASCII, as Windows-1252's and the ISO
+    8859 ones do; not the multi-byte ones (ISO-2022-JP's escapes are ASCII bytes)."""
+    name = codecs.lookup(codec).name
+    if name == "utf-8":
+        return True
+    try:
+        module = importlib.import_module("encodings." + name.replace("-", "_"))
+    except ImportError:
+        return False
+    table = getattr(module, "decoding_table", None)
+    return isinstance(table, str) and table[:128] == _ASCII_TEXT
 
 
 def _utf8_damage(utf8: _Utf8Reading) -> tuple[str, ...]:
@@ -236,9 +259,9 @@ def _count(n: int, noun: str) -> str:
 
 def _without_nuls(decoded: Decoded) -> Decoded:
     """A few NUL bytes in a text page are transmission damage; every reader would choke on them."""
-    nuls = decoded.text.count("\x00")
-    if not nuls:
+    if "\x00" not in decoded.text:  # (by memchr: faster than counting none)
         return decoded
+    nuls = decoded.text.count("\x00")
     return _warn(
         decoded._replace(text=decoded.text.replace("\x00", "")), f"removed {_count(nuls, 'NUL byte')}"
     )

@@ -12,7 +12,6 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from itertools import accumulate
-from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -218,15 +217,27 @@ def _is_note_marker(node: LexborNode) -> bool:
 _EMPHASIS_TAGS = frozenset({"em", "i", "small"})
 
 
-class _Context(NamedTuple):
-    """What the elements around a node say about its text."""
+class _Context:
+    """What the elements around a node say about its text. (A class of its own, not a NamedTuple:
+    compiled, it is made without a call into Python; a page makes one for every block and link.)"""
 
-    classes: tuple[str, ...] = ()
-    in_table: bool = False
-    in_quote: bool = False
-    block_tag: str = "text"
-    in_link: bool = False
-    in_emphasis: bool = False  # inside <em>, <i> or <small>: an editor's lead-in is often set so
+    __slots__ = ("block_tag", "classes", "in_emphasis", "in_link", "in_quote", "in_table")
+
+    def __init__(
+        self,
+        classes: tuple[str, ...] = (),
+        in_table: bool = False,
+        in_quote: bool = False,
+        block_tag: str = "text",
+        in_link: bool = False,
+        in_emphasis: bool = False,  # inside <em>, <i> or <small>: an editor's lead-in is often set so
+    ) -> None:
+        self.classes = classes
+        self.in_table = in_table
+        self.in_quote = in_quote
+        self.block_tag = block_tag
+        self.in_link = in_link
+        self.in_emphasis = in_emphasis
 
 
 class _Walker:
@@ -341,7 +352,13 @@ class _Walker:
         self._linked_chars = 0
         emphasised = self._emphasised_chars
         self._emphasised_chars = 0
-        classes, in_table, in_quote, tag, _, _ = self._context
+        context = self._context
+        classes, in_table, in_quote, tag = (
+            context.classes,
+            context.in_table,
+            context.in_quote,
+            context.block_tag,
+        )
         if self._pre or tag == "pre":
             raw = raw.replace("\x00", "\n").replace("\r\n", "\n").replace("\r", "\n")
             lines = [ln.rstrip() for ln in raw.split("\n")]

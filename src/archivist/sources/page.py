@@ -27,6 +27,30 @@ class Block:
     # preface): a model.PART_KINDS name, or None when only the text can tell.
     part: str | None = None
 
+    # Written out, not left to @dataclass: the __init__ it writes stays interpreted Python even when
+    # the class is compiled, and a page makes dozens of blocks (the same fields, the same defaults).
+    def __init__(
+        self,
+        text: str,
+        tag: str = "p",
+        classes: tuple[str, ...] = (),
+        link_only: bool = False,
+        in_table: bool = False,
+        in_quote: bool = False,
+        emphasised: bool = False,
+        zone: str = "main",
+        part: str | None = None,
+    ) -> None:
+        self.text = text
+        self.tag = tag
+        self.classes = classes
+        self.link_only = link_only
+        self.in_table = in_table
+        self.in_quote = in_quote
+        self.emphasised = emphasised
+        self.zone = zone
+        self.part = part
+
     @property
     def is_heading(self) -> bool:
         return len(self.tag) == 2 and self.tag[0] == "h" and self.tag[1].isdigit()
