@@ -200,8 +200,8 @@ def test_hand_written_inits_take_the_dataclass_fields() -> None:
         assert names == [f.name for f in fields], cls
         assert defaults == [f.default for f in fields if f.default is not dataclasses.MISSING], cls
         assert len(defaults) == sum(f.default is not dataclasses.MISSING for f in fields), cls
-    block = Block("x", "h2", ("c",), True, True, True, "info", "salutation")
-    assert dataclasses.astuple(block) == ("x", "h2", ("c",), True, True, True, "info", "salutation")
+    block = Block("x", "h2", ("c",), True, True, True, True, "info", "salutation")
+    assert dataclasses.astuple(block) == ("x", "h2", ("c",), True, True, True, True, "info", "salutation")
     assert dataclasses.astuple(Segment("body", "t", 3, "a", "d", "p", "t")) == (
         "body",
         "t",
