@@ -150,7 +150,6 @@ def _chapter_named_in_head_title(page: Page, layout: Layout, first_long: int) ->
         return  # "Two Eras of War III (1915-1916)": a date, not a part
     items, chosen = layout.items, layout.title_index
     book, part = _words(layout.title or ""), _words(match.group("part"))
-    number = _CHAPTER_NUMBER.match(match.group("part").strip())
     if not book or part in book or not _same_book(book, _words(match.group("book"))):
         return
     following = next(
@@ -163,10 +162,7 @@ def _chapter_named_in_head_title(page: Page, layout: Layout, first_long: int) ->
     )
     if following is None or items[following].text.startswith(("(", "[")):
         return  # ("(Part 1)" set under the title is a note on it)
-    if _words(items[following].text) != part and not (
-        # "Author: Book (Chap.3)" over the heading "3. An Arms Economy", "III", "Chapter III …"
-        number and _number_of(number.group(1)) == _heading_number(items[following].text)
-    ):
+    if _words(items[following].text) != part:
         return
     heading = clean_title(items[following].text)
     generic = (
@@ -174,26 +170,6 @@ def _chapter_named_in_head_title(page: Page, layout: Layout, first_long: int) ->
     )
     title = f"{layout.title} – {heading}" if generic else heading
     _promote_title(layout, following, title, "head-title:part")
-
-
-# "(Chap.3)", "(Chapter 4)", "(chap. 14c)" in a head title; a heading's own number: "3. …", "III", "Chapter III …".
-_CHAPTER_NUMBER = re.compile(r"^(?:chap(?:ter)?\.?|ch\.)\s*(\d{1,3}|[IVXLC]{1,7})[a-z]?$", re.I)
-_HEADING_NUMBER = re.compile(
-    r"^(?:(?:chapter|chap\.|part)\s+)?(\d{1,3}|(?-i:[IVXLC]{1,7}))(?:[.:\s]|$)", re.I
-)
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-
-
-def _number_of(numeral: str) -> int:
-    if numeral.isdigit():
-        return int(numeral)
-    values = [_ROMAN[c] for c in numeral.upper()]
-    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
-
-
-def _heading_number(text: str) -> int | None:
-    found = _HEADING_NUMBER.match(text.strip())
-    return _number_of(found.group(1)) if found else None
 
 
 def _same_book(heading: str, head_title_book: str) -> bool:

@@ -14,7 +14,7 @@ from archivist.extract.names import PUBLISHER_WORD, looks_like_name, same_person
 from archivist.text import one_line
 
 _VOLUME = re.compile(
-    r"\b(?:Vol(?:ume)?|Band|Bd|Tome|Tomo|t|(?-i:v)(?=\.\s*\d))\.?\s*(?P<v>[IVXLC]+\b|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    r"\b(?:Vol(?:ume)?|Band|Bd|Tome|t|(?-i:v)(?=\.\s*\d))\.?\s*(?P<v>[IVXLC]+\b|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b",
     re.I,
 )
 _MONTH_ONLY = re.compile(
