@@ -89,7 +89,8 @@ _N = "|".join(sorted((re.escape(k) for k in _NUM_WORDS), key=len, reverse=True))
 # Words before a span of time that make it approximate ("over fifty years ago") or leave it as it is
 # ("barely a year ago").
 _APPROXIMATING = r"about|some|nearly|almost|over|well\s+over|more\s+than|less\s+than|under|roughly|approximately|around|close\s+to|upwards\s+of"
-_CENTURY_STEPS = {"last": -1, "previous": -1, "preceding": -1, "past": -1, "next": 1, "coming": 1}
+# "last week", "the preceding month", "the coming century": one step back or on from the anchor's.
+_STEPS = {"last": -1, "past": -1, "previous": -1, "preceding": -1, "next": 1, "following": 1, "coming": 1}
 _EXACTING = r"barely|scarcely|hardly|just|only|exactly|precisely|fully|full"
 _S = "|".join(sorted(_SEASONS, key=len, reverse=True))
 _DW = "|".join(_DECADE_WORDS)
@@ -516,7 +517,7 @@ def _resolve(
             return f"{c1 - 1:02d}XX", False, False
         if a is None:
             return None
-        step = _CENTURY_STEPS.get((g.get("rel") or "").lower(), 0)
+        step = _STEPS.get((g.get("rel") or "").lower(), 0)
         return f"{a.year // 100 + step:02d}XX", True, False
     if kind == "ord-of-month-year":
         month = MONTHS.get(g["m"].lower().rstrip("."))
@@ -618,7 +619,7 @@ def _resolve(
         if re.match(r"the\s+(?:following|ensuing|next)", g["which"], re.I):
             return "", True, False  # the week after the last day named: _anaphora
         which = g["which"].lower().split()[-1]
-        shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "following": 1}.get(which, 0)
+        shift = _STEPS.get(which, 0)
         monday = a - timedelta(days=a.weekday()) + timedelta(weeks=shift)
         if precision < 3:
             return None
@@ -627,7 +628,7 @@ def _resolve(
         if g["u"].lower() == "year" and re.match(r"the\s+(?:previous|preceding|following)", g["which"], re.I):
             return "", True, False  # the year before/after the last year named: _anaphora
         which = g["which"].lower().split()[-1]
-        shift = {"last": -1, "previous": -1, "preceding": -1, "next": 1, "following": 1}.get(which, 0)
+        shift = _STEPS.get(which, 0)
         if g["u"].lower() == "year":
             return str(a.year + shift), True, False
         if precision < 2:

@@ -514,8 +514,8 @@ def byline_authors(text: str | None) -> list[str]:
         and not any(looks_like_name(ln) for ln in lines[1:])
     ):
         text = lines[0]  # "Frederick Engels / Origins of the Family, Private Property, and the State"
-    elif len(lines) == 1 and (named := _NAME_COLON_BOOK.fullmatch(lines[0])) and _author_of_book(lines[0]):
-        text = named.group(1)  # "N.I. Bukharin: Imperialism and World Economy"
+    elif len(lines) == 1 and (author := _author_of_book(lines[0])):
+        text = author  # "N.I. Bukharin: Imperialism and World Economy"
     cleaned = _strip_byline(text)
     cleaned = cleaned.split(",")[0] if "," in cleaned and find_date(text) else cleaned
     return split_authors(cleaned)
